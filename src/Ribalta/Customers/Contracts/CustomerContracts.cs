@@ -1,0 +1,64 @@
+namespace Ribalta.Customers.Contracts;
+
+/// <summary>How the person relates to us; their expectations differ, so analytics weigh them apart.</summary>
+public enum RelationshipType
+{
+    EndConsumer,
+    Distributor,
+    Retailer,
+    Agent,
+    Partner,
+}
+
+public enum ContactKind
+{
+    Email,
+    Phone,
+    Handle,
+}
+
+public sealed record ConsentFlags(bool Email, bool Phone, bool Surveys, bool Marketing);
+
+public sealed record ContactPointDto(ContactKind Kind, string Value);
+
+public sealed record SegmentDto(Guid Id, string Name, string? Description);
+
+/// <summary>What staff and integrations see of a customer.</summary>
+public sealed record CustomerDetails(
+    Guid Id,
+    string DisplayName,
+    string? PreferredLanguage,
+    RelationshipType Relationship,
+    string? Organisation,
+    IReadOnlyList<ContactPointDto> ContactPoints,
+    IReadOnlyList<SegmentDto> Segments,
+    string? Notes,
+    ConsentFlags Consent,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    int Version,
+    Guid? MergedIntoId);
+
+/// <summary>A row in a list of customers.</summary>
+public sealed record CustomerSummary(
+    Guid Id,
+    string DisplayName,
+    string? PrimaryEmail,
+    string? PrimaryPhone,
+    string? PreferredLanguage,
+    RelationshipType Relationship,
+    string? Organisation,
+    DateTimeOffset CreatedAt);
+
+public sealed record CustomerPage(IReadOnlyList<CustomerSummary> Items, string? Next);
+
+public static class CustomerEvents
+{
+    public const string Created = "customer.created";
+    public const string Edited = "customer.edited";
+    public const string Merged = "customer.merged";
+    public const string Imported = "customers.imported";
+    public const string PortalLinkIssued = "customer.portal_link_issued";
+    public const string PortalSignedIn = "customer.portal_signed_in";
+    public const string SegmentCreated = "segment.created";
+}

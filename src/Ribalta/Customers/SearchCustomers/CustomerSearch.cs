@@ -1,0 +1,69 @@
+using Microsoft.EntityFrameworkCore;
+using Ribalta.Customers.Contracts;
+using Ribalta.Customers.Domain;
+using Ribalta.Platform.Data;
+
+namespace Ribalta.Customers.SearchCustomers;
+
+public sealed record CustomerQuery(string? Text = null, Guid? SegmentId = null, RelationshipType? Relationship = null, string? Language = null, string? After = null, int Limit = 50);
+
+/// <summary>
+/// Finds customers by any word of their name or organisation, email, handle or phone, ignoring case and accents,
+/// by prefix ranges over an indexed term table. Pages newest first with a keyset cursor.
+/// </summary>
+internal sealed class CustomerSearch(RibaltaDbContext db)
+{
+    public const int MaxLimit = 200;
+
+    public async Task<CustomerPage> SearchAsync(CustomerQuery query, CancellationToken ct)
+    {
+        var limit = Math.Clamp(query.Limit, 1, MaxLimit);
+        var customers = db.Set<Customer>().AsNoTracking().Where(c => c.MergedIntoId == null);
+
+        foreach (var term in SearchTerms.Query(query.Text))
+        {
+            var upper = term + char.MaxValue;
+            customers = customers.Where(c => db.Set<CustomerSearchTerm>()
+                .Where(t => t.Term.CompareTo(term) >= 0 && t.Term.CompareTo(upper) < 0)
+                .Select(t => t.CustomerId)
+                .Contains(c.Id));
+        }
+
+        if (query.SegmentId is { } segmentId)
+        {
+            customers = customers.Where(c => c.Segments.Any(s => s.SegmentId == segmentId));
+        }
+
+        if (query.Relationship is { } relationship)
+        {
+            customers = customers.Where(c => c.Relationship == relationship);
+        }
+
+        if (!string.IsNullOrEmpty(query.Language))
+        {
+            customers = customers.Where(c => c.PreferredLanguage == query.Language);
+        }
+
+        if (Guid.TryParse(query.After, out var after))
+        {
+            customers = customers.Where(c => c.Id.CompareTo(after) < 0);
+        }
+
+        var rows = await customers
+            .OrderByDescending(c => c.Id)
+            .Take(limit + 1)
+            .Select(c => new CustomerSummary(
+                c.Id,
+                c.DisplayName,
+                c.ContactPoints.Where(p => p.Kind == ContactKind.Email).OrderBy(p => p.Id).Select(p => p.Value).FirstOrDefault(),
+                c.ContactPoints.Where(p => p.Kind == ContactKind.Phone).OrderBy(p => p.Id).Select(p => p.Value).FirstOrDefault(),
+                c.PreferredLanguage,
+                c.Relationship,
+                db.Set<Organisation>().Where(o => o.Id == c.OrganisationId).Select(o => o.Name).FirstOrDefault(),
+                c.CreatedAt))
+            .ToListAsync(ct);
+
+        var next = rows.Count > limit ? rows[limit - 1].Id.ToString() : null;
+        return new CustomerPage(rows.Take(limit).ToList(), next);
+    }
+}

@@ -1,0 +1,92 @@
+namespace Ribalta.Demo;
+
+/// <summary>Raw material for demo people, in the four languages, with ASCII forms for their addresses.</summary>
+internal static class DemoData
+{
+    public sealed record Name(string Display, string Ascii);
+
+    public sealed record Language(string Code, Name[] Given, Name[] Family, string[] Notes, string PhonePrefix, string MailDomain);
+
+    public static readonly Language[] Languages =
+    [
+        new("en",
+            [new("Olivia", "olivia"), new("James", "james"), new("Amelia", "amelia"), new("Harry", "harry"), new("Grace", "grace"), new("Noah", "noah"), new("Emily", "emily"), new("Jack", "jack"), new("Chloé", "chloe"), new("Zoë", "zoe")],
+            [new("Bennett", "bennett"), new("Carter", "carter"), new("Hughes", "hughes"), new("Walsh", "walsh"), new("Morgan", "morgan"), new("Fletcher", "fletcher"), new("Clarke", "clarke"), new("O'Brien", "obrien")],
+            [
+                "Prefers email after 6pm; runs a small bakery and cannot take calls during the morning rush.",
+                "Moved house in spring; the delivery address was wrong twice before it was fixed.",
+                "Long-standing customer since 2014. Very clear about what she needs, hates being transferred.",
+                "Uses a screen reader: send plain-text emails, no attachments as images.",
+                "Had a refund promised in January that arrived late; be generous with follow-ups.",
+                "Buys for a family of five; price-sensitive but loyal.",
+            ],
+            "+44 7", "example.co.uk"),
+        new("it",
+            [new("Giulia", "giulia"), new("Marco", "marco"), new("Francesca", "francesca"), new("Luca", "luca"), new("Chiara", "chiara"), new("Matteo", "matteo"), new("Niccolò", "niccolo"), new("Lucrezia", "lucrezia"), new("Sofia", "sofia"), new("Alessandro", "alessandro")],
+            [new("Ferrari", "ferrari"), new("Rossi", "rossi"), new("Bianchi", "bianchi"), new("Esposito", "esposito"), new("Romano", "romano"), new("Colombo", "colombo"), new("Galli", "galli"), new("D'Amico", "damico")],
+            [
+                "Preferisce essere contattata via email dopo le 18: lavora in negozio tutto il giorno.",
+                "Cliente da dieci anni, molto attento ai tempi di consegna. Perché no una telefonata di cortesia?",
+                "Ha avuto un problema con la fattura di marzo, risolto; ricordarsi di verificare la prossima.",
+                "Gestisce una piccola ferramenta a Bologna e ordina per conto dei suoi clienti.",
+                "Parla solo italiano; evitare risposte automatiche in inglese.",
+                "Ha chiesto di non ricevere più comunicazioni commerciali.",
+            ],
+            "+39 3", "esempio.it"),
+        new("es",
+            [new("Lucía", "lucia"), new("Javier", "javier"), new("Carmen", "carmen"), new("Alejandro", "alejandro"), new("María José", "mariajose"), new("Sergio", "sergio"), new("Begoña", "begona"), new("Íñigo", "inigo"), new("Paula", "paula"), new("Andrés", "andres")],
+            [new("García", "garcia"), new("Martínez", "martinez"), new("López", "lopez"), new("Sánchez", "sanchez"), new("Pérez", "perez"), new("Gómez", "gomez"), new("Fernández", "fernandez"), new("Núñez", "nunez")],
+            [
+                "Prefiere que le llamen por la mañana, antes de las diez.",
+                "Tuvo un problema con el pedido de diciembre; se le prometió un reembolso que llegó tarde.",
+                "Distribuidor en Valencia; compra para veinte tiendas pequeñas.",
+                "Cliente muy fiel, recomienda la empresa a sus vecinos. Cuidar la relación.",
+                "Necesita facturas con NIF de empresa, no a nombre personal.",
+                "Se mudó a Sevilla; verificar la dirección antes de cada envío.",
+            ],
+            "+34 6", "ejemplo.es"),
+        new("ar",
+            [new("محمد", "mohammed"), new("فاطمة", "fatima"), new("أحمد", "ahmed"), new("مريم", "maryam"), new("يوسف", "youssef"), new("نور", "nour"), new("عمر", "omar"), new("ليلى", "layla"), new("خالد", "khaled"), new("سارة", "sara")],
+            [new("العلي", "alali"), new("حسن", "hassan"), new("إبراهيم", "ibrahim"), new("منصور", "mansour"), new("الزهراني", "alzahrani"), new("عبد الله", "abdullah"), new("سعيد", "saeed"), new("القاسم", "alqasim")],
+            [
+                "يفضل التواصل عبر البريد الإلكتروني بعد الساعة السادسة مساءً.",
+                "عميل منذ خمس سنوات، يهتم كثيراً بمواعيد التسليم.",
+                "وُعد باسترداد المبلغ خلال خمسة أيام ولم يصل في الموعد؛ يجب المتابعة.",
+                "يدير متجراً صغيراً في دبي ويطلب نيابة عن زبائنه.",
+                "يفضل المكالمات الهاتفية على الرسائل المكتوبة.",
+                "تغير عنوان التوصيل مؤخراً؛ يرجى التأكد قبل كل شحنة.",
+            ],
+            "+971 5", "example.ae"),
+    ];
+
+    public static readonly (string Name, string Description)[] Segments =
+    [
+        ("Households", "People buying for themselves and their families"),
+        ("Small business", "Shops, workshops and studios with up to ten people"),
+        ("Key accounts", "Large organisations with a dedicated contact"),
+        ("Distribution network", "Distributors and retailers who sell on our behalf"),
+        ("New this year", "Customers whose first contact was this year"),
+    ];
+
+    public static readonly string[] Organisations =
+    [
+        "Ferramenta Galli & Figli", "Distribuciones Levante S.L.", "Al Noor Trading LLC", "Bennett & Hughes Ltd",
+        "Cooperativa Agricola Emiliana", "Almacenes Núñez", "مؤسسة القاسم للتجارة", "Northern Retail Group",
+    ];
+
+    public static readonly string[] Departments = ["Customer Care", "Billing", "Logistics", "Technical Support", "Returns"];
+
+    /// <summary>One demo login per role, with a name in one of the four languages and that language as preference.</summary>
+    public static readonly (string Role, string Email, string Name, string Language, string Department)[] Staff =
+    [
+        ("Frontline", "agent@demo.ribalta.test", "Ana Ortega", "es", "Customer Care"),
+        ("Frontline", "agente@demo.ribalta.test", "Paolo Conti", "it", "Customer Care"),
+        ("Frontline", "wakeel@demo.ribalta.test", "رنا حداد", "ar", "Customer Care"),
+        ("TeamLead", "lead@demo.ribalta.test", "Sam Whitaker", "en", "Customer Care"),
+        ("Manager", "manager@demo.ribalta.test", "Elena Marchetti", "it", "Customer Care"),
+        ("Department", "billing@demo.ribalta.test", "Jorge Castillo", "es", "Billing"),
+        ("Department", "logistics@demo.ribalta.test", "Hannah Price", "en", "Logistics"),
+        ("Executive", "exec@demo.ribalta.test", "Karim Nasser", "ar", "Customer Care"),
+        ("Admin", "admin@demo.ribalta.test", "Alex Morgan", "en", "Customer Care"),
+    ];
+}

@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Ribalta.Platform.Events;
+
+namespace Ribalta.Platform.Data;
+
+internal static class DataModule
+{
+    public static IServiceCollection AddRibaltaData(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<EventPublishingInterceptor>();
+
+        var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        Directory.CreateDirectory(options.DataDirectory);
+
+        // Cookies and antiforgery tokens must survive a restart: keep the keys with the data.
+        services.AddDataProtection()
+            .SetApplicationName("Ribalta")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(options.DataDirectory), "keys")));
+        if (options.Provider == DatabaseProvider.Postgres)
+        {
+            services.AddDbContext<RibaltaDbContext, PostgresRibaltaDbContext>((sp, o) => o
+                .UseNpgsql(options.ResolveConnectionString(), npgsql => npgsql.MigrationsHistoryTable("__ef_migrations"))
+                .AddInterceptors(sp.GetRequiredService<EventPublishingInterceptor>()));
+        }
+        else
+        {
+            services.AddDbContext<RibaltaDbContext, SqliteRibaltaDbContext>((sp, o) => o
+                .UseSqlite(options.ResolveConnectionString(), sqlite => sqlite.MigrationsHistoryTable("__ef_migrations"))
+                .AddInterceptors(sp.GetRequiredService<EventPublishingInterceptor>()));
+        }
+
+        return services;
+    }
+
+    /// <summary>Brings the schema up to date; on SQLite also turns on write-ahead logging (a property of the file).</summary>
+    public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RibaltaDbContext>();
+        await db.Database.MigrateAsync(cancellationToken);
+        if (db.Database.IsSqlite())
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+    }
+
+    public static DatabaseOptions DatabaseSettings(this IServiceProvider services) =>
+        services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+}

@@ -1,0 +1,29 @@
+using System.Security.Claims;
+
+namespace Ribalta.Platform.Events;
+
+/// <summary>Who did something: recorded on every event.</summary>
+public sealed record Actor(ActorKind Kind, string? Id, string Name)
+{
+    public const string CustomerIdClaim = "ribalta:customer";
+    public const string DisplayNameClaim = "ribalta:name";
+
+    public static readonly Actor System = new(ActorKind.System, null, "Ribalta");
+
+    public static Actor From(ClaimsPrincipal user)
+    {
+        var customerId = user.FindFirstValue(CustomerIdClaim);
+        if (customerId is not null)
+        {
+            return new Actor(ActorKind.Customer, customerId, user.FindFirstValue(DisplayNameClaim) ?? customerId);
+        }
+
+        var id = user.FindFirstValue(ClaimTypes.NameIdentifier);
+        if (id is null)
+        {
+            return System;
+        }
+
+        return new Actor(ActorKind.Staff, id, user.FindFirstValue(DisplayNameClaim) ?? user.Identity?.Name ?? id);
+    }
+}

@@ -1,0 +1,39 @@
+namespace Ribalta.Platform.Events;
+
+/// <summary>
+/// One entry in the append-only event log, written in the same transaction as the state change it describes.
+/// Insights, live updates, webhooks, the audit view and customer timelines all read it.
+/// </summary>
+public sealed class EventRecord
+{
+    public long Id { get; private set; }
+
+    public DateTimeOffset OccurredAt { get; init; }
+
+    /// <summary>Dotted, past tense: <c>customer.created</c>.</summary>
+    public required string Type { get; init; }
+
+    public ActorKind ActorKind { get; init; }
+
+    public string? ActorId { get; init; }
+
+    public string? ActorName { get; init; }
+
+    public required string SubjectType { get; init; }
+
+    public required string SubjectId { get; init; }
+
+    /// <summary>The customer the event concerns, when there is one: it feeds the customer's timeline.</summary>
+    public Guid? CustomerId { get; init; }
+
+    /// <summary>JSON with the facts of the change (what it was, what it became).</summary>
+    public required string Payload { get; init; }
+}
+
+public enum ActorKind
+{
+    System = 0,
+    Staff = 1,
+    Customer = 2,
+    Integration = 3,
+}

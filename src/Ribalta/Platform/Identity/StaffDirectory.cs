@@ -1,0 +1,377 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Ribalta.Platform.Data;
+using Ribalta.Platform.Errors;
+using Ribalta.Platform.Events;
+using Ribalta.Platform.Security;
+
+namespace Ribalta.Platform.Identity;
+
+public sealed record StaffSummary(Guid Id, string DisplayName, string Email, IReadOnlyList<string> Roles, bool IsActive, string? PreferredLanguage, string? Department, bool TwoFactorEnabled);
+
+public sealed record InvitationSummary(Guid Id, string Email, string DisplayName, IReadOnlyList<string> Roles, DateTimeOffset ExpiresAt);
+
+public sealed record IssuedInvitation(Guid Id, string Email, string Token, DateTimeOffset ExpiresAt);
+
+/// <summary>
+/// Everything an administrator does to staff accounts, plus first-run set-up and accepting an invitation.
+/// Each change and its audit event commit together.
+/// </summary>
+public sealed class StaffDirectory(
+    RibaltaDbContext db,
+    UserManager<StaffUser> users,
+    SetupGate setup,
+    TimeProvider clock)
+{
+    public static readonly TimeSpan InvitationLifetime = TimeSpan.FromDays(7);
+
+    public async Task<IReadOnlyList<StaffSummary>> ListAsync(string? search, CancellationToken ct)
+    {
+        var query = db.Users.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var term = search.Trim().ToUpperInvariant();
+            query = query.Where(u => u.NormalizedEmail!.Contains(term) || u.DisplayName.ToUpper().Contains(term));
+        }
+
+        var page = await query
+            .OrderBy(u => u.DisplayName).ThenBy(u => u.Id)
+            .Take(500)
+            .Select(u => new
+            {
+                u.Id,
+                u.DisplayName,
+                u.Email,
+                u.IsActive,
+                u.PreferredLanguage,
+                u.TwoFactorEnabled,
+                Department = db.Set<Department>().Where(d => d.Id == u.DepartmentId).Select(d => d.Name).FirstOrDefault(),
+            })
+            .ToListAsync(ct);
+
+        var ids = page.Select(u => u.Id).ToList();
+        var roles = await (from ur in db.UserRoles
+                           join r in db.Roles on ur.RoleId equals r.Id
+                           where ids.Contains(ur.UserId)
+                           select new { ur.UserId, r.Name }).ToListAsync(ct);
+        var rolesByUser = roles.ToLookup(r => r.UserId, r => r.Name!);
+
+        return page.Select(u => new StaffSummary(u.Id, u.DisplayName, u.Email ?? "", rolesByUser[u.Id].Order(StringComparer.Ordinal).ToList(), u.IsActive, u.PreferredLanguage, u.Department, u.TwoFactorEnabled)).ToList();
+    }
+
+    public async Task<IReadOnlyList<InvitationSummary>> PendingInvitationsAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var pending = await db.Set<StaffInvitation>().AsNoTracking()
+            .Where(i => i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now)
+            .OrderByDescending(i => i.CreatedAt)
+            .Take(200)
+            .ToListAsync(ct);
+        return pending.Select(i => new InvitationSummary(i.Id, i.Email, i.DisplayName, SplitRoles(i.Roles), i.ExpiresAt)).ToList();
+    }
+
+    public async Task<Result<IssuedInvitation>> InviteAsync(Actor actor, string? email, string? displayName, IReadOnlyCollection<string>? roles, CancellationToken ct)
+    {
+        var validation = new ValidationBuilder()
+            .Required("email", email, 254).Email("email", email)
+            .Required("displayName", displayName, 200).NoControlCharacters("displayName", displayName);
+        ValidateRoles(validation, roles);
+        if (validation.ToError() is { } invalid)
+        {
+            return invalid;
+        }
+
+        var normalized = users.NormalizeEmail(email!.Trim());
+        if (await db.Users.AnyAsync(u => u.NormalizedEmail == normalized, ct))
+        {
+            return Error.Validation("email", "Validation.EmailTaken");
+        }
+
+        var token = SecretToken.Create();
+        var now = clock.GetUtcNow();
+        var invitation = new StaffInvitation
+        {
+            Email = email.Trim(),
+            DisplayName = displayName!.Trim(),
+            Roles = string.Join(',', roles!.Distinct(StringComparer.Ordinal)),
+            TokenHash = SecretToken.Hash(token),
+            CreatedAt = now,
+            ExpiresAt = now + InvitationLifetime,
+            InvitedBy = actor.Id is { } id && Guid.TryParse(id, out var by) ? by : null,
+        };
+        db.Add(invitation);
+        db.Append(clock, actor, StaffEvents.Invited, "staff_invitation", invitation.Id.ToString(), new { invitation.Email, invitation.DisplayName, roles = SplitRoles(invitation.Roles), invitation.ExpiresAt });
+        await db.SaveChangesAsync(ct);
+        return new IssuedInvitation(invitation.Id, invitation.Email, token, invitation.ExpiresAt);
+    }
+
+    public async Task<Result<bool>> RevokeInvitationAsync(Actor actor, Guid invitationId, CancellationToken ct)
+    {
+        var invitation = await db.Set<StaffInvitation>().FirstOrDefaultAsync(i => i.Id == invitationId && i.AcceptedAt == null && i.RevokedAt == null, ct);
+        if (invitation is null)
+        {
+            return Error.NotFound();
+        }
+
+        invitation.RevokedAt = clock.GetUtcNow();
+        db.Append(clock, actor, StaffEvents.InvitationRevoked, "staff_invitation", invitation.Id.ToString(), new { invitation.Email });
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    /// <summary>The invitation a link points to, if it can still be accepted.</summary>
+    public async Task<InvitationSummary?> FindInvitationAsync(string? token, CancellationToken ct)
+    {
+        var invitation = await FindOpenInvitation(token, ct);
+        return invitation is null ? null : new InvitationSummary(invitation.Id, invitation.Email, invitation.DisplayName, SplitRoles(invitation.Roles), invitation.ExpiresAt);
+    }
+
+    public async Task<Result<StaffUser>> AcceptInvitationAsync(string? token, string? password, string? preferredLanguage, CancellationToken ct)
+    {
+        var invitation = await FindOpenInvitation(token, ct);
+        if (invitation is null)
+        {
+            return Error.NotFound("Error.InvitationInvalid");
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var created = await CreateUserAsync(invitation.Email, invitation.DisplayName, password, preferredLanguage, SplitRoles(invitation.Roles), ct);
+        if (!created.IsSuccess)
+        {
+            return created;
+        }
+
+        invitation.AcceptedAt = clock.GetUtcNow();
+        var user = created.Value;
+        db.Append(clock, new Actor(ActorKind.Staff, user.Id.ToString(), user.DisplayName), StaffEvents.Joined, "staff", user.Id.ToString(), new { user.Email, roles = SplitRoles(invitation.Roles), invitationId = invitation.Id });
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return user;
+    }
+
+    /// <summary>First-run set-up: creates the first administrator with the console token, exactly once.</summary>
+    public async Task<Result<StaffUser>> CompleteSetupAsync(string? token, string? email, string? displayName, string? password, string? preferredLanguage, CancellationToken ct)
+    {
+        if (!setup.Matches(token))
+        {
+            return Error.Forbidden("Error.SetupTokenInvalid");
+        }
+
+        if (await AnyAdministratorAsync(ct))
+        {
+            // Set-up is for an empty installation only; an administrator invites everyone else.
+            setup.Close();
+            return Error.Forbidden("Error.SetupTokenInvalid");
+        }
+
+        var validation = new ValidationBuilder()
+            .Required("email", email, 254).Email("email", email)
+            .Required("displayName", displayName, 200).NoControlCharacters("displayName", displayName);
+        if (validation.ToError() is { } invalid)
+        {
+            return invalid;
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var created = await CreateUserAsync(email!.Trim(), displayName!.Trim(), password, preferredLanguage, [StaffRoles.Admin], ct);
+        if (!created.IsSuccess)
+        {
+            return created;
+        }
+
+        // Consume last: a rejected password leaves the token usable for a second try, but two racing callers cannot both win.
+        if (!setup.TryConsume(token))
+        {
+            return Error.Forbidden("Error.SetupTokenInvalid");
+        }
+
+        var user = created.Value;
+        db.Append(clock, new Actor(ActorKind.Staff, user.Id.ToString(), user.DisplayName), StaffEvents.SetupCompleted, "staff", user.Id.ToString(), new { user.Email });
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return user;
+    }
+
+    public async Task<Result<StaffSummary>> SetRolesAsync(Actor actor, Guid userId, IReadOnlyCollection<string>? roles, CancellationToken ct)
+    {
+        var validation = new ValidationBuilder();
+        ValidateRoles(validation, roles);
+        if (validation.ToError() is { } invalid)
+        {
+            return invalid;
+        }
+
+        var user = await users.FindByIdAsync(userId.ToString());
+        if (user is null)
+        {
+            return Error.NotFound();
+        }
+
+        var current = await users.GetRolesAsync(user);
+        var wanted = roles!.Distinct(StringComparer.Ordinal).ToList();
+        if (current.Contains(StaffRoles.Admin) && !wanted.Contains(StaffRoles.Admin) && await IsLastActiveAdminAsync(user.Id, ct))
+        {
+            return Error.Conflict("Error.LastAdmin");
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var removed = current.Except(wanted).ToList();
+        var added = wanted.Except(current).ToList();
+        if (removed.Count > 0)
+        {
+            ThrowIfFailed(await users.RemoveFromRolesAsync(user, removed));
+        }
+
+        if (added.Count > 0)
+        {
+            ThrowIfFailed(await users.AddToRolesAsync(user, added));
+        }
+
+        db.Append(clock, actor, StaffEvents.RolesChanged, "staff", user.Id.ToString(), new { before = current.Order(StringComparer.Ordinal), after = wanted.Order(StringComparer.Ordinal) });
+        ThrowIfFailed(await users.UpdateSecurityStampAsync(user));
+        await transaction.CommitAsync(ct);
+        return (await ListOneAsync(user.Id, ct))!;
+    }
+
+    public async Task<Result<StaffSummary>> SetActiveAsync(Actor actor, Guid userId, bool active, CancellationToken ct)
+    {
+        var user = await users.FindByIdAsync(userId.ToString());
+        if (user is null)
+        {
+            return Error.NotFound();
+        }
+
+        if (!active && actor.Id == user.Id.ToString())
+        {
+            return Error.Conflict("Error.CannotDeactivateSelf");
+        }
+
+        if (!active && await users.IsInRoleAsync(user, StaffRoles.Admin) && await IsLastActiveAdminAsync(user.Id, ct))
+        {
+            return Error.Conflict("Error.LastAdmin");
+        }
+
+        if (user.IsActive == active)
+        {
+            return (await ListOneAsync(user.Id, ct))!;
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        user.IsActive = active;
+        user.LockoutEnd = active ? null : DateTimeOffset.MaxValue;
+        db.Append(clock, actor, active ? StaffEvents.Reactivated : StaffEvents.Deactivated, "staff", user.Id.ToString(), new { user.Email });
+
+        // A new security stamp invalidates every cookie the person holds.
+        ThrowIfFailed(await users.UpdateSecurityStampAsync(user));
+        await transaction.CommitAsync(ct);
+        return (await ListOneAsync(user.Id, ct))!;
+    }
+
+    public async Task<StaffSummary?> ListOneAsync(Guid id, CancellationToken ct)
+    {
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, ct);
+        if (user is null)
+        {
+            return null;
+        }
+
+        var roles = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == id select r.Name!).ToListAsync(ct);
+        var department = await db.Set<Department>().Where(d => d.Id == user.DepartmentId).Select(d => d.Name).FirstOrDefaultAsync(ct);
+        return new StaffSummary(user.Id, user.DisplayName, user.Email ?? "", roles.Order(StringComparer.Ordinal).ToList(), user.IsActive, user.PreferredLanguage, department, user.TwoFactorEnabled);
+    }
+
+    public Task<bool> AnyAdministratorAsync(CancellationToken ct) =>
+        (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where r.Name == StaffRoles.Admin select ur).AnyAsync(ct);
+
+    /// <summary>Creates a user in the caller's transaction; password problems come back as field errors.</summary>
+    internal async Task<Result<StaffUser>> CreateUserAsync(string email, string displayName, string? password, string? preferredLanguage, IReadOnlyList<string> roles, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(password))
+        {
+            return Error.Validation("password", "Validation.Required");
+        }
+
+        var user = new StaffUser
+        {
+            Id = Guid.CreateVersion7(),
+            UserName = email,
+            Email = email,
+            EmailConfirmed = true,
+            DisplayName = displayName,
+            PreferredLanguage = Localization.SupportedCultures.IsSupported(preferredLanguage) ? preferredLanguage : null,
+            CreatedAt = clock.GetUtcNow(),
+        };
+        var result = await users.CreateAsync(user, password);
+        if (!result.Succeeded)
+        {
+            return Error.Validation(result.Errors.Select(ToFieldError).ToList());
+        }
+
+        ThrowIfFailed(await users.AddToRolesAsync(user, roles));
+        return user;
+    }
+
+    private async Task<bool> IsLastActiveAdminAsync(Guid userId, CancellationToken ct) =>
+        !await (from ur in db.UserRoles
+                join r in db.Roles on ur.RoleId equals r.Id
+                join u in db.Users on ur.UserId equals u.Id
+                where r.Name == StaffRoles.Admin && u.IsActive && u.Id != userId
+                select u.Id).AnyAsync(ct);
+
+    private async Task<StaffInvitation?> FindOpenInvitation(string? token, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(token) || token.Length > 100)
+        {
+            return null;
+        }
+
+        var hash = SecretToken.Hash(token);
+        var now = clock.GetUtcNow();
+        return await db.Set<StaffInvitation>().FirstOrDefaultAsync(i => i.TokenHash == hash && i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now, ct);
+    }
+
+    private static void ValidateRoles(ValidationBuilder validation, IReadOnlyCollection<string>? roles)
+    {
+        if (roles is null || roles.Count == 0)
+        {
+            validation.Add("roles", "Validation.RoleRequired");
+        }
+        else if (roles.FirstOrDefault(r => !StaffRoles.IsKnown(r)) is { } unknown)
+        {
+            validation.Add("roles", "Validation.RoleUnknown", unknown);
+        }
+    }
+
+    private static FieldError ToFieldError(IdentityError error) => error.Code switch
+    {
+        nameof(IdentityErrorDescriber.PasswordTooShort) => new FieldError("password", "Validation.PasswordTooShort", 12),
+        nameof(IdentityErrorDescriber.DuplicateEmail) or nameof(IdentityErrorDescriber.DuplicateUserName) => new FieldError("email", "Validation.EmailTaken"),
+        nameof(IdentityErrorDescriber.InvalidEmail) or nameof(IdentityErrorDescriber.InvalidUserName) => new FieldError("email", "Validation.Email"),
+        _ => new FieldError("password", "Validation.PasswordWeak"),
+    };
+
+    private static void ThrowIfFailed(IdentityResult result)
+    {
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException("Identity operation failed: " + string.Join("; ", result.Errors.Select(e => e.Code)));
+        }
+    }
+
+    private static List<string> SplitRoles(string roles) => roles.Split(',', StringSplitOptions.RemoveEmptyEntries).ToList();
+}
+
+public static class StaffEvents
+{
+    public const string Invited = "staff.invited";
+    public const string InvitationRevoked = "staff.invitation_revoked";
+    public const string Joined = "staff.joined";
+    public const string SetupCompleted = "staff.setup_completed";
+    public const string RolesChanged = "staff.roles_changed";
+    public const string Deactivated = "staff.deactivated";
+    public const string Reactivated = "staff.reactivated";
+    public const string SignedIn = "staff.signed_in";
+    public const string LockedOut = "staff.locked_out";
+    public const string TwoFactorEnabled = "staff.two_factor_enabled";
+    public const string TwoFactorDisabled = "staff.two_factor_disabled";
+}

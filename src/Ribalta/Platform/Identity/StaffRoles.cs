@@ -1,0 +1,29 @@
+namespace Ribalta.Platform.Identity;
+
+/// <summary>The staff roles. Customers are not a role: they sign in to the portal under their own scheme.</summary>
+public static class StaffRoles
+{
+    public const string Frontline = "Frontline";
+    public const string TeamLead = "TeamLead";
+    public const string Manager = "Manager";
+    public const string Department = "Department";
+    public const string Executive = "Executive";
+    public const string Admin = "Admin";
+
+    public static readonly IReadOnlyList<string> All = [Frontline, TeamLead, Manager, Department, Executive, Admin];
+
+    public static bool IsKnown(string role) => All.Contains(role, StringComparer.Ordinal);
+}
+
+/// <summary>Authorization policies, named by what they allow. Endpoints and pages name a policy, never a role list.</summary>
+public static class Policies
+{
+    public const string Staff = "staff";
+    public const string CustomersWrite = "customers.write";
+    public const string CustomersManage = "customers.manage";
+    public const string StaffAdmin = "staff.admin";
+    public const string AuditRead = "audit.read";
+    public const string Customer = "customer";
+
+    public const string CustomerScheme = "Customer";
+}

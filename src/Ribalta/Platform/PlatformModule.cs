@@ -1,0 +1,75 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.Json;
+using Ribalta.Platform.Audit;
+using Ribalta.Platform.Data;
+using Ribalta.Platform.Errors;
+using Ribalta.Platform.Events;
+using Ribalta.Platform.Health;
+using Ribalta.Platform.Identity;
+using Ribalta.Platform.Localization;
+using Ribalta.Platform.Web;
+
+namespace Ribalta.Platform;
+
+/// <summary>Data, events, identity, localization, errors and the web plumbing every module stands on.</summary>
+public static class PlatformModule
+{
+    public static WebApplicationBuilder AddPlatform(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddRibaltaData(builder.Configuration);
+
+        services.AddSingleton<CommittedEventDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<CommittedEventDispatcher>());
+
+        services.AddHttpContextAccessor();
+        services.AddRibaltaIdentity();
+        services.AddScoped<StaffSignIn>();
+        services.AddScoped<AuditQueries>();
+
+        services.AddLocalization();
+        services.Configure<RequestLocalizationOptions>(o => SupportedCultures.Configure(o));
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "ribalta.af";
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        services.AddOpenApi();
+
+        services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section));
+        services.AddHostedService<StartupTasks>();
+        return builder;
+    }
+
+    public static WebApplication UsePlatform(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+        }
+
+        app.UseRequestLocalization();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        return app;
+    }
+
+    public static WebApplication MapPlatform(this WebApplication app)
+    {
+        app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapPlatformApi();
+        return app;
+    }
+}

@@ -1,0 +1,204 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Localization;
+using Ribalta.Platform.Audit;
+using Ribalta.Platform.Errors;
+using Ribalta.Platform.Events;
+using Ribalta.Platform.Identity;
+using Ribalta.Platform.Localization;
+
+namespace Ribalta.Platform.Web;
+
+public sealed record SessionRequest(string? Email, string? Password, string? TwoFactorCode);
+
+public sealed record MeResponse(Guid Id, string DisplayName, string Email, IReadOnlyList<string> Roles, string? PreferredLanguage);
+
+public sealed record InviteRequest(string? Email, string? DisplayName, IReadOnlyList<string>? Roles);
+
+public sealed record InvitationResponse(Guid Id, string Email, string Url, DateTimeOffset ExpiresAt);
+
+public sealed record RolesRequest(IReadOnlyList<string>? Roles);
+
+public sealed record SetupRequest(string? Token, string? Email, string? DisplayName, string? Password, string? PreferredLanguage);
+
+public sealed record AcceptInvitationRequest(string? Token, string? Password, string? PreferredLanguage);
+
+/// <summary>Sessions, staff administration, set-up and audit under <c>/api/v1</c>; language switching and sign-out for browsers.</summary>
+internal static class PlatformApi
+{
+    public static IEndpointRouteBuilder MapPlatformApi(this IEndpointRouteBuilder app)
+    {
+        var session = app.MapGroup("/api/v1/session").WithTags("Session");
+        session.MapPost("", SignIn).AllowAnonymous();
+        session.MapDelete("", SignOut).RequireAuthorization(Policies.Staff);
+        app.MapGet("/api/v1/me", Me).RequireAuthorization(Policies.Staff).WithTags("Session");
+
+        app.MapPost("/api/v1/setup", Setup).AllowAnonymous().WithTags("Setup");
+        app.MapPost("/api/v1/invitations/accept", Accept).AllowAnonymous().WithTags("Staff");
+
+        var staff = app.MapGroup("/api/v1/staff").RequireAuthorization(Policies.StaffAdmin).WithTags("Staff");
+        staff.MapGet("", ListStaff);
+        staff.MapPost("/invitations", Invite);
+        staff.MapDelete("/invitations/{id:guid}", RevokeInvitation);
+        staff.MapPut("/{id:guid}/roles", SetRoles);
+        staff.MapPost("/{id:guid}/deactivate", (Guid id, StaffDirectory d, HttpContext h, IStringLocalizer<Strings> l, CancellationToken ct) => SetActive(id, false, d, h, l, ct));
+        staff.MapPost("/{id:guid}/reactivate", (Guid id, StaffDirectory d, HttpContext h, IStringLocalizer<Strings> l, CancellationToken ct) => SetActive(id, true, d, h, l, ct));
+
+        app.MapGet("/api/v1/audit", AuditLog).RequireAuthorization(Policies.AuditRead).WithTags("Audit");
+
+        app.MapGet("/culture/{code}", SwitchCulture).AllowAnonymous().ExcludeFromDescription();
+        app.MapPost("/logout", Logout).RequireAuthorization(Policies.Staff).ExcludeFromDescription().DisableAntiforgery();
+        return app;
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> SignIn(
+        SessionRequest request,
+        SignInManager<StaffUser> signIn,
+        StaffSignIn staffSignIn,
+        HttpContext http,
+        IStringLocalizer<Strings> localizer)
+    {
+        var outcome = await staffSignIn.PasswordAsync(request.Email, request.Password, remember: false);
+        if (outcome == SignInOutcome.RequiresTwoFactor)
+        {
+            if (string.IsNullOrWhiteSpace(request.TwoFactorCode))
+            {
+                return TypedResults.Problem(title: localizer["Login.TwoFactorRequired"].Value, statusCode: StatusCodes.Status401Unauthorized, extensions: new Dictionary<string, object?> { ["code"] = "Login.TwoFactorRequired" });
+            }
+
+            outcome = await staffSignIn.TwoFactorAsync(request.TwoFactorCode, remember: false);
+        }
+
+        return outcome switch
+        {
+            SignInOutcome.Succeeded => TypedResults.NoContent(),
+            SignInOutcome.LockedOut => TypedResults.Problem(title: localizer["Login.LockedOut"].Value, statusCode: StatusCodes.Status423Locked, extensions: new Dictionary<string, object?> { ["code"] = "Login.LockedOut" }),
+            _ => TypedResults.Problem(title: localizer["Login.Failed"].Value, statusCode: StatusCodes.Status401Unauthorized, extensions: new Dictionary<string, object?> { ["code"] = "Login.Failed" }),
+        };
+    }
+
+    private static async Task<NoContent> SignOut(SignInManager<StaffUser> signIn)
+    {
+        await signIn.SignOutAsync();
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<MeResponse>, UnauthorizedHttpResult>> Me(UserManager<StaffUser> users, HttpContext http)
+    {
+        var user = await users.GetUserAsync(http.User);
+        if (user is null)
+        {
+            return TypedResults.Unauthorized();
+        }
+
+        var roles = await users.GetRolesAsync(user);
+        return TypedResults.Ok(new MeResponse(user.Id, user.DisplayName, user.Email ?? "", roles.Order(StringComparer.Ordinal).ToList(), user.PreferredLanguage));
+    }
+
+    private static async Task<Results<Created<MeResponse>, ValidationProblem, ProblemHttpResult>> Setup(
+        SetupRequest request,
+        StaffDirectory directory,
+        IStringLocalizer<Strings> localizer,
+        CancellationToken ct) =>
+        (await directory.CompleteSetupAsync(request.Token, request.Email, request.DisplayName, request.Password, request.PreferredLanguage, ct))
+            .ToHttp(u => TypedResults.Created("/api/v1/me", new MeResponse(u.Id, u.DisplayName, u.Email ?? "", [StaffRoles.Admin], u.PreferredLanguage)), localizer);
+
+    private static async Task<Results<Created<MeResponse>, ValidationProblem, ProblemHttpResult>> Accept(
+        AcceptInvitationRequest request,
+        StaffDirectory directory,
+        IStringLocalizer<Strings> localizer,
+        CancellationToken ct) =>
+        (await directory.AcceptInvitationAsync(request.Token, request.Password, request.PreferredLanguage, ct))
+            .ToHttp(u => TypedResults.Created("/api/v1/me", new MeResponse(u.Id, u.DisplayName, u.Email ?? "", [], u.PreferredLanguage)), localizer);
+
+    private static async Task<Ok<IReadOnlyList<StaffSummary>>> ListStaff(StaffDirectory directory, string? q, CancellationToken ct) =>
+        TypedResults.Ok(await directory.ListAsync(q, ct));
+
+    private static async Task<Results<Created<InvitationResponse>, ValidationProblem, ProblemHttpResult>> Invite(
+        InviteRequest request,
+        StaffDirectory directory,
+        HttpContext http,
+        IStringLocalizer<Strings> localizer,
+        CancellationToken ct) =>
+        (await directory.InviteAsync(Actor.From(http.User), request.Email, request.DisplayName, request.Roles, ct))
+            .ToHttp(i => TypedResults.Created($"/api/v1/staff/invitations/{i.Id}", new InvitationResponse(i.Id, i.Email, InvitationUrl(http.Request, i.Token), i.ExpiresAt)), localizer);
+
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> RevokeInvitation(
+        Guid id,
+        StaffDirectory directory,
+        HttpContext http,
+        IStringLocalizer<Strings> localizer,
+        CancellationToken ct) =>
+        (await directory.RevokeInvitationAsync(Actor.From(http.User), id, ct)).ToHttp(_ => TypedResults.NoContent(), localizer);
+
+    private static async Task<Results<Ok<StaffSummary>, ValidationProblem, ProblemHttpResult>> SetRoles(
+        Guid id,
+        RolesRequest request,
+        StaffDirectory directory,
+        HttpContext http,
+        IStringLocalizer<Strings> localizer,
+        CancellationToken ct) =>
+        (await directory.SetRolesAsync(Actor.From(http.User), id, request.Roles, ct)).ToHttp(TypedResults.Ok, localizer);
+
+    private static async Task<Results<Ok<StaffSummary>, ValidationProblem, ProblemHttpResult>> SetActive(
+        Guid id,
+        bool active,
+        StaffDirectory directory,
+        HttpContext http,
+        IStringLocalizer<Strings> localizer,
+        CancellationToken ct) =>
+        (await directory.SetActiveAsync(Actor.From(http.User), id, active, ct)).ToHttp(TypedResults.Ok, localizer);
+
+    private static async Task<Results<Ok<AuditPage>, ValidationProblem>> AuditLog(
+        AuditQueries audit,
+        IStringLocalizer<Strings> localizer,
+        string? type,
+        string? actor,
+        string? subject,
+        DateTimeOffset? from,
+        DateTimeOffset? to,
+        long? before,
+        int? limit,
+        CancellationToken ct)
+    {
+        if (from is not null && to is not null && from > to)
+        {
+            return Error.Validation("from", "Validation.RangeInverted").ToValidationProblem(localizer);
+        }
+
+        return TypedResults.Ok(await audit.SearchAsync(new AuditFilter(type, actor, subject, from, to, before, limit ?? 50), ct));
+    }
+
+    /// <summary>Remembers the chosen language (cookie, and the staff profile when signed in) and goes back.</summary>
+    private static async Task<RedirectHttpResult> SwitchCulture(string code, string? returnUrl, HttpContext http, UserManager<StaffUser> users)
+    {
+        var target = LocalUrl.OrHome(returnUrl);
+        if (!SupportedCultures.IsSupported(code))
+        {
+            return TypedResults.LocalRedirect(target);
+        }
+
+        SupportedCultures.WriteCookie(http.Response, code);
+        if (http.User.Identity?.IsAuthenticated == true && await users.GetUserAsync(http.User) is { } user && user.PreferredLanguage != code)
+        {
+            user.PreferredLanguage = code;
+            await users.UpdateAsync(user);
+        }
+
+        return TypedResults.LocalRedirect(target);
+    }
+
+    private static async Task<IResult> Logout(HttpContext http, SignInManager<StaffUser> signIn, IAntiforgery antiforgery)
+    {
+        if (!await antiforgery.IsRequestValidAsync(http))
+        {
+            return TypedResults.BadRequest();
+        }
+
+        await signIn.SignOutAsync();
+        return TypedResults.LocalRedirect("/login");
+    }
+
+    public static string InvitationUrl(HttpRequest request, string token) => $"{request.Scheme}://{request.Host}/invitation/{token}";
+}

@@ -1,0 +1,46 @@
+using Ribalta.Components;
+using Ribalta.Customers;
+using Ribalta.Demo;
+using Ribalta.Platform;
+using Ribalta.Platform.Data;
+
+// `--demo` seeds a demo organisation on first run; `migrate` applies migrations and exits.
+var demo = args.Contains("--demo");
+var migrateOnly = args.Length > 0 && args[0] == "migrate";
+var hostArgs = args.Where(a => a != "--demo" && a != "migrate").ToArray();
+
+var builder = WebApplication.CreateBuilder(hostArgs);
+if (demo)
+{
+    builder.Configuration["Demo:Enabled"] = "true";
+}
+
+if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+{
+    builder.WebHost.UseUrls("http://127.0.0.1:5080");
+}
+
+builder.AddPlatform();
+builder.Services.AddCustomers();
+builder.Services.AddDemo();
+builder.Services.AddWorkspace();
+
+var app = builder.Build();
+
+if (migrateOnly)
+{
+    await app.Services.MigrateDatabaseAsync();
+    Console.WriteLine($"Database is up to date ({app.Services.DatabaseSettings().Provider}).");
+    return;
+}
+
+app.UsePlatform();
+
+app.MapPlatform();
+app.MapCustomers();
+app.MapWorkspace();
+
+app.Run();
+
+/// <summary>Entry point; public so integration tests can host the real application.</summary>
+public partial class Program;

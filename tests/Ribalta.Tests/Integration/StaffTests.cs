@@ -1,0 +1,212 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Ribalta.Platform.Identity;
+using Ribalta.Tests.Infrastructure;
+using Xunit;
+
+namespace Ribalta.Tests.Integration;
+
+public abstract class StaffTests(RibaltaApp app)
+{
+    protected RibaltaApp App { get; } = app;
+
+    [Fact]
+    public async Task An_invited_person_joins_with_the_roles_they_were_given_once()
+    {
+        var admin = await App.AsAdmin();
+        var email = Api.Unique("new") + "@staff.test";
+        var invite = await admin.PostAsJsonAsync("/api/v1/staff/invitations", new { email, displayName = "Rana Haddad", roles = new[] { "Frontline", "TeamLead" } });
+        Assert.Equal(HttpStatusCode.Created, invite.StatusCode);
+        var url = (await invite.ReadJsonAsync()).GetProperty("url").GetString()!;
+        var token = url[(url.LastIndexOf('/') + 1)..];
+
+        var anonymous = App.Anonymous();
+        var weak = await anonymous.PostAsJsonAsync("/api/v1/invitations/accept", new { token, password = "short" });
+        Assert.Equal(HttpStatusCode.BadRequest, weak.StatusCode);
+        Assert.True((await weak.ReadJsonAsync()).GetProperty("errors").TryGetProperty("password", out _));
+
+        var accepted = await anonymous.PostAsJsonAsync("/api/v1/invitations/accept", new { token, password = RibaltaApp.Password });
+        Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
+        var again = await anonymous.PostAsJsonAsync("/api/v1/invitations/accept", new { token, password = RibaltaApp.Password });
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+
+        var joined = await App.SignInAsync(email, RibaltaApp.Password);
+        var me = await (await joined.GetAsync("/api/v1/me")).ReadJsonAsync();
+        Assert.Equal(new[] { "Frontline", "TeamLead" }, me.GetProperty("roles").EnumerateArray().Select(r => r.GetString()!).ToArray());
+    }
+
+    [Fact]
+    public async Task Invitations_expire()
+    {
+        var admin = await App.AsAdmin();
+        var invite = await admin.PostAsJsonAsync("/api/v1/staff/invitations", new { email = Api.Unique("late") + "@staff.test", displayName = "Late", roles = new[] { "Frontline" } });
+        var url = (await invite.ReadJsonAsync()).GetProperty("url").GetString()!;
+        App.Clock.Advance(StaffDirectory.InvitationLifetime + TimeSpan.FromMinutes(1));
+
+        var accepted = await App.Anonymous().PostAsJsonAsync("/api/v1/invitations/accept", new { token = url[(url.LastIndexOf('/') + 1)..], password = RibaltaApp.Password });
+        Assert.Equal(HttpStatusCode.NotFound, accepted.StatusCode);
+    }
+
+    [Fact]
+    public async Task Invitations_are_validated()
+    {
+        var admin = await App.AsAdmin();
+        var response = await admin.PostAsJsonAsync("/api/v1/staff/invitations", new { email = "nope", displayName = "", roles = new[] { "Overlord" } });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.ReadJsonAsync()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("email", out _));
+        Assert.True(errors.TryGetProperty("displayName", out _));
+        Assert.True(errors.TryGetProperty("roles", out _));
+    }
+
+    [Fact]
+    public async Task Role_changes_take_effect_and_are_audited()
+    {
+        var admin = await App.AsAdmin();
+        var email = Api.Unique("promote") + "@staff.test";
+        var user = await App.CreateStaffAsync(email, "Promoted Person", ["Frontline"]);
+        var member = await App.SignInAsync(email, RibaltaApp.Password);
+        Assert.Equal(HttpStatusCode.Forbidden, (await member.PostAsync("/api/v1/customers/import", new StringContent("name\nx", System.Text.Encoding.UTF8, "text/csv"))).StatusCode);
+
+        var changed = await admin.PutAsJsonAsync($"/api/v1/staff/{user.Id}/roles", new { roles = new[] { "TeamLead" } });
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+
+        // The security stamp changed: the old cookie is re-validated within a minute and signs the person out.
+        App.Clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await member.GetAsync("/api/v1/me")).StatusCode);
+        var again = await App.SignInAsync(email, RibaltaApp.Password);
+        var me = await (await again.GetAsync("/api/v1/me")).ReadJsonAsync();
+        Assert.Equal(new[] { "TeamLead" }, me.GetProperty("roles").EnumerateArray().Select(r => r.GetString()!).ToArray());
+
+        var audit = await (await admin.GetAsync($"/api/v1/audit?type=staff.roles_changed&subject={user.Id}")).ReadJsonAsync();
+        var entry = Assert.Single(audit.GetProperty("items").EnumerateArray());
+        Assert.Contains("TeamLead", entry.GetProperty("payload").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_deactivated_person_cannot_sign_in_and_is_signed_out()
+    {
+        var admin = await App.AsAdmin();
+        var email = Api.Unique("leaver") + "@staff.test";
+        var user = await App.CreateStaffAsync(email, "Leaver", ["Frontline"]);
+        var session = await App.SignInAsync(email, RibaltaApp.Password);
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/v1/staff/{user.Id}/deactivate", null)).StatusCode);
+        App.Clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await session.GetAsync("/api/v1/me")).StatusCode);
+        var denied = await App.Anonymous().PostAsJsonAsync("/api/v1/session", new { email, password = RibaltaApp.Password });
+        Assert.Equal(HttpStatusCode.Unauthorized, denied.StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/v1/staff/{user.Id}/reactivate", null)).StatusCode);
+        await App.SignInAsync(email, RibaltaApp.Password);
+    }
+
+    [Fact]
+    public async Task Five_wrong_passwords_lock_the_account()
+    {
+        var email = Api.Unique("locked") + "@staff.test";
+        await App.CreateStaffAsync(email, "Locked Out", ["Frontline"]);
+        var client = App.Anonymous();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            statuses.Add((await client.PostAsJsonAsync("/api/v1/session", new { email, password = "wrong password " + i })).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Locked, statuses[^1]);
+        var right = await client.PostAsJsonAsync("/api/v1/session", new { email, password = RibaltaApp.Password });
+        Assert.Equal(HttpStatusCode.Locked, right.StatusCode);
+        Assert.Equal("Login.LockedOut", (await right.ReadJsonAsync()).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task Staff_pages_and_apis_are_closed_to_anonymous_callers()
+    {
+        var anonymous = App.Anonymous();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/v1/customers")).StatusCode);
+        var page = await anonymous.GetAsync("/customers");
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.StartsWith("/login", page.Headers.Location?.PathAndQuery, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_login_page_signs_in_with_antiforgery_and_rejects_forged_posts()
+    {
+        var email = Api.Unique("page") + "@staff.test";
+        await App.CreateStaffAsync(email, "Page User", ["Frontline"]);
+        var browser = App.Anonymous();
+        var response = await browser.SubmitAsync("/login?returnUrl=%2Fcustomers", "login", new Dictionary<string, string> { ["Input.Email"] = email, ["Input.Password"] = RibaltaApp.Password });
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/customers", response.Headers.Location?.PathAndQuery);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/customers")).StatusCode);
+
+        var forged = await App.Anonymous().PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["_handler"] = "login", ["Input.Email"] = email, ["Input.Password"] = RibaltaApp.Password }));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+
+        var offsite = await App.Anonymous().SubmitAsync("/login?returnUrl=https%3A%2F%2Fevil.example", "login", new Dictionary<string, string> { ["Input.Email"] = email, ["Input.Password"] = RibaltaApp.Password });
+        Assert.Equal("/", offsite.Headers.Location?.PathAndQuery);
+        Assert.Equal("localhost", offsite.Headers.Location?.Host);
+    }
+}
+
+[Collection(SqliteCollection.Name)]
+[Trait("Suite", "Sqlite")]
+public sealed class StaffTestsOnSqlite(SqliteAppFixture fixture) : StaffTests(fixture.App);
+
+[Collection(PostgresCollection.Name)]
+[Trait("Suite", "Postgres")]
+public sealed class StaffTestsOnPostgres(PostgresAppFixture fixture) : StaffTests(fixture.App);
+
+/// <summary>First run on an empty installation: only the console token creates the first administrator.</summary>
+[Trait("Suite", "Sqlite")]
+public sealed class FirstRunTests : IAsyncLifetime
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "ribalta-first-" + Guid.NewGuid().ToString("N")[..8]);
+    private RibaltaApp _app = null!;
+
+    public Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_directory);
+        _app = new RibaltaApp("Sqlite", $"Data Source={Path.Combine(_directory, "r.db")}", _directory);
+        _ = _app.Server;
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Only_the_console_token_creates_the_first_administrator_and_only_once()
+    {
+        var gate = _app.Services.GetRequiredService<SetupGate>();
+        Assert.True(gate.IsOpen);
+        var token = gate.Open(); // what start-up printed, re-issued so the test can hold it
+        var anonymous = _app.Anonymous();
+
+        var guess = await anonymous.PostAsJsonAsync("/api/v1/setup", new { token = "guess", email = "root@example.org", displayName = "Root", password = RibaltaApp.Password });
+        Assert.Equal(HttpStatusCode.Forbidden, guess.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/setup?token=guess")).StatusCode);
+
+        var weak = await anonymous.PostAsJsonAsync("/api/v1/setup", new { token, email = "root@example.org", displayName = "Root", password = "123" });
+        Assert.Equal(HttpStatusCode.BadRequest, weak.StatusCode);
+
+        var created = await anonymous.PostAsJsonAsync("/api/v1/setup", new { token, email = "root@example.org", displayName = "Root", password = RibaltaApp.Password });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.False(gate.IsOpen);
+
+        var replay = await anonymous.PostAsJsonAsync("/api/v1/setup", new { token, email = "second@example.org", displayName = "Second", password = RibaltaApp.Password });
+        Assert.Equal(HttpStatusCode.Forbidden, replay.StatusCode);
+
+        // The only administrator cannot lock the organisation out.
+        var admin = await _app.SignInAsync("root@example.org", RibaltaApp.Password);
+        var me = await (await admin.GetAsync("/api/v1/me")).ReadJsonAsync();
+        var id = me.GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.PutAsJsonAsync($"/api/v1/staff/{id}/roles", new { roles = new[] { "Manager" } })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsync($"/api/v1/staff/{id}/deactivate", null)).StatusCode);
+    }
+}

@@ -1,0 +1,69 @@
+using Microsoft.EntityFrameworkCore;
+using NetArchTest.Rules;
+using Ribalta.Platform.Data;
+using Xunit;
+
+namespace Ribalta.Tests.Unit;
+
+/// <summary>Module boundaries and build rules, as tests.</summary>
+[Trait("Suite", "Unit")]
+public sealed class ArchitectureTests
+{
+    private static readonly System.Reflection.Assembly Ribalta = typeof(RibaltaDbContext).Assembly;
+
+    private static readonly string[] Modules = ["Ribalta.Customers"];
+
+    [Fact]
+    public void Platform_depends_on_no_module()
+    {
+        var result = Types.InAssembly(Ribalta).That().ResideInNamespace("Ribalta.Platform")
+            .ShouldNot().HaveDependencyOnAny([.. Modules, "Ribalta.Demo", "Ribalta.Components.Pages"])
+            .GetResult();
+        Assert.True(result.IsSuccessful, "Platform reaches into: " + string.Join(", ", result.FailingTypeNames ?? []));
+    }
+
+    [Theory]
+    [InlineData("Ribalta.Customers")]
+    public void Other_modules_use_only_a_modules_contracts(string module)
+    {
+        var others = Modules.Where(m => m != module).Append("Ribalta.Platform").ToArray();
+        var result = Types.InAssembly(Ribalta).That().ResideInNamespace(others[0]).Or().ResideInNamespace("Ribalta.Platform")
+            .ShouldNot().HaveDependencyOnAny(
+                Types.InAssembly(Ribalta).That().ResideInNamespace(module).And().DoNotResideInNamespace(module + ".Contracts")
+                    .GetTypes().Select(t => t.Namespace!).Distinct().ToArray())
+            .GetResult();
+        Assert.True(result.IsSuccessful, $"{module} internals used by: " + string.Join(", ", result.FailingTypeNames ?? []));
+    }
+
+    [Fact]
+    public void Module_entities_and_handlers_are_internal()
+    {
+        var result = Types.InAssembly(Ribalta).That().ResideInNamespace("Ribalta.Customers.Domain")
+            .And().AreClasses().And().DoNotHaveName("CustomerInput")
+            .Should().NotBePublic()
+            .GetResult();
+        Assert.True(result.IsSuccessful, "public: " + string.Join(", ", result.FailingTypeNames ?? []));
+    }
+
+    [Theory]
+    [InlineData(typeof(SqliteRibaltaDbContext))]
+    [InlineData(typeof(PostgresRibaltaDbContext))]
+    public void Every_model_change_has_a_migration_for_each_provider(Type contextType)
+    {
+        var factoryType = Ribalta.GetTypes().Single(t => t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericArguments()[0] == contextType));
+        dynamic factory = Activator.CreateInstance(factoryType, nonPublic: true)!;
+        using DbContext context = factory.CreateDbContext(Array.Empty<string>());
+        Assert.False(context.Database.HasPendingModelChanges(), $"{contextType.Name} has model changes without a migration: run dotnet ef migrations add for it.");
+    }
+
+    [Fact]
+    public void Production_code_never_reads_the_clock_directly()
+    {
+        var source = Path.Combine(LocalizationTests.RepositoryRoot(), "src", "Ribalta");
+        var offenders = Directory.EnumerateFiles(source, "*.*", SearchOption.AllDirectories)
+            .Where(f => (f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".razor", StringComparison.Ordinal)) && !f.Contains("/obj/", StringComparison.Ordinal))
+            .Where(f => File.ReadAllText(f) is var text && (text.Contains("DateTime.Now", StringComparison.Ordinal) || text.Contains("DateTime.UtcNow", StringComparison.Ordinal) || text.Contains("DateTimeOffset.UtcNow", StringComparison.Ordinal) || text.Contains("DateTimeOffset.Now", StringComparison.Ordinal)))
+            .ToList();
+        Assert.Empty(offenders);
+    }
+}

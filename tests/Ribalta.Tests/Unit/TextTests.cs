@@ -1,0 +1,58 @@
+using Ribalta.Customers.Domain;
+using Ribalta.Platform.Errors;
+using Ribalta.Platform.Security;
+using Ribalta.Platform.Text;
+using Xunit;
+
+namespace Ribalta.Tests.Unit;
+
+[Trait("Suite", "Unit")]
+public sealed class TextTests
+{
+    [Theory]
+    [InlineData("Perché", "perche")]
+    [InlineData("NICCOLÒ", "niccolo")]
+    [InlineData("Íñigo Núñez", "inigo nunez")]
+    [InlineData("Zoë", "zoe")]
+    [InlineData("إبراهيم", "ابراهيم")]
+    [InlineData("مُحَمَّد", "محمد")]
+    [InlineData("فاطمة", "فاطمه")]
+    [InlineData("مصطفى", "مصطفي")]
+    public void Folding_ignores_case_accents_and_arabic_variants(string text, string folded) =>
+        Assert.Equal(folded, TextFolding.Fold(text));
+
+    [Fact]
+    public void Words_split_on_punctuation_but_keep_emails_whole() =>
+        Assert.Equal(["o", "brien", "ana.ortega@example.org"], TextFolding.Words("O'Brien, ana.ortega@example.org!"));
+
+    [Theory]
+    [InlineData("+39 333 123 4567", new[] { "393331234567" })]
+    [InlineData("(06) 555-0199", new[] { "065550199" })]
+    [InlineData("Marco  Rossi", new[] { "marco", "rossi" })]
+    [InlineData("   ", new string[0])]
+    public void Queries_become_terms(string query, string[] terms) =>
+        Assert.Equal(terms, SearchTerms.Query(query));
+
+    [Theory]
+    [InlineData("ana@example.org", true)]
+    [InlineData("o'brien@example.co.uk", true)]
+    [InlineData("Ana <ana@example.org>", false)]
+    [InlineData("ana@example", false)]
+    [InlineData("ana example.org", false)]
+    [InlineData("@example.org", false)]
+    public void Emails_are_checked_as_a_person_types_them(string value, bool valid) =>
+        Assert.Equal(valid, ValidationBuilder.IsEmail(value));
+
+    [Fact]
+    public void Secrets_are_long_random_and_stored_only_as_hashes()
+    {
+        var a = SecretToken.Create();
+        var b = SecretToken.Create();
+        Assert.NotEqual(a, b);
+        Assert.True(Convert.FromBase64String(a.Replace('-', '+').Replace('_', '/') + "=").Length >= 16);
+        Assert.Equal(64, SecretToken.Hash(a).Length);
+        Assert.DoesNotContain(a, SecretToken.Hash(a), StringComparison.Ordinal);
+        Assert.True(SecretToken.FixedTimeEquals(SecretToken.Hash(a), SecretToken.Hash(a)));
+        Assert.False(SecretToken.FixedTimeEquals(SecretToken.Hash(a), SecretToken.Hash(b)));
+    }
+}
