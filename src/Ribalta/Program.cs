@@ -20,6 +20,10 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
     builder.WebHost.UseUrls("http://127.0.0.1:5080");
 }
 
+// Running from build output in any environment (tests, `dotnet run`): serve framework files such as
+// blazor.web.js from their packages. A published app has them in wwwroot and this does nothing.
+builder.WebHost.UseStaticWebAssets();
+
 builder.AddPlatform();
 builder.Services.AddCustomers();
 builder.Services.AddDemo();

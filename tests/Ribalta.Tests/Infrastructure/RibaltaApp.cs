@@ -48,6 +48,9 @@ public class RibaltaApp : WebApplicationFactory<Program>
 
     public RecordingEventSubscriber Events { get; } = new();
 
+    /// <summary>False for hosts that a real browser drives, where time must pass as it does for the browser.</summary>
+    public bool UseFakeClock { get; init; } = true;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in _settings)
@@ -58,8 +61,12 @@ public class RibaltaApp : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         builder.ConfigureTestServices(services =>
         {
-            services.RemoveAll<TimeProvider>();
-            services.AddSingleton<TimeProvider>(Clock);
+            if (UseFakeClock)
+            {
+                services.RemoveAll<TimeProvider>();
+                services.AddSingleton<TimeProvider>(Clock);
+            }
+
             services.AddSingleton(Events);
             services.AddScoped<Ribalta.Platform.Events.IEventSubscriber>(sp => sp.GetRequiredService<RecordingEventSubscriber>());
         });

@@ -1,0 +1,104 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Ribalta.Tests.Infrastructure;
+using Xunit;
+
+namespace Ribalta.BrowserTests;
+
+/// <summary>
+/// Ribalta on a real loopback port (Kestrel), with the demo organisation seeded, and Debian's Chromium driven by
+/// Playwright. A second, empty installation serves the first-run test. Never skips: no Chromium is a failure.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private readonly List<string> _directories = [];
+    private IPlaywright? _playwright;
+
+    public RibaltaApp Demo { get; private set; } = null!;
+
+    public RibaltaApp Empty { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public string DemoUrl { get; private set; } = "";
+
+    public string EmptyUrl { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            throw new InvalidOperationException($"Chromium is not installed at {ChromiumPath}. Run ./test.sh, which installs it, or `apt-get install chromium`.");
+        }
+
+        (Demo, DemoUrl) = Start(new Dictionary<string, string?> { ["Demo:Enabled"] = "true", ["Demo:Customers"] = "40" });
+        (Empty, EmptyUrl) = Start(new Dictionary<string, string?>());
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    /// <summary>A fresh browser context (its own cookies), in the given language.</summary>
+    public async Task<IPage> NewPageAsync(string locale = "en-GB")
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { Locale = locale, ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        context.SetDefaultTimeout(15_000);
+        return await context.NewPageAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        foreach (var app in new[] { Demo, Empty })
+        {
+            if (app is not null)
+            {
+                await app.DisposeAsync();
+            }
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var directory in _directories)
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private (RibaltaApp App, string Url) Start(Dictionary<string, string?> settings)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "ribalta-browser-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(directory);
+        _directories.Add(directory);
+        var app = new RibaltaApp("Sqlite", $"Data Source={Path.Combine(directory, "ribalta.db")}", directory, settings) { UseFakeClock = false };
+        app.UseKestrel(0);
+        app.StartServer();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return (app, address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/'));
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "browser";
+}

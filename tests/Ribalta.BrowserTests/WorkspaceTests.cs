@@ -1,0 +1,174 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Ribalta.Platform.Identity;
+using Xunit;
+using static Microsoft.Playwright.Assertions;
+
+namespace Ribalta.BrowserTests;
+
+[Collection(BrowserCollection.Name)]
+[Trait("Suite", "Browser")]
+public sealed class WorkspaceTests(BrowserFixture fixture)
+{
+    private const string DemoPassword = "ribalta-demo-2026";
+
+    /// <summary>Signs in from an English browser. Demo staff have a preferred language, which the workspace then speaks.</summary>
+    private async Task<IPage> SignInAsync(string email, string? thenLanguage = "en")
+    {
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync($"{fixture.DemoUrl}/login");
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(DemoPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync($"{fixture.DemoUrl}/");
+        if (thenLanguage is not null)
+        {
+            await page.GotoAsync($"{fixture.DemoUrl}/culture/{thenLanguage}?returnUrl=%2F");
+            await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", thenLanguage);
+        }
+
+        return page;
+    }
+
+    /// <summary>
+    /// Interactive pages are prerendered, and their controls stay disabled until the live circuit is up; typing
+    /// into the prerendered copy would be lost, as it would be for a person. Waits for that moment.
+    /// </summary>
+    private static async Task WaitForCircuitAsync(IPage page)
+    {
+        await Expect(page.Locator("[data-live]").First).ToBeAttachedAsync();
+    }
+
+    [Fact]
+    public async Task The_first_administrator_is_created_with_the_console_link()
+    {
+        var token = fixture.Empty.Services.GetRequiredService<SetupGate>().Open();
+        var page = await fixture.NewPageAsync();
+
+        await page.GotoAsync($"{fixture.EmptyUrl}/setup?token=wrong");
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("not valid");
+
+        await page.GotoAsync($"{fixture.EmptyUrl}/setup?token={token}");
+        await page.GetByLabel("Name").FillAsync("Founding Admin");
+        await page.GetByLabel("Email").FillAsync("founder@example.org");
+        await page.GetByLabel("Password").FillAsync("too short");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create administrator" }).ClickAsync();
+        await Expect(page.GetByText("The password needs at least 12 characters.")).ToBeVisibleAsync();
+
+        await page.GetByLabel("Password").FillAsync("a long and memorable sentence");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create administrator" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Welcome, Founding Admin");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Staff" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Staff_sign_in_and_repeated_failures_lock_the_account()
+    {
+        var page = await SignInAsync("lead@demo.ribalta.test", thenLanguage: null);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Welcome, Sam Whitaker");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Customers" }).First).ToBeVisibleAsync();
+
+        // A person who chose Arabic gets the workspace in Arabic wherever they sign in.
+        var rana = await SignInAsync("wakeel@demo.ribalta.test", thenLanguage: null);
+        await Expect(rana.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("مرحباً، رنا حداد");
+        await Expect(rana.Locator("html")).ToHaveAttributeAsync("dir", "rtl");
+
+        var intruder = await fixture.NewPageAsync();
+        await intruder.GotoAsync($"{fixture.DemoUrl}/login");
+        for (var i = 0; i < 5; i++)
+        {
+            await intruder.GetByLabel("Email").FillAsync("logistics@demo.ribalta.test");
+            await intruder.GetByLabel("Password").FillAsync($"guess number {i}");
+            await intruder.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await Expect(intruder.GetByRole(AriaRole.Alert)).ToBeVisibleAsync();
+        }
+
+        await Expect(intruder.GetByRole(AriaRole.Alert)).ToContainTextAsync("locked");
+    }
+
+    [Fact]
+    public async Task Switching_to_arabic_mirrors_the_page()
+    {
+        var page = await SignInAsync("agent@demo.ribalta.test");
+        await page.GetByRole(AriaRole.Link, new() { Name = "العربية" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("مرحباً، Ana Ortega");
+
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("dir", "rtl");
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "ar");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "العملاء" }).First).ToBeVisibleAsync();
+
+        // Right-to-left: the brand sits at the right edge, the language picker at the left.
+        var brand = (await page.Locator(".brand").BoundingBoxAsync())!;
+        var languages = (await page.Locator(".languages").BoundingBoxAsync())!;
+        Assert.True(brand.X > 640, $"brand at x={brand.X}");
+        Assert.True(languages.X < brand.X, "languages should be left of the brand in RTL");
+
+        await page.GotoAsync($"{fixture.DemoUrl}/customers");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("العملاء");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "ribalta-customers-ar.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task An_agent_creates_a_customer_and_finds_them_without_accents()
+    {
+        var page = await SignInAsync("agente@demo.ribalta.test");
+        await page.GotoAsync($"{fixture.DemoUrl}/customers/new");
+        await WaitForCircuitAsync(page);
+        var tag = Guid.NewGuid().ToString("N")[..6];
+
+        await page.GetByLabel("Name").FillAsync($"Niccolò Perché {tag}");
+        await page.GetByLabel("Language", new() { Exact = true }).SelectOptionAsync("it");
+        await page.GetByLabel("Emails").FillAsync($"niccolo.{tag}@esempio.it");
+        await page.GetByLabel("Their situation").FillAsync("Vuole essere richiamato dopo le 18.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add customer" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync($"Niccolò Perché {tag}");
+        await Expect(page.GetByText("Customer record created")).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Customers" }).First.ClickAsync();
+        await WaitForCircuitAsync(page);
+        await page.GetByLabel("Search customers").FillAsync($"niccolo perche {tag}");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = $"Niccolò Perché {tag}" })).ToBeVisibleAsync();
+        await Expect(page.Locator("table.customers tbody tr")).ToHaveCountAsync(1);
+    }
+
+    [Fact]
+    public async Task Creating_a_customer_with_bad_input_shows_what_to_fix()
+    {
+        var page = await SignInAsync("agent@demo.ribalta.test");
+        await page.GotoAsync($"{fixture.DemoUrl}/customers/new");
+        await WaitForCircuitAsync(page);
+        await page.GetByLabel("Name").FillAsync("<script>window.hacked=1</script>Mallory");
+        await page.GetByLabel("Emails").FillAsync("not-an-email");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add customer" }).ClickAsync();
+        await Expect(page.GetByText("\"not-an-email\" is not a valid email address.")).ToBeVisibleAsync();
+
+        await page.GetByLabel("Emails").FillAsync("");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add customer" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("<script>window.hacked=1</script>Mallory");
+        Assert.Null(await page.EvaluateAsync<int?>("window.hacked"));
+    }
+
+    [Fact]
+    public async Task Importing_a_file_with_one_bad_row_shows_the_row_and_imports_nothing()
+    {
+        var page = await SignInAsync("manager@demo.ribalta.test");
+        await page.GotoAsync($"{fixture.DemoUrl}/customers/import");
+        await WaitForCircuitAsync(page);
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        var csv = $"name;email;language\nAna {tag};ana.{tag}@ejemplo.es;es\nBad {tag};broken-address;es\nLeila {tag};leila.{tag}@example.ae;ar\n";
+        await Expect(page.GetByLabel("CSV file")).ToBeEnabledAsync();
+        await page.GetByLabel("CSV file").SetInputFilesAsync(new FilePayload { Name = "customers.csv", MimeType = "text/csv", Buffer = System.Text.Encoding.UTF8.GetBytes(csv) });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Check and import" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "Nothing was imported" })).ToBeVisibleAsync();
+        var row = page.Locator("table.row-errors tbody tr");
+        await Expect(row).ToHaveCountAsync(1);
+        await Expect(row.Locator("td").First).ToHaveTextAsync("3");
+        await Expect(row).ToContainTextAsync("broken-address");
+
+        await page.GotoAsync($"{fixture.DemoUrl}/customers?q={tag}");
+        await Expect(page.GetByText(new Regex("No customers found"))).ToBeVisibleAsync();
+    }
+}

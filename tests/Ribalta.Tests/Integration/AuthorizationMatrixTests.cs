@@ -1,0 +1,216 @@
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Ribalta.Tests.Infrastructure;
+using Xunit;
+
+namespace Ribalta.Tests.Integration;
+
+/// <summary>
+/// Every endpoint and page, for every kind of caller: anonymous, a signed-in customer, and each staff role.
+/// An endpoint with no row here fails the test, so the matrix grows with the application.
+/// </summary>
+[Collection(SqliteCollection.Name)]
+[Trait("Suite", "Sqlite")]
+public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
+{
+    private const string Anonymous = "Anonymous";
+    private const string Customer = "Customer";
+
+    private static readonly string[] Callers = [Anonymous, Customer, "Frontline", "TeamLead", "Manager", "Department", "Executive", "Admin"];
+
+    private static readonly string[] Everyone = Callers;
+    private static readonly string[] Staff = ["Frontline", "TeamLead", "Manager", "Department", "Executive", "Admin"];
+    private static readonly string[] CustomersWrite = ["Frontline", "TeamLead", "Manager", "Admin"];
+    private static readonly string[] CustomersManage = ["TeamLead", "Manager", "Admin"];
+    private static readonly string[] AdminOnly = ["Admin"];
+    private static readonly string[] CustomerOnly = [Customer];
+
+    /// <summary>Method, route pattern as the application declares it, who may use it, and whether using it ends the session.</summary>
+    private static readonly (string Method, string Pattern, string[] Allowed, bool SignsOut)[] Matrix =
+    [
+        ("GET", "/health", Everyone, false),
+        ("GET", "/openapi/{documentName}.json", Everyone, false),
+        ("GET", "/culture/{code}", Everyone, false),
+        ("POST", "/api/v1/session", Everyone, false),
+        ("DELETE", "/api/v1/session", Staff, true),
+        ("POST", "/logout", Staff, false),
+        ("GET", "/api/v1/me", Staff, false),
+        ("POST", "/api/v1/setup", Everyone, false),
+        ("POST", "/api/v1/invitations/accept", Everyone, false),
+        ("GET", "/api/v1/staff", AdminOnly, false),
+        ("POST", "/api/v1/staff/invitations", AdminOnly, false),
+        ("DELETE", "/api/v1/staff/invitations/{id:guid}", AdminOnly, false),
+        ("PUT", "/api/v1/staff/{id:guid}/roles", AdminOnly, false),
+        ("POST", "/api/v1/staff/{id:guid}/deactivate", AdminOnly, false),
+        ("POST", "/api/v1/staff/{id:guid}/reactivate", AdminOnly, false),
+        ("GET", "/api/v1/audit", AdminOnly, false),
+        ("GET", "/api/v1/customers", Staff, false),
+        ("POST", "/api/v1/customers", CustomersWrite, false),
+        ("GET", "/api/v1/customers/{id:guid}", Staff, false),
+        ("PUT", "/api/v1/customers/{id:guid}", CustomersWrite, false),
+        ("GET", "/api/v1/customers/{id:guid}/timeline", Staff, false),
+        ("POST", "/api/v1/customers/{id:guid}/merge", CustomersManage, false),
+        ("POST", "/api/v1/customers/{id:guid}/portal-links", CustomersWrite, false),
+        ("POST", "/api/v1/customers/import", CustomersManage, false),
+        ("GET", "/api/v1/segments", Staff, false),
+        ("POST", "/api/v1/segments", CustomersManage, false),
+        ("POST", "/portal/sign-out", CustomerOnly, false),
+
+        // Pages (GET renders, POST handles the page's forms; both carry the same authorization).
+        ("GET", "/", Staff, false),
+        ("GET", "/not-found", Everyone, false),
+        ("GET", "/login", Everyone, false),
+        ("GET", "/login/two-factor", Everyone, false),
+        ("GET", "/access-denied", Everyone, false),
+        ("GET", "/setup", Everyone, false),
+        ("GET", "/invitation/{Token}", Everyone, false),
+        ("GET", "/account", Staff, false),
+        ("GET", "/admin/staff", AdminOnly, false),
+        ("GET", "/admin/audit", AdminOnly, false),
+        ("GET", "/customers", Staff, false),
+        ("GET", "/customers/new", CustomersWrite, false),
+        ("GET", "/customers/{Id:guid}", Staff, false),
+        ("GET", "/customers/{Id:guid}/edit", CustomersWrite, false),
+        ("GET", "/customers/import", CustomersManage, false),
+        ("GET", "/segments", CustomersManage, false),
+        ("GET", "/portal/sign-in", Everyone, false),
+        ("GET", "/portal/sign-in/{Token}", Everyone, false),
+        ("GET", "/portal", CustomerOnly, false),
+    ];
+
+    private RibaltaApp App { get; } = fixture.App;
+
+    [Fact]
+    public void Every_endpoint_has_a_row()
+    {
+        var declared = Endpoints();
+        var covered = Matrix.Select(r => (r.Method, r.Pattern)).ToHashSet();
+        var missing = declared.Where(e => !covered.Contains(e)).Select(e => $"{e.Method} {e.Pattern}").ToList();
+        var stale = covered.Where(c => !declared.Contains(c)).Select(e => $"{e.Method} {e.Pattern}").ToList();
+        Assert.True(missing.Count == 0, "Endpoints without a row in the authorization matrix: " + string.Join(", ", missing));
+        Assert.True(stale.Count == 0, "Rows for endpoints that no longer exist: " + string.Join(", ", stale));
+    }
+
+    [Fact]
+    public async Task Every_caller_gets_exactly_what_the_matrix_allows()
+    {
+        var clients = new Dictionary<string, HttpClient>();
+        foreach (var caller in Callers)
+        {
+            clients[caller] = await ClientFor(caller);
+        }
+
+        var failures = new List<string>();
+        foreach (var row in Matrix.OrderBy(r => r.SignsOut))
+        {
+            foreach (var caller in Callers)
+            {
+                using var request = new HttpRequestMessage(new HttpMethod(row.Method), Concrete(row.Pattern));
+                if (row.Method is "POST" or "PUT")
+                {
+                    request.Content = row.Pattern.EndsWith("/import", StringComparison.Ordinal)
+                        ? new StringContent("name\n", Encoding.UTF8, "text/csv")
+                        : new StringContent("{}", Encoding.UTF8, "application/json");
+                }
+
+                using var response = await clients[caller].SendAsync(request);
+                var allowed = row.Allowed.Contains(caller);
+                var denied = IsDenied(response);
+                if ((int)response.StatusCode >= 500)
+                {
+                    failures.Add($"{caller} {row.Method} {row.Pattern}: {(int)response.StatusCode}");
+                }
+                else if (allowed && denied && !ReferenceEquals(row.Allowed, Everyone))
+                {
+                    failures.Add($"{caller} should be allowed {row.Method} {row.Pattern} but got {(int)response.StatusCode} {response.Headers.Location}");
+                }
+                else if (!allowed && !denied)
+                {
+                    failures.Add($"{caller} should be denied {row.Method} {row.Pattern} but got {(int)response.StatusCode}");
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    private HashSet<(string Method, string Pattern)> Endpoints()
+    {
+        var sources = App.Services.GetRequiredService<EndpointDataSource>();
+        var result = new HashSet<(string, string)>();
+        foreach (var endpoint in sources.Endpoints.OfType<RouteEndpoint>())
+        {
+            var pattern = "/" + (endpoint.RoutePattern.RawText ?? "").Trim('/');
+            if (pattern.StartsWith("/_framework", StringComparison.Ordinal) || pattern.StartsWith("/_blazor", StringComparison.Ordinal) || IsStaticAsset(pattern))
+            {
+                continue;
+            }
+
+            var methods = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"];
+
+            // A page's POST is its form handler, authorized like its GET; the matrix names the GET.
+            if (methods.Contains("GET") && methods.Contains("POST"))
+            {
+                methods = ["GET"];
+            }
+
+            foreach (var method in methods)
+            {
+                result.Add((method, pattern));
+            }
+        }
+
+        return result;
+    }
+
+    private static bool IsStaticAsset(string pattern)
+    {
+        var last = pattern[(pattern.LastIndexOf('/') + 1)..];
+        if (last == "{**path:file}")
+        {
+            return true; // static web assets fallback
+        }
+
+        return !last.Contains('{', StringComparison.Ordinal) && (last.EndsWith(".css", StringComparison.Ordinal) || last.EndsWith(".js", StringComparison.Ordinal) || last.EndsWith(".gz", StringComparison.Ordinal) || last.EndsWith(".br", StringComparison.Ordinal) || last.EndsWith(".map", StringComparison.Ordinal));
+    }
+
+    private static string Concrete(string pattern) => pattern
+        .Replace("{documentName}", "v1", StringComparison.Ordinal)
+        .Replace("{code}", "en", StringComparison.Ordinal)
+        .Replace("{id:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+        .Replace("{Id:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+        .Replace("{Token}", "not-a-real-token", StringComparison.Ordinal);
+
+    private static bool IsDenied(HttpResponseMessage response)
+    {
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            return true;
+        }
+
+        var location = response.Headers.Location?.OriginalString ?? "";
+        return response.StatusCode == HttpStatusCode.Redirect
+            && (location.Contains("/login?", StringComparison.Ordinal) || location.Contains("/access-denied", StringComparison.Ordinal) || location.Contains("/portal/sign-in?", StringComparison.Ordinal));
+    }
+
+    private async Task<HttpClient> ClientFor(string caller)
+    {
+        switch (caller)
+        {
+            case Anonymous:
+                return App.Anonymous();
+            case Customer:
+                var agent = await App.AsFrontline();
+                var customer = await agent.CreateCustomerAsync(new { displayName = "Matrix Customer" });
+                var url = (await (await agent.PostAsync($"/api/v1/customers/{customer.Id}/portal-links", null)).ReadJsonAsync()).GetProperty("url").GetString()!;
+                var client = App.Anonymous();
+                var signedIn = await client.SubmitAsync(new Uri(url).PathAndQuery, "portal-sign-in");
+                Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+                return client;
+            default:
+                return await App.AsStaff(caller);
+        }
+    }
+}
