@@ -121,6 +121,35 @@ public abstract class StaffTests(RibaltaApp app)
     }
 
     [Fact]
+    public async Task Two_step_sign_in_asks_for_the_authenticator_code()
+    {
+        var email = Api.Unique("totp") + "@staff.test";
+        var user = await App.CreateStaffAsync(email, "Careful Person", ["Frontline"]);
+        var key = await App.WithServices(async sp =>
+        {
+            var users = sp.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<StaffUser>>();
+            var stored = (await users.FindByIdAsync(user.Id.ToString()))!;
+            await users.ResetAuthenticatorKeyAsync(stored);
+            await users.SetTwoFactorEnabledAsync(stored, true);
+            return (await users.GetAuthenticatorKeyAsync(stored))!;
+        });
+
+        var client = App.Anonymous();
+        var withoutCode = await client.PostAsJsonAsync("/api/v1/session", new { email, password = RibaltaApp.Password });
+        Assert.Equal(HttpStatusCode.Unauthorized, withoutCode.StatusCode);
+        Assert.Equal("Login.TwoFactorRequired", (await withoutCode.ReadJsonAsync()).GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/me")).StatusCode);
+
+        var wrong = await client.PostAsJsonAsync("/api/v1/session", new { email, password = RibaltaApp.Password, twoFactorCode = "000000" == Totp.Code(key, DateTimeOffset.UtcNow) ? "111111" : "000000" });
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+
+        // Authenticator codes follow the wall clock, as the phone in the person's hand does.
+        var right = await client.PostAsJsonAsync("/api/v1/session", new { email, password = RibaltaApp.Password, twoFactorCode = Totp.Code(key, DateTimeOffset.UtcNow) });
+        Assert.Equal(HttpStatusCode.NoContent, right.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/me")).StatusCode);
+    }
+
+    [Fact]
     public async Task Staff_pages_and_apis_are_closed_to_anonymous_callers()
     {
         var anonymous = App.Anonymous();

@@ -54,20 +54,13 @@ internal static class PlatformApi
 
     private static async Task<Results<NoContent, ProblemHttpResult>> SignIn(
         SessionRequest request,
-        SignInManager<StaffUser> signIn,
         StaffSignIn staffSignIn,
-        HttpContext http,
         IStringLocalizer<Strings> localizer)
     {
-        var outcome = await staffSignIn.PasswordAsync(request.Email, request.Password, remember: false);
+        var outcome = await staffSignIn.PasswordAndCodeAsync(request.Email, request.Password, request.TwoFactorCode);
         if (outcome == SignInOutcome.RequiresTwoFactor)
         {
-            if (string.IsNullOrWhiteSpace(request.TwoFactorCode))
-            {
-                return TypedResults.Problem(title: localizer["Login.TwoFactorRequired"].Value, statusCode: StatusCodes.Status401Unauthorized, extensions: new Dictionary<string, object?> { ["code"] = "Login.TwoFactorRequired" });
-            }
-
-            outcome = await staffSignIn.TwoFactorAsync(request.TwoFactorCode, remember: false);
+            return TypedResults.Problem(title: localizer["Login.TwoFactorRequired"].Value, statusCode: StatusCodes.Status401Unauthorized, extensions: new Dictionary<string, object?> { ["code"] = "Login.TwoFactorRequired" });
         }
 
         return outcome switch
