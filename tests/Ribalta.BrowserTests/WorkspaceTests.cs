@@ -171,4 +171,46 @@ public sealed class WorkspaceTests(BrowserFixture fixture)
         await page.GotoAsync($"{fixture.DemoUrl}/customers?q={tag}");
         await Expect(page.GetByText(new Regex("No customers found"))).ToBeVisibleAsync();
     }
+
+    [Theory]
+    [InlineData("en", "ltr")]
+    [InlineData("it", "ltr")]
+    [InlineData("es", "ltr")]
+    [InlineData("ar", "rtl")]
+    public async Task Every_workspace_page_works_in_every_language(string language, string direction)
+    {
+        var page = await SignInAsync("admin@demo.ribalta.test", language);
+        var errors = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                errors.Add(message.Text);
+            }
+        };
+        page.PageError += (_, error) => errors.Add(error);
+
+        var customerHref = await FirstCustomerHrefAsync(page);
+        foreach (var path in new[] { "/", "/customers", "/customers/new", customerHref, $"{customerHref}/edit", "/customers/import", "/segments", "/admin/staff", "/admin/audit", "/account" })
+        {
+            await page.GotoAsync(fixture.DemoUrl + path);
+            await Expect(page.Locator("html")).ToHaveAttributeAsync("dir", direction);
+            await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", language);
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
+            await Expect(page.Locator("#blazor-error-ui")).ToBeHiddenAsync();
+            if (Environment.GetEnvironmentVariable("RIBALTA_SCREENSHOTS") is { Length: > 0 } folder)
+            {
+                Directory.CreateDirectory(folder);
+                await page.ScreenshotAsync(new() { Path = Path.Combine(folder, $"{language}{path.Replace('/', '_')}.png"), FullPage = true });
+            }
+        }
+
+        Assert.Empty(errors);
+    }
+
+    private async Task<string> FirstCustomerHrefAsync(IPage page)
+    {
+        await page.GotoAsync($"{fixture.DemoUrl}/customers");
+        return (await page.Locator("table.customers tbody a").First.GetAttributeAsync("href"))!;
+    }
 }

@@ -31,34 +31,9 @@ internal static class IdentityModule
         // A deactivated member of staff is signed out within a minute everywhere.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
 
-        services.ConfigureApplicationCookie(o =>
-        {
-            o.Cookie.Name = "ribalta.staff";
-            o.Cookie.HttpOnly = true;
-            o.Cookie.SameSite = SameSiteMode.Lax;
-            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            o.LoginPath = "/login";
-            o.AccessDeniedPath = "/access-denied";
-            o.ExpireTimeSpan = TimeSpan.FromHours(10);
-            o.SlidingExpiration = true;
-            o.Events.OnRedirectToLogin = ApiAware(StatusCodes.Status401Unauthorized);
-            o.Events.OnRedirectToAccessDenied = ApiAware(StatusCodes.Status403Forbidden);
-        });
-
+        services.ConfigureApplicationCookie(o => ConfigureCookie(o, "ribalta.staff", "/login", "/access-denied", TimeSpan.FromHours(10)));
         services.AddAuthentication()
-            .AddCookie(Policies.CustomerScheme, o =>
-            {
-                o.Cookie.Name = "ribalta.customer";
-                o.Cookie.HttpOnly = true;
-                o.Cookie.SameSite = SameSiteMode.Lax;
-                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                o.LoginPath = "/portal/sign-in";
-                o.AccessDeniedPath = "/portal/sign-in";
-                o.ExpireTimeSpan = TimeSpan.FromDays(14);
-                o.SlidingExpiration = true;
-                o.Events.OnRedirectToLogin = ApiAware(StatusCodes.Status401Unauthorized);
-                o.Events.OnRedirectToAccessDenied = ApiAware(StatusCodes.Status403Forbidden);
-            });
+            .AddCookie(Policies.CustomerScheme, o => ConfigureCookie(o, "ribalta.customer", "/portal/sign-in", "/portal/sign-in", TimeSpan.FromDays(14)));
 
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Staff, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.All))
@@ -74,6 +49,21 @@ internal static class IdentityModule
         services.AddSingleton<SetupGate>();
         services.AddScoped<StaffDirectory>();
         return services;
+    }
+
+    /// <summary>HTTP-only, SameSite=Lax, Secure over HTTPS, sliding; API callers get status codes instead of redirects.</summary>
+    private static void ConfigureCookie(CookieAuthenticationOptions o, string name, string loginPath, string deniedPath, TimeSpan lifetime)
+    {
+        o.Cookie.Name = name;
+        o.Cookie.HttpOnly = true;
+        o.Cookie.SameSite = SameSiteMode.Lax;
+        o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        o.LoginPath = loginPath;
+        o.AccessDeniedPath = deniedPath;
+        o.ExpireTimeSpan = lifetime;
+        o.SlidingExpiration = true;
+        o.Events.OnRedirectToLogin = ApiAware(StatusCodes.Status401Unauthorized);
+        o.Events.OnRedirectToAccessDenied = ApiAware(StatusCodes.Status403Forbidden);
     }
 
     /// <summary>Browsers are sent to the sign-in page; API callers get a status code they can act on.</summary>
