@@ -1,3 +1,4 @@
+using Ribalta.Cases;
 using Ribalta.Components;
 using Ribalta.Customers;
 using Ribalta.Demo;
@@ -26,6 +27,7 @@ builder.WebHost.UseStaticWebAssets();
 
 builder.AddPlatform();
 builder.Services.AddCustomers();
+builder.Services.AddCases();
 builder.Services.AddDemo();
 builder.Services.AddWorkspace();
 
@@ -42,6 +44,7 @@ app.UsePlatform();
 
 app.MapPlatform();
 app.MapCustomers();
+app.MapCases();
 app.MapWorkspace();
 
 app.Run();

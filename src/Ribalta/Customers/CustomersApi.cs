@@ -15,6 +15,7 @@ using Ribalta.Platform.Errors;
 using Ribalta.Platform.Events;
 using Ribalta.Platform.Identity;
 using Ribalta.Platform.Localization;
+using Ribalta.Platform.Web;
 
 namespace Ribalta.Customers;
 
@@ -70,7 +71,7 @@ internal static class CustomersApi
         var result = await handler.HandleAsync(Actor.From(http.User), input, ct);
         if (result.IsSuccess)
         {
-            http.Response.Headers.ETag = ETag(result.Value.Version);
+            http.Response.Headers.ETag = ETags.Format(result.Value.Version);
         }
 
         return result.ToHttp(c => TypedResults.Created($"/api/v1/customers/{c.Id}", c), localizer);
@@ -84,7 +85,7 @@ internal static class CustomersApi
             return TypedResults.NotFound();
         }
 
-        http.Response.Headers.ETag = ETag(customer.Version);
+        http.Response.Headers.ETag = ETags.Format(customer.Version);
         return TypedResults.Ok(customer);
     }
 
@@ -98,7 +99,7 @@ internal static class CustomersApi
         IStringLocalizer<Strings> localizer,
         CancellationToken ct)
     {
-        if (!TryParseETag(ifMatch, out var version))
+        if (!ETags.TryParse(ifMatch, out var version))
         {
             return TypedResults.Problem(title: localizer["Error.IfMatchRequired"].Value, statusCode: StatusCodes.Status428PreconditionRequired);
         }
@@ -106,7 +107,7 @@ internal static class CustomersApi
         var result = await handler.HandleAsync(Actor.From(http.User), id, version, input, ct);
         if (result.IsSuccess)
         {
-            http.Response.Headers.ETag = ETag(result.Value.Version);
+            http.Response.Headers.ETag = ETags.Format(result.Value.Version);
         }
 
         return result.ToHttp(TypedResults.Ok, localizer);
@@ -184,23 +185,4 @@ internal static class CustomersApi
         report.Errors.Select(e => new ImportRowErrorResponse(e.Row, e.Field, localizer[e.MessageKey, e.Args].Value)).ToList());
 
     public static string PortalUrl(HttpRequest request, string token) => $"{request.Scheme}://{request.Host}/portal/sign-in/{token}";
-
-    private static string ETag(int version) => $"\"{version}\"";
-
-    private static bool TryParseETag(string? header, out int version)
-    {
-        version = 0;
-        var value = header?.Trim();
-        if (value is null)
-        {
-            return false;
-        }
-
-        if (value.StartsWith("W/", StringComparison.Ordinal))
-        {
-            value = value[2..];
-        }
-
-        return int.TryParse(value.Trim('"'), out version);
-    }
 }

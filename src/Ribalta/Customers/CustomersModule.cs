@@ -1,3 +1,4 @@
+using Ribalta.Customers.Contracts;
 using Ribalta.Customers.CreateCustomer;
 using Ribalta.Customers.Domain;
 using Ribalta.Customers.EditCustomer;
@@ -23,6 +24,7 @@ public static class CustomersModule
         services.AddScoped<CustomerImport>();
         services.AddScoped<SegmentCatalogue>();
         services.AddScoped<PortalLinks>();
+        services.AddScoped<ICustomerDirectory, CustomerDirectory>();
         return services;
     }
 

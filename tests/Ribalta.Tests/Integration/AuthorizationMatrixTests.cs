@@ -24,6 +24,7 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
     private static readonly string[] Staff = ["Frontline", "TeamLead", "Manager", "Department", "Executive", "Admin"];
     private static readonly string[] CustomersWrite = ["Frontline", "TeamLead", "Manager", "Admin"];
     private static readonly string[] CustomersManage = ["TeamLead", "Manager", "Admin"];
+    private static readonly string[] CasesWork = ["Frontline", "TeamLead", "Manager", "Department", "Admin"];
     private static readonly string[] AdminOnly = ["Admin"];
     private static readonly string[] CustomerOnly = [Customer];
 
@@ -57,6 +58,14 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
         ("GET", "/api/v1/segments", Staff, false),
         ("POST", "/api/v1/segments", CustomersManage, false),
         ("POST", "/portal/sign-out", CustomerOnly, false),
+        ("GET", "/api/v1/cases", Staff, false),
+        ("POST", "/api/v1/cases", CasesWork, false),
+        ("GET", "/api/v1/cases/{id:long}", Staff, false),
+        ("PATCH", "/api/v1/cases/{id:long}", CasesWork, false),
+        ("GET", "/api/v1/cases/{id:long}/messages", Staff, false),
+        ("POST", "/api/v1/cases/{id:long}/replies", CasesWork, false),
+        ("POST", "/api/v1/cases/{id:long}/notes", CasesWork, false),
+        ("POST", "/api/v1/cases/{id:long}/calls", CasesWork, false),
 
         // Pages (GET renders, POST handles the page's forms; both carry the same authorization).
         ("GET", "/", Staff, false),
@@ -108,7 +117,7 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
             foreach (var caller in Callers)
             {
                 using var request = new HttpRequestMessage(new HttpMethod(row.Method), Concrete(row.Pattern));
-                if (row.Method is "POST" or "PUT")
+                if (row.Method is "POST" or "PUT" or "PATCH")
                 {
                     request.Content = row.Pattern.EndsWith("/import", StringComparison.Ordinal)
                         ? new StringContent("name\n", Encoding.UTF8, "text/csv")
@@ -180,6 +189,7 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
         .Replace("{documentName}", "v1", StringComparison.Ordinal)
         .Replace("{code}", "en", StringComparison.Ordinal)
         .Replace("{id:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+        .Replace("{id:long}", "999999999", StringComparison.Ordinal)
         .Replace("{Id:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
         .Replace("{Token}", "not-a-real-token", StringComparison.Ordinal);
 

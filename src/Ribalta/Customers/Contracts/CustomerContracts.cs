@@ -62,3 +62,14 @@ public static class CustomerEvents
     public const string PortalSignedIn = "customer.portal_signed_in";
     public const string SegmentCreated = "segment.created";
 }
+
+/// <summary>The least another module needs to know of a person.</summary>
+public sealed record CustomerRef(Guid Id, string DisplayName, string? PreferredLanguage, Guid? MergedIntoId);
+
+/// <summary>How other modules look customers up without reaching into the Customers module.</summary>
+public interface ICustomerDirectory
+{
+    Task<CustomerRef?> FindAsync(Guid id, CancellationToken cancellationToken);
+
+    Task<IReadOnlyDictionary<Guid, string>> NamesAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken);
+}

@@ -1,0 +1,108 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
+using Ribalta.Cases.Contracts;
+using Ribalta.Cases.Conversation;
+using Ribalta.Cases.Inbox;
+using Ribalta.Cases.OpenCase;
+using Ribalta.Cases.UpdateCase;
+using Ribalta.Cases.ViewCase;
+using Ribalta.Platform.Errors;
+using Ribalta.Platform.Events;
+using Ribalta.Platform.Identity;
+using Ribalta.Platform.Localization;
+using Ribalta.Platform.Web;
+
+namespace Ribalta.Cases;
+
+public sealed record MessageCreated(long CaseId, long MessageId);
+
+/// <summary>REST surface of the Cases module under <c>/api/v1/cases</c>.</summary>
+internal static class CasesApi
+{
+    public static IEndpointRouteBuilder MapCasesApi(this IEndpointRouteBuilder app)
+    {
+        var cases = app.MapGroup("/api/v1/cases").RequireAuthorization(Policies.Staff).WithTags("Cases");
+        cases.MapGet("", List);
+        cases.MapPost("", Open).RequireAuthorization(Policies.CasesWork);
+        cases.MapGet("/{id:long}", Get);
+        cases.MapPatch("/{id:long}", Update).RequireAuthorization(Policies.CasesWork);
+        cases.MapGet("/{id:long}/messages", Messages);
+        cases.MapPost("/{id:long}/replies", Reply).RequireAuthorization(Policies.CasesWork);
+        cases.MapPost("/{id:long}/notes", Note).RequireAuthorization(Policies.CasesWork);
+        cases.MapPost("/{id:long}/calls", Call).RequireAuthorization(Policies.CasesWork);
+        return app;
+    }
+
+    private static async Task<Ok<CasePage>> List(InboxQuery inbox, HttpContext http, InboxView? view, Guid? customerId, string? after, int? limit, CancellationToken ct)
+    {
+        Guid? me = Guid.TryParse(Actor.From(http.User).Id, out var id) ? id : null;
+        return TypedResults.Ok(await inbox.ListAsync(new InboxFilter(view ?? InboxView.Open, me, customerId, after, limit ?? 50), ct));
+    }
+
+    private static async Task<Results<Created<CaseDetails>, ValidationProblem, ProblemHttpResult>> Open(
+        OpenCaseRequest request, OpenCaseHandler handler, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct)
+    {
+        var result = await handler.HandleAsync(Actor.From(http.User), request, ct);
+        SetETag(http, result);
+        return result.ToHttp(c => TypedResults.Created($"/api/v1/cases/{c.Id}", c), localizer);
+    }
+
+    private static async Task<Results<Ok<CaseDetails>, NotFound>> Get(long id, CaseReader reader, HttpContext http, CancellationToken ct)
+    {
+        var details = await reader.FindAsync(id, CaseViewer.Staff, ct);
+        if (details is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        http.Response.Headers.ETag = ETags.Format(details.Version);
+        return TypedResults.Ok(details);
+    }
+
+    private static async Task<Results<Ok<CaseDetails>, ValidationProblem, ProblemHttpResult>> Update(
+        long id,
+        UpdateCaseRequest request,
+        [FromHeader(Name = "If-Match")] string? ifMatch,
+        UpdateCaseHandler handler,
+        HttpContext http,
+        IStringLocalizer<Strings> localizer,
+        CancellationToken ct)
+    {
+        if (!ETags.TryParse(ifMatch, out var version))
+        {
+            return TypedResults.Problem(title: localizer["Error.IfMatchRequired"].Value, statusCode: StatusCodes.Status428PreconditionRequired);
+        }
+
+        var result = await handler.HandleAsync(Actor.From(http.User), id, version, request, ct);
+        SetETag(http, result);
+        return result.ToHttp(TypedResults.Ok, localizer);
+    }
+
+    private static async Task<Results<Ok<MessagePage>, NotFound>> Messages(long id, long? after, int? limit, CaseReader reader, CancellationToken ct) =>
+        await reader.MessagesAsync(id, CaseViewer.Staff, after, limit ?? CaseReader.MessagePageSize, ct) is { } page ? TypedResults.Ok(page) : TypedResults.NotFound();
+
+    private static async Task<Results<Created<MessageCreated>, ValidationProblem, ProblemHttpResult>> Reply(
+        long id, ReplyRequest request, ConversationHandler handler, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+        Created(id, await handler.ReplyAsync(Actor.From(http.User), id, request, ct), localizer);
+
+    private static async Task<Results<Created<MessageCreated>, ValidationProblem, ProblemHttpResult>> Note(
+        long id, NoteRequest request, ConversationHandler handler, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+        Created(id, await handler.NoteAsync(Actor.From(http.User), id, request, ct), localizer);
+
+    private static async Task<Results<Created<MessageCreated>, ValidationProblem, ProblemHttpResult>> Call(
+        long id, CallRequest request, ConversationHandler handler, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+        Created(id, await handler.LogCallAsync(Actor.From(http.User), id, request, ct), localizer);
+
+    private static Results<Created<MessageCreated>, ValidationProblem, ProblemHttpResult> Created(long caseId, Result<long> result, IStringLocalizer<Strings> localizer) =>
+        result.ToHttp(messageId => TypedResults.Created($"/api/v1/cases/{caseId}/messages?after={(messageId - 1).ToString(CultureInfo.InvariantCulture)}", new MessageCreated(caseId, messageId)), localizer);
+
+    private static void SetETag(HttpContext http, Result<CaseDetails> result)
+    {
+        if (result.IsSuccess)
+        {
+            http.Response.Headers.ETag = ETags.Format(result.Value.Version);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+using Ribalta.Cases.Conversation;
+using Ribalta.Cases.Inbox;
+using Ribalta.Cases.OpenCase;
+using Ribalta.Cases.UpdateCase;
+using Ribalta.Cases.ViewCase;
+
+namespace Ribalta.Cases;
+
+public static class CasesModule
+{
+    public static IServiceCollection AddCases(this IServiceCollection services)
+    {
+        services.AddScoped<CaseReader>();
+        services.AddScoped<InboxQuery>();
+        services.AddScoped<OpenCaseHandler>();
+        services.AddScoped<ConversationHandler>();
+        services.AddScoped<UpdateCaseHandler>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapCases(this IEndpointRouteBuilder app) => app.MapCasesApi();
+}

@@ -1,0 +1,111 @@
+namespace Ribalta.Cases.Contracts;
+
+public enum CaseStatus
+{
+    New,
+    Open,
+    WaitingOnCustomer,
+    WaitingOnUs,
+    Solved,
+    Closed,
+}
+
+public enum CasePriority
+{
+    Low,
+    Normal,
+    High,
+    Urgent,
+}
+
+/// <summary>The door the customer came through.</summary>
+public enum Channel
+{
+    Portal,
+    Email,
+    Chat,
+    Phone,
+    Social,
+    Api,
+}
+
+public enum MessageKind
+{
+    /// <summary>The customer's own words.</summary>
+    Customer,
+
+    /// <summary>Staff writing to the customer.</summary>
+    Reply,
+
+    /// <summary>Staff writing to staff; never shown to the customer.</summary>
+    InternalNote,
+
+    /// <summary>A phone call, logged with direction, duration and summary.</summary>
+    Call,
+}
+
+public enum CallDirection
+{
+    Inbound,
+    Outbound,
+}
+
+public sealed record CaseSummary(
+    long Id,
+    string Subject,
+    CaseStatus Status,
+    CasePriority Priority,
+    Channel Channel,
+    Guid CustomerId,
+    string CustomerName,
+    Guid? AssigneeId,
+    string? AssigneeName,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
+
+public sealed record CasePage(IReadOnlyList<CaseSummary> Items, string? Next);
+
+public sealed record CaseDetails(
+    long Id,
+    string Subject,
+    CaseStatus Status,
+    CasePriority Priority,
+    Channel Channel,
+    string? Language,
+    Guid CustomerId,
+    string CustomerName,
+    Guid? AssigneeId,
+    string? AssigneeName,
+    Guid? DepartmentId,
+    IReadOnlyList<string> Tags,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? FirstRespondedAt,
+    DateTimeOffset? SolvedAt,
+    int Version);
+
+public sealed record MessageDto(
+    long Id,
+    MessageKind Kind,
+    Channel Channel,
+    string? Language,
+    string AuthorName,
+    string Body,
+    DateTimeOffset CreatedAt,
+    CallDirection? CallDirection,
+    int? CallSeconds);
+
+public sealed record MessagePage(IReadOnlyList<MessageDto> Items, long? Next);
+
+public static class CaseEvents
+{
+    public const string Opened = "case.opened";
+    public const string CustomerWrote = "case.customer_wrote";
+    public const string Replied = "case.replied";
+    public const string NoteAdded = "case.note_added";
+    public const string CallLogged = "case.call_logged";
+    public const string StatusChanged = "case.status_changed";
+    public const string Reopened = "case.reopened";
+    public const string Assigned = "case.assigned";
+    public const string Updated = "case.updated";
+}

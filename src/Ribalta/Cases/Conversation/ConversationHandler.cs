@@ -1,0 +1,149 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Ribalta.Cases.Contracts;
+using Ribalta.Cases.Domain;
+using Ribalta.Platform.Data;
+using Ribalta.Platform.Errors;
+using Ribalta.Platform.Events;
+
+namespace Ribalta.Cases.Conversation;
+
+public sealed record ReplyRequest(string? Body, CaseStatus? StatusAfter = null);
+
+public sealed record NoteRequest(string? Body);
+
+public sealed record CallRequest(CallDirection? Direction, int? DurationSeconds, string? Summary);
+
+public sealed record CustomerMessageRequest(string? Body);
+
+/// <summary>
+/// Adds to a conversation: the customer's words (reopening a case that waited on them), staff replies,
+/// internal notes and logged calls. Two people writing at once both get their words in: a write that loses a
+/// race on the case's version is retried on fresh state.
+/// </summary>
+internal sealed class ConversationHandler(RibaltaDbContext db, TimeProvider clock)
+{
+    // A case is written by a handful of people at most; a few jittered retries settle any race among them.
+    private const int Attempts = 10;
+
+    public Task<Result<long>> CustomerWritesAsync(Actor customer, long caseId, CustomerMessageRequest request, CancellationToken ct)
+    {
+        var v = CaseRules.Body(new ValidationBuilder(), "body", request.Body);
+        return v.ToError() is { } invalid
+            ? Task.FromResult<Result<long>>(invalid)
+            : WriteAsync(caseId, customer, ct, (@case, now) =>
+            {
+                var reopened = @case.ReopenOnCustomerMessage(now);
+                return (new Message
+                {
+                    CaseId = caseId,
+                    Kind = MessageKind.Customer,
+                    Channel = Channel.Portal,
+                    Language = @case.Language,
+                    AuthorKind = ActorKind.Customer,
+                    AuthorId = customer.Id,
+                    AuthorName = customer.Name,
+                    Body = request.Body!.Trim(),
+                    CreatedAt = now,
+                }, reopened ? CaseEvents.Reopened : CaseEvents.CustomerWrote, new { reopened });
+            });
+    }
+
+    public Task<Result<long>> ReplyAsync(Actor staff, long caseId, ReplyRequest request, CancellationToken ct)
+    {
+        var v = CaseRules.Body(new ValidationBuilder(), "body", request.Body);
+        if (request.StatusAfter is CaseStatus.New or CaseStatus.Closed || (request.StatusAfter is { } s && !Enum.IsDefined(s)))
+        {
+            v.Add("statusAfter", "Validation.StatusAfterReply");
+        }
+
+        return v.ToError() is { } invalid
+            ? Task.FromResult<Result<long>>(invalid)
+            : WriteAsync(caseId, staff, ct, (@case, now) =>
+            {
+                @case.FirstRespondedAt ??= now;
+                var before = @case.Status;
+                @case.MoveTo(request.StatusAfter ?? CaseStatus.WaitingOnCustomer, now);
+                return (StaffMessage(staff, @case, MessageKind.Reply, request.Body!, now), CaseEvents.Replied, new { before = before.ToString(), after = @case.Status.ToString() });
+            });
+    }
+
+    public Task<Result<long>> NoteAsync(Actor staff, long caseId, NoteRequest request, CancellationToken ct)
+    {
+        var v = CaseRules.Body(new ValidationBuilder(), "body", request.Body);
+        return v.ToError() is { } invalid
+            ? Task.FromResult<Result<long>>(invalid)
+            : WriteAsync(caseId, staff, ct, (@case, now) => (StaffMessage(staff, @case, MessageKind.InternalNote, request.Body!, now), CaseEvents.NoteAdded, new { }));
+    }
+
+    public Task<Result<long>> LogCallAsync(Actor staff, long caseId, CallRequest request, CancellationToken ct)
+    {
+        var v = CaseRules.Body(new ValidationBuilder(), "summary", request.Summary);
+        if (request.Direction is null || !Enum.IsDefined(request.Direction.Value))
+        {
+            v.Add("direction", "Validation.Required");
+        }
+
+        if (request.DurationSeconds is null or < 0 or > 86_400)
+        {
+            v.Add("durationSeconds", "Validation.CallDuration");
+        }
+
+        return v.ToError() is { } invalid
+            ? Task.FromResult<Result<long>>(invalid)
+            : WriteAsync(caseId, staff, ct, (@case, now) =>
+            {
+                var message = StaffMessage(staff, @case, MessageKind.Call, request.Summary!, now, request.Direction, request.DurationSeconds);
+                return (message, CaseEvents.CallLogged, new { direction = request.Direction.ToString(), seconds = request.DurationSeconds });
+            });
+    }
+
+    private static Message StaffMessage(Actor staff, Case @case, MessageKind kind, string body, DateTimeOffset now, CallDirection? direction = null, int? seconds = null) => new()
+    {
+        CaseId = @case.Id,
+        Kind = kind,
+        Channel = kind == MessageKind.Call ? Channel.Phone : @case.Channel,
+        Language = @case.Language,
+        AuthorKind = staff.Kind,
+        AuthorId = staff.Id,
+        AuthorName = staff.Name,
+        Body = body.Trim(),
+        CreatedAt = now,
+        CallDirection = direction,
+        CallSeconds = seconds,
+    };
+
+    private async Task<Result<long>> WriteAsync(long caseId, Actor actor, CancellationToken ct, Func<Case, DateTimeOffset, (Message Message, string EventType, object Payload)> write)
+    {
+        var viewerCustomer = actor.Kind == ActorKind.Customer ? actor.Id : null;
+        for (var attempt = 1; ; attempt++)
+        {
+            var @case = await db.Set<Case>().FirstOrDefaultAsync(c => c.Id == caseId, ct);
+            if (@case is null || (viewerCustomer is not null && @case.CustomerId.ToString() != viewerCustomer))
+            {
+                return Error.NotFound();
+            }
+
+            if (@case.Status == CaseStatus.Closed)
+            {
+                return Error.Conflict("Error.CaseClosed");
+            }
+
+            var now = clock.GetUtcNow();
+            var (message, eventType, payload) = write(@case, now);
+            @case.Touch(now);
+            db.Add(message);
+            db.Append(clock, actor, eventType, "case", caseId.ToString(CultureInfo.InvariantCulture), payload, @case.CustomerId);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return message.Id;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < Attempts)
+            {
+                db.ChangeTracker.Clear();
+                await Task.Delay(Random.Shared.Next(2, 10 * attempt), ct);
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using Ribalta.Cases.Data;
+using Ribalta.Platform.Errors;
+
+namespace Ribalta.Cases.Domain;
+
+internal static class CaseRules
+{
+    public const int MaxTags = 20;
+
+    public static ValidationBuilder Body(ValidationBuilder v, string field, string? body) =>
+        v.Required(field, body, MessageConfiguration.BodyMax).NoControlCharacters(field, body);
+
+    /// <summary>Tags are short, lower-case, without spaces: "billing", "late-delivery".</summary>
+    public static IReadOnlyList<string> NormalizeTags(IEnumerable<string> tags) =>
+        tags.Select(t => t.Trim().ToLowerInvariant().Replace(' ', '-')).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+
+    public static void Tags(ValidationBuilder v, IReadOnlyList<string> tags)
+    {
+        if (tags.Count > MaxTags)
+        {
+            v.Add("tags", "Validation.TooManyTags", MaxTags);
+        }
+
+        if (tags.FirstOrDefault(t => t.Length > 50 || t.Any(char.IsControl)) is { } bad)
+        {
+            v.Add("tags", "Validation.TagInvalid", bad);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using System.Globalization;
+using Ribalta.Cases.Contracts;
+using Ribalta.Cases.Data;
+using Ribalta.Cases.Domain;
+using Ribalta.Cases.ViewCase;
+using Ribalta.Customers.Contracts;
+using Ribalta.Platform.Data;
+using Ribalta.Platform.Errors;
+using Ribalta.Platform.Events;
+using Ribalta.Platform.Localization;
+
+namespace Ribalta.Cases.OpenCase;
+
+/// <summary>What opens a case: who it is for, what it is about, and the customer's first words.</summary>
+public sealed record OpenCaseRequest(Guid CustomerId, string? Subject, string? Body, Channel? Channel = null, CasePriority? Priority = null, string? Language = null);
+
+/// <summary>
+/// Opens a case with its first message. A customer opens their own (from the portal); staff open one for a
+/// customer who called or wrote elsewhere, recording the customer's words as the first message.
+/// </summary>
+internal sealed class OpenCaseHandler(RibaltaDbContext db, ICustomerDirectory customers, CaseReader reader, TimeProvider clock)
+{
+    public async Task<Result<CaseDetails>> HandleAsync(Actor actor, OpenCaseRequest request, CancellationToken ct)
+    {
+        var v = new ValidationBuilder().Required("subject", request.Subject, CaseConfiguration.SubjectMax).NoControlCharacters("subject", request.Subject);
+        CaseRules.Body(v, "body", request.Body);
+        if (request.Language is { Length: > 0 } language && !SupportedCultures.IsSupported(language))
+        {
+            v.Add("language", "Validation.LanguageUnsupported", language);
+        }
+
+        if (request.Channel is { } channel && !Enum.IsDefined(channel))
+        {
+            v.Add("channel", "Validation.Invalid");
+        }
+
+        if (v.ToError() is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (actor.Kind == ActorKind.Customer && actor.Id != request.CustomerId.ToString())
+        {
+            return Error.NotFound();
+        }
+
+        var customer = await customers.FindAsync(request.CustomerId, ct);
+        if (customer is null)
+        {
+            return Error.Validation("customerId", "Validation.CustomerUnknown");
+        }
+
+        if (customer.MergedIntoId is not null)
+        {
+            return Error.Conflict("Error.CustomerMerged");
+        }
+
+        var now = clock.GetUtcNow();
+        var fromCustomer = actor.Kind == ActorKind.Customer;
+        var @case = new Case
+        {
+            CustomerId = customer.Id,
+            Subject = request.Subject!.Trim(),
+            Channel = fromCustomer ? Contracts.Channel.Portal : request.Channel ?? Contracts.Channel.Phone,
+            Priority = fromCustomer ? CasePriority.Normal : request.Priority ?? CasePriority.Normal,
+            Language = string.IsNullOrEmpty(request.Language) ? customer.PreferredLanguage : request.Language,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        db.Add(@case);
+        await db.SaveChangesAsync(ct);
+
+        // The first message is the customer's words, whoever typed them in.
+        db.Add(new Message
+        {
+            CaseId = @case.Id,
+            Kind = MessageKind.Customer,
+            Channel = @case.Channel,
+            Language = @case.Language,
+            AuthorKind = ActorKind.Customer,
+            AuthorId = customer.Id.ToString(),
+            AuthorName = customer.DisplayName,
+            Body = request.Body!.Trim(),
+            CreatedAt = now,
+        });
+        db.Append(clock, actor, CaseEvents.Opened, "case", @case.Id.ToString(CultureInfo.InvariantCulture), new { @case.Subject, channel = @case.Channel.ToString(), priority = @case.Priority.ToString() }, customer.Id);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+
+        return (await reader.FindAsync(@case.Id, CaseViewer.Staff, ct))!;
+    }
+}

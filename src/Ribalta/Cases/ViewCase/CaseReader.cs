@@ -1,0 +1,75 @@
+using Microsoft.EntityFrameworkCore;
+using Ribalta.Cases.Contracts;
+using Ribalta.Cases.Domain;
+using Ribalta.Customers.Contracts;
+using Ribalta.Platform.Data;
+using Ribalta.Platform.Events;
+
+namespace Ribalta.Cases.ViewCase;
+
+/// <summary>Who is looking at a case: staff see every case and internal notes; a customer sees only their own cases and never notes.</summary>
+public sealed record CaseViewer(Guid? CustomerId)
+{
+    public static readonly CaseViewer Staff = new((Guid?)null);
+
+    public bool IsCustomer => CustomerId is not null;
+
+    public static CaseViewer From(Actor actor) =>
+        actor.Kind == ActorKind.Customer && Guid.TryParse(actor.Id, out var id) ? new CaseViewer(id) : Staff;
+}
+
+internal sealed class CaseReader(RibaltaDbContext db, ICustomerDirectory customers)
+{
+    public const int MessagePageSize = 100;
+
+    /// <summary>The case, or null when it does not exist or the viewer may not see it (the same answer, so ids reveal nothing).</summary>
+    public async Task<CaseDetails?> FindAsync(long id, CaseViewer viewer, CancellationToken ct)
+    {
+        var row = await db.Set<Case>().AsNoTracking()
+            .Where(c => c.Id == id && (viewer.CustomerId == null || c.CustomerId == viewer.CustomerId))
+            .Select(c => new
+            {
+                Case = c,
+                Tags = c.Tags.Select(t => t.Tag).ToList(),
+                Assignee = db.Users.Where(u => u.Id == c.AssigneeId).Select(u => u.DisplayName).FirstOrDefault(),
+            })
+            .FirstOrDefaultAsync(ct);
+        if (row is null)
+        {
+            return null;
+        }
+
+        var c = row.Case;
+        var customer = await customers.FindAsync(c.CustomerId, ct);
+        return new CaseDetails(
+            c.Id, c.Subject, c.Status, c.Priority, c.Channel, c.Language, c.CustomerId, customer?.DisplayName ?? "",
+            c.AssigneeId, row.Assignee, c.DepartmentId, row.Tags.Order(StringComparer.Ordinal).ToList(),
+            c.CreatedAt, c.UpdatedAt, c.FirstRespondedAt, c.SolvedAt, c.Version);
+    }
+
+    /// <summary>The conversation in order, a page at a time; customers never receive internal notes.</summary>
+    public async Task<MessagePage?> MessagesAsync(long caseId, CaseViewer viewer, long? after, int limit, CancellationToken ct)
+    {
+        if (!await db.Set<Case>().AnyAsync(c => c.Id == caseId && (viewer.CustomerId == null || c.CustomerId == viewer.CustomerId), ct))
+        {
+            return null;
+        }
+
+        limit = Math.Clamp(limit, 1, MessagePageSize);
+        var query = db.Set<Message>().AsNoTracking().Where(m => m.CaseId == caseId);
+        if (viewer.IsCustomer)
+        {
+            query = query.Where(m => m.Kind != MessageKind.InternalNote);
+        }
+
+        if (after is { } cursor)
+        {
+            query = query.Where(m => m.Id > cursor);
+        }
+
+        var items = await query.OrderBy(m => m.Id).Take(limit + 1)
+            .Select(m => new MessageDto(m.Id, m.Kind, m.Channel, m.Language, m.AuthorName, m.Body, m.CreatedAt, m.CallDirection, m.CallSeconds))
+            .ToListAsync(ct);
+        return new MessagePage(items.Take(limit).ToList(), items.Count > limit ? items[limit - 1].Id : null);
+    }
+}

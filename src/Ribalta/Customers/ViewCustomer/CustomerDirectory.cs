@@ -1,0 +1,25 @@
+using Microsoft.EntityFrameworkCore;
+using Ribalta.Customers.Contracts;
+using Ribalta.Customers.Domain;
+using Ribalta.Platform.Data;
+
+namespace Ribalta.Customers.ViewCustomer;
+
+internal sealed class CustomerDirectory(RibaltaDbContext db) : ICustomerDirectory
+{
+    public Task<CustomerRef?> FindAsync(Guid id, CancellationToken cancellationToken) =>
+        db.Set<Customer>().AsNoTracking().Where(c => c.Id == id)
+            .Select(c => new CustomerRef(c.Id, c.DisplayName, c.PreferredLanguage, c.MergedIntoId))
+            .FirstOrDefaultAsync(cancellationToken);
+
+    public async Task<IReadOnlyDictionary<Guid, string>> NamesAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return new Dictionary<Guid, string>();
+        }
+
+        var distinct = ids.Distinct().ToList();
+        return await db.Set<Customer>().AsNoTracking().Where(c => distinct.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.DisplayName, cancellationToken);
+    }
+}

@@ -1,0 +1,175 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Ribalta.Cases.Contracts;
+using Ribalta.Tests.Infrastructure;
+using Xunit;
+
+namespace Ribalta.Tests.Integration;
+
+public abstract class CaseTests(RibaltaApp app)
+{
+    protected RibaltaApp App { get; } = app;
+
+    private async Task<(HttpClient Agent, CaseDetails Case)> OpenCaseAsync(string subject = "Parcel never arrived")
+    {
+        var agent = await App.AsFrontline();
+        var customer = await agent.CreateCustomerAsync(new { displayName = "Lucía García", preferredLanguage = "es" });
+        var response = await agent.PostAsJsonAsync("/api/v1/cases", new { customerId = customer.Id, subject, body = "Mi paquete no ha llegado.", channel = "Phone" }, Api.Json);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (agent, (await response.Content.ReadFromJsonAsync<CaseDetails>(Api.Json))!);
+    }
+
+    private static async Task<IReadOnlyList<MessageDto>> MessagesAsync(HttpClient client, long caseId) =>
+        (await client.GetFromJsonAsync<MessagePage>($"/api/v1/cases/{caseId}/messages", Api.Json))!.Items;
+
+    private static async Task<HttpResponseMessage> PatchAsync(HttpClient client, long caseId, int version, object body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/cases/{caseId}") { Content = JsonContent.Create(body, options: Api.Json) };
+        request.Headers.IfMatch.Add(new EntityTagHeaderValue($"\"{version}\""));
+        return await client.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task A_case_opened_by_phone_starts_with_the_customers_words_in_their_language()
+    {
+        var (agent, opened) = await OpenCaseAsync();
+        Assert.Equal(CaseStatus.New, opened.Status);
+        Assert.Equal(Channel.Phone, opened.Channel);
+        Assert.Equal("es", opened.Language);
+        Assert.Equal("Lucía García", opened.CustomerName);
+
+        var message = Assert.Single(await MessagesAsync(agent, opened.Id));
+        Assert.Equal(MessageKind.Customer, message.Kind);
+        Assert.Equal("Lucía García", message.AuthorName);
+
+        var timeline = await (await agent.GetAsync($"/api/v1/customers/{opened.CustomerId}/timeline")).ReadJsonAsync();
+        Assert.Equal("case.opened", timeline.GetProperty("items")[0].GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task Replies_notes_and_calls_build_the_conversation()
+    {
+        var (agent, opened) = await OpenCaseAsync();
+        Assert.Equal(HttpStatusCode.Created, (await agent.PostAsJsonAsync($"/api/v1/cases/{opened.Id}/notes", new { body = "Checked with logistics: lost in transit." })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await agent.PostAsJsonAsync($"/api/v1/cases/{opened.Id}/calls", new { direction = "Outbound", durationSeconds = 240, summary = "Called to confirm the address." })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await agent.PostAsJsonAsync($"/api/v1/cases/{opened.Id}/replies", new { body = "Le enviamos otro paquete hoy." })).StatusCode);
+
+        var messages = await MessagesAsync(agent, opened.Id);
+        Assert.Equal([MessageKind.Customer, MessageKind.InternalNote, MessageKind.Call, MessageKind.Reply], messages.Select(m => m.Kind).ToArray());
+        Assert.Equal(240, messages[2].CallSeconds);
+        Assert.Equal(CallDirection.Outbound, messages[2].CallDirection);
+
+        var details = (await agent.GetFromJsonAsync<CaseDetails>($"/api/v1/cases/{opened.Id}", Api.Json))!;
+        Assert.Equal(CaseStatus.WaitingOnCustomer, details.Status);
+        Assert.NotNull(details.FirstRespondedAt);
+    }
+
+    [Fact]
+    public async Task Bad_writes_are_refused_and_change_nothing()
+    {
+        var (agent, opened) = await OpenCaseAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, (await agent.PostAsJsonAsync($"/api/v1/cases/{opened.Id}/replies", new { body = "   " })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await agent.PostAsJsonAsync($"/api/v1/cases/{opened.Id}/replies", new { body = new string('x', 50_001) })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await agent.PostAsJsonAsync($"/api/v1/cases/{opened.Id}/replies", new { body = "Done", statusAfter = "Closed" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await agent.PostAsJsonAsync($"/api/v1/cases/{opened.Id}/calls", new { direction = "Inbound", durationSeconds = -5, summary = "x" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await agent.PostAsJsonAsync("/api/v1/cases/987654321/replies", new { body = "Hello" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await agent.PostAsJsonAsync("/api/v1/cases", new { customerId = Guid.NewGuid(), subject = "x", body = "y" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await agent.PostAsJsonAsync("/api/v1/cases", new { customerId = opened.CustomerId, subject = "", body = "" })).StatusCode);
+
+        Assert.Single(await MessagesAsync(agent, opened.Id));
+        var details = (await agent.GetFromJsonAsync<CaseDetails>($"/api/v1/cases/{opened.Id}", Api.Json))!;
+        Assert.Equal(opened.Version, details.Version);
+    }
+
+    [Fact]
+    public async Task Status_changes_follow_the_rules_and_need_the_current_version()
+    {
+        var (agent, opened) = await OpenCaseAsync();
+        var url = $"/api/v1/cases/{opened.Id}";
+        var noIfMatch = await agent.PatchAsync(url, JsonContent.Create(new { status = "Open" }, options: Api.Json));
+        Assert.Equal((HttpStatusCode)428, noIfMatch.StatusCode);
+
+        var toClosed = await PatchAsync(agent, opened.Id, opened.Version, new { status = "Closed" });
+        Assert.Equal(HttpStatusCode.BadRequest, toClosed.StatusCode);
+
+        var solved = await PatchAsync(agent, opened.Id, opened.Version, new { status = "Solved", priority = "High", tags = new[] { "Late Delivery", "late delivery" } });
+        Assert.Equal(HttpStatusCode.OK, solved.StatusCode);
+        var afterSolve = (await solved.Content.ReadFromJsonAsync<CaseDetails>(Api.Json))!;
+        Assert.Equal(CaseStatus.Solved, afterSolve.Status);
+        Assert.Equal(CasePriority.High, afterSolve.Priority);
+        Assert.Equal(["late-delivery"], afterSolve.Tags);
+        Assert.NotNull(afterSolve.SolvedAt);
+
+        Assert.Equal(HttpStatusCode.PreconditionFailed, (await PatchAsync(agent, opened.Id, opened.Version, new { status = "Closed" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PatchAsync(agent, opened.Id, afterSolve.Version, new { status = "Closed" })).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Conflict, (await agent.PostAsJsonAsync($"{url}/replies", new { body = "One more thing" })).StatusCode);
+        var closed = (await agent.GetFromJsonAsync<CaseDetails>(url, Api.Json))!;
+        Assert.Equal(HttpStatusCode.Conflict, (await PatchAsync(agent, opened.Id, closed.Version, new { priority = "Low" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task Two_agents_replying_at_once_both_get_their_words_in()
+    {
+        var (agent, opened) = await OpenCaseAsync();
+        var other = await App.AsStaff("TeamLead");
+        var replies = Enumerable.Range(0, 8).Select(i => (i % 2 == 0 ? agent : other).PostAsJsonAsync($"/api/v1/cases/{opened.Id}/replies", new { body = $"Reply {i}" }));
+        var responses = await Task.WhenAll(replies);
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+
+        var messages = await MessagesAsync(agent, opened.Id);
+        Assert.Equal(9, messages.Count);
+        Assert.Equal(8, messages.Count(m => m.Kind == MessageKind.Reply));
+    }
+
+    [Fact]
+    public async Task Inbox_views_show_mine_and_unassigned_and_page_without_repeats()
+    {
+        var (agent, first) = await OpenCaseAsync("Inbox first");
+        var (_, second) = await OpenCaseAsync("Inbox second");
+        var me = (await (await agent.GetAsync("/api/v1/me")).ReadJsonAsync()).GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.OK, (await PatchAsync(agent, first.Id, first.Version, new { assigneeId = me })).StatusCode);
+
+        var mine = (await agent.GetFromJsonAsync<CasePage>("/api/v1/cases?view=Mine&limit=200", Api.Json))!;
+        Assert.Contains(mine.Items, c => c.Id == first.Id && c.AssigneeName is not null);
+        Assert.DoesNotContain(mine.Items, c => c.Id == second.Id);
+
+        var unassigned = (await agent.GetFromJsonAsync<CasePage>("/api/v1/cases?view=Unassigned&limit=200", Api.Json))!;
+        Assert.Contains(unassigned.Items, c => c.Id == second.Id);
+        Assert.DoesNotContain(unassigned.Items, c => c.Id == first.Id);
+
+        var seen = new List<long>();
+        string? after = null;
+        do
+        {
+            var page = (await agent.GetFromJsonAsync<CasePage>($"/api/v1/cases?view=All&limit=3&after={after}", Api.Json))!;
+            seen.AddRange(page.Items.Select(c => c.Id));
+            after = page.Next;
+        }
+        while (after is not null);
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+        Assert.Contains(first.Id, seen);
+        Assert.Contains(second.Id, seen);
+
+        var forCustomer = (await agent.GetFromJsonAsync<CasePage>($"/api/v1/cases?view=All&customerId={second.CustomerId}", Api.Json))!;
+        Assert.Equal([second.Id], forCustomer.Items.Select(c => c.Id).ToArray());
+    }
+
+    [Fact]
+    public async Task Executives_read_cases_but_do_not_work_them()
+    {
+        var (_, opened) = await OpenCaseAsync();
+        var executive = await App.AsStaff("Executive");
+        Assert.Equal(HttpStatusCode.OK, (await executive.GetAsync($"/api/v1/cases/{opened.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await executive.PostAsJsonAsync($"/api/v1/cases/{opened.Id}/replies", new { body = "Hi" })).StatusCode);
+    }
+}
+
+[Collection(SqliteCollection.Name)]
+[Trait("Suite", "Sqlite")]
+public sealed class CaseTestsOnSqlite(SqliteAppFixture fixture) : CaseTests(fixture.App);
+
+[Collection(PostgresCollection.Name)]
+[Trait("Suite", "Postgres")]
+public sealed class CaseTestsOnPostgres(PostgresAppFixture fixture) : CaseTests(fixture.App);
