@@ -191,7 +191,9 @@ public sealed class WorkspaceTests(BrowserFixture fixture)
         page.PageError += (_, error) => errors.Add(error);
 
         var customerHref = await FirstCustomerHrefAsync(page);
-        foreach (var path in new[] { "/", "/customers", "/customers/new", customerHref, $"{customerHref}/edit", "/customers/import", "/segments", "/admin/staff", "/admin/audit", "/account" })
+        await page.GotoAsync($"{fixture.DemoUrl}/cases?view=All");
+        var caseHref = (await page.Locator("table.cases tbody td:nth-child(2) a").First.GetAttributeAsync("href"))!;
+        foreach (var path in new[] { "/", "/cases", "/cases?view=Unassigned", caseHref, $"/cases/new?customerId={customerHref.Split('/')[^1]}", "/customers", "/customers/new", customerHref, $"{customerHref}/edit", "/customers/import", "/segments", "/admin/staff", "/admin/audit", "/account" })
         {
             await page.GotoAsync(fixture.DemoUrl + path);
             await Expect(page.Locator("html")).ToHaveAttributeAsync("dir", direction);
@@ -201,7 +203,7 @@ public sealed class WorkspaceTests(BrowserFixture fixture)
             if (Environment.GetEnvironmentVariable("RIBALTA_SCREENSHOTS") is { Length: > 0 } folder)
             {
                 Directory.CreateDirectory(folder);
-                await page.ScreenshotAsync(new() { Path = Path.Combine(folder, $"{language}{path.Replace('/', '_')}.png"), FullPage = true });
+                await page.ScreenshotAsync(new() { Path = Path.Combine(folder, $"{language}{path.Replace('/', '_').Replace('?', '_')}.png"), FullPage = true });
             }
         }
 

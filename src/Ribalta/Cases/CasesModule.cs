@@ -1,3 +1,4 @@
+using Ribalta.Cases.Contracts;
 using Ribalta.Cases.Conversation;
 using Ribalta.Cases.Inbox;
 using Ribalta.Cases.OpenCase;
@@ -12,6 +13,7 @@ public static class CasesModule
     {
         services.AddScoped<CaseReader>();
         services.AddScoped<InboxQuery>();
+        services.AddScoped<ICaseDirectory>(sp => sp.GetRequiredService<InboxQuery>());
         services.AddScoped<OpenCaseHandler>();
         services.AddScoped<ConversationHandler>();
         services.AddScoped<UpdateCaseHandler>();

@@ -59,6 +59,35 @@ internal static class DemoData
             "+971 5", "example.ae"),
     ];
 
+    /// <summary>Typical first contacts, in each language: subject, the customer's words, and a first answer.</summary>
+    public static readonly Dictionary<string, (string Subject, string Body, string Reply)[]> Cases = new()
+    {
+        ["en"] =
+        [
+            ("Parcel never arrived", "My order was due last Tuesday and the tracking has not moved since. I need it for my daughter's birthday.", "I am sorry about this. I have asked the courier and I will call you back by Friday with news."),
+            ("Charged twice", "I see two payments for the same invoice on my card statement.", "You are right, the second charge is our mistake. The refund is on its way and should reach you within five days."),
+            ("Cannot sign in", "The password reset email never arrives, I tried three times.", "Thank you for telling us. I have reset it by hand; please check your inbox now."),
+        ],
+        ["it"] =
+        [
+            ("Pacco mai arrivato", "Il mio ordine doveva arrivare martedì scorso e il tracciamento è fermo. Perché nessuno mi avvisa?", "Mi scuso per il disagio. Ho contattato il corriere e la richiamo entro venerdì con notizie certe."),
+            ("Addebito doppio", "Vedo due pagamenti per la stessa fattura sull'estratto conto della carta.", "Ha ragione, il secondo addebito è un nostro errore: il rimborso è già partito e arriverà entro cinque giorni."),
+            ("Prodotto difettoso", "La lavatrice perde acqua dal primo utilizzo.", "Le mandiamo un tecnico giovedì mattina, senza costi."),
+        ],
+        ["es"] =
+        [
+            ("El paquete no ha llegado", "Mi pedido tenía que llegar el martes pasado y el seguimiento no se mueve.", "Lo siento mucho. He contactado con la mensajería y le llamo antes del viernes."),
+            ("Cobro duplicado", "Veo dos cargos por la misma factura en mi tarjeta.", "Tiene razón, el segundo cargo es un error nuestro; el reembolso ya está en camino."),
+            ("Cambio de dirección", "Me he mudado a Sevilla y quiero que los próximos envíos lleguen a la nueva dirección.", "Hecho: la nueva dirección ya está guardada para todos sus pedidos."),
+        ],
+        ["ar"] =
+        [
+            ("الطرد لم يصل", "كان من المفترض أن يصل طلبي يوم الثلاثاء الماضي ولم يتحرك التتبع منذ ذلك الحين.", "نعتذر عن ذلك. تواصلنا مع شركة الشحن وسنتصل بك قبل يوم الجمعة."),
+            ("خصم مكرر", "أرى دفعتين للفاتورة نفسها في كشف حساب بطاقتي.", "معك حق، الخصم الثاني خطأ منا وقد بدأنا إجراءات الاسترداد خلال خمسة أيام."),
+            ("منتج معيب", "الجهاز يتوقف عن العمل بعد دقائق من تشغيله.", "سنرسل لك جهازاً بديلاً غداً دون أي تكلفة."),
+        ],
+    };
+
     public static readonly (string Name, string Description)[] Segments =
     [
         ("Households", "People buying for themselves and their families"),

@@ -1,4 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Ribalta.Cases.Contracts;
+using Ribalta.Cases.Conversation;
+using Ribalta.Cases.OpenCase;
 using Ribalta.Customers.Contracts;
 using Ribalta.Customers.Domain;
 using Ribalta.Customers.CreateCustomer;
@@ -19,7 +22,9 @@ internal sealed class DemoSeeder(
     RibaltaDbContext db,
     StaffDirectory staff,
     SegmentCatalogue segments,
-    CreateCustomerHandler createCustomer) : IDemoSeeder
+    CreateCustomerHandler createCustomer,
+    OpenCaseHandler openCase,
+    ConversationHandler conversation) : IDemoSeeder
 {
     public const string Password = "ribalta-demo-2026";
 
@@ -52,12 +57,28 @@ internal sealed class DemoSeeder(
         }
 
         var random = new Random(options.Seed);
+        var agents = await db.Users.Where(u => u.Email!.StartsWith("agent") || u.Email.StartsWith("wakeel") || u.Email.StartsWith("lead"))
+            .Select(u => new Actor(ActorKind.Staff, u.Id.ToString(), u.DisplayName)).ToListAsync(cancellationToken);
         foreach (var input in Customers(random, options.Customers, segmentIds))
         {
             var created = await createCustomer.HandleAsync(Actor.System, input, cancellationToken);
             if (!created.IsSuccess)
             {
                 throw new InvalidOperationException($"Demo customer rejected: {created.Error!.MessageKey}");
+            }
+
+            // About a third of the people have written to us; half of those already have an answer.
+            if (random.NextDouble() < 0.35 && DemoData.Cases.TryGetValue(input.PreferredLanguage ?? "en", out var templates))
+            {
+                var customer = created.Value;
+                var (subject, body, reply) = templates[random.Next(templates.Length)];
+                var customerActor = new Actor(ActorKind.Customer, customer.Id.ToString(), customer.DisplayName);
+                var opened = (await openCase.HandleAsync(customerActor, new OpenCaseRequest(customer.Id, subject, body), cancellationToken)).Value;
+                if (random.NextDouble() < 0.5 && agents.Count > 0)
+                {
+                    var agent = agents[random.Next(agents.Count)];
+                    await conversation.ReplyAsync(agent, opened.Id, new ReplyRequest(reply, random.NextDouble() < 0.4 ? CaseStatus.Solved : CaseStatus.WaitingOnCustomer), cancellationToken);
+                }
             }
 
             db.ChangeTracker.Clear();

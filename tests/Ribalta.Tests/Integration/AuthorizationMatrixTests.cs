@@ -87,6 +87,12 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
         ("GET", "/portal/sign-in", Everyone, false),
         ("GET", "/portal/sign-in/{Token}", Everyone, false),
         ("GET", "/portal", CustomerOnly, false),
+        ("GET", "/cases", Staff, false),
+        ("GET", "/cases/new", CasesWork, false),
+        ("GET", "/cases/{Id:long}", Staff, false),
+        ("GET", "/portal/cases", CustomerOnly, false),
+        ("GET", "/portal/cases/new", CustomerOnly, false),
+        ("GET", "/portal/cases/{Id:long}", CustomerOnly, false),
     ];
 
     private RibaltaApp App { get; } = fixture.App;
@@ -190,6 +196,7 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
         .Replace("{code}", "en", StringComparison.Ordinal)
         .Replace("{id:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
         .Replace("{id:long}", "999999999", StringComparison.Ordinal)
+        .Replace("{Id:long}", "999999999", StringComparison.Ordinal)
         .Replace("{Id:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
         .Replace("{Token}", "not-a-real-token", StringComparison.Ordinal);
 

@@ -109,3 +109,9 @@ public static class CaseEvents
     public const string Assigned = "case.assigned";
     public const string Updated = "case.updated";
 }
+
+/// <summary>How other modules see a customer's cases without reaching into the Cases module.</summary>
+public interface ICaseDirectory
+{
+    Task<CasePage> ForCustomerAsync(Guid customerId, string? after, int limit, CancellationToken cancellationToken);
+}

@@ -98,6 +98,37 @@ internal sealed class ConversationHandler(RibaltaDbContext db, TimeProvider cloc
             });
     }
 
+    /// <summary>The customer says their matter is settled: the case becomes solved (and reopens if they write again).</summary>
+    public async Task<Result<bool>> CustomerSolvesAsync(Actor customer, long caseId, CancellationToken ct)
+    {
+        var @case = await db.Set<Case>().FirstOrDefaultAsync(c => c.Id == caseId, ct);
+        if (@case is null || @case.CustomerId.ToString() != customer.Id)
+        {
+            return Error.NotFound();
+        }
+
+        if (@case.Status is CaseStatus.Solved or CaseStatus.Closed)
+        {
+            return true;
+        }
+
+        var now = clock.GetUtcNow();
+        var before = @case.Status;
+        @case.MoveTo(CaseStatus.Solved, now);
+        @case.Touch(now);
+        db.Append(clock, customer, CaseEvents.StatusChanged, "case", caseId.ToString(CultureInfo.InvariantCulture), new { before = before.ToString(), after = @case.Status.ToString() }, @case.CustomerId);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Error.StaleVersion();
+        }
+
+        return true;
+    }
+
     private static Message StaffMessage(Actor staff, Case @case, MessageKind kind, string body, DateTimeOffset now, CallDirection? direction = null, int? seconds = null) => new()
     {
         CaseId = @case.Id,

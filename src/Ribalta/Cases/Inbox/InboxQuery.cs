@@ -30,7 +30,7 @@ public enum InboxView
 public sealed record InboxFilter(InboxView View = InboxView.Open, Guid? Me = null, Guid? CustomerId = null, string? After = null, int Limit = 50);
 
 /// <summary>Lists of cases for the agent workspace, most recently active first, paged by a (time, id) cursor.</summary>
-internal sealed class InboxQuery(RibaltaDbContext db, ICustomerDirectory customers)
+internal sealed class InboxQuery(RibaltaDbContext db, ICustomerDirectory customers) : ICaseDirectory
 {
     public const int MaxLimit = 200;
 
@@ -86,6 +86,9 @@ internal sealed class InboxQuery(RibaltaDbContext db, ICustomerDirectory custome
         var next = rows.Count > limit ? Cursor(page[^1].UpdatedAt, page[^1].Id) : null;
         return new CasePage(items, next);
     }
+
+    public Task<CasePage> ForCustomerAsync(Guid customerId, string? after, int limit, CancellationToken cancellationToken) =>
+        ListAsync(new InboxFilter(InboxView.All, CustomerId: customerId, After: after, Limit: limit), cancellationToken);
 
     private static string Cursor(DateTimeOffset at, long id) => string.Create(CultureInfo.InvariantCulture, $"{at.UtcTicks}.{id}");
 

@@ -1,0 +1,91 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Ribalta.Customers.PortalAccess;
+using Ribalta.Platform.Events;
+using Xunit;
+using static Microsoft.Playwright.Assertions;
+
+namespace Ribalta.BrowserTests;
+
+/// <summary>A customer and an agent, each in their own browser and language, on the same case.</summary>
+[Collection(BrowserCollection.Name)]
+[Trait("Suite", "Browser")]
+public sealed class PortalTests(BrowserFixture fixture)
+{
+    private async Task<IPage> CustomerPageAsync(string name, string language, string browserLocale)
+    {
+        var customer = await fixture.Demo.WithServices(async sp =>
+        {
+            var create = sp.GetRequiredService<Ribalta.Customers.CreateCustomer.CreateCustomerHandler>();
+            return (await create.HandleAsync(Actor.System, new Ribalta.Customers.Domain.CustomerInput(name, language), default)).Value;
+        });
+        var token = await fixture.Demo.WithServices(async sp => (await sp.GetRequiredService<PortalLinks>().IssueAsync(Actor.System, customer.Id, default)).Value.Token);
+
+        var page = await fixture.NewPageAsync(browserLocale);
+        await page.GotoAsync($"{fixture.DemoUrl}/portal/sign-in/{token}");
+        await page.Locator("form button[type=submit]").Last.ClickAsync();
+        await Expect(page).ToHaveURLAsync($"{fixture.DemoUrl}/portal");
+        return page;
+    }
+
+    private async Task<IPage> AgentPageAsync(string email)
+    {
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync($"{fixture.DemoUrl}/login");
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync("ribalta-demo-2026");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync($"{fixture.DemoUrl}/");
+        return page;
+    }
+
+    [Fact]
+    public async Task A_spanish_customer_asks_in_the_portal_and_an_agent_answers()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        var customer = await CustomerPageAsync($"Carmen Ruiz {tag}", "es", "es-ES");
+        await Expect(customer.Locator("html")).ToHaveAttributeAsync("lang", "es");
+        await customer.GetByRole(AriaRole.Link, new() { Name = "Escríbenos" }).First.ClickAsync();
+        await customer.GetByLabel("¿De qué se trata?").FillAsync($"Pedido incompleto {tag}");
+        await customer.GetByLabel("Tu mensaje").FillAsync("Faltan dos piezas en mi pedido.");
+        await customer.GetByRole(AriaRole.Button, new() { Name = "Enviar" }).ClickAsync();
+        await Expect(customer.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync($"Pedido incompleto {tag}");
+        await Expect(customer.GetByText("Recibida")).ToBeVisibleAsync();
+
+        // Ana works in Spanish: her workspace follows her preference.
+        var agent = await AgentPageAsync("agent@demo.ribalta.test");
+        await agent.GotoAsync($"{fixture.DemoUrl}/culture/es?returnUrl=%2Fcases%3Fview%3DUnassigned");
+        await agent.GetByRole(AriaRole.Link, new() { Name = $"Pedido incompleto {tag}" }).ClickAsync();
+        await Expect(agent.Locator("[data-live]").First).ToBeAttachedAsync();
+        await agent.GetByLabel($"Tu respuesta a Carmen Ruiz {tag}").FillAsync("Le enviamos las dos piezas hoy mismo.");
+        await agent.GetByRole(AriaRole.Button, new() { Name = "Enviar respuesta" }).ClickAsync();
+        await Expect(agent.GetByText("Respuesta enviada.")).ToBeVisibleAsync();
+        await Expect(agent.Locator(".message.kind-reply .body")).ToHaveTextAsync("Le enviamos las dos piezas hoy mismo.");
+
+        await customer.ReloadAsync();
+        await Expect(customer.Locator(".message.kind-reply .body")).ToHaveTextAsync("Le enviamos las dos piezas hoy mismo.");
+        await Expect(customer.GetByText("Esperando tu respuesta")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task An_arabic_customers_case_reads_right_to_left_for_the_customer_and_the_agent()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        var customer = await CustomerPageAsync($"ليلى منصور {tag}", "ar", "ar");
+        await Expect(customer.Locator("html")).ToHaveAttributeAsync("dir", "rtl");
+        await customer.GotoAsync($"{fixture.DemoUrl}/portal/cases/new");
+        await customer.GetByLabel("ما الموضوع؟").FillAsync($"استفسار عن الفاتورة {tag}");
+        await customer.GetByLabel("رسالتك").FillAsync("أرجو توضيح المبلغ الإضافي في فاتورة هذا الشهر.");
+        await customer.GetByRole(AriaRole.Button, new() { Name = "إرسال" }).ClickAsync();
+        await Expect(customer.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync($"استفسار عن الفاتورة {tag}");
+        Assert.Equal("rtl", await customer.Locator(".message .body").First.EvaluateAsync<string>("e => getComputedStyle(e).direction"));
+
+        // An English-speaking lead still reads the Arabic words right to left.
+        var lead = await AgentPageAsync("lead@demo.ribalta.test");
+        await lead.GotoAsync($"{fixture.DemoUrl}/cases?view=Unassigned");
+        await lead.GetByRole(AriaRole.Link, new() { Name = $"استفسار عن الفاتورة {tag}" }).ClickAsync();
+        await Expect(lead.Locator(".message .body").First).ToHaveTextAsync("أرجو توضيح المبلغ الإضافي في فاتورة هذا الشهر.");
+        Assert.Equal("rtl", await lead.Locator(".message .body").First.EvaluateAsync<string>("e => getComputedStyle(e).direction"));
+        Assert.Equal("ltr", await lead.Locator("html").GetAttributeAsync("dir"));
+    }
+}

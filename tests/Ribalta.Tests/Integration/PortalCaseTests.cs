@@ -1,0 +1,119 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Ribalta.Cases.Contracts;
+using Ribalta.Tests.Infrastructure;
+using Xunit;
+
+namespace Ribalta.Tests.Integration;
+
+/// <summary>The customer's side, through the server-rendered portal forms (no JavaScript), and staff's answers through the API.</summary>
+public abstract partial class PortalCaseTests(RibaltaApp app)
+{
+    protected RibaltaApp App { get; } = app;
+
+    private async Task<(HttpClient Browser, Guid CustomerId)> CustomerSignedInAsync(string name, string language = "es")
+    {
+        var agent = await App.AsFrontline();
+        var customer = await agent.CreateCustomerAsync(new { displayName = name, preferredLanguage = language });
+        var url = (await (await agent.PostAsync($"/api/v1/customers/{customer.Id}/portal-links", null)).ReadJsonAsync()).GetProperty("url").GetString()!;
+        var browser = App.Anonymous();
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.SubmitAsync(new Uri(url).PathAndQuery, "portal-sign-in")).StatusCode);
+        return (browser, customer.Id);
+    }
+
+    private static async Task<long> OpenFromPortalAsync(HttpClient browser, string subject, string body)
+    {
+        var response = await browser.SubmitAsync("/portal/cases/new", "portal-new-case", new Dictionary<string, string> { ["Input.Subject"] = subject, ["Input.Body"] = body });
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return long.Parse(CaseIdPattern().Match(response.Headers.Location!.ToString()).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
+    public async Task A_customer_opens_a_case_reads_the_reply_but_never_the_internal_note()
+    {
+        var (browser, customerId) = await CustomerSignedInAsync("Begoña Núñez");
+        var caseId = await OpenFromPortalAsync(browser, "Factura duplicada", "Me han cobrado dos veces la factura de marzo.");
+
+        var agent = await App.AsFrontline();
+        var details = (await agent.GetFromJsonAsync<CaseDetails>($"/api/v1/cases/{caseId}", Api.Json))!;
+        Assert.Equal(customerId, details.CustomerId);
+        Assert.Equal(Channel.Portal, details.Channel);
+        Assert.Equal("es", details.Language);
+        var unassigned = (await agent.GetFromJsonAsync<CasePage>("/api/v1/cases?view=Unassigned&limit=200", Api.Json))!;
+        Assert.Contains(unassigned.Items, c => c.Id == caseId);
+
+        await agent.PostAsJsonAsync($"/api/v1/cases/{caseId}/notes", new { body = "SECRET-NOTE: refund approved by billing" });
+        await agent.PostAsJsonAsync($"/api/v1/cases/{caseId}/replies", new { body = "Le devolvemos el segundo cobro hoy mismo." });
+
+        var page = System.Net.WebUtility.HtmlDecode(await (await browser.GetAsync($"/portal/cases/{caseId}")).Content.ReadAsStringAsync());
+        Assert.Contains("Le devolvemos el segundo cobro hoy mismo.", page, StringComparison.Ordinal);
+        Assert.Contains("Me han cobrado dos veces", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("SECRET-NOTE", page, StringComparison.Ordinal);
+        Assert.Contains("Esperando tu respuesta", page, StringComparison.Ordinal);
+
+        var list = System.Net.WebUtility.HtmlDecode(await (await browser.GetAsync("/portal/cases")).Content.ReadAsStringAsync());
+        Assert.Contains("Factura duplicada", list, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_customers_reply_reopens_the_case_and_solving_it_is_theirs_to_say()
+    {
+        var (browser, _) = await CustomerSignedInAsync("Omar Saeed", "ar");
+        var caseId = await OpenFromPortalAsync(browser, "طلب متأخر", "لم يصل طلبي بعد.");
+        var agent = await App.AsFrontline();
+        await agent.PostAsJsonAsync($"/api/v1/cases/{caseId}/replies", new { body = "سيصل غداً.", statusAfter = "Solved" });
+        Assert.Equal(CaseStatus.Solved, (await agent.GetFromJsonAsync<CaseDetails>($"/api/v1/cases/{caseId}", Api.Json))!.Status);
+
+        var reply = await browser.SubmitAsync($"/portal/cases/{caseId}", "portal-reply", new Dictionary<string, string> { ["Input.Body"] = "لم يصل حتى الآن." });
+        Assert.Equal(HttpStatusCode.Redirect, reply.StatusCode);
+        Assert.Equal(CaseStatus.Open, (await agent.GetFromJsonAsync<CaseDetails>($"/api/v1/cases/{caseId}", Api.Json))!.Status);
+
+        var timeline = await (await agent.GetAsync($"/api/v1/cases?view=All&limit=1")).ReadJsonAsync();
+        Assert.True(timeline.GetProperty("items").GetArrayLength() == 1);
+
+        var empty = await browser.SubmitAsync($"/portal/cases/{caseId}", "portal-reply", new Dictionary<string, string> { ["Input.Body"] = "  " });
+        Assert.Equal(HttpStatusCode.OK, empty.StatusCode);
+        Assert.Contains("هذا الحقل مطلوب", System.Net.WebUtility.HtmlDecode(await empty.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.SubmitAsync($"/portal/cases/{caseId}", "portal-solved")).StatusCode);
+        Assert.Equal(CaseStatus.Solved, (await agent.GetFromJsonAsync<CaseDetails>($"/api/v1/cases/{caseId}", Api.Json))!.Status);
+    }
+
+    [Fact]
+    public async Task Guessing_another_customers_case_number_finds_nothing()
+    {
+        var (owner, _) = await CustomerSignedInAsync("Owner Person");
+        var caseId = await OpenFromPortalAsync(owner, "Private matter", "Only I should see this.");
+        var (stranger, _) = await CustomerSignedInAsync("Curious Stranger");
+
+        var peek = await stranger.GetAsync($"/portal/cases/{caseId}");
+        Assert.Equal(HttpStatusCode.NotFound, peek.StatusCode);
+        Assert.DoesNotContain("Only I should see this.", await peek.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // A forged post with the stranger's own valid antiforgery token still writes nothing.
+        var token = Forms.AntiforgeryToken(await (await stranger.GetAsync("/portal/cases")).Content.ReadAsStringAsync());
+        var write = await stranger.PostAsync($"/portal/cases/{caseId}", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token,
+            ["_handler"] = "portal-reply",
+            ["Input.Body"] = "Injected",
+        }));
+        Assert.True(write.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.BadRequest, $"got {(int)write.StatusCode}");
+        var agent = await App.AsFrontline();
+        var messages = (await agent.GetFromJsonAsync<MessagePage>($"/api/v1/cases/{caseId}/messages", Api.Json))!;
+        Assert.DoesNotContain(messages.Items, m => m.Body == "Injected");
+        Assert.DoesNotContain("Private matter", await (await stranger.GetAsync("/portal/cases")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex(@"/portal/cases/(\d+)")]
+    private static partial Regex CaseIdPattern();
+}
+
+[Collection(SqliteCollection.Name)]
+[Trait("Suite", "Sqlite")]
+public sealed class PortalCaseTestsOnSqlite(SqliteAppFixture fixture) : PortalCaseTests(fixture.App);
+
+[Collection(PostgresCollection.Name)]
+[Trait("Suite", "Postgres")]
+public sealed class PortalCaseTestsOnPostgres(PostgresAppFixture fixture) : PortalCaseTests(fixture.App);
