@@ -78,14 +78,17 @@ public sealed class PortalTests(BrowserFixture fixture)
         await customer.GetByLabel("رسالتك").FillAsync("أرجو توضيح المبلغ الإضافي في فاتورة هذا الشهر.");
         await customer.GetByRole(AriaRole.Button, new() { Name = "إرسال" }).ClickAsync();
         await Expect(customer.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync($"استفسار عن الفاتورة {tag}");
-        Assert.Equal("rtl", await customer.Locator(".message .body").First.EvaluateAsync<string>("e => getComputedStyle(e).direction"));
+        await Expect(customer.Locator(".message .body").First).ToHaveCSSAsync("direction", "rtl");
 
         // An English-speaking lead still reads the Arabic words right to left.
         var lead = await AgentPageAsync("lead@demo.ribalta.test");
         await lead.GotoAsync($"{fixture.DemoUrl}/cases?view=Unassigned");
         await lead.GetByRole(AriaRole.Link, new() { Name = $"استفسار عن الفاتورة {tag}" }).ClickAsync();
+
+        // The page is prerendered, then replaced by the live circuit; measure the live one.
+        await Expect(lead.Locator("[data-live]").First).ToBeAttachedAsync();
         await Expect(lead.Locator(".message .body").First).ToHaveTextAsync("أرجو توضيح المبلغ الإضافي في فاتورة هذا الشهر.");
-        Assert.Equal("rtl", await lead.Locator(".message .body").First.EvaluateAsync<string>("e => getComputedStyle(e).direction"));
-        Assert.Equal("ltr", await lead.Locator("html").GetAttributeAsync("dir"));
+        await Expect(lead.Locator(".message .body").First).ToHaveCSSAsync("direction", "rtl");
+        await Expect(lead.Locator("html")).ToHaveAttributeAsync("dir", "ltr");
     }
 }
