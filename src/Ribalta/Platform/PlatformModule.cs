@@ -22,6 +22,8 @@ public static class PlatformModule
 
         services.AddSingleton<CommittedEventDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<CommittedEventDispatcher>());
+        services.AddSingleton<LiveEvents>();
+        services.AddScoped<IEventSubscriber, LiveEventsSubscriber>();
 
         services.AddHttpContextAccessor();
         services.AddRibaltaIdentity();
