@@ -74,11 +74,14 @@ public sealed class WorkspaceTests(BrowserFixture fixture)
         await Expect(rana.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("مرحباً، رنا حداد");
         await Expect(rana.Locator("html")).ToHaveAttributeAsync("dir", "rtl");
 
+        // A person of its own, so locking them out disturbs no other test.
+        var victim = $"target-{Guid.NewGuid():N}@staff.test";
+        await fixture.Demo.CreateStaffAsync(victim, "Target Person", ["Frontline"]);
         var intruder = await fixture.NewPageAsync();
         await intruder.GotoAsync($"{fixture.DemoUrl}/login");
         for (var i = 0; i < 5; i++)
         {
-            await intruder.GetByLabel("Email").FillAsync("logistics@demo.ribalta.test");
+            await intruder.GetByLabel("Email").FillAsync(victim);
             await intruder.GetByLabel("Password").FillAsync($"guess number {i}");
             await intruder.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
             await Expect(intruder.GetByRole(AriaRole.Alert)).ToBeVisibleAsync();
