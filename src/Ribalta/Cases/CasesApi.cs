@@ -6,6 +6,7 @@ using Ribalta.Cases.Contracts;
 using Ribalta.Cases.Conversation;
 using Ribalta.Cases.Inbox;
 using Ribalta.Cases.OpenCase;
+using Ribalta.Cases.Search;
 using Ribalta.Cases.UpdateCase;
 using Ribalta.Cases.ViewCase;
 using Ribalta.Platform.Errors;
@@ -32,6 +33,8 @@ internal static class CasesApi
         cases.MapPost("/{id:long}/replies", Reply).RequireAuthorization(Policies.CasesWork);
         cases.MapPost("/{id:long}/notes", Note).RequireAuthorization(Policies.CasesWork);
         cases.MapPost("/{id:long}/calls", Call).RequireAuthorization(Policies.CasesWork);
+
+        app.MapGet("/api/v1/search", Search).RequireAuthorization(Policies.Staff).WithTags("Search");
         return app;
     }
 
@@ -48,6 +51,10 @@ internal static class CasesApi
         SetETag(http, result);
         return result.ToHttp(c => TypedResults.Created($"/api/v1/cases/{c.Id}", c), localizer);
     }
+
+    /// <summary>Messages and subjects (newest first, keyset by message id) and, on the first page, matching customers.</summary>
+    private static async Task<Ok<SearchResults>> Search(string? q, long? before, int? limit, MessageSearch search, CancellationToken ct) =>
+        TypedResults.Ok(await search.SearchAsync(q, before, limit ?? 25, ct));
 
     private static async Task<Results<Ok<CaseDetails>, NotFound>> Get(long id, CaseReader reader, HttpContext http, CancellationToken ct)
     {

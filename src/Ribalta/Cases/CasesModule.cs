@@ -12,6 +12,7 @@ public static class CasesModule
     public static IServiceCollection AddCases(this IServiceCollection services)
     {
         services.AddScoped<CaseReader>();
+        services.AddScoped<Search.MessageSearch>();
         services.AddSingleton<CasePresence>();
         services.AddScoped<InboxQuery>();
         services.AddScoped<ICaseDirectory>(sp => sp.GetRequiredService<InboxQuery>());

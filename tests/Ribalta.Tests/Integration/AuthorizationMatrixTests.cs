@@ -87,6 +87,8 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
         ("GET", "/portal/sign-in", Everyone, false),
         ("GET", "/portal/sign-in/{Token}", Everyone, false),
         ("GET", "/portal", CustomerOnly, false),
+        ("GET", "/api/v1/search", Staff, false),
+        ("GET", "/search", Staff, false),
         ("GET", "/cases", Staff, false),
         ("GET", "/cases/new", CasesWork, false),
         ("GET", "/cases/{Id:long}", Staff, false),

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Ribalta.Cases.Contracts;
 using Ribalta.Cases.Domain;
+using Ribalta.Cases.Search;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Errors;
 using Ribalta.Platform.Events;
@@ -164,6 +165,7 @@ internal sealed class ConversationHandler(RibaltaDbContext db, TimeProvider cloc
             var (message, eventType, payload) = write(@case, now);
             @case.Touch(now);
             db.Add(message);
+            db.Add(SearchEntry.For(message));
             db.Append(clock, actor, eventType, "case", caseId.ToString(CultureInfo.InvariantCulture), payload, @case.CustomerId);
             try
             {

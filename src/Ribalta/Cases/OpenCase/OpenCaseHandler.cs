@@ -2,6 +2,7 @@ using System.Globalization;
 using Ribalta.Cases.Contracts;
 using Ribalta.Cases.Data;
 using Ribalta.Cases.Domain;
+using Ribalta.Cases.Search;
 using Ribalta.Cases.ViewCase;
 using Ribalta.Customers.Contracts;
 using Ribalta.Platform.Data;
@@ -73,7 +74,7 @@ internal sealed class OpenCaseHandler(RibaltaDbContext db, ICustomerDirectory cu
         await db.SaveChangesAsync(ct);
 
         // The first message is the customer's words, whoever typed them in.
-        db.Add(new Message
+        var first = new Message
         {
             CaseId = @case.Id,
             Kind = MessageKind.Customer,
@@ -84,7 +85,9 @@ internal sealed class OpenCaseHandler(RibaltaDbContext db, ICustomerDirectory cu
             AuthorName = customer.DisplayName,
             Body = request.Body!.Trim(),
             CreatedAt = now,
-        });
+        };
+        db.Add(first);
+        db.Add(SearchEntry.For(first, @case.Subject));
         db.Append(clock, actor, CaseEvents.Opened, "case", @case.Id.ToString(CultureInfo.InvariantCulture), new { @case.Subject, channel = @case.Channel.ToString(), priority = @case.Priority.ToString() }, customer.Id);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);

@@ -72,4 +72,7 @@ public interface ICustomerDirectory
     Task<CustomerRef?> FindAsync(Guid id, CancellationToken cancellationToken);
 
     Task<IReadOnlyDictionary<Guid, string>> NamesAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken);
+
+    /// <summary>People found by name, email, handle or phone, as the customer search finds them.</summary>
+    Task<IReadOnlyList<CustomerSummary>> FindByTextAsync(string text, int limit, CancellationToken cancellationToken);
 }

@@ -5,7 +5,7 @@ using Ribalta.Platform.Data;
 
 namespace Ribalta.Customers.ViewCustomer;
 
-internal sealed class CustomerDirectory(RibaltaDbContext db) : ICustomerDirectory
+internal sealed class CustomerDirectory(RibaltaDbContext db, SearchCustomers.CustomerSearch search) : ICustomerDirectory
 {
     public Task<CustomerRef?> FindAsync(Guid id, CancellationToken cancellationToken) =>
         db.Set<Customer>().AsNoTracking().Where(c => c.Id == id)
@@ -22,4 +22,7 @@ internal sealed class CustomerDirectory(RibaltaDbContext db) : ICustomerDirector
         var distinct = ids.Distinct().ToList();
         return await db.Set<Customer>().AsNoTracking().Where(c => distinct.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.DisplayName, cancellationToken);
     }
+
+    public async Task<IReadOnlyList<CustomerSummary>> FindByTextAsync(string text, int limit, CancellationToken cancellationToken) =>
+        (await search.SearchAsync(new SearchCustomers.CustomerQuery(text, Limit: limit), cancellationToken)).Items;
 }

@@ -340,6 +340,25 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                     b.ToTable("messages", (string)null);
                 });
 
+            modelBuilder.Entity("Ribalta.Cases.Search.SearchEntry", b =>
+                {
+                    b.Property<long>("MessageId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CaseId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Terms")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("MessageId");
+
+                    b.HasIndex("CaseId");
+
+                    b.ToTable("search_entries", (string)null);
+                });
+
             modelBuilder.Entity("Ribalta.Customers.Domain.ContactPoint", b =>
                 {
                     b.Property<Guid>("Id")
@@ -827,6 +846,17 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                         .HasForeignKey("CaseId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Ribalta.Cases.Search.SearchEntry", b =>
+                {
+                    b.HasOne("Ribalta.Cases.Domain.Message", "Message")
+                        .WithOne()
+                        .HasForeignKey("Ribalta.Cases.Search.SearchEntry", "MessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Message");
                 });
 
             modelBuilder.Entity("Ribalta.Customers.Domain.ContactPoint", b =>

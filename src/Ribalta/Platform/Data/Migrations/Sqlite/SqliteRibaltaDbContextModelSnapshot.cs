@@ -327,6 +327,25 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                     b.ToTable("messages", (string)null);
                 });
 
+            modelBuilder.Entity("Ribalta.Cases.Search.SearchEntry", b =>
+                {
+                    b.Property<long>("MessageId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Terms")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("MessageId");
+
+                    b.HasIndex("CaseId");
+
+                    b.ToTable("search_entries", (string)null);
+                });
+
             modelBuilder.Entity("Ribalta.Customers.Domain.ContactPoint", b =>
                 {
                     b.Property<Guid>("Id")
@@ -811,6 +830,17 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                         .HasForeignKey("CaseId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Ribalta.Cases.Search.SearchEntry", b =>
+                {
+                    b.HasOne("Ribalta.Cases.Domain.Message", "Message")
+                        .WithOne()
+                        .HasForeignKey("Ribalta.Cases.Search.SearchEntry", "MessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Message");
                 });
 
             modelBuilder.Entity("Ribalta.Customers.Domain.ContactPoint", b =>

@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Ribalta.Cases.Contracts;
+using Ribalta.Cases.Domain;
+using Ribalta.Customers.Contracts;
+using Ribalta.Platform.Data;
+using Ribalta.Platform.Text;
+
+namespace Ribalta.Cases.Search;
+
+/// <summary>A message that matched, with an HTML-safe excerpt in which the matching words are in &lt;mark&gt;.</summary>
+public sealed record SearchHit(long CaseId, long MessageId, string Subject, CaseStatus Status, Guid CustomerId, string CustomerName, MessageKind Kind, string? Language, string SnippetHtml, DateTimeOffset CreatedAt);
+
+public sealed record SearchResults(IReadOnlyList<CustomerSummary> Customers, IReadOnlyList<SearchHit> Messages, long? Next);
+
+/// <summary>
+/// Full-text search over every message and case subject, newest first, in any of the four languages:
+/// FTS5 on SQLite, a GIN-indexed tsvector on PostgreSQL, the same analysed terms in both.
+/// </summary>
+internal sealed class MessageSearch(RibaltaDbContext db, ICustomerDirectory customers)
+{
+    public const int MaxLimit = 100;
+    private const int SnippetLength = 220;
+
+    public async Task<SearchResults> SearchAsync(string? text, long? before, int limit, CancellationToken ct)
+    {
+        limit = Math.Clamp(limit, 1, MaxLimit);
+        var terms = SearchAnalyzer.QueryTerms(text);
+        if (terms.Count == 0)
+        {
+            return new SearchResults([], [], null);
+        }
+
+        var ids = await MatchingMessageIdsAsync(terms, before ?? long.MaxValue, limit + 1, ct);
+        var page = ids.Take(limit).ToList();
+        var rows = await db.Set<Message>().AsNoTracking()
+            .Where(m => page.Contains(m.Id))
+            .Join(db.Set<Case>(), m => m.CaseId, c => c.Id, (m, c) => new { m.Id, m.CaseId, c.Subject, c.Status, c.CustomerId, m.Kind, m.Language, m.Body, m.CreatedAt })
+            .ToListAsync(ct);
+        var names = await customers.NamesAsync(rows.Select(r => r.CustomerId).ToList(), ct);
+        var hits = rows
+            .OrderByDescending(r => r.Id)
+            .Select(r => new SearchHit(r.CaseId, r.Id, r.Subject, r.Status, r.CustomerId, names.GetValueOrDefault(r.CustomerId, ""), r.Kind, r.Language, Snippet(r.Body, terms), r.CreatedAt))
+            .ToList();
+
+        var people = before is null ? await customers.FindByTextAsync(text!, 5, ct) : [];
+        return new SearchResults(people, hits, ids.Count > limit ? page[^1] : null);
+    }
+
+    private async Task<List<long>> MatchingMessageIdsAsync(IReadOnlyList<IReadOnlyList<string>> terms, long before, int take, CancellationToken ct)
+    {
+        // Terms are letters and digits only (SearchAnalyzer.Words), so they are safe inside either query syntax;
+        // the expression itself is still passed as a parameter.
+        if (db.Database.IsSqlite())
+        {
+            var match = string.Join(" AND ", terms.Select((alternatives, i) =>
+                "(" + string.Join(" OR ", alternatives.Select(t => $"\"{t}\"" + (i == terms.Count - 1 ? "*" : ""))) + ")"));
+            return await db.Database
+                .SqlQuery<long>($"SELECT rowid AS \"Value\" FROM search_fts WHERE search_fts MATCH {match} AND rowid < {before} ORDER BY rowid DESC LIMIT {take}")
+                .ToListAsync(ct);
+        }
+
+        var query = string.Join(" & ", terms.Select((alternatives, i) =>
+            "(" + string.Join(" | ", alternatives.Select(t => t + (i == terms.Count - 1 ? ":*" : ""))) + ")"));
+        return await db.Database
+            .SqlQuery<long>($"SELECT \"MessageId\" AS \"Value\" FROM search_entries WHERE \"Document\" @@ to_tsquery('simple', {query}) AND \"MessageId\" < {before} ORDER BY \"MessageId\" DESC LIMIT {take}")
+            .ToListAsync(ct);
+    }
+
+    /// <summary>An excerpt around the first matching word, HTML-encoded, with every matching word marked.</summary>
+    internal static string Snippet(string body, IReadOnlyList<IReadOnlyList<string>> terms)
+    {
+        var exact = terms.SelectMany(t => t).ToHashSet(StringComparer.Ordinal);
+        var prefixes = terms.Count > 0 ? terms[^1] : [];
+        bool Matches(string word)
+        {
+            var folded = TextFolding.Fold(word);
+            return exact.Contains(folded)
+                || prefixes.Any(p => folded.StartsWith(p, StringComparison.Ordinal))
+                || new[] { "en", "it", "es", "ar" }.Any(l => exact.Contains(SearchAnalyzer.Stem(folded, l)));
+        }
+
+        var words = new List<(int Start, int Length, bool Hit)>();
+        var start = -1;
+        for (var i = 0; i <= body.Length; i++)
+        {
+            var isWord = i < body.Length && (char.IsLetterOrDigit(body[i]) || CharUnicodeInfo.GetUnicodeCategory(body[i]) is UnicodeCategory.NonSpacingMark);
+            if (isWord && start < 0)
+            {
+                start = i;
+            }
+            else if (!isWord && start >= 0)
+            {
+                words.Add((start, i - start, Matches(body[start..i])));
+                start = -1;
+            }
+        }
+
+        var first = words.FirstOrDefault(w => w.Hit);
+        var from = Math.Max(0, first.Start - (SnippetLength / 3));
+        while (from > 0 && !char.IsWhiteSpace(body[from - 1]))
+        {
+            from--;
+        }
+
+        var to = Math.Min(body.Length, from + SnippetLength);
+        var html = new StringBuilder();
+        if (from > 0)
+        {
+            html.Append('…');
+        }
+
+        var position = from;
+        foreach (var word in words.Where(w => w.Hit && w.Start >= from && w.Start + w.Length <= to))
+        {
+            html.Append(WebUtility.HtmlEncode(body[position..word.Start]));
+            html.Append("<mark>").Append(WebUtility.HtmlEncode(body.Substring(word.Start, word.Length))).Append("</mark>");
+            position = word.Start + word.Length;
+        }
+
+        html.Append(WebUtility.HtmlEncode(body[position..to]));
+        if (to < body.Length)
+        {
+            html.Append('…');
+        }
+
+        return html.ToString();
+    }
+}
