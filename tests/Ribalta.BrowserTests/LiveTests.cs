@@ -10,8 +10,12 @@ namespace Ribalta.BrowserTests;
 /// <summary>The workspace is live: what others do appears without a reload.</summary>
 [Collection(BrowserCollection.Name)]
 [Trait("Suite", "Browser")]
-public sealed class LiveTests(BrowserFixture fixture)
+public sealed class LiveTests(BrowserFixture fixture) : IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => fixture.CloseContextsAsync();
+
     private async Task<IPage> SignInAsync(string email)
     {
         var page = await fixture.NewPageAsync();

@@ -10,8 +10,12 @@ namespace Ribalta.BrowserTests;
 /// <summary>A customer and an agent, each in their own browser and language, on the same case.</summary>
 [Collection(BrowserCollection.Name)]
 [Trait("Suite", "Browser")]
-public sealed class PortalTests(BrowserFixture fixture)
+public sealed class PortalTests(BrowserFixture fixture) : IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => fixture.CloseContextsAsync();
+
     private async Task<IPage> CustomerPageAsync(string name, string language, string browserLocale)
     {
         var customer = await fixture.Demo.WithServices(async sp =>

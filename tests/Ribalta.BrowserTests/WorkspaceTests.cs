@@ -9,8 +9,12 @@ namespace Ribalta.BrowserTests;
 
 [Collection(BrowserCollection.Name)]
 [Trait("Suite", "Browser")]
-public sealed class WorkspaceTests(BrowserFixture fixture)
+public sealed class WorkspaceTests(BrowserFixture fixture) : IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => fixture.CloseContextsAsync();
+
     private const string DemoPassword = "ribalta-demo-2026";
 
     /// <summary>Signs in from an English browser. Demo staff have a preferred language, which the workspace then speaks.</summary>

@@ -16,18 +16,26 @@ public sealed partial class LiveEvents(ILogger<LiveEvents> logger)
         return new Subscription(() => ImmutableInterlocked.Update(ref _listeners, l => l.Remove(listener)));
     }
 
-    internal async Task PublishAsync(IReadOnlyList<EventRecord> events)
+    /// <summary>Starts every listener and returns: one slow screen never delays the others, or the next events.</summary>
+    internal Task PublishAsync(IReadOnlyList<EventRecord> events)
     {
         foreach (var listener in _listeners)
         {
-            try
-            {
-                await listener(events);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogListenerFailed(logger, ex);
-            }
+            _ = RunAsync(listener, events);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task RunAsync(Func<IReadOnlyList<EventRecord>, Task> listener, IReadOnlyList<EventRecord> events)
+    {
+        try
+        {
+            await listener(events);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogListenerFailed(logger, ex);
         }
     }
 
