@@ -61,13 +61,18 @@ public sealed class PortalTests(BrowserFixture fixture) : IAsyncLifetime
         await agent.GotoAsync($"{fixture.DemoUrl}/culture/es?returnUrl=%2Fcases%3Fview%3DUnassigned");
         await agent.GetByRole(AriaRole.Link, new() { Name = $"Pedido incompleto {tag}" }).ClickAsync();
         await Expect(agent.Locator("[data-live]").First).ToBeAttachedAsync();
-        await agent.GetByLabel($"Tu respuesta a Carmen Ruiz {tag}").FillAsync("Le enviamos las dos piezas hoy mismo.");
+        // A canned reply in Spanish, placeholders filled with the customer's and the agent's names.
+        await agent.GetByLabel("Insertar una respuesta predefinida").SelectOptionAsync(new SelectOptionValue { Label = "Gracias, nos ocupamos (Español)" });
+        var reply = agent.GetByLabel($"Tu respuesta a Carmen Ruiz {tag}");
+        await Expect(reply).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^Hola, Carmen:.*Ana Ortega$", System.Text.RegularExpressions.RegexOptions.Singleline));
+        await reply.PressSequentiallyAsync(" Le enviamos las dos piezas hoy mismo.");
         await agent.GetByRole(AriaRole.Button, new() { Name = "Enviar respuesta" }).ClickAsync();
         await Expect(agent.GetByText("Respuesta enviada.")).ToBeVisibleAsync();
-        await Expect(agent.Locator(".message.kind-reply .body")).ToHaveTextAsync("Le enviamos las dos piezas hoy mismo.");
+        await Expect(agent.Locator(".message.kind-reply .body")).ToContainTextAsync("gracias por escribirnos");
 
         await customer.ReloadAsync();
-        await Expect(customer.Locator(".message.kind-reply .body")).ToHaveTextAsync("Le enviamos las dos piezas hoy mismo.");
+        await Expect(customer.Locator(".message.kind-reply .body")).ToContainTextAsync("Hola, Carmen:");
+        await Expect(customer.Locator(".message.kind-reply .body")).ToContainTextAsync("Le enviamos las dos piezas hoy mismo.");
         await Expect(customer.GetByText("Esperando tu respuesta")).ToBeVisibleAsync();
     }
 

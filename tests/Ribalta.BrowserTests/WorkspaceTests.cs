@@ -200,7 +200,7 @@ public sealed class WorkspaceTests(BrowserFixture fixture) : IAsyncLifetime
         var customerHref = await FirstCustomerHrefAsync(page);
         await page.GotoAsync($"{fixture.DemoUrl}/cases?view=All");
         var caseHref = (await page.Locator("table.cases tbody td:nth-child(2) a").First.GetAttributeAsync("href"))!;
-        foreach (var path in new[] { "/", "/cases", "/cases?view=Unassigned", caseHref, $"/cases/new?customerId={customerHref.Split('/')[^1]}", "/customers", "/customers/new", customerHref, $"{customerHref}/edit", "/customers/import", "/segments", "/admin/staff", "/admin/audit", "/account" })
+        foreach (var path in new[] { "/", "/cases", "/cases?view=Unassigned", caseHref, $"/cases/new?customerId={customerHref.Split('/')[^1]}", "/customers", "/customers/new", customerHref, $"{customerHref}/edit", "/customers/import", "/segments", "/canned-replies", "/search?q=pedido", "/admin/staff", "/admin/audit", "/account" })
         {
             await page.GotoAsync(fixture.DemoUrl + path);
             await Expect(page.Locator("html")).ToHaveAttributeAsync("dir", direction);

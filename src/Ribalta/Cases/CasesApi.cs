@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
+using Ribalta.Cases.CannedReplies;
 using Ribalta.Cases.Contracts;
 using Ribalta.Cases.Conversation;
 using Ribalta.Cases.Inbox;
@@ -34,6 +35,12 @@ internal static class CasesApi
         cases.MapPost("/{id:long}/notes", Note).RequireAuthorization(Policies.CasesWork);
         cases.MapPost("/{id:long}/calls", Call).RequireAuthorization(Policies.CasesWork);
 
+        var canned = app.MapGroup("/api/v1/canned-replies").RequireAuthorization(Policies.Staff).WithTags("Cases");
+        canned.MapGet("", async (string? language, CannedReplyLibrary library, CancellationToken ct) => TypedResults.Ok(await library.ListAsync(language, ct)));
+        canned.MapPost("", SaveCanned).RequireAuthorization(Policies.CasesManage);
+        canned.MapPut("/{id:guid}", SaveCanned).RequireAuthorization(Policies.CasesManage);
+        canned.MapDelete("/{id:guid}", DeleteCanned).RequireAuthorization(Policies.CasesManage);
+
         app.MapGet("/api/v1/search", Search).RequireAuthorization(Policies.Staff).WithTags("Search");
         return app;
     }
@@ -51,6 +58,14 @@ internal static class CasesApi
         SetETag(http, result);
         return result.ToHttp(c => TypedResults.Created($"/api/v1/cases/{c.Id}", c), localizer);
     }
+
+    private static async Task<Results<Ok<CannedReplyDto>, ValidationProblem, ProblemHttpResult>> SaveCanned(
+        Guid? id, CannedReplyInput input, CannedReplyLibrary library, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+        (await library.SaveAsync(Actor.From(http.User), id, input, ct)).ToHttp(TypedResults.Ok, localizer);
+
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteCanned(
+        Guid id, CannedReplyLibrary library, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+        (await library.DeleteAsync(Actor.From(http.User), id, ct)).ToHttp(_ => TypedResults.NoContent(), localizer);
 
     /// <summary>Messages and subjects (newest first, keyset by message id) and, on the first page, matching customers.</summary>
     private static async Task<Ok<SearchResults>> Search(string? q, long? before, int? limit, MessageSearch search, CancellationToken ct) =>

@@ -88,6 +88,19 @@ internal static class DemoData
         ],
     };
 
+    /// <summary>Canned replies the demo team starts with, in every language.</summary>
+    public static readonly (string Language, string Title, string Body)[] CannedReplies =
+    [
+        ("en", "Thank you, we are on it", "Hello {{customer.first_name}},\n\nthank you for writing to us. I am looking into it now and will get back to you today.\n\n{{agent.name}}"),
+        ("en", "Refund on its way", "Hello {{customer.first_name}},\n\nthe refund has been issued and should reach you within five working days. Your case number is {{case.id}}.\n\n{{agent.name}}"),
+        ("it", "Grazie, ce ne occupiamo", "Gentile {{customer.name}},\n\ngrazie per averci scritto. Me ne sto occupando ora e le rispondo entro oggi.\n\n{{agent.name}}"),
+        ("it", "Rimborso in arrivo", "Gentile {{customer.name}},\n\nil rimborso è partito e arriverà entro cinque giorni lavorativi. Il numero del suo caso è {{case.id}}.\n\n{{agent.name}}"),
+        ("es", "Gracias, nos ocupamos", "Hola, {{customer.first_name}}:\n\ngracias por escribirnos. Ya lo estoy revisando y le respondo hoy mismo.\n\n{{agent.name}}"),
+        ("es", "Reembolso en camino", "Hola, {{customer.first_name}}:\n\nel reembolso ya está emitido y le llegará en un máximo de cinco días hábiles. Su número de caso es {{case.id}}.\n\n{{agent.name}}"),
+        ("ar", "شكراً، نحن نتابع", "مرحباً {{customer.first_name}}،\n\nشكراً لتواصلك معنا. أتابع الموضوع الآن وسأرد عليك اليوم.\n\n{{agent.name}}"),
+        ("ar", "الاسترداد في الطريق", "مرحباً {{customer.first_name}}،\n\nتم إصدار المبلغ المسترد وسيصلك خلال خمسة أيام عمل. رقم حالتك هو {{case.id}}.\n\n{{agent.name}}"),
+    ];
+
     public static readonly (string Name, string Description)[] Segments =
     [
         ("Households", "People buying for themselves and their families"),

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Ribalta.Cases.CannedReplies;
 using Ribalta.Cases.Contracts;
 using Ribalta.Cases.Conversation;
 using Ribalta.Cases.OpenCase;
@@ -24,7 +25,8 @@ internal sealed class DemoSeeder(
     SegmentCatalogue segments,
     CreateCustomerHandler createCustomer,
     OpenCaseHandler openCase,
-    ConversationHandler conversation) : IDemoSeeder
+    ConversationHandler conversation,
+    CannedReplyLibrary cannedReplies) : IDemoSeeder
 {
     public const string Password = "ribalta-demo-2026";
 
@@ -54,6 +56,11 @@ internal sealed class DemoSeeder(
         foreach (var (name, description) in DemoData.Segments)
         {
             segmentIds.Add((await segments.CreateAsync(Actor.System, name, description, cancellationToken)).Value.Id);
+        }
+
+        foreach (var (language, title, body) in DemoData.CannedReplies)
+        {
+            await cannedReplies.SaveAsync(Actor.System, null, new CannedReplyInput(title, language, body), cancellationToken);
         }
 
         var random = new Random(options.Seed);

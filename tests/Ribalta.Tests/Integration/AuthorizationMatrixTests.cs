@@ -25,6 +25,7 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
     private static readonly string[] CustomersWrite = ["Frontline", "TeamLead", "Manager", "Admin"];
     private static readonly string[] CustomersManage = ["TeamLead", "Manager", "Admin"];
     private static readonly string[] CasesWork = ["Frontline", "TeamLead", "Manager", "Department", "Admin"];
+    private static readonly string[] CasesManage = ["TeamLead", "Manager", "Admin"];
     private static readonly string[] AdminOnly = ["Admin"];
     private static readonly string[] CustomerOnly = [Customer];
 
@@ -88,6 +89,11 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
         ("GET", "/portal/sign-in/{Token}", Everyone, false),
         ("GET", "/portal", CustomerOnly, false),
         ("GET", "/api/v1/search", Staff, false),
+        ("GET", "/api/v1/canned-replies", Staff, false),
+        ("POST", "/api/v1/canned-replies", CasesManage, false),
+        ("PUT", "/api/v1/canned-replies/{id:guid}", CasesManage, false),
+        ("DELETE", "/api/v1/canned-replies/{id:guid}", CasesManage, false),
+        ("GET", "/canned-replies", CasesManage, false),
         ("GET", "/search", Staff, false),
         ("GET", "/cases", Staff, false),
         ("GET", "/cases/new", CasesWork, false),

@@ -56,3 +56,13 @@ public sealed class TextTests
         Assert.False(SecretToken.FixedTimeEquals(SecretToken.Hash(a), SecretToken.Hash(b)));
     }
 }
+
+[Trait("Suite", "Unit")]
+public sealed class CannedReplyFillTests
+{
+    [Fact]
+    public void Placeholders_take_the_customer_the_agent_and_the_case() =>
+        Assert.Equal(
+            "Hola, María: soy Ana Ortega, caso 42 (María José Pérez).",
+            Ribalta.Cases.CannedReplies.CannedReplyLibrary.Fill("Hola, {{customer.first_name}}: soy {{agent.name}}, caso {{case.id}} ({{customer.name}}).", "María José Pérez", "Ana Ortega", 42));
+}

@@ -40,6 +40,7 @@ internal static class IdentityModule
             .AddPolicy(Policies.CustomersWrite, p => p.RequireRole(StaffRoles.Frontline, StaffRoles.TeamLead, StaffRoles.Manager, StaffRoles.Admin))
             .AddPolicy(Policies.CustomersManage, p => p.RequireRole(StaffRoles.TeamLead, StaffRoles.Manager, StaffRoles.Admin))
             .AddPolicy(Policies.CasesWork, p => p.RequireRole(StaffRoles.Frontline, StaffRoles.TeamLead, StaffRoles.Manager, StaffRoles.Department, StaffRoles.Admin))
+            .AddPolicy(Policies.CasesManage, p => p.RequireRole(StaffRoles.TeamLead, StaffRoles.Manager, StaffRoles.Admin))
             .AddPolicy(Policies.StaffAdmin, p => p.RequireRole(StaffRoles.Admin))
             .AddPolicy(Policies.AuditRead, p => p.RequireRole(StaffRoles.Admin))
             .AddPolicy(Policies.Customer, p => p

@@ -22,6 +22,7 @@ public static class Policies
     public const string CustomersWrite = "customers.write";
     public const string CustomersManage = "customers.manage";
     public const string CasesWork = "cases.work";
+    public const string CasesManage = "cases.manage";
     public const string StaffAdmin = "staff.admin";
     public const string AuditRead = "audit.read";
     public const string Customer = "customer";
