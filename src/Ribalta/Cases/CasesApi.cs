@@ -6,6 +6,7 @@ using Ribalta.Cases.CannedReplies;
 using Ribalta.Cases.Contracts;
 using Ribalta.Cases.Conversation;
 using Ribalta.Cases.Inbox;
+using Ribalta.Cases.MergeCases;
 using Ribalta.Cases.OpenCase;
 using Ribalta.Cases.Search;
 using Ribalta.Cases.UpdateCase;
@@ -34,6 +35,9 @@ internal static class CasesApi
         cases.MapPost("/{id:long}/replies", Reply).RequireAuthorization(Policies.CasesWork);
         cases.MapPost("/{id:long}/notes", Note).RequireAuthorization(Policies.CasesWork);
         cases.MapPost("/{id:long}/calls", Call).RequireAuthorization(Policies.CasesWork);
+        cases.MapPost("/{id:long}/merge", Merge).RequireAuthorization(Policies.CasesWork);
+        cases.MapPost("/{id:long}/links", (long id, LinkRequest request, CaseRelations relations, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) => Link(id, request.CaseId, true, relations, http, localizer, ct)).RequireAuthorization(Policies.CasesWork);
+        cases.MapDelete("/{id:long}/links/{otherId:long}", (long id, long otherId, CaseRelations relations, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) => Link(id, otherId, false, relations, http, localizer, ct)).RequireAuthorization(Policies.CasesWork);
 
         var canned = app.MapGroup("/api/v1/canned-replies").RequireAuthorization(Policies.Staff).WithTags("Cases");
         canned.MapGet("", async (string? language, CannedReplyLibrary library, CancellationToken ct) => TypedResults.Ok(await library.ListAsync(language, ct)));
@@ -58,6 +62,14 @@ internal static class CasesApi
         SetETag(http, result);
         return result.ToHttp(c => TypedResults.Created($"/api/v1/cases/{c.Id}", c), localizer);
     }
+
+    private static async Task<Results<Ok<CaseDetails>, ValidationProblem, ProblemHttpResult>> Merge(
+        long id, MergeCasesRequest request, CaseRelations relations, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+        (await relations.MergeAsync(Actor.From(http.User), id, request.SourceId, ct)).ToHttp(TypedResults.Ok, localizer);
+
+    private static async Task<Results<Ok<CaseDetails>, ValidationProblem, ProblemHttpResult>> Link(
+        long id, long otherId, bool link, CaseRelations relations, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+        (await relations.LinkAsync(Actor.From(http.User), id, otherId, link, ct)).ToHttp(TypedResults.Ok, localizer);
 
     private static async Task<Results<Ok<CannedReplyDto>, ValidationProblem, ProblemHttpResult>> SaveCanned(
         Guid? id, CannedReplyInput input, CannedReplyLibrary library, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>

@@ -12,6 +12,7 @@ public static class CasesModule
     public static IServiceCollection AddCases(this IServiceCollection services)
     {
         services.AddScoped<CaseReader>();
+        services.AddScoped<MergeCases.CaseRelations>();
         services.AddScoped<CannedReplies.CannedReplyLibrary>();
         services.AddScoped<Search.MessageSearch>();
         services.AddSingleton<CasePresence>();

@@ -67,6 +67,9 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
         ("POST", "/api/v1/cases/{id:long}/replies", CasesWork, false),
         ("POST", "/api/v1/cases/{id:long}/notes", CasesWork, false),
         ("POST", "/api/v1/cases/{id:long}/calls", CasesWork, false),
+        ("POST", "/api/v1/cases/{id:long}/merge", CasesWork, false),
+        ("POST", "/api/v1/cases/{id:long}/links", CasesWork, false),
+        ("DELETE", "/api/v1/cases/{id:long}/links/{otherId:long}", CasesWork, false),
 
         // Pages (GET renders, POST handles the page's forms; both carry the same authorization).
         ("GET", "/", Staff, false),
@@ -205,6 +208,7 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
         .Replace("{id:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
         .Replace("{id:long}", "999999999", StringComparison.Ordinal)
         .Replace("{Id:long}", "999999999", StringComparison.Ordinal)
+        .Replace("{otherId:long}", "999999998", StringComparison.Ordinal)
         .Replace("{Id:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
         .Replace("{Token}", "not-a-real-token", StringComparison.Ordinal);
 

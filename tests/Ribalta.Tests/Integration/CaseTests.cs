@@ -157,6 +157,52 @@ public abstract class CaseTests(RibaltaApp app)
     }
 
     [Fact]
+    public async Task Merging_moves_the_conversation_and_closes_the_duplicate()
+    {
+        var (agent, first) = await OpenCaseAsync("Lost parcel");
+        var duplicate = (await (await agent.PostAsJsonAsync("/api/v1/cases", new { customerId = first.CustomerId, subject = "Lost parcel again", body = "Still nothing.", channel = "Email" }, Api.Json))
+            .Content.ReadFromJsonAsync<CaseDetails>(Api.Json))!;
+        await agent.PostAsJsonAsync($"/api/v1/cases/{duplicate.Id}/notes", new { body = "Same parcel as the other case." });
+
+        var merged = await agent.PostAsJsonAsync($"/api/v1/cases/{first.Id}/merge", new { sourceId = duplicate.Id });
+        Assert.Equal(HttpStatusCode.OK, merged.StatusCode);
+        var messages = await MessagesAsync(agent, first.Id);
+        Assert.Equal(3, messages.Count);
+        Assert.Equal(messages.Select(m => m.Id).Order(), messages.Select(m => m.Id));
+
+        var source = (await agent.GetFromJsonAsync<CaseDetails>($"/api/v1/cases/{duplicate.Id}", Api.Json))!;
+        Assert.Equal(CaseStatus.Closed, source.Status);
+        Assert.Equal(first.Id, source.MergedIntoId);
+        Assert.Empty(await MessagesAsync(agent, duplicate.Id));
+
+        // The moved messages are found under the case they now belong to.
+        var found = (await agent.GetFromJsonAsync<Ribalta.Cases.Search.SearchResults>($"/api/v1/search?q={Uri.EscapeDataString($"Still nothing")}", Api.Json))!;
+        Assert.Contains(found.Messages, h => h.CaseId == first.Id);
+        Assert.DoesNotContain(found.Messages, h => h.CaseId == duplicate.Id);
+
+        Assert.Equal(HttpStatusCode.Conflict, (await agent.PostAsJsonAsync($"/api/v1/cases/{first.Id}/merge", new { sourceId = duplicate.Id })).StatusCode);
+        var (_, stranger) = await OpenCaseAsync("Someone else's case");
+        Assert.Equal(HttpStatusCode.BadRequest, (await agent.PostAsJsonAsync($"/api/v1/cases/{first.Id}/merge", new { sourceId = stranger.Id })).StatusCode);
+    }
+
+    [Fact]
+    public async Task Linked_cases_show_on_both_sides_and_unlink()
+    {
+        var (agent, a) = await OpenCaseAsync("Outage in Milan");
+        var (_, b) = await OpenCaseAsync("Outage in Milan, other customer");
+        var linked = await agent.PostAsJsonAsync($"/api/v1/cases/{a.Id}/links", new { caseId = b.Id });
+        Assert.Equal(HttpStatusCode.OK, linked.StatusCode);
+        Assert.Equal([b.Id], (await linked.Content.ReadFromJsonAsync<CaseDetails>(Api.Json))!.Links.Select(l => l.Id).ToArray());
+        Assert.Equal([a.Id], (await agent.GetFromJsonAsync<CaseDetails>($"/api/v1/cases/{b.Id}", Api.Json))!.Links.Select(l => l.Id).ToArray());
+        Assert.Equal(HttpStatusCode.OK, (await agent.PostAsJsonAsync($"/api/v1/cases/{b.Id}/links", new { caseId = a.Id })).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await agent.DeleteAsync($"/api/v1/cases/{b.Id}/links/{a.Id}")).StatusCode);
+        Assert.Empty((await agent.GetFromJsonAsync<CaseDetails>($"/api/v1/cases/{a.Id}", Api.Json))!.Links);
+        Assert.Equal(HttpStatusCode.BadRequest, (await agent.PostAsJsonAsync($"/api/v1/cases/{a.Id}/links", new { caseId = a.Id })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await agent.PostAsJsonAsync($"/api/v1/cases/{a.Id}/links", new { caseId = 987654321 })).StatusCode);
+    }
+
+    [Fact]
     public async Task Executives_read_cases_but_do_not_work_them()
     {
         var (_, opened) = await OpenCaseAsync();

@@ -82,7 +82,11 @@ public sealed record CaseDetails(
     DateTimeOffset UpdatedAt,
     DateTimeOffset? FirstRespondedAt,
     DateTimeOffset? SolvedAt,
-    int Version);
+    int Version,
+    long? MergedIntoId,
+    IReadOnlyList<LinkedCase> Links);
+
+public sealed record LinkedCase(long Id, string Subject, CaseStatus Status);
 
 public sealed record MessageDto(
     long Id,
@@ -108,6 +112,9 @@ public static class CaseEvents
     public const string Reopened = "case.reopened";
     public const string Assigned = "case.assigned";
     public const string Updated = "case.updated";
+    public const string Merged = "case.merged";
+    public const string Linked = "case.linked";
+    public const string Unlinked = "case.unlinked";
 }
 
 /// <summary>How other modules see a customer's cases without reaching into the Cases module.</summary>

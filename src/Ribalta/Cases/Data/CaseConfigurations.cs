@@ -28,6 +28,18 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
     }
 }
 
+internal sealed class CaseLinkConfiguration : IEntityTypeConfiguration<CaseLink>
+{
+    public void Configure(EntityTypeBuilder<CaseLink> builder)
+    {
+        builder.ToTable("case_links");
+        builder.HasKey(l => new { l.CaseId, l.OtherCaseId });
+        builder.HasOne<Case>().WithMany().HasForeignKey(l => l.CaseId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Case>().WithMany().HasForeignKey(l => l.OtherCaseId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(l => l.OtherCaseId);
+    }
+}
+
 internal sealed class CaseTagConfiguration : IEntityTypeConfiguration<CaseTag>
 {
     public void Configure(EntityTypeBuilder<CaseTag> builder)

@@ -36,6 +36,9 @@ internal sealed class Case
 
     public int Version { get; set; } = 1;
 
+    /// <summary>Set when this case was merged into another of the same customer; it is then closed and only points there.</summary>
+    public long? MergedIntoId { get; set; }
+
     public List<CaseTag> Tags { get; init; } = [];
 
     /// <summary>Whether staff may move the case from its status to <paramref name="to"/>. Closed is final; New is only a start.</summary>
@@ -69,6 +72,18 @@ internal sealed class Case
         UpdatedAt = now;
         Version++;
     }
+}
+
+/// <summary>Two cases that concern the same matter, stored once with the smaller id first.</summary>
+internal sealed class CaseLink
+{
+    public long CaseId { get; init; }
+
+    public long OtherCaseId { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public static (long, long) Order(long a, long b) => a < b ? (a, b) : (b, a);
 }
 
 internal sealed class CaseTag

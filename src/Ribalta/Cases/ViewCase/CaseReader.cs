@@ -41,10 +41,18 @@ internal sealed class CaseReader(RibaltaDbContext db, ICustomerDirectory custome
 
         var c = row.Case;
         var customer = await customers.FindAsync(c.CustomerId, ct);
+        var linkedIds = await db.Set<CaseLink>().Where(l => l.CaseId == id).Select(l => l.OtherCaseId)
+            .Concat(db.Set<CaseLink>().Where(l => l.OtherCaseId == id).Select(l => l.CaseId))
+            .ToListAsync(ct);
+        var links = await db.Set<Case>().AsNoTracking()
+            .Where(l => linkedIds.Contains(l.Id) && (viewer.CustomerId == null || l.CustomerId == viewer.CustomerId))
+            .OrderBy(l => l.Id)
+            .Select(l => new LinkedCase(l.Id, l.Subject, l.Status))
+            .ToListAsync(ct);
         return new CaseDetails(
             c.Id, c.Subject, c.Status, c.Priority, c.Channel, c.Language, c.CustomerId, customer?.DisplayName ?? "",
             c.AssigneeId, row.Assignee, c.DepartmentId, row.Tags.Order(StringComparer.Ordinal).ToList(),
-            c.CreatedAt, c.UpdatedAt, c.FirstRespondedAt, c.SolvedAt, c.Version);
+            c.CreatedAt, c.UpdatedAt, c.FirstRespondedAt, c.SolvedAt, c.Version, c.MergedIntoId, links);
     }
 
     /// <summary>The conversation in order, a page at a time; customers never receive internal notes.</summary>

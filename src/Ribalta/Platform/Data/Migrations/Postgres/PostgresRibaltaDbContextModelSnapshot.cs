@@ -257,6 +257,9 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                         .HasMaxLength(8)
                         .HasColumnType("character varying(8)");
 
+                    b.Property<long?>("MergedIntoId")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Priority")
                         .IsRequired()
                         .HasMaxLength(10)
@@ -293,6 +296,24 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                     b.HasIndex("DepartmentId", "Status", "UpdatedAt", "Id");
 
                     b.ToTable("cases", (string)null);
+                });
+
+            modelBuilder.Entity("Ribalta.Cases.Domain.CaseLink", b =>
+                {
+                    b.Property<long>("CaseId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("OtherCaseId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("CaseId", "OtherCaseId");
+
+                    b.HasIndex("OtherCaseId");
+
+                    b.ToTable("case_links", (string)null);
                 });
 
             modelBuilder.Entity("Ribalta.Cases.Domain.CaseTag", b =>
@@ -856,6 +877,21 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                     b.HasOne("Ribalta.Platform.Identity.StaffUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ribalta.Cases.Domain.CaseLink", b =>
+                {
+                    b.HasOne("Ribalta.Cases.Domain.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Ribalta.Cases.Domain.Case", null)
+                        .WithMany()
+                        .HasForeignKey("OtherCaseId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -246,6 +246,9 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                         .HasMaxLength(8)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("MergedIntoId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Priority")
                         .IsRequired()
                         .HasMaxLength(10)
@@ -282,6 +285,24 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                     b.HasIndex("DepartmentId", "Status", "UpdatedAt", "Id");
 
                     b.ToTable("cases", (string)null);
+                });
+
+            modelBuilder.Entity("Ribalta.Cases.Domain.CaseLink", b =>
+                {
+                    b.Property<long>("CaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OtherCaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("CaseId", "OtherCaseId");
+
+                    b.HasIndex("OtherCaseId");
+
+                    b.ToTable("case_links", (string)null);
                 });
 
             modelBuilder.Entity("Ribalta.Cases.Domain.CaseTag", b =>
@@ -840,6 +861,21 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                     b.HasOne("Ribalta.Platform.Identity.StaffUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ribalta.Cases.Domain.CaseLink", b =>
+                {
+                    b.HasOne("Ribalta.Cases.Domain.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Ribalta.Cases.Domain.Case", null)
+                        .WithMany()
+                        .HasForeignKey("OtherCaseId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
