@@ -61,6 +61,29 @@ public sealed class BrowserFixture : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    public const string DemoPassword = "ribalta-demo-2026";
+
+    /// <summary>
+    /// Signs a demo member of staff in from an English browser. They have a preferred language, which the
+    /// workspace then speaks; <paramref name="thenLanguage"/> switches to another (null: keep theirs).
+    /// </summary>
+    public async Task<IPage> SignInStaffAsync(string email, string? thenLanguage = "en")
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync($"{DemoUrl}/login");
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(DemoPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync($"{DemoUrl}/");
+        if (thenLanguage is not null)
+        {
+            await page.GotoAsync($"{DemoUrl}/culture/{thenLanguage}?returnUrl=%2F");
+            await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", thenLanguage);
+        }
+
+        return page;
+    }
+
     /// <summary>Closes every page a test opened, so no circuit of an earlier test lingers and listens.</summary>
     public async Task CloseContextsAsync()
     {

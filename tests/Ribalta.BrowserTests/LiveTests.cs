@@ -16,17 +16,7 @@ public sealed class LiveTests(BrowserFixture fixture) : IAsyncLifetime
 
     public Task DisposeAsync() => fixture.CloseContextsAsync();
 
-    private async Task<IPage> SignInAsync(string email)
-    {
-        var page = await fixture.NewPageAsync();
-        await page.GotoAsync($"{fixture.DemoUrl}/login");
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync("ribalta-demo-2026");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page).ToHaveURLAsync($"{fixture.DemoUrl}/");
-        await page.GotoAsync($"{fixture.DemoUrl}/culture/en?returnUrl=%2F");
-        return page;
-    }
+    private Task<IPage> SignInAsync(string email) => fixture.SignInStaffAsync(email);
 
     private Task<long> CustomerOpensCaseAsync(string subject) => fixture.Demo.WithServices(async sp =>
     {

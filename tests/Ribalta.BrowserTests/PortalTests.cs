@@ -32,16 +32,7 @@ public sealed class PortalTests(BrowserFixture fixture) : IAsyncLifetime
         return page;
     }
 
-    private async Task<IPage> AgentPageAsync(string email)
-    {
-        var page = await fixture.NewPageAsync();
-        await page.GotoAsync($"{fixture.DemoUrl}/login");
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync("ribalta-demo-2026");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page).ToHaveURLAsync($"{fixture.DemoUrl}/");
-        return page;
-    }
+    private Task<IPage> AgentPageAsync(string email) => fixture.SignInStaffAsync(email, thenLanguage: null);
 
     [Fact]
     public async Task A_spanish_customer_asks_in_the_portal_and_an_agent_answers()

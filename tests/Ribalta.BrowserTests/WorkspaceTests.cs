@@ -15,25 +15,7 @@ public sealed class WorkspaceTests(BrowserFixture fixture) : IAsyncLifetime
 
     public Task DisposeAsync() => fixture.CloseContextsAsync();
 
-    private const string DemoPassword = "ribalta-demo-2026";
-
-    /// <summary>Signs in from an English browser. Demo staff have a preferred language, which the workspace then speaks.</summary>
-    private async Task<IPage> SignInAsync(string email, string? thenLanguage = "en")
-    {
-        var page = await fixture.NewPageAsync();
-        await page.GotoAsync($"{fixture.DemoUrl}/login");
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(DemoPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page).ToHaveURLAsync($"{fixture.DemoUrl}/");
-        if (thenLanguage is not null)
-        {
-            await page.GotoAsync($"{fixture.DemoUrl}/culture/{thenLanguage}?returnUrl=%2F");
-            await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", thenLanguage);
-        }
-
-        return page;
-    }
+    private Task<IPage> SignInAsync(string email, string? thenLanguage = "en") => fixture.SignInStaffAsync(email, thenLanguage);
 
     /// <summary>
     /// Interactive pages are prerendered, and their controls stay disabled until the live circuit is up; typing
