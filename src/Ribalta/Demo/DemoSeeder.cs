@@ -63,6 +63,12 @@ internal sealed class DemoSeeder(
             await cannedReplies.SaveAsync(Actor.System, null, new CannedReplyInput(title, language, body), cancellationToken);
         }
 
+        // On a database that already holds customers (a benchmark dataset, an import) only the people and settings are added.
+        if (await db.Set<Customer>().AnyAsync(cancellationToken))
+        {
+            return logins;
+        }
+
         var random = new Random(options.Seed);
         var agents = await db.Users.Where(u => u.Email!.StartsWith("agent") || u.Email.StartsWith("wakeel") || u.Email.StartsWith("lead"))
             .Select(u => new Actor(ActorKind.Staff, u.Id.ToString(), u.DisplayName)).ToListAsync(cancellationToken);
