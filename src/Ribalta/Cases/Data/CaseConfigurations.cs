@@ -25,6 +25,7 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         builder.HasIndex(c => new { c.AssigneeId, c.Status, c.UpdatedAt, c.Id });
         builder.HasIndex(c => new { c.DepartmentId, c.Status, c.UpdatedAt, c.Id });
         builder.HasIndex(c => new { c.CustomerId, c.Id });
+        builder.HasIndex(c => new { c.UpdatedAt, c.Id });
     }
 }
 

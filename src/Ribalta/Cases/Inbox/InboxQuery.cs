@@ -41,16 +41,46 @@ internal sealed class InboxQuery(RibaltaDbContext db, ICustomerDirectory custome
     public async Task<CasePage> ListAsync(InboxFilter filter, CancellationToken ct)
     {
         var limit = Math.Clamp(filter.Limit, 1, MaxLimit);
-        var cases = db.Set<Case>().AsNoTracking();
-        cases = filter.View switch
+        CaseStatus[]? statuses = filter.View switch
         {
-            InboxView.Mine => cases.Where(c => c.AssigneeId == filter.Me && Active.Contains(c.Status)),
-            InboxView.Unassigned => cases.Where(c => c.AssigneeId == null && Active.Contains(c.Status)),
-            InboxView.WaitingOnUs => cases.Where(c => OnUs.Contains(c.Status)),
-            InboxView.Open => cases.Where(c => Active.Contains(c.Status)),
-            InboxView.Done => cases.Where(c => Finished.Contains(c.Status)),
-            _ => cases,
+            InboxView.Mine or InboxView.Unassigned or InboxView.Open => Active,
+            InboxView.WaitingOnUs => OnUs,
+            InboxView.Done => Finished,
+            _ => null,
         };
+
+        // One index-ordered query per status, merged here: an IN over statuses would make the database sort every
+        // matching case before it could return the newest fifty. Each query reads at most limit + 1 rows.
+        var rows = new List<InboxRow>();
+        foreach (var status in statuses?.Cast<CaseStatus?>() ?? [null])
+        {
+            rows.AddRange(await Page(filter, status, limit + 1).ToListAsync(ct));
+        }
+
+        rows = rows.OrderByDescending(r => r.UpdatedAt).ThenByDescending(r => r.Id).Take(limit + 1).ToList();
+        var page = rows.Take(limit).ToList();
+        var names = await customers.NamesAsync(page.Select(r => r.CustomerId).ToList(), ct);
+        var items = page.Select(r => new CaseSummary(r.Id, r.Subject, r.Status, r.Priority, r.Channel, r.CustomerId, names.GetValueOrDefault(r.CustomerId, ""), r.AssigneeId, r.Assignee, r.CreatedAt, r.UpdatedAt)).ToList();
+        var next = rows.Count > limit ? Cursor(page[^1].UpdatedAt, page[^1].Id) : null;
+        return new CasePage(items, next);
+    }
+
+    private IQueryable<InboxRow> Page(InboxFilter filter, CaseStatus? status, int take)
+    {
+        var cases = db.Set<Case>().AsNoTracking();
+        if (status is { } s)
+        {
+            cases = cases.Where(c => c.Status == s);
+        }
+
+        if (filter.View == InboxView.Mine)
+        {
+            cases = cases.Where(c => c.AssigneeId == filter.Me);
+        }
+        else if (filter.View == InboxView.Unassigned)
+        {
+            cases = cases.Where(c => c.AssigneeId == null);
+        }
 
         if (filter.CustomerId is { } customerId)
         {
@@ -62,11 +92,10 @@ internal sealed class InboxQuery(RibaltaDbContext db, ICustomerDirectory custome
             cases = cases.Where(c => c.UpdatedAt < afterTime || (c.UpdatedAt == afterTime && c.Id < afterId));
         }
 
-        var rows = await cases
+        return cases
             .OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id)
-            .Take(limit + 1)
-            .Select(c => new
-            {
+            .Take(take)
+            .Select(c => new InboxRow(
                 c.Id,
                 c.Subject,
                 c.Status,
@@ -74,18 +103,12 @@ internal sealed class InboxQuery(RibaltaDbContext db, ICustomerDirectory custome
                 c.Channel,
                 c.CustomerId,
                 c.AssigneeId,
-                Assignee = db.Users.Where(u => u.Id == c.AssigneeId).Select(u => u.DisplayName).FirstOrDefault(),
+                db.Users.Where(u => u.Id == c.AssigneeId).Select(u => u.DisplayName).FirstOrDefault(),
                 c.CreatedAt,
-                c.UpdatedAt,
-            })
-            .ToListAsync(ct);
-
-        var page = rows.Take(limit).ToList();
-        var names = await customers.NamesAsync(page.Select(r => r.CustomerId).ToList(), ct);
-        var items = page.Select(r => new CaseSummary(r.Id, r.Subject, r.Status, r.Priority, r.Channel, r.CustomerId, names.GetValueOrDefault(r.CustomerId, ""), r.AssigneeId, r.Assignee, r.CreatedAt, r.UpdatedAt)).ToList();
-        var next = rows.Count > limit ? Cursor(page[^1].UpdatedAt, page[^1].Id) : null;
-        return new CasePage(items, next);
+                c.UpdatedAt));
     }
+
+    private sealed record InboxRow(long Id, string Subject, CaseStatus Status, CasePriority Priority, Channel Channel, Guid CustomerId, Guid? AssigneeId, string? Assignee, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
     public Task<CasePage> ForCustomerAsync(Guid customerId, string? after, int limit, CancellationToken cancellationToken) =>
         ListAsync(new InboxFilter(InboxView.All, CustomerId: customerId, After: after, Limit: limit), cancellationToken);

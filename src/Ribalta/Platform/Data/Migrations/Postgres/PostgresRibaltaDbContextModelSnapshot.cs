@@ -289,6 +289,8 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
 
                     b.HasIndex("CustomerId", "Id");
 
+                    b.HasIndex("UpdatedAt", "Id");
+
                     b.HasIndex("Status", "UpdatedAt", "Id");
 
                     b.HasIndex("AssigneeId", "Status", "UpdatedAt", "Id");

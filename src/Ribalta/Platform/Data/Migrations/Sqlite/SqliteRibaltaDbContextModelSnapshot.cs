@@ -278,6 +278,8 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
 
                     b.HasIndex("CustomerId", "Id");
 
+                    b.HasIndex("UpdatedAt", "Id");
+
                     b.HasIndex("Status", "UpdatedAt", "Id");
 
                     b.HasIndex("AssigneeId", "Status", "UpdatedAt", "Id");
