@@ -12,6 +12,7 @@ public static class CasesModule
     public static IServiceCollection AddCases(this IServiceCollection services)
     {
         services.AddScoped<CaseReader>();
+        services.AddScoped<Attachments.AttachmentService>();
         services.AddScoped<MergeCases.CaseRelations>();
         services.AddScoped<CannedReplies.CannedReplyLibrary>();
         services.AddScoped<Search.MessageSearch>();
@@ -24,5 +25,10 @@ public static class CasesModule
         return services;
     }
 
-    public static IEndpointRouteBuilder MapCases(this IEndpointRouteBuilder app) => app.MapCasesApi();
+    public static IEndpointRouteBuilder MapCases(this IEndpointRouteBuilder app)
+    {
+        app.MapCasesApi();
+        Attachments.AttachmentEndpoints.MapAttachmentEndpoints(app);
+        return app;
+    }
 }

@@ -29,6 +29,7 @@ public static class PlatformModule
         services.AddRibaltaIdentity();
         services.AddScoped<StaffSignIn>();
         services.AddScoped<AuditQueries>();
+        services.AddSingleton<Storage.IBlobStore, Storage.FileSystemBlobStore>();
 
         services.AddLocalization();
         services.Configure<RequestLocalizationOptions>(o => SupportedCultures.Configure(o));

@@ -92,6 +92,9 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
         ("GET", "/portal/sign-in/{Token}", Everyone, false),
         ("GET", "/portal", CustomerOnly, false),
         ("GET", "/api/v1/search", Staff, false),
+        ("POST", "/api/v1/cases/{id:long}/attachments", CasesWork, false),
+        ("GET", "/api/v1/attachments/{id:guid}", Staff, false),
+        ("GET", "/portal/attachments/{id:guid}", CustomerOnly, false),
         ("GET", "/api/v1/canned-replies", Staff, false),
         ("POST", "/api/v1/canned-replies", CasesManage, false),
         ("PUT", "/api/v1/canned-replies/{id:guid}", CasesManage, false),
@@ -138,7 +141,9 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
                 {
                     request.Content = row.Pattern.EndsWith("/import", StringComparison.Ordinal)
                         ? new StringContent("name\n", Encoding.UTF8, "text/csv")
-                        : new StringContent("{}", Encoding.UTF8, "application/json");
+                        : row.Pattern.EndsWith("/attachments", StringComparison.Ordinal)
+                            ? new ByteArrayContent("hello"u8.ToArray()) { Headers = { ContentType = new("application/octet-stream") } }
+                            : new StringContent("{}", Encoding.UTF8, "application/json");
                 }
 
                 using var response = await clients[caller].SendAsync(request);

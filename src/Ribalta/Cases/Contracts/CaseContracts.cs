@@ -97,7 +97,10 @@ public sealed record MessageDto(
     string Body,
     DateTimeOffset CreatedAt,
     CallDirection? CallDirection,
-    int? CallSeconds);
+    int? CallSeconds,
+    IReadOnlyList<AttachmentDto> Attachments);
+
+public sealed record AttachmentDto(Guid Id, string FileName, string ContentType, long Size);
 
 public sealed record MessagePage(IReadOnlyList<MessageDto> Items, long? Next);
 

@@ -9,9 +9,9 @@ using Ribalta.Platform.Events;
 
 namespace Ribalta.Cases.Conversation;
 
-public sealed record ReplyRequest(string? Body, CaseStatus? StatusAfter = null);
+public sealed record ReplyRequest(string? Body, CaseStatus? StatusAfter = null, IReadOnlyList<Guid>? AttachmentIds = null);
 
-public sealed record NoteRequest(string? Body);
+public sealed record NoteRequest(string? Body, IReadOnlyList<Guid>? AttachmentIds = null);
 
 public sealed record CallRequest(CallDirection? Direction, int? DurationSeconds, string? Summary);
 
@@ -22,7 +22,7 @@ public sealed record CustomerMessageRequest(string? Body);
 /// internal notes and logged calls. Two people writing at once both get their words in: a write that loses a
 /// race on the case's version is retried on fresh state.
 /// </summary>
-internal sealed class ConversationHandler(RibaltaDbContext db, TimeProvider clock)
+internal sealed class ConversationHandler(RibaltaDbContext db, Attachments.AttachmentService attachments, TimeProvider clock)
 {
     // A case is written by a handful of people at most; a few jittered retries settle any race among them.
     private const int Attempts = 10;
@@ -32,7 +32,7 @@ internal sealed class ConversationHandler(RibaltaDbContext db, TimeProvider cloc
         var v = CaseRules.Body(new ValidationBuilder(), "body", request.Body);
         return v.ToError() is { } invalid
             ? Task.FromResult<Result<long>>(invalid)
-            : WriteAsync(caseId, customer, ct, (@case, now) =>
+            : WriteAsync(caseId, customer, ct, null, (@case, now) =>
             {
                 var reopened = @case.ReopenOnCustomerMessage(now);
                 return (new Message
@@ -60,7 +60,7 @@ internal sealed class ConversationHandler(RibaltaDbContext db, TimeProvider cloc
 
         return v.ToError() is { } invalid
             ? Task.FromResult<Result<long>>(invalid)
-            : WriteAsync(caseId, staff, ct, (@case, now) =>
+            : WriteAsync(caseId, staff, ct, request.AttachmentIds, (@case, now) =>
             {
                 @case.FirstRespondedAt ??= now;
                 var before = @case.Status;
@@ -74,7 +74,7 @@ internal sealed class ConversationHandler(RibaltaDbContext db, TimeProvider cloc
         var v = CaseRules.Body(new ValidationBuilder(), "body", request.Body);
         return v.ToError() is { } invalid
             ? Task.FromResult<Result<long>>(invalid)
-            : WriteAsync(caseId, staff, ct, (@case, now) => (StaffMessage(staff, @case, MessageKind.InternalNote, request.Body!, now), CaseEvents.NoteAdded, new { }));
+            : WriteAsync(caseId, staff, ct, request.AttachmentIds, (@case, now) => (StaffMessage(staff, @case, MessageKind.InternalNote, request.Body!, now), CaseEvents.NoteAdded, new { }));
     }
 
     public Task<Result<long>> LogCallAsync(Actor staff, long caseId, CallRequest request, CancellationToken ct)
@@ -92,7 +92,7 @@ internal sealed class ConversationHandler(RibaltaDbContext db, TimeProvider cloc
 
         return v.ToError() is { } invalid
             ? Task.FromResult<Result<long>>(invalid)
-            : WriteAsync(caseId, staff, ct, (@case, now) =>
+            : WriteAsync(caseId, staff, ct, null, (@case, now) =>
             {
                 var message = StaffMessage(staff, @case, MessageKind.Call, request.Summary!, now, request.Direction, request.DurationSeconds);
                 return (message, CaseEvents.CallLogged, new { direction = request.Direction.ToString(), seconds = request.DurationSeconds });
@@ -145,7 +145,7 @@ internal sealed class ConversationHandler(RibaltaDbContext db, TimeProvider cloc
         CallSeconds = seconds,
     };
 
-    private async Task<Result<long>> WriteAsync(long caseId, Actor actor, CancellationToken ct, Func<Case, DateTimeOffset, (Message Message, string EventType, object Payload)> write)
+    private async Task<Result<long>> WriteAsync(long caseId, Actor actor, CancellationToken ct, IReadOnlyList<Guid>? attachmentIds, Func<Case, DateTimeOffset, (Message Message, string EventType, object Payload)> write)
     {
         var viewerCustomer = actor.Kind == ActorKind.Customer ? actor.Id : null;
         for (var attempt = 1; ; attempt++)
@@ -161,8 +161,19 @@ internal sealed class ConversationHandler(RibaltaDbContext db, TimeProvider cloc
                 return Error.Conflict("Error.CaseClosed");
             }
 
+            var files = await attachments.PendingAsync(actor, caseId, attachmentIds, ct);
+            if (files is null)
+            {
+                return Error.Validation("attachmentIds", "Validation.AttachmentUnknown");
+            }
+
             var now = clock.GetUtcNow();
             var (message, eventType, payload) = write(@case, now);
+            foreach (var file in files)
+            {
+                file.Message = message;
+            }
+
             @case.Touch(now);
             db.Add(message);
             db.Add(SearchEntry.For(message));

@@ -76,8 +76,15 @@ internal sealed class CaseReader(RibaltaDbContext db, ICustomerDirectory custome
         }
 
         var items = await query.OrderBy(m => m.Id).Take(limit + 1)
-            .Select(m => new MessageDto(m.Id, m.Kind, m.Channel, m.Language, m.AuthorName, m.Body, m.CreatedAt, m.CallDirection, m.CallSeconds))
+            .Select(m => new MessageDto(m.Id, m.Kind, m.Channel, m.Language, m.AuthorName, m.Body, m.CreatedAt, m.CallDirection, m.CallSeconds, Array.Empty<AttachmentDto>()))
             .ToListAsync(ct);
-        return new MessagePage(items.Take(limit).ToList(), items.Count > limit ? items[limit - 1].Id : null);
+        var page = items.Take(limit).ToList();
+
+        // Attachments of the page's messages in one query.
+        var ids = page.Select(m => (long?)m.Id).ToList();
+        var files = (await db.Set<Attachments.Attachment>().AsNoTracking().Where(a => ids.Contains(a.MessageId)).OrderBy(a => a.Id).ToListAsync(ct))
+            .ToLookup(a => a.MessageId!.Value, Attachments.AttachmentService.ToDto);
+        page = page.Select(m => files.Contains(m.Id) ? m with { Attachments = files[m.Id].ToList() } : m).ToList();
+        return new MessagePage(page, items.Count > limit ? items[limit - 1].Id : null);
     }
 }
