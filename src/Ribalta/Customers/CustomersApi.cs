@@ -184,5 +184,5 @@ internal static class CustomersApi
         report.FileError is null ? null : localizer[report.FileError, report.FileErrorArgs ?? []].Value,
         report.Errors.Select(e => new ImportRowErrorResponse(e.Row, e.Field, localizer[e.MessageKey, e.Args].Value)).ToList());
 
-    public static string PortalUrl(HttpRequest request, string token) => $"{request.Scheme}://{request.Host}/portal/sign-in/{token}";
+    public static string PortalUrl(HttpRequest request, string token) => $"{request.Scheme}://{request.Host}/{PortalLinks.SignInPath(token)}";
 }

@@ -32,19 +32,13 @@ internal static class AttachmentEndpoints
             return TypedResults.Problem(title: localizer["Error.OctetStream"].Value, statusCode: StatusCodes.Status415UnsupportedMediaType);
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await http.Request.Body.ReadAsync(chunk, ct)) > 0)
+        var content = await BoundedRead.ReadAsync(http.Request.Body, AttachmentService.MaxBytes, ct);
+        if (content is null)
         {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > AttachmentService.MaxBytes)
-            {
-                return Error.Validation("file", "Validation.FileTooLarge", AttachmentService.MaxBytes / 1024 / 1024).ToValidationProblem(localizer);
-            }
+            return Error.Validation("file", "Validation.FileTooLarge", AttachmentService.MaxBytes / 1024 / 1024).ToValidationProblem(localizer);
         }
 
-        return (await files.UploadAsync(Actor.From(http.User), id, fileName, buffer.ToArray(), ct)).ToHttp(TypedResults.Ok, localizer);
+        return (await files.UploadAsync(Actor.From(http.User), id, fileName, content, ct)).ToHttp(TypedResults.Ok, localizer);
     }
 
     /// <summary>

@@ -282,20 +282,7 @@ internal sealed class CustomerImport(RibaltaDbContext db, CustomerInputRules rul
     /// <summary>Reads the upload within the size limit and proves it is UTF-8; the CSV reader then parses the bytes in place.</summary>
     private static async Task<byte[]> ReadStrictUtf8Async(Stream stream, CancellationToken ct)
     {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > MaxBytes)
-            {
-                throw new InvalidDataException();
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        var bytes = buffer.ToArray();
+        var bytes = await Platform.Storage.BoundedRead.ReadAsync(stream, MaxBytes, ct) ?? throw new InvalidDataException();
         var start = bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
         _ = new UTF8Encoding(false, throwOnInvalidBytes: true).GetCharCount(bytes, start, bytes.Length - start);
         return start == 0 ? bytes : bytes[start..];

@@ -20,6 +20,9 @@ internal sealed class PortalLinks(RibaltaDbContext db, TimeProvider clock)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(30);
 
+    /// <summary>Where a link leads, relative to the site's base address.</summary>
+    public static string SignInPath(string token) => $"portal/sign-in/{token}";
+
     public async Task<Result<IssuedPortalLink>> IssueAsync(Actor actor, Guid customerId, CancellationToken ct)
     {
         var customer = await db.Set<Customer>().AsNoTracking().FirstOrDefaultAsync(c => c.Id == customerId, ct);

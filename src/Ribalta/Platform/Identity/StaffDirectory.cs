@@ -25,6 +25,9 @@ public sealed class StaffDirectory(
 {
     public static readonly TimeSpan InvitationLifetime = TimeSpan.FromDays(7);
 
+    /// <summary>Where an invitation leads, relative to the site's base address.</summary>
+    public static string InvitationPath(string token) => $"invitation/{token}";
+
     public async Task<IReadOnlyList<StaffSummary>> ListAsync(string? search, CancellationToken ct)
     {
         var query = db.Users.AsNoTracking();

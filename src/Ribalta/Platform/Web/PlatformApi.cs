@@ -193,5 +193,5 @@ internal static class PlatformApi
         return TypedResults.LocalRedirect("/login");
     }
 
-    public static string InvitationUrl(HttpRequest request, string token) => $"{request.Scheme}://{request.Host}/invitation/{token}";
+    public static string InvitationUrl(HttpRequest request, string token) => $"{request.Scheme}://{request.Host}/{StaffDirectory.InvitationPath(token)}";
 }
