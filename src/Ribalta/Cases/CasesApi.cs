@@ -49,10 +49,12 @@ internal static class CasesApi
         return app;
     }
 
-    private static async Task<Ok<CasePage>> List(InboxQuery inbox, HttpContext http, InboxView? view, Guid? customerId, string? after, int? limit, CancellationToken ct)
+    /// <summary>A view of cases (mine, team, unassigned, waitingOnUs, open, overdue, done, all), optionally narrowed by department and priority.</summary>
+    private static async Task<Ok<CasePage>> List(
+        InboxQuery inbox, HttpContext http, InboxView? view, Guid? customerId, Guid? departmentId, CasePriority? priority, string? after, int? limit, CancellationToken ct)
     {
         Guid? me = Guid.TryParse(Actor.From(http.User).Id, out var id) ? id : null;
-        return TypedResults.Ok(await inbox.ListAsync(new InboxFilter(view ?? InboxView.Open, me, customerId, after, limit ?? 50), ct));
+        return TypedResults.Ok(await inbox.ListAsync(new InboxFilter(view ?? InboxView.Open, me, customerId, after, limit ?? 50, departmentId, priority), ct));
     }
 
     private static async Task<Results<Created<CaseDetails>, ValidationProblem, ProblemHttpResult>> Open(

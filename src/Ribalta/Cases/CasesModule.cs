@@ -22,6 +22,10 @@ public static class CasesModule
         services.AddScoped<OpenCaseHandler>();
         services.AddScoped<ConversationHandler>();
         services.AddScoped<UpdateCaseHandler>();
+        services.AddSingleton<Targets.TargetRulesCache>();
+        services.AddScoped<Targets.CaseTargets>();
+        services.AddScoped<Targets.TargetSettings>();
+        services.AddHostedService<Targets.TargetMonitor>();
         return services;
     }
 
@@ -29,6 +33,7 @@ public static class CasesModule
     {
         app.MapCasesApi();
         Attachments.AttachmentEndpoints.MapAttachmentEndpoints(app);
+        Targets.TargetsApi.MapTargetsApi(app);
         return app;
     }
 }

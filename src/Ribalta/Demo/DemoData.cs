@@ -118,6 +118,36 @@ internal static class DemoData
 
     public static readonly string[] Departments = ["Customer Care", "Billing", "Logistics", "Technical Support", "Returns"];
 
+    /// <summary>Rome office hours, Monday to Friday, with the Italian public holidays.</summary>
+    public static readonly Ribalta.Cases.Targets.CalendarInput OrganisationCalendar = new(
+        "Europe/Rome",
+        new Dictionary<string, string?> { ["mon"] = "09:00-18:00", ["tue"] = "09:00-18:00", ["wed"] = "09:00-18:00", ["thu"] = "09:00-18:00", ["fri"] = "09:00-18:00" },
+        [
+            new(new DateOnly(2026, 12, 8), "Immacolata"), new(new DateOnly(2026, 12, 25), "Natale"), new(new DateOnly(2026, 12, 26), "Santo Stefano"),
+            new(new DateOnly(2027, 1, 1), "Capodanno"), new(new DateOnly(2027, 1, 6), "Epifania"), new(new DateOnly(2027, 3, 29), "Lunedì dell'Angelo"),
+            new(new DateOnly(2027, 4, 25), "Festa della Liberazione"), new(new DateOnly(2027, 5, 1), "Festa dei Lavoratori"), new(new DateOnly(2027, 6, 2), "Festa della Repubblica"),
+            new(new DateOnly(2027, 8, 15), "Ferragosto"), new(new DateOnly(2027, 11, 1), "Ognissanti"),
+        ]);
+
+    /// <summary>Working-time targets for everyone, and faster first answers for the trade segment (the fourth).</summary>
+    public static IReadOnlyList<Ribalta.Cases.Targets.TargetInput> Targets(IReadOnlyList<Guid> segments)
+    {
+        List<Ribalta.Cases.Targets.TargetInput> rows =
+        [
+            new(Ribalta.Cases.Contracts.CasePriority.Urgent, null, 60, 8 * 60),
+            new(Ribalta.Cases.Contracts.CasePriority.High, null, 4 * 60, 16 * 60),
+            new(Ribalta.Cases.Contracts.CasePriority.Normal, null, 8 * 60, 40 * 60),
+            new(Ribalta.Cases.Contracts.CasePriority.Low, null, 16 * 60, 80 * 60),
+        ];
+        if (segments.Count > 3)
+        {
+            rows.Add(new(Ribalta.Cases.Contracts.CasePriority.Urgent, segments[3], 30, 4 * 60));
+            rows.Add(new(Ribalta.Cases.Contracts.CasePriority.High, segments[3], 2 * 60, 8 * 60));
+        }
+
+        return rows;
+    }
+
     /// <summary>One demo login per role, with a name in one of the four languages and that language as preference.</summary>
     public static readonly (string Role, string Email, string Name, string Language, string Department)[] Staff =
     [

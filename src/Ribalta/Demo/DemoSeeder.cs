@@ -26,7 +26,9 @@ internal sealed class DemoSeeder(
     CreateCustomerHandler createCustomer,
     OpenCaseHandler openCase,
     ConversationHandler conversation,
-    CannedReplyLibrary cannedReplies) : IDemoSeeder
+    CannedReplyLibrary cannedReplies,
+    Cases.Targets.TargetSettings targets,
+    Cases.UpdateCase.UpdateCaseHandler updateCase) : IDemoSeeder
 {
     public const string Password = "ribalta-demo-2026";
 
@@ -63,6 +65,10 @@ internal sealed class DemoSeeder(
             await cannedReplies.SaveAsync(Actor.System, null, new CannedReplyInput(title, language, body), cancellationToken);
         }
 
+        await targets.SaveCalendarAsync(Actor.System, null, DemoData.OrganisationCalendar, cancellationToken);
+        await targets.SaveTargetsAsync(Actor.System, DemoData.Targets(segmentIds), cancellationToken);
+        var care = departments.First(d => d.Name == DemoData.Departments[0]).Id;
+
         // On a database that already holds customers (a benchmark dataset, an import) only the people and settings are added.
         if (await db.Set<Customer>().AnyAsync(cancellationToken))
         {
@@ -87,6 +93,7 @@ internal sealed class DemoSeeder(
                 var (subject, body, reply) = templates[random.Next(templates.Length)];
                 var customerActor = new Actor(ActorKind.Customer, customer.Id.ToString(), customer.DisplayName);
                 var opened = (await openCase.HandleAsync(customerActor, new OpenCaseRequest(customer.Id, subject, body), cancellationToken)).Value;
+                opened = (await updateCase.HandleAsync(Actor.System, opened.Id, opened.Version, new Cases.UpdateCase.UpdateCaseRequest(DepartmentId: care), cancellationToken)).Value;
                 if (random.NextDouble() < 0.5 && agents.Count > 0)
                 {
                     var agent = agents[random.Next(agents.Count)];

@@ -61,7 +61,8 @@ public sealed record CaseSummary(
     Guid? AssigneeId,
     string? AssigneeName,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? DueAt = null);
 
 public sealed record CasePage(IReadOnlyList<CaseSummary> Items, string? Next);
 
@@ -84,7 +85,23 @@ public sealed record CaseDetails(
     DateTimeOffset? SolvedAt,
     int Version,
     long? MergedIntoId,
-    IReadOnlyList<LinkedCase> Links);
+    IReadOnlyList<LinkedCase> Links,
+    CaseTargetsDto? Targets = null,
+    string? DepartmentName = null);
+
+/// <summary>
+/// A case's targets (staff only). A pending first answer or a running resolution clock has a due time; a paused
+/// one (waiting on the customer, solved) has the working time it had left instead. Breaches keep the time they happened.
+/// </summary>
+public sealed record CaseTargetsDto(
+    int? FirstResponseTargetMinutes,
+    DateTimeOffset? FirstResponseDueAt,
+    bool FirstResponsePending,
+    DateTimeOffset? FirstResponseBreachedAt,
+    int? ResolutionTargetMinutes,
+    DateTimeOffset? ResolutionDueAt,
+    long? ResolutionSecondsLeftWhilePaused,
+    DateTimeOffset? ResolutionBreachedAt);
 
 public sealed record LinkedCase(long Id, string Subject, CaseStatus Status);
 
@@ -118,6 +135,7 @@ public static class CaseEvents
     public const string Merged = "case.merged";
     public const string Linked = "case.linked";
     public const string Unlinked = "case.unlinked";
+    public const string TargetBreached = "case.target_breached";
 }
 
 /// <summary>How other modules see a customer's cases without reaching into the Cases module.</summary>

@@ -22,7 +22,7 @@ public sealed record CustomerMessageRequest(string? Body);
 /// internal notes and logged calls. Two people writing at once both get their words in: a write that loses a
 /// race on the case's version is retried on fresh state.
 /// </summary>
-internal sealed class ConversationHandler(RibaltaDbContext db, Attachments.AttachmentService attachments, TimeProvider clock)
+internal sealed class ConversationHandler(RibaltaDbContext db, Attachments.AttachmentService attachments, Targets.CaseTargets targets, TimeProvider clock)
 {
     // A case is written by a handful of people at most; a few jittered retries settle any race among them.
     private const int Attempts = 10;
@@ -116,6 +116,7 @@ internal sealed class ConversationHandler(RibaltaDbContext db, Attachments.Attac
         var now = clock.GetUtcNow();
         var before = @case.Status;
         @case.MoveTo(CaseStatus.Solved, now);
+        await targets.SyncAsync(@case, now, ct);
         @case.Touch(now);
         db.Append(clock, customer, CaseEvents.StatusChanged, "case", caseId.ToString(CultureInfo.InvariantCulture), new { before = before.ToString(), after = @case.Status.ToString() }, @case.CustomerId);
         try
@@ -169,6 +170,7 @@ internal sealed class ConversationHandler(RibaltaDbContext db, Attachments.Attac
 
             var now = clock.GetUtcNow();
             var (message, eventType, payload) = write(@case, now);
+            await targets.SyncAsync(@case, now, ct);
             foreach (var file in files)
             {
                 file.Message = message;

@@ -24,8 +24,13 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         builder.HasIndex(c => new { c.Status, c.UpdatedAt, c.Id });
         builder.HasIndex(c => new { c.AssigneeId, c.Status, c.UpdatedAt, c.Id });
         builder.HasIndex(c => new { c.DepartmentId, c.Status, c.UpdatedAt, c.Id });
+        builder.HasIndex(c => new { c.Priority, c.Status, c.UpdatedAt, c.Id });
         builder.HasIndex(c => new { c.CustomerId, c.Id });
         builder.HasIndex(c => new { c.UpdatedAt, c.Id });
+
+        // The overdue view reads the most overdue first; the breach monitor finds targets just missed.
+        builder.HasIndex(c => new { c.NextDueAt, c.Id });
+        builder.HasIndex(c => c.BreachCheckAt);
     }
 }
 

@@ -41,6 +41,98 @@ internal sealed class Case
 
     public List<CaseTag> Tags { get; init; } = [];
 
+    /// <summary>Working minutes allowed until the first answer, when a target applies.</summary>
+    public int? FirstResponseTargetMinutes { get; private set; }
+
+    /// <summary>Working minutes allowed until the case is solved, counted only while it waits on us.</summary>
+    public int? ResolutionTargetMinutes { get; private set; }
+
+    public DateTimeOffset? FirstResponseDueAt { get; private set; }
+
+    /// <summary>When the resolution target falls due; empty while the clock is paused (waiting on the customer, solved).</summary>
+    public DateTimeOffset? ResolutionDueAt { get; private set; }
+
+    /// <summary>When the running resolution clock last started; empty while paused.</summary>
+    public DateTimeOffset? ResolutionClockFrom { get; private set; }
+
+    /// <summary>Working seconds the resolution clock ran before it last paused.</summary>
+    public long ResolutionUsedSeconds { get; private set; }
+
+    public DateTimeOffset? FirstResponseBreachedAt { get; private set; }
+
+    public DateTimeOffset? ResolutionBreachedAt { get; private set; }
+
+    /// <summary>The earliest target still ahead of (or past for) us: what the overdue view sorts by.</summary>
+    public DateTimeOffset? NextDueAt { get; private set; }
+
+    /// <summary>The earliest target whose breach is not yet recorded: what the breach monitor looks for.</summary>
+    public DateTimeOffset? BreachCheckAt { get; private set; }
+
+    /// <summary>The targets run while the customer is waiting for us, and stop while we wait for them or are done.</summary>
+    public bool TargetClockRuns => Status is CaseStatus.New or CaseStatus.Open or CaseStatus.WaitingOnUs;
+
+    public bool FirstResponsePending => FirstRespondedAt is null && TargetClockRuns;
+
+    public void SetTargets(int? firstResponseMinutes, int? resolutionMinutes)
+    {
+        FirstResponseTargetMinutes = firstResponseMinutes;
+        ResolutionTargetMinutes = resolutionMinutes;
+    }
+
+    /// <summary>
+    /// Records the targets missed by <paramref name="now"/>, judged by the due times as they stood before the change
+    /// being made; a first answer that came late counts as a breach at its due time.
+    /// </summary>
+    public IReadOnlyList<(string Target, DateTimeOffset DueAt)> RecordBreaches(DateTimeOffset now)
+    {
+        var breaches = new List<(string, DateTimeOffset)>();
+        if (FirstResponseBreachedAt is null && FirstResponseDueAt is { } first && first <= now && first < (FirstRespondedAt ?? DateTimeOffset.MaxValue))
+        {
+            FirstResponseBreachedAt = first;
+            breaches.Add(("first_response", first));
+        }
+
+        if (ResolutionBreachedAt is null && ResolutionDueAt is { } resolution && resolution <= now)
+        {
+            ResolutionBreachedAt = resolution;
+            breaches.Add(("resolution", resolution));
+        }
+
+        BreachCheckAt = NextBreachCheck();
+        return breaches;
+    }
+
+    /// <summary>Starts, pauses or resumes the resolution clock for the current status and recomputes the due times.</summary>
+    public void SyncTargets(Targets.ServiceCalendar calendar, DateTimeOffset now)
+    {
+        var runs = TargetClockRuns && ResolutionTargetMinutes is not null;
+        if (ResolutionClockFrom is { } from && !runs)
+        {
+            ResolutionUsedSeconds += calendar.SecondsBetween(from, now);
+            ResolutionClockFrom = null;
+        }
+        else if (ResolutionClockFrom is null && runs)
+        {
+            ResolutionClockFrom = now;
+        }
+
+        FirstResponseDueAt = FirstResponseTargetMinutes is { } f ? calendar.Add(CreatedAt, f * 60L) : null;
+        ResolutionDueAt = ResolutionClockFrom is { } start && ResolutionTargetMinutes is { } r ? calendar.Add(start, Math.Max(0, (r * 60L) - ResolutionUsedSeconds)) : null;
+        NextDueAt = Earliest(FirstResponsePending ? FirstResponseDueAt : null, ResolutionDueAt);
+        BreachCheckAt = NextBreachCheck();
+    }
+
+    /// <summary>Working seconds of the resolution target left while the clock is paused.</summary>
+    public long? ResolutionSecondsLeftWhilePaused =>
+        ResolutionClockFrom is null && ResolutionTargetMinutes is { } r && Status is not CaseStatus.Closed ? (r * 60L) - ResolutionUsedSeconds : null;
+
+    private DateTimeOffset? NextBreachCheck() => Earliest(
+        FirstResponsePending && FirstResponseBreachedAt is null ? FirstResponseDueAt : null,
+        ResolutionBreachedAt is null ? ResolutionDueAt : null);
+
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) =>
+        a is null ? b : b is null ? a : a < b ? a : b;
+
     /// <summary>Whether staff may move the case from its status to <paramref name="to"/>. Closed is final; New is only a start.</summary>
     public bool CanMoveTo(CaseStatus to) => Status != CaseStatus.Closed && to != CaseStatus.New && (to != CaseStatus.Closed || Status == CaseStatus.Solved);
 

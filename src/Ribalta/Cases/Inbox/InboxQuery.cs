@@ -12,6 +12,9 @@ public enum InboxView
     /// <summary>Assigned to me and not yet solved.</summary>
     Mine,
 
+    /// <summary>My department's cases not yet solved.</summary>
+    Team,
+
     /// <summary>Nobody owns it yet.</summary>
     Unassigned,
 
@@ -21,16 +24,19 @@ public enum InboxView
     /// <summary>Everything not solved or closed.</summary>
     Open,
 
+    /// <summary>Past a first-answer or resolution target and still on us, the most overdue first.</summary>
+    Overdue,
+
     /// <summary>Solved or closed.</summary>
     Done,
 
     All,
 }
 
-public sealed record InboxFilter(InboxView View = InboxView.Open, Guid? Me = null, Guid? CustomerId = null, string? After = null, int Limit = 50);
+public sealed record InboxFilter(InboxView View = InboxView.Open, Guid? Me = null, Guid? CustomerId = null, string? After = null, int Limit = 50, Guid? DepartmentId = null, CasePriority? Priority = null);
 
 /// <summary>Lists of cases for the agent workspace, most recently active first, paged by a (time, id) cursor.</summary>
-internal sealed class InboxQuery(RibaltaDbContext db, ICustomerDirectory customers) : ICaseDirectory
+internal sealed class InboxQuery(RibaltaDbContext db, ICustomerDirectory customers, TimeProvider clock) : ICaseDirectory
 {
     public const int MaxLimit = 200;
 
@@ -41,9 +47,26 @@ internal sealed class InboxQuery(RibaltaDbContext db, ICustomerDirectory custome
     public async Task<CasePage> ListAsync(InboxFilter filter, CancellationToken ct)
     {
         var limit = Math.Clamp(filter.Limit, 1, MaxLimit);
+        if (filter.View == InboxView.Team)
+        {
+            // My team is my department; someone in none has no team queue.
+            var department = await db.Users.Where(u => u.Id == filter.Me).Select(u => u.DepartmentId).FirstOrDefaultAsync(ct);
+            if (department is null)
+            {
+                return new CasePage([], null);
+            }
+
+            filter = filter with { DepartmentId = department };
+        }
+
+        if (filter.View == InboxView.Overdue)
+        {
+            return await OverdueAsync(filter, limit, ct);
+        }
+
         CaseStatus[]? statuses = filter.View switch
         {
-            InboxView.Mine or InboxView.Unassigned or InboxView.Open => Active,
+            InboxView.Mine or InboxView.Team or InboxView.Unassigned or InboxView.Open => Active,
             InboxView.WaitingOnUs => OnUs,
             InboxView.Done => Finished,
             _ => null,
@@ -59,20 +82,34 @@ internal sealed class InboxQuery(RibaltaDbContext db, ICustomerDirectory custome
 
         rows = rows.OrderByDescending(r => r.UpdatedAt).ThenByDescending(r => r.Id).Take(limit + 1).ToList();
         var page = rows.Take(limit).ToList();
-        var names = await customers.NamesAsync(page.Select(r => r.CustomerId).ToList(), ct);
-        var items = page.Select(r => new CaseSummary(r.Id, r.Subject, r.Status, r.Priority, r.Channel, r.CustomerId, names.GetValueOrDefault(r.CustomerId, ""), r.AssigneeId, r.Assignee, r.CreatedAt, r.UpdatedAt)).ToList();
         var next = rows.Count > limit ? Cursor(page[^1].UpdatedAt, page[^1].Id) : null;
-        return new CasePage(items, next);
+        return new CasePage(await SummariesAsync(page, ct), next);
     }
 
-    private IQueryable<InboxRow> Page(InboxFilter filter, CaseStatus? status, int take)
+    /// <summary>Cases past a target, most overdue first, paged by (due time, id).</summary>
+    private async Task<CasePage> OverdueAsync(InboxFilter filter, int limit, CancellationToken ct)
     {
-        var cases = db.Set<Case>().AsNoTracking();
-        if (status is { } s)
+        var now = clock.GetUtcNow();
+        var cases = Filtered(db.Set<Case>().AsNoTracking(), filter).Where(c => c.NextDueAt != null && c.NextDueAt < now);
+        if (TryParseCursor(filter.After, out var afterDue, out var afterId))
         {
-            cases = cases.Where(c => c.Status == s);
+            cases = cases.Where(c => c.NextDueAt > afterDue || (c.NextDueAt == afterDue && c.Id > afterId));
         }
 
+        var rows = await Project(cases.OrderBy(c => c.NextDueAt).ThenBy(c => c.Id).Take(limit + 1)).ToListAsync(ct);
+        var page = rows.Take(limit).ToList();
+        var next = rows.Count > limit ? Cursor(page[^1].DueAt!.Value, page[^1].Id) : null;
+        return new CasePage(await SummariesAsync(page, ct), next);
+    }
+
+    private async Task<IReadOnlyList<CaseSummary>> SummariesAsync(List<InboxRow> page, CancellationToken ct)
+    {
+        var names = await customers.NamesAsync(page.Select(r => r.CustomerId).ToList(), ct);
+        return page.Select(r => new CaseSummary(r.Id, r.Subject, r.Status, r.Priority, r.Channel, r.CustomerId, names.GetValueOrDefault(r.CustomerId, ""), r.AssigneeId, r.Assignee, r.CreatedAt, r.UpdatedAt, r.DueAt)).ToList();
+    }
+
+    private IQueryable<Case> Filtered(IQueryable<Case> cases, InboxFilter filter)
+    {
         if (filter.View == InboxView.Mine)
         {
             cases = cases.Where(c => c.AssigneeId == filter.Me);
@@ -82,9 +119,30 @@ internal sealed class InboxQuery(RibaltaDbContext db, ICustomerDirectory custome
             cases = cases.Where(c => c.AssigneeId == null);
         }
 
+        if (filter.DepartmentId is { } department)
+        {
+            cases = cases.Where(c => c.DepartmentId == department);
+        }
+
+        if (filter.Priority is { } priority)
+        {
+            cases = cases.Where(c => c.Priority == priority);
+        }
+
         if (filter.CustomerId is { } customerId)
         {
             cases = cases.Where(c => c.CustomerId == customerId);
+        }
+
+        return cases;
+    }
+
+    private IQueryable<InboxRow> Page(InboxFilter filter, CaseStatus? status, int take)
+    {
+        var cases = Filtered(db.Set<Case>().AsNoTracking(), filter);
+        if (status is { } s)
+        {
+            cases = cases.Where(c => c.Status == s);
         }
 
         if (TryParseCursor(filter.After, out var afterTime, out var afterId))
@@ -92,10 +150,11 @@ internal sealed class InboxQuery(RibaltaDbContext db, ICustomerDirectory custome
             cases = cases.Where(c => c.UpdatedAt < afterTime || (c.UpdatedAt == afterTime && c.Id < afterId));
         }
 
-        return cases
-            .OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id)
-            .Take(take)
-            .Select(c => new InboxRow(
+        return Project(cases.OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id).Take(take));
+    }
+
+    private IQueryable<InboxRow> Project(IQueryable<Case> cases) =>
+        cases.Select(c => new InboxRow(
                 c.Id,
                 c.Subject,
                 c.Status,
@@ -105,10 +164,10 @@ internal sealed class InboxQuery(RibaltaDbContext db, ICustomerDirectory custome
                 c.AssigneeId,
                 db.Users.Where(u => u.Id == c.AssigneeId).Select(u => u.DisplayName).FirstOrDefault(),
                 c.CreatedAt,
-                c.UpdatedAt));
-    }
+                c.UpdatedAt,
+                c.NextDueAt));
 
-    private sealed record InboxRow(long Id, string Subject, CaseStatus Status, CasePriority Priority, Channel Channel, Guid CustomerId, Guid? AssigneeId, string? Assignee, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    private sealed record InboxRow(long Id, string Subject, CaseStatus Status, CasePriority Priority, Channel Channel, Guid CustomerId, Guid? AssigneeId, string? Assignee, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? DueAt);
 
     public Task<CasePage> ForCustomerAsync(Guid customerId, string? after, int limit, CancellationToken cancellationToken) =>
         ListAsync(new InboxFilter(InboxView.All, CustomerId: customerId, After: after, Limit: limit), cancellationToken);

@@ -18,7 +18,7 @@ public sealed record LinkRequest(long CaseId);
 /// Merging folds a duplicate case of the same customer into another: its conversation moves over, in order, and
 /// the duplicate is closed pointing at the survivor. Linking only relates two cases about the same matter.
 /// </summary>
-internal sealed class CaseRelations(RibaltaDbContext db, CaseReader reader, TimeProvider clock)
+internal sealed class CaseRelations(RibaltaDbContext db, CaseReader reader, Targets.CaseTargets targets, TimeProvider clock)
 {
     public async Task<Result<CaseDetails>> MergeAsync(Actor actor, long targetId, long sourceId, CancellationToken ct)
     {
@@ -67,6 +67,8 @@ internal sealed class CaseRelations(RibaltaDbContext db, CaseReader reader, Time
             target.MoveTo(CaseStatus.Open, now);
         }
 
+        await targets.SyncAsync(source, now, ct);
+        await targets.SyncAsync(target, now, ct);
         target.Touch(now);
         db.Append(clock, actor, CaseEvents.Merged, "case", targetId.ToString(CultureInfo.InvariantCulture), new { sourceId, source.Subject }, target.CustomerId);
         db.Append(clock, actor, CaseEvents.StatusChanged, "case", sourceId.ToString(CultureInfo.InvariantCulture), new { after = CaseStatus.Closed.ToString(), mergedInto = targetId }, source.CustomerId);

@@ -19,7 +19,7 @@ public sealed record OpenCaseRequest(Guid CustomerId, string? Subject, string? B
 /// Opens a case with its first message. A customer opens their own (from the portal); staff open one for a
 /// customer who called or wrote elsewhere, recording the customer's words as the first message.
 /// </summary>
-internal sealed class OpenCaseHandler(RibaltaDbContext db, ICustomerDirectory customers, CaseReader reader, TimeProvider clock)
+internal sealed class OpenCaseHandler(RibaltaDbContext db, ICustomerDirectory customers, CaseReader reader, Targets.CaseTargets targets, TimeProvider clock)
 {
     public async Task<Result<CaseDetails>> HandleAsync(Actor actor, OpenCaseRequest request, CancellationToken ct)
     {
@@ -69,6 +69,7 @@ internal sealed class OpenCaseHandler(RibaltaDbContext db, ICustomerDirectory cu
             UpdatedAt = now,
         };
 
+        await targets.RetargetAsync(@case, now, ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         db.Add(@case);
         await db.SaveChangesAsync(ct);

@@ -10,7 +10,7 @@ using Ribalta.Platform.Identity;
 
 namespace Ribalta.Cases.UpdateCase;
 
-/// <summary>A change to a case's own fields; absent fields stay as they are. <c>Unassign</c> clears the owner.</summary>
+/// <summary>A change to a case's own fields; absent fields stay as they are. <c>Unassign</c> clears the owner, <c>NoDepartment</c> the department.</summary>
 public sealed record UpdateCaseRequest(
     CaseStatus? Status = null,
     CasePriority? Priority = null,
@@ -18,9 +18,10 @@ public sealed record UpdateCaseRequest(
     bool Unassign = false,
     Guid? DepartmentId = null,
     IReadOnlyList<string>? Tags = null,
-    string? Subject = null);
+    string? Subject = null,
+    bool NoDepartment = false);
 
-internal sealed class UpdateCaseHandler(RibaltaDbContext db, CaseReader reader, TimeProvider clock)
+internal sealed class UpdateCaseHandler(RibaltaDbContext db, CaseReader reader, Targets.CaseTargets targets, TimeProvider clock)
 {
     public async Task<Result<CaseDetails>> HandleAsync(Actor actor, long id, int expectedVersion, UpdateCaseRequest request, CancellationToken ct)
     {
@@ -105,9 +106,9 @@ internal sealed class UpdateCaseHandler(RibaltaDbContext db, CaseReader reader, 
             changed.Add("priority");
         }
 
-        if (request.DepartmentId is { } d && d != @case.DepartmentId)
+        if ((request.DepartmentId is { } d && d != @case.DepartmentId) || (request.NoDepartment && request.DepartmentId is null && @case.DepartmentId is not null))
         {
-            @case.DepartmentId = d;
+            @case.DepartmentId = request.DepartmentId;
             changed.Add("department");
         }
 
@@ -126,6 +127,15 @@ internal sealed class UpdateCaseHandler(RibaltaDbContext db, CaseReader reader, 
             }
 
             changed.Add("tags");
+        }
+
+        if (changed.Contains("priority") || changed.Contains("department"))
+        {
+            await targets.RetargetAsync(@case, now, ct);
+        }
+        else
+        {
+            await targets.SyncAsync(@case, now, ct);
         }
 
         if (changed.Count > 0)

@@ -32,6 +32,7 @@ internal sealed class CaseReader(RibaltaDbContext db, ICustomerDirectory custome
                 Case = c,
                 Tags = c.Tags.Select(t => t.Tag).ToList(),
                 Assignee = db.Users.Where(u => u.Id == c.AssigneeId).Select(u => u.DisplayName).FirstOrDefault(),
+                Department = db.Set<Platform.Identity.Department>().Where(d => d.Id == c.DepartmentId).Select(d => d.Name).FirstOrDefault(),
             })
             .FirstOrDefaultAsync(ct);
         if (row is null)
@@ -52,7 +53,11 @@ internal sealed class CaseReader(RibaltaDbContext db, ICustomerDirectory custome
         return new CaseDetails(
             c.Id, c.Subject, c.Status, c.Priority, c.Channel, c.Language, c.CustomerId, customer?.DisplayName ?? "",
             c.AssigneeId, row.Assignee, c.DepartmentId, row.Tags.Order(StringComparer.Ordinal).ToList(),
-            c.CreatedAt, c.UpdatedAt, c.FirstRespondedAt, c.SolvedAt, c.Version, c.MergedIntoId, links);
+            c.CreatedAt, c.UpdatedAt, c.FirstRespondedAt, c.SolvedAt, c.Version, c.MergedIntoId, links,
+            viewer.IsCustomer || (c.FirstResponseTargetMinutes is null && c.ResolutionTargetMinutes is null) ? null : new CaseTargetsDto(
+                c.FirstResponseTargetMinutes, c.FirstResponseDueAt, c.FirstResponsePending, c.FirstResponseBreachedAt,
+                c.ResolutionTargetMinutes, c.ResolutionDueAt, c.ResolutionSecondsLeftWhilePaused, c.ResolutionBreachedAt),
+            viewer.IsCustomer ? null : row.Department);
     }
 
     /// <summary>The conversation in order, a page at a time; customers never receive internal notes.</summary>

@@ -75,4 +75,13 @@ public interface ICustomerDirectory
 
     /// <summary>People found by name, email, handle or phone, as the customer search finds them.</summary>
     Task<IReadOnlyList<CustomerSummary>> FindByTextAsync(string text, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The segments a person belongs to (empty for an unknown id).</summary>
+    Task<IReadOnlyList<Guid>> SegmentIdsAsync(Guid customerId, CancellationToken cancellationToken);
+
+    /// <summary>Every segment, by name.</summary>
+    Task<IReadOnlyList<SegmentDto>> SegmentsAsync(CancellationToken cancellationToken);
+
+    /// <summary>The whole profile, for a case page beside the conversation.</summary>
+    Task<CustomerDetails?> DetailsAsync(Guid id, CancellationToken cancellationToken);
 }

@@ -5,7 +5,7 @@ using Ribalta.Platform.Data;
 
 namespace Ribalta.Customers.ViewCustomer;
 
-internal sealed class CustomerDirectory(RibaltaDbContext db, SearchCustomers.CustomerSearch search) : ICustomerDirectory
+internal sealed class CustomerDirectory(RibaltaDbContext db, SearchCustomers.CustomerSearch search, CustomerReader reader, Segments.SegmentCatalogue segments) : ICustomerDirectory
 {
     public Task<CustomerRef?> FindAsync(Guid id, CancellationToken cancellationToken) =>
         db.Set<Customer>().AsNoTracking().Where(c => c.Id == id)
@@ -25,4 +25,11 @@ internal sealed class CustomerDirectory(RibaltaDbContext db, SearchCustomers.Cus
 
     public async Task<IReadOnlyList<CustomerSummary>> FindByTextAsync(string text, int limit, CancellationToken cancellationToken) =>
         (await search.SearchAsync(new SearchCustomers.CustomerQuery(text, Limit: limit), cancellationToken)).Items;
+
+    public async Task<IReadOnlyList<Guid>> SegmentIdsAsync(Guid customerId, CancellationToken cancellationToken) =>
+        await db.Set<CustomerSegment>().AsNoTracking().Where(s => s.CustomerId == customerId).Select(s => s.SegmentId).ToListAsync(cancellationToken);
+
+    public Task<IReadOnlyList<SegmentDto>> SegmentsAsync(CancellationToken cancellationToken) => segments.ListAsync(cancellationToken);
+
+    public Task<CustomerDetails?> DetailsAsync(Guid id, CancellationToken cancellationToken) => reader.FindAsync(id, cancellationToken);
 }

@@ -49,5 +49,8 @@ public readonly struct Result<T>
 
     public static implicit operator Result<T>(T value) => new(value, null);
 
+    /// <summary>For values the implicit conversion cannot take (interfaces).</summary>
+    public static Result<T> Success(T value) => new(value, null);
+
     public static implicit operator Result<T>(Error error) => new(default, error);
 }

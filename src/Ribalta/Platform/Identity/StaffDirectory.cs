@@ -7,7 +7,14 @@ using Ribalta.Platform.Security;
 
 namespace Ribalta.Platform.Identity;
 
-public sealed record StaffSummary(Guid Id, string DisplayName, string Email, IReadOnlyList<string> Roles, bool IsActive, string? PreferredLanguage, string? Department, bool TwoFactorEnabled);
+public sealed record StaffSummary(Guid Id, string DisplayName, string Email, IReadOnlyList<string> Roles, bool IsActive, string? PreferredLanguage, string? Department, bool TwoFactorEnabled, Guid? DepartmentId = null);
+
+/// <summary>A team or back-office department, with how many active people belong to it.</summary>
+public sealed record DepartmentDto(Guid Id, string Name, int Members);
+
+public sealed record DepartmentInput(string? Name);
+
+public sealed record StaffDepartmentInput(Guid? DepartmentId);
 
 public sealed record InvitationSummary(Guid Id, string Email, string DisplayName, IReadOnlyList<string> Roles, DateTimeOffset ExpiresAt);
 
@@ -48,6 +55,7 @@ public sealed class StaffDirectory(
                 u.IsActive,
                 u.PreferredLanguage,
                 u.TwoFactorEnabled,
+                u.DepartmentId,
                 Department = db.Set<Department>().Where(d => d.Id == u.DepartmentId).Select(d => d.Name).FirstOrDefault(),
             })
             .ToListAsync(ct);
@@ -59,7 +67,7 @@ public sealed class StaffDirectory(
                            select new { ur.UserId, r.Name }).ToListAsync(ct);
         var rolesByUser = roles.ToLookup(r => r.UserId, r => r.Name!);
 
-        return page.Select(u => new StaffSummary(u.Id, u.DisplayName, u.Email ?? "", rolesByUser[u.Id].Order(StringComparer.Ordinal).ToList(), u.IsActive, u.PreferredLanguage, u.Department, u.TwoFactorEnabled)).ToList();
+        return page.Select(u => new StaffSummary(u.Id, u.DisplayName, u.Email ?? "", rolesByUser[u.Id].Order(StringComparer.Ordinal).ToList(), u.IsActive, u.PreferredLanguage, u.Department, u.TwoFactorEnabled, u.DepartmentId)).ToList();
     }
 
     public async Task<IReadOnlyList<InvitationSummary>> PendingInvitationsAsync(CancellationToken ct)
@@ -270,6 +278,79 @@ public sealed class StaffDirectory(
         return (await ListOneAsync(user.Id, ct))!;
     }
 
+    public const int DepartmentNameMax = 200;
+
+    public async Task<IReadOnlyList<DepartmentDto>> DepartmentsAsync(CancellationToken ct) =>
+        await db.Set<Department>().AsNoTracking().OrderBy(d => d.Name)
+            .Select(d => new DepartmentDto(d.Id, d.Name, db.Users.Count(u => u.DepartmentId == d.Id && u.IsActive)))
+            .ToListAsync(ct);
+
+    /// <summary>Creates a department, or renames one when <paramref name="id"/> is given. Names are unique, ignoring case.</summary>
+    public async Task<Result<DepartmentDto>> SaveDepartmentAsync(Actor actor, Guid? id, DepartmentInput input, CancellationToken ct)
+    {
+        var v = new ValidationBuilder().Required("name", input.Name, DepartmentNameMax).NoControlCharacters("name", input.Name);
+        if (v.ToError() is { } invalid)
+        {
+            return invalid;
+        }
+
+        var name = input.Name!.Trim();
+        var department = id is { } existing ? await db.Set<Department>().FirstOrDefaultAsync(d => d.Id == existing, ct) : new Department { Name = name };
+        if (department is null)
+        {
+            return Error.NotFound();
+        }
+
+        var upper = name.ToUpperInvariant();
+        if ((await db.Set<Department>().Where(d => d.Id != department.Id).Select(d => d.Name).ToListAsync(ct)).Any(n => n.ToUpperInvariant() == upper))
+        {
+            return Error.Validation("name", "Validation.DepartmentTaken", name);
+        }
+
+        var before = department.Name;
+        department.Name = name;
+        if (id is null)
+        {
+            db.Add(department);
+        }
+
+        db.Append(clock, actor, id is null ? StaffEvents.DepartmentCreated : StaffEvents.DepartmentRenamed, "department", department.Id.ToString(), new { before = id is null ? null : before, after = name });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
+        {
+            return Error.Validation("name", "Validation.DepartmentTaken", name);
+        }
+
+        return (await DepartmentsAsync(ct)).First(d => d.Id == department.Id);
+    }
+
+    /// <summary>Puts someone in a department (their team), or in none.</summary>
+    public async Task<Result<StaffSummary>> SetDepartmentAsync(Actor actor, Guid userId, Guid? departmentId, CancellationToken ct)
+    {
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, ct);
+        if (user is null)
+        {
+            return Error.NotFound();
+        }
+
+        if (departmentId is { } d && !await db.Set<Department>().AnyAsync(x => x.Id == d, ct))
+        {
+            return Error.Validation("departmentId", "Validation.DepartmentUnknown");
+        }
+
+        if (user.DepartmentId != departmentId)
+        {
+            db.Append(clock, actor, StaffEvents.DepartmentChanged, "staff", user.Id.ToString(), new { before = user.DepartmentId, after = departmentId });
+            user.DepartmentId = departmentId;
+            await db.SaveChangesAsync(ct);
+        }
+
+        return (await ListOneAsync(user.Id, ct))!;
+    }
+
     public async Task<StaffSummary?> ListOneAsync(Guid id, CancellationToken ct)
     {
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, ct);
@@ -280,7 +361,7 @@ public sealed class StaffDirectory(
 
         var roles = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == id select r.Name!).ToListAsync(ct);
         var department = await db.Set<Department>().Where(d => d.Id == user.DepartmentId).Select(d => d.Name).FirstOrDefaultAsync(ct);
-        return new StaffSummary(user.Id, user.DisplayName, user.Email ?? "", roles.Order(StringComparer.Ordinal).ToList(), user.IsActive, user.PreferredLanguage, department, user.TwoFactorEnabled);
+        return new StaffSummary(user.Id, user.DisplayName, user.Email ?? "", roles.Order(StringComparer.Ordinal).ToList(), user.IsActive, user.PreferredLanguage, department, user.TwoFactorEnabled, user.DepartmentId);
     }
 
     public Task<bool> AnyAdministratorAsync(CancellationToken ct) =>
@@ -371,6 +452,9 @@ public static class StaffEvents
     public const string Joined = "staff.joined";
     public const string SetupCompleted = "staff.setup_completed";
     public const string RolesChanged = "staff.roles_changed";
+    public const string DepartmentChanged = "staff.department_changed";
+    public const string DepartmentCreated = "department.created";
+    public const string DepartmentRenamed = "department.renamed";
     public const string Deactivated = "staff.deactivated";
     public const string Reactivated = "staff.reactivated";
     public const string SignedIn = "staff.signed_in";

@@ -42,6 +42,14 @@ internal static class PlatformApi
         staff.MapPost("/invitations", Invite);
         staff.MapDelete("/invitations/{id:guid}", RevokeInvitation);
         staff.MapPut("/{id:guid}/roles", SetRoles);
+        staff.MapPut("/{id:guid}/department", SetDepartment);
+
+        var departments = app.MapGroup("/api/v1/departments").RequireAuthorization(Policies.Staff).WithTags("Staff");
+        departments.MapGet("", async (StaffDirectory directory, CancellationToken ct) => TypedResults.Ok(await directory.DepartmentsAsync(ct)));
+        departments.MapPost("", (DepartmentInput input, StaffDirectory d, HttpContext h, IStringLocalizer<Strings> l, CancellationToken ct) => SaveDepartment(null, input, d, h, l, ct))
+            .RequireAuthorization(Policies.StaffAdmin);
+        departments.MapPut("/{id:guid}", (Guid id, DepartmentInput input, StaffDirectory d, HttpContext h, IStringLocalizer<Strings> l, CancellationToken ct) => SaveDepartment(id, input, d, h, l, ct))
+            .RequireAuthorization(Policies.StaffAdmin);
         staff.MapPost("/{id:guid}/deactivate", (Guid id, StaffDirectory d, HttpContext h, IStringLocalizer<Strings> l, CancellationToken ct) => SetActive(id, false, d, h, l, ct));
         staff.MapPost("/{id:guid}/reactivate", (Guid id, StaffDirectory d, HttpContext h, IStringLocalizer<Strings> l, CancellationToken ct) => SetActive(id, true, d, h, l, ct));
 
@@ -124,6 +132,14 @@ internal static class PlatformApi
         IStringLocalizer<Strings> localizer,
         CancellationToken ct) =>
         (await directory.RevokeInvitationAsync(Actor.From(http.User), id, ct)).ToHttp(_ => TypedResults.NoContent(), localizer);
+
+    private static async Task<Results<Ok<StaffSummary>, ValidationProblem, ProblemHttpResult>> SetDepartment(
+        Guid id, StaffDepartmentInput input, StaffDirectory directory, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+        (await directory.SetDepartmentAsync(Actor.From(http.User), id, input.DepartmentId, ct)).ToHttp(TypedResults.Ok, localizer);
+
+    private static async Task<Results<Ok<DepartmentDto>, ValidationProblem, ProblemHttpResult>> SaveDepartment(
+        Guid? id, DepartmentInput input, StaffDirectory directory, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+        (await directory.SaveDepartmentAsync(Actor.From(http.User), id, input, ct)).ToHttp(TypedResults.Ok, localizer);
 
     private static async Task<Results<Ok<StaffSummary>, ValidationProblem, ProblemHttpResult>> SetRoles(
         Guid id,

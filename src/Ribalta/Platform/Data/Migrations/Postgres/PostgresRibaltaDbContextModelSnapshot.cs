@@ -281,6 +281,9 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                     b.Property<Guid?>("AssigneeId")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTimeOffset?>("BreachCheckAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Channel")
                         .IsRequired()
                         .HasMaxLength(10)
@@ -298,6 +301,15 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("FirstRespondedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset?>("FirstResponseBreachedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("FirstResponseDueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("FirstResponseTargetMinutes")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Language")
                         .HasMaxLength(8)
                         .HasColumnType("character varying(8)");
@@ -305,10 +317,28 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                     b.Property<long?>("MergedIntoId")
                         .HasColumnType("bigint");
 
+                    b.Property<DateTimeOffset?>("NextDueAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Priority")
                         .IsRequired()
                         .HasMaxLength(10)
                         .HasColumnType("character varying(10)");
+
+                    b.Property<DateTimeOffset?>("ResolutionBreachedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("ResolutionClockFrom")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("ResolutionDueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("ResolutionTargetMinutes")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("ResolutionUsedSeconds")
+                        .HasColumnType("bigint");
 
                     b.Property<DateTimeOffset?>("SolvedAt")
                         .HasColumnType("timestamp with time zone");
@@ -332,7 +362,11 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("BreachCheckAt");
+
                     b.HasIndex("CustomerId", "Id");
+
+                    b.HasIndex("NextDueAt", "Id");
 
                     b.HasIndex("UpdatedAt", "Id");
 
@@ -341,6 +375,8 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                     b.HasIndex("AssigneeId", "Status", "UpdatedAt", "Id");
 
                     b.HasIndex("DepartmentId", "Status", "UpdatedAt", "Id");
+
+                    b.HasIndex("Priority", "Status", "UpdatedAt", "Id");
 
                     b.ToTable("cases", (string)null);
                 });
@@ -455,6 +491,67 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                     b.HasIndex("CaseId");
 
                     b.ToTable("search_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Ribalta.Cases.Targets.CalendarRecord", b =>
+                {
+                    b.Property<Guid>("DepartmentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Week")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("DepartmentId");
+
+                    b.ToTable("service_calendars", (string)null);
+                });
+
+            modelBuilder.Entity("Ribalta.Cases.Targets.HolidayRecord", b =>
+                {
+                    b.Property<Guid>("DepartmentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("DepartmentId", "Date");
+
+                    b.ToTable("service_holidays", (string)null);
+                });
+
+            modelBuilder.Entity("Ribalta.Cases.Targets.TargetRecord", b =>
+                {
+                    b.Property<string>("Priority")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<Guid>("SegmentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int?>("FirstResponseMinutes")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("ResolutionMinutes")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Priority", "SegmentId");
+
+                    b.ToTable("case_targets", (string)null);
                 });
 
             modelBuilder.Entity("Ribalta.Customers.Domain.ContactPoint", b =>
@@ -988,6 +1085,15 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                     b.Navigation("Message");
                 });
 
+            modelBuilder.Entity("Ribalta.Cases.Targets.HolidayRecord", b =>
+                {
+                    b.HasOne("Ribalta.Cases.Targets.CalendarRecord", null)
+                        .WithMany("Holidays")
+                        .HasForeignKey("DepartmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Ribalta.Customers.Domain.ContactPoint", b =>
                 {
                     b.HasOne("Ribalta.Customers.Domain.Customer", null)
@@ -1049,6 +1155,11 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
             modelBuilder.Entity("Ribalta.Cases.Domain.Case", b =>
                 {
                     b.Navigation("Tags");
+                });
+
+            modelBuilder.Entity("Ribalta.Cases.Targets.CalendarRecord", b =>
+                {
+                    b.Navigation("Holidays");
                 });
 
             modelBuilder.Entity("Ribalta.Customers.Domain.Customer", b =>

@@ -270,6 +270,9 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                     b.Property<Guid?>("AssigneeId")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("BreachCheckAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Channel")
                         .IsRequired()
                         .HasMaxLength(10)
@@ -287,6 +290,15 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                     b.Property<long?>("FirstRespondedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("FirstResponseBreachedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FirstResponseDueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("FirstResponseTargetMinutes")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Language")
                         .HasMaxLength(8)
                         .HasColumnType("TEXT");
@@ -294,10 +306,28 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                     b.Property<long?>("MergedIntoId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("NextDueAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Priority")
                         .IsRequired()
                         .HasMaxLength(10)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("ResolutionBreachedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ResolutionClockFrom")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ResolutionDueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ResolutionTargetMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ResolutionUsedSeconds")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long?>("SolvedAt")
                         .HasColumnType("INTEGER");
@@ -321,7 +351,11 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("BreachCheckAt");
+
                     b.HasIndex("CustomerId", "Id");
+
+                    b.HasIndex("NextDueAt", "Id");
 
                     b.HasIndex("UpdatedAt", "Id");
 
@@ -330,6 +364,8 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                     b.HasIndex("AssigneeId", "Status", "UpdatedAt", "Id");
 
                     b.HasIndex("DepartmentId", "Status", "UpdatedAt", "Id");
+
+                    b.HasIndex("Priority", "Status", "UpdatedAt", "Id");
 
                     b.ToTable("cases", (string)null);
                 });
@@ -442,6 +478,67 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                     b.HasIndex("CaseId");
 
                     b.ToTable("search_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Ribalta.Cases.Targets.CalendarRecord", b =>
+                {
+                    b.Property<Guid>("DepartmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Week")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("DepartmentId");
+
+                    b.ToTable("service_calendars", (string)null);
+                });
+
+            modelBuilder.Entity("Ribalta.Cases.Targets.HolidayRecord", b =>
+                {
+                    b.Property<Guid>("DepartmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("DepartmentId", "Date");
+
+                    b.ToTable("service_holidays", (string)null);
+                });
+
+            modelBuilder.Entity("Ribalta.Cases.Targets.TargetRecord", b =>
+                {
+                    b.Property<string>("Priority")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SegmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("FirstResponseMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ResolutionMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Priority", "SegmentId");
+
+                    b.ToTable("case_targets", (string)null);
                 });
 
             modelBuilder.Entity("Ribalta.Customers.Domain.ContactPoint", b =>
@@ -972,6 +1069,15 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                     b.Navigation("Message");
                 });
 
+            modelBuilder.Entity("Ribalta.Cases.Targets.HolidayRecord", b =>
+                {
+                    b.HasOne("Ribalta.Cases.Targets.CalendarRecord", null)
+                        .WithMany("Holidays")
+                        .HasForeignKey("DepartmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Ribalta.Customers.Domain.ContactPoint", b =>
                 {
                     b.HasOne("Ribalta.Customers.Domain.Customer", null)
@@ -1033,6 +1139,11 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
             modelBuilder.Entity("Ribalta.Cases.Domain.Case", b =>
                 {
                     b.Navigation("Tags");
+                });
+
+            modelBuilder.Entity("Ribalta.Cases.Targets.CalendarRecord", b =>
+                {
+                    b.Navigation("Holidays");
                 });
 
             modelBuilder.Entity("Ribalta.Customers.Domain.Customer", b =>
