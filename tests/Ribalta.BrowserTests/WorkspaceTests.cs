@@ -161,6 +161,44 @@ public sealed class WorkspaceTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(page.GetByText(new Regex("No customers found"))).ToBeVisibleAsync();
     }
 
+    [Fact]
+    public async Task A_lead_gives_a_department_its_own_hours_and_changes_targets_and_the_inbox_shows_time_left()
+    {
+        var page = await SignInAsync("lead@demo.ribalta.test", "it");
+        await page.GotoAsync($"{fixture.DemoUrl}/settings/targets");
+        await WaitForCircuitAsync(page);
+
+        var returns = (await page.Locator("#calendar-of option", new() { HasText = "Returns" }).GetAttributeAsync("value"))!;
+        await page.Locator("#calendar-of").SelectOptionAsync(returns);
+        await Expect(page.GetByText("segue gli orari dell'organizzazione")).ToBeVisibleAsync();
+        await page.Locator("table.week tr").Nth(5).Locator("input[type=checkbox]").CheckAsync();
+        await page.Locator("#holiday-date").FillAsync("2027-02-01");
+        await page.Locator("#holiday-name").FillAsync("Inventario");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Aggiungi festività" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Salva orari" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Orari salvati.");
+
+        await page.ReloadAsync();
+        await WaitForCircuitAsync(page);
+        await page.Locator("#calendar-of").SelectOptionAsync(returns);
+        await Expect(page.GetByText("Inventario")).ToBeVisibleAsync();
+        await Expect(page.Locator("table.week tr").Nth(5).Locator("input[type=checkbox]")).ToBeCheckedAsync();
+
+        // A target of zero hours is no target: refused with a readable message, nothing saved.
+        var firstAnswer = page.Locator("table.targets-table tbody tr").First.Locator("input[type=number]").First;
+        await firstAnswer.FillAsync("0");
+        await page.Locator("table.targets-table tbody tr").First.Locator("input[type=number]").Nth(1).FillAsync("0");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Salva obiettivi" }).ClickAsync();
+        await Expect(page.Locator("p.error-text[role=alert]")).ToContainTextAsync("obiettivo");
+        await firstAnswer.FillAsync("2");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Salva obiettivi" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Obiettivi salvati.");
+
+        await page.GotoAsync($"{fixture.DemoUrl}/cases?view=Open");
+        await Expect(page.Locator("table.cases time.due").First).ToBeVisibleAsync();
+        await Expect(page.Locator(".tabs .count[data-view=Open]")).ToBeVisibleAsync();
+    }
+
     [Theory]
     [InlineData("en", "ltr")]
     [InlineData("it", "ltr")]
@@ -182,7 +220,7 @@ public sealed class WorkspaceTests(BrowserFixture fixture) : IAsyncLifetime
         var customerHref = await FirstCustomerHrefAsync(page);
         await page.GotoAsync($"{fixture.DemoUrl}/cases?view=All");
         var caseHref = (await page.Locator("table.cases tbody td:nth-child(2) a").First.GetAttributeAsync("href"))!;
-        foreach (var path in new[] { "/", "/cases", "/cases?view=Unassigned", caseHref, $"/cases/new?customerId={customerHref.Split('/')[^1]}", "/customers", "/customers/new", customerHref, $"{customerHref}/edit", "/customers/import", "/segments", "/canned-replies", "/search?q=pedido", "/admin/staff", "/admin/audit", "/account" })
+        foreach (var path in new[] { "/", "/cases", "/cases?view=Unassigned", "/cases?view=Team", "/cases?view=Overdue", caseHref, $"/cases/new?customerId={customerHref.Split('/')[^1]}", "/customers", "/customers/new", customerHref, $"{customerHref}/edit", "/customers/import", "/segments", "/canned-replies", "/settings/targets", "/search?q=pedido", "/admin/staff", "/admin/audit", "/account" })
         {
             await page.GotoAsync(fixture.DemoUrl + path);
             await Expect(page.Locator("html")).ToHaveAttributeAsync("dir", direction);

@@ -28,6 +28,7 @@ internal static class CasesApi
     {
         var cases = app.MapGroup("/api/v1/cases").RequireAuthorization(Policies.Staff).WithTags("Cases");
         cases.MapGet("", List);
+        cases.MapGet("/counts", Counts);
         cases.MapPost("", Open).RequireAuthorization(Policies.CasesWork);
         cases.MapGet("/{id:long}", Get);
         cases.MapPatch("/{id:long}", Update).RequireAuthorization(Policies.CasesWork);
@@ -47,6 +48,13 @@ internal static class CasesApi
 
         app.MapGet("/api/v1/search", Search).RequireAuthorization(Policies.Staff).WithTags("Search");
         return app;
+    }
+
+    /// <summary>How many cases each inbox view holds for the caller, kept exact as cases change.</summary>
+    private static async Task<Ok<InboxCounts>> Counts(CaseCountReader counts, HttpContext http, CancellationToken ct)
+    {
+        Guid? me = Guid.TryParse(Actor.From(http.User).Id, out var id) ? id : null;
+        return TypedResults.Ok(await counts.ForAsync(me, ct));
     }
 
     /// <summary>A view of cases (mine, team, unassigned, waitingOnUs, open, overdue, done, all), optionally narrowed by department and priority.</summary>

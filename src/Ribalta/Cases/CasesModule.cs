@@ -18,6 +18,7 @@ public static class CasesModule
         services.AddScoped<Search.MessageSearch>();
         services.AddSingleton<CasePresence>();
         services.AddScoped<InboxQuery>();
+        services.AddScoped<CaseCountReader>();
         services.AddScoped<ICaseDirectory>(sp => sp.GetRequiredService<InboxQuery>());
         services.AddScoped<OpenCaseHandler>();
         services.AddScoped<ConversationHandler>();

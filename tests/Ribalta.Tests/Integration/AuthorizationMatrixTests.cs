@@ -61,6 +61,7 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
         ("POST", "/api/v1/segments", CustomersManage, false),
         ("POST", "/portal/sign-out", CustomerOnly, false),
         ("GET", "/api/v1/cases", Staff, false),
+        ("GET", "/api/v1/cases/counts", Staff, false),
         ("POST", "/api/v1/cases", CasesWork, false),
         ("GET", "/api/v1/cases/{id:long}", Staff, false),
         ("PATCH", "/api/v1/cases/{id:long}", CasesWork, false),

@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Ribalta.Cases.Inbox;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -154,6 +157,50 @@ public abstract class CaseTests(RibaltaApp app)
 
         var forCustomer = (await agent.GetFromJsonAsync<CasePage>($"/api/v1/cases?view=All&customerId={second.CustomerId}", Api.Json))!;
         Assert.Equal([second.Id], forCustomer.Items.Select(c => c.Id).ToArray());
+    }
+
+    [Fact]
+    public async Task Inbox_counts_follow_every_change_and_always_equal_the_cases_themselves()
+    {
+        var agent = await App.AsFrontline();
+        async Task<InboxCounts> CountsAsync() => (await agent.GetFromJsonAsync<InboxCounts>("/api/v1/cases/counts", Api.Json))!;
+        var before = await CountsAsync();
+
+        var (_, opened) = await OpenCaseAsync("Counted");
+        var afterOpen = await CountsAsync();
+        Assert.Equal(before.All + 1, afterOpen.All);
+        Assert.Equal(before.Open + 1, afterOpen.Open);
+        Assert.Equal(before.Unassigned + 1, afterOpen.Unassigned);
+        Assert.Equal(before.WaitingOnUs + 1, afterOpen.WaitingOnUs);
+
+        var me = (await (await agent.GetAsync("/api/v1/me")).ReadJsonAsync()).GetProperty("id").GetGuid();
+        var assigned = (await (await PatchAsync(agent, opened.Id, opened.Version, new { assigneeId = me })).Content.ReadFromJsonAsync<CaseDetails>(Api.Json))!;
+        var afterAssign = await CountsAsync();
+        Assert.Equal(afterOpen.Mine + 1, afterAssign.Mine);
+        Assert.Equal(afterOpen.Unassigned - 1, afterAssign.Unassigned);
+
+        Assert.Equal(HttpStatusCode.Created, (await agent.PostAsJsonAsync($"/api/v1/cases/{opened.Id}/replies", new { body = "Resuelto.", statusAfter = "Solved" }, Api.Json)).StatusCode);
+        var afterSolve = await CountsAsync();
+        Assert.Equal(afterAssign.Mine - 1, afterSolve.Mine);
+        Assert.Equal(afterAssign.Open - 1, afterSolve.Open);
+        Assert.Equal(afterAssign.Done + 1, afterSolve.Done);
+        Assert.Equal(afterAssign.All, afterSolve.All);
+        Assert.NotEqual(assigned.Version, opened.Version);
+
+        // The maintained buckets are exactly what counting every case would give.
+        var (buckets, actual) = await App.WithServices(async sp =>
+        {
+            var db = sp.GetRequiredService<Ribalta.Platform.Data.RibaltaDbContext>();
+            var kept = await db.Set<Ribalta.Cases.Inbox.CaseCount>().Where(c => c.Count != 0)
+                .Select(c => new { c.Status, c.AssigneeKey, c.DepartmentKey, c.Count }).ToListAsync();
+            var counted = await db.Set<Ribalta.Cases.Domain.Case>()
+                .GroupBy(c => new { c.Status, c.AssigneeId, c.DepartmentId })
+                .Select(g => new { g.Key.Status, g.Key.AssigneeId, g.Key.DepartmentId, Count = (long)g.Count() }).ToListAsync();
+            return (
+                kept.Select(k => $"{k.Status}/{k.AssigneeKey}/{k.DepartmentKey}={k.Count}").Order(StringComparer.Ordinal).ToList(),
+                counted.Select(c => $"{c.Status}/{c.AssigneeId ?? Guid.Empty}/{c.DepartmentId ?? Guid.Empty}={c.Count}").Order(StringComparer.Ordinal).ToList());
+        });
+        Assert.Equal(actual, buckets);
     }
 
     [Fact]

@@ -474,6 +474,26 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                     b.ToTable("messages", (string)null);
                 });
 
+            modelBuilder.Entity("Ribalta.Cases.Inbox.CaseCount", b =>
+                {
+                    b.Property<string>("Status")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid>("AssigneeKey")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("DepartmentKey")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Status", "AssigneeKey", "DepartmentKey");
+
+                    b.ToTable("case_counts", (string)null);
+                });
+
             modelBuilder.Entity("Ribalta.Cases.Search.SearchEntry", b =>
                 {
                     b.Property<long>("MessageId")

@@ -461,6 +461,26 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                     b.ToTable("messages", (string)null);
                 });
 
+            modelBuilder.Entity("Ribalta.Cases.Inbox.CaseCount", b =>
+                {
+                    b.Property<string>("Status")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AssigneeKey")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("DepartmentKey")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Status", "AssigneeKey", "DepartmentKey");
+
+                    b.ToTable("case_counts", (string)null);
+                });
+
             modelBuilder.Entity("Ribalta.Cases.Search.SearchEntry", b =>
                 {
                     b.Property<long>("MessageId")
