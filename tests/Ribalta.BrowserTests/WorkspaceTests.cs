@@ -199,6 +199,35 @@ public sealed class WorkspaceTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(page.Locator(".tabs .count[data-view=Open]")).ToBeVisibleAsync();
     }
 
+    [Fact]
+    public async Task The_keyboard_moves_through_the_inbox_opens_a_case_and_starts_a_reply()
+    {
+        var page = await SignInAsync("agent@demo.ribalta.test");
+        await page.GotoAsync($"{fixture.DemoUrl}/cases?view=All");
+        await WaitForCircuitAsync(page);
+        await page.Keyboard.PressAsync("j");
+        await page.Keyboard.PressAsync("j");
+        var second = page.Locator("table.cases tbody tr").Nth(1);
+        await Expect(second).ToHaveAttributeAsync("aria-selected", "true");
+        var href = (await second.Locator("td a").First.GetAttributeAsync("href"))!;
+
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page).ToHaveURLAsync(new Regex(Regex.Escape(href) + "$"));
+        await Expect(page.Locator("form.composer[data-live]")).ToBeAttachedAsync();
+        await page.Keyboard.PressAsync("n");
+        await Expect(page.Locator("#composer-body")).ToBeFocusedAsync();
+        await Expect(page.Locator("#composer-body")).ToHaveClassAsync(new Regex("note"));
+        await page.Keyboard.PressAsync("Escape");
+        await page.Keyboard.PressAsync("r");
+        await Expect(page.Locator("#composer-body")).ToBeFocusedAsync();
+        await Expect(page.Locator("#composer-body")).Not.ToHaveClassAsync(new Regex("note"));
+
+        await page.Keyboard.PressAsync("Escape");
+        await page.Keyboard.PressAsync("?");
+        await Expect(page.Locator("#shortcuts-help")).ToBeVisibleAsync();
+        await Expect(page.Locator("#shortcuts-help")).ToContainTextAsync("Write an internal note");
+    }
+
     [Theory]
     [InlineData("en", "ltr")]
     [InlineData("it", "ltr")]

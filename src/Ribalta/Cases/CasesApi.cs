@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
@@ -46,8 +47,29 @@ internal static class CasesApi
         canned.MapPut("/{id:guid}", SaveCanned).RequireAuthorization(Policies.CasesManage);
         canned.MapDelete("/{id:guid}", DeleteCanned).RequireAuthorization(Policies.CasesManage);
 
+        var filters = app.MapGroup("/api/v1/saved-filters").RequireAuthorization(Policies.Staff).WithTags("Cases");
+        filters.MapGet("", async (SavedFilters saved, HttpContext http, CancellationToken ct) =>
+            TypedResults.Ok(await saved.ListAsync(Guid.TryParse(Actor.From(http.User).Id, out var me) ? me : Guid.Empty, ct)));
+        filters.MapPost("", SaveFilter);
+        filters.MapDelete("/{id:guid}", DeleteFilter);
+
         app.MapGet("/api/v1/search", Search).RequireAuthorization(Policies.Staff).WithTags("Search");
         return app;
+    }
+
+    /// <summary>Saves a filter for the caller; only those who manage cases may share one with everyone.</summary>
+    private static async Task<Results<Ok<SavedFilterDto>, ValidationProblem, ProblemHttpResult>> SaveFilter(
+        SavedFilterInput input, SavedFilters saved, IAuthorizationService authorization, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct)
+    {
+        var mayShare = (await authorization.AuthorizeAsync(http.User, Policies.CasesManage)).Succeeded;
+        return (await saved.SaveAsync(Actor.From(http.User), mayShare, input, ct)).ToHttp(TypedResults.Ok, localizer);
+    }
+
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteFilter(
+        Guid id, SavedFilters saved, IAuthorizationService authorization, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct)
+    {
+        var mayShare = (await authorization.AuthorizeAsync(http.User, Policies.CasesManage)).Succeeded;
+        return (await saved.DeleteAsync(Actor.From(http.User), mayShare, id, ct)).ToHttp(_ => TypedResults.NoContent(), localizer);
     }
 
     /// <summary>How many cases each inbox view holds for the caller, kept exact as cases change.</summary>

@@ -19,6 +19,7 @@ public static class CasesModule
         services.AddSingleton<CasePresence>();
         services.AddScoped<InboxQuery>();
         services.AddScoped<CaseCountReader>();
+        services.AddScoped<SavedFilters>();
         services.AddScoped<ICaseDirectory>(sp => sp.GetRequiredService<InboxQuery>());
         services.AddScoped<OpenCaseHandler>();
         services.AddScoped<ConversationHandler>();

@@ -204,6 +204,44 @@ public abstract class CaseTests(RibaltaApp app)
     }
 
     [Fact]
+    public async Task Inbox_narrows_by_priority_and_filters_are_saved_personal_or_shared_by_leads()
+    {
+        var (agent, urgent) = await OpenCaseAsync("Urgent one");
+        Assert.Equal(HttpStatusCode.OK, (await PatchAsync(agent, urgent.Id, urgent.Version, new { priority = "Urgent" })).StatusCode);
+        var (_, normal) = await OpenCaseAsync("Normal one");
+
+        var page = (await agent.GetFromJsonAsync<CasePage>("/api/v1/cases?view=Open&priority=Urgent&limit=200", Api.Json))!;
+        Assert.Contains(page.Items, c => c.Id == urgent.Id);
+        Assert.DoesNotContain(page.Items, c => c.Id == normal.Id);
+        Assert.All(page.Items, c => Assert.Equal(CasePriority.Urgent, c.Priority));
+
+        var personal = await agent.PostAsJsonAsync("/api/v1/saved-filters", new { name = "Mis urgentes", view = "Open", priority = "Urgent" }, Api.Json);
+        Assert.Equal(HttpStatusCode.OK, personal.StatusCode);
+        var mine = (await personal.Content.ReadFromJsonAsync<SavedFilterDto>(Api.Json))!;
+        Assert.False(mine.Shared);
+
+        // Sharing with everyone is for leads and managers; a bad filter changes nothing.
+        Assert.Equal(HttpStatusCode.BadRequest, (await agent.PostAsJsonAsync("/api/v1/saved-filters", new { name = "For all", view = "Open", shared = true }, Api.Json)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await agent.PostAsJsonAsync("/api/v1/saved-filters", new { name = "", view = "Open" }, Api.Json)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await agent.PostAsJsonAsync("/api/v1/saved-filters", new { name = "x", view = "Open", departmentId = Guid.NewGuid() }, Api.Json)).StatusCode);
+
+        var lead = await App.AsStaff(Ribalta.Platform.Identity.StaffRoles.TeamLead);
+        var shared = (await (await lead.PostAsJsonAsync("/api/v1/saved-filters", new { name = $"Team urgent {Guid.NewGuid():N}", view = "WaitingOnUs", priority = "Urgent", shared = true }, Api.Json))
+            .Content.ReadFromJsonAsync<SavedFilterDto>(Api.Json))!;
+
+        var visible = (await agent.GetFromJsonAsync<List<SavedFilterDto>>("/api/v1/saved-filters", Api.Json))!;
+        Assert.Contains(visible, f => f.Id == mine.Id && f.Mine);
+        Assert.Contains(visible, f => f.Id == shared.Id && f.Shared && !f.Mine);
+        Assert.DoesNotContain((await lead.GetFromJsonAsync<List<SavedFilterDto>>("/api/v1/saved-filters", Api.Json))!, f => f.Id == mine.Id);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await agent.DeleteAsync($"/api/v1/saved-filters/{shared.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await lead.DeleteAsync($"/api/v1/saved-filters/{mine.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await agent.DeleteAsync($"/api/v1/saved-filters/{mine.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await lead.DeleteAsync($"/api/v1/saved-filters/{shared.Id}")).StatusCode);
+        Assert.DoesNotContain((await agent.GetFromJsonAsync<List<SavedFilterDto>>("/api/v1/saved-filters", Api.Json))!, f => f.Id == mine.Id || f.Id == shared.Id);
+    }
+
+    [Fact]
     public async Task Merging_moves_the_conversation_and_closes_the_duplicate()
     {
         var (agent, first) = await OpenCaseAsync("Lost parcel");
