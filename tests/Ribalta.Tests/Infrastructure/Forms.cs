@@ -6,7 +6,8 @@ namespace Ribalta.Tests.Infrastructure;
 /// <summary>Submits server-rendered forms the way a browser without JavaScript does: read the page, post its hidden fields back.</summary>
 public static partial class Forms
 {
-    public static async Task<HttpResponseMessage> SubmitAsync(this HttpClient client, string pageUrl, string? formName, IDictionary<string, string>? fields = null)
+    public static async Task<HttpResponseMessage> SubmitAsync(
+        this HttpClient client, string pageUrl, string? formName, IDictionary<string, string>? fields = null, IReadOnlyList<(string Field, string FileName, byte[] Content)>? files = null)
     {
         var page = await client.GetAsync(pageUrl);
         var html = await page.Content.ReadAsStringAsync();
@@ -29,7 +30,24 @@ public static partial class Forms
             values[key] = value;
         }
 
-        return await client.PostAsync(pageUrl, new FormUrlEncodedContent(values));
+        if (files is null)
+        {
+            return await client.PostAsync(pageUrl, new FormUrlEncodedContent(values));
+        }
+
+        // multipart/form-data, as a browser sends a form with file inputs.
+        using var multipart = new MultipartFormDataContent();
+        foreach (var (key, value) in values)
+        {
+            multipart.Add(new StringContent(value), key);
+        }
+
+        foreach (var (field, fileName, content) in files)
+        {
+            multipart.Add(new ByteArrayContent(content), field, fileName);
+        }
+
+        return await client.PostAsync(pageUrl, multipart);
     }
 
     public static string AntiforgeryToken(string html) =>

@@ -57,6 +57,42 @@ public abstract partial class PortalCaseTests(RibaltaApp app)
     }
 
     [Fact]
+    public async Task A_customer_attaches_files_when_opening_and_replying_and_bad_files_change_nothing()
+    {
+        var (browser, _) = await CustomerSignedInAsync("Chiara Lombardi", "it");
+        var png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+        var opened = await browser.SubmitAsync("/portal/cases/new", "portal-new-case",
+            new Dictionary<string, string> { ["Input.Subject"] = "Lavatrice rotta", ["Input.Body"] = "Ecco la foto del danno." },
+            [("files", "danno.png", png), ("files", "ricevuta.txt", "Scontrino n. 4411"u8.ToArray())]);
+        Assert.Equal(HttpStatusCode.Redirect, opened.StatusCode);
+        var caseId = long.Parse(CaseIdPattern().Match(opened.Headers.Location!.ToString()).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+
+        var agent = await App.AsFrontline();
+        var first = Assert.Single((await agent.GetFromJsonAsync<MessagePage>($"/api/v1/cases/{caseId}/messages", Api.Json))!.Items);
+        Assert.Equal(["danno.png", "ricevuta.txt"], first.Attachments.Select(a => a.FileName).Order(StringComparer.Ordinal).ToArray());
+        Assert.Contains(first.Attachments, a => a.ContentType == "image/png");
+
+        // The customer sees their files on their own case page and can download them.
+        var page = await (await browser.GetAsync($"/portal/cases/{caseId}")).Content.ReadAsStringAsync();
+        var image = first.Attachments.First(a => a.FileName == "danno.png");
+        Assert.Contains($"/portal/attachments/{image.Id}", page, StringComparison.Ordinal);
+        Assert.Equal(png, await browser.GetByteArrayAsync($"/portal/attachments/{image.Id}"));
+
+        // A file whose bytes are not an accepted type is refused with the reason, and no message is added.
+        var bad = await browser.SubmitAsync($"/portal/cases/{caseId}", "portal-reply",
+            new Dictionary<string, string> { ["Input.Body"] = "Altro file" }, [("files", "virus.pdf", [0x4D, 0x5A, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0xFF, 0xFE, 0x00, 0x01])]);
+        Assert.Equal(HttpStatusCode.OK, bad.StatusCode);
+        Assert.Contains("non è accettato", System.Net.WebUtility.HtmlDecode(await bad.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Single((await agent.GetFromJsonAsync<MessagePage>($"/api/v1/cases/{caseId}/messages", Api.Json))!.Items);
+
+        var reply = await browser.SubmitAsync($"/portal/cases/{caseId}", "portal-reply",
+            new Dictionary<string, string> { ["Input.Body"] = "Anche la garanzia." }, [("files", "garanzia.pdf", "%PDF-1.4\n%%EOF"u8.ToArray())]);
+        Assert.Equal(HttpStatusCode.Redirect, reply.StatusCode);
+        var messages = (await agent.GetFromJsonAsync<MessagePage>($"/api/v1/cases/{caseId}/messages", Api.Json))!.Items;
+        Assert.Equal("garanzia.pdf", Assert.Single(messages[^1].Attachments).FileName);
+    }
+
+    [Fact]
     public async Task The_customers_reply_reopens_the_case_and_solving_it_is_theirs_to_say()
     {
         var (browser, _) = await CustomerSignedInAsync("Omar Saeed", "ar");

@@ -53,36 +53,60 @@ internal sealed class AttachmentConfiguration : IEntityTypeConfiguration<Attachm
 
 public sealed record AttachmentFile(AttachmentDto Attachment, Stream Content);
 
+/// <summary>A file as it arrives from a form or a request, before any check.</summary>
+public sealed record IncomingFile(string? FileName, ReadOnlyMemory<byte> Content);
+
+/// <summary>A file that passed the checks: a clean name, an accepted type sniffed from its bytes, a size in bounds.</summary>
+public sealed record CheckedFile(string FileName, string ContentType, ReadOnlyMemory<byte> Content);
+
 /// <summary>Uploads (size-limited, type sniffed from content), attaching to messages, and reading with permission checks.</summary>
 internal sealed class AttachmentService(RibaltaDbContext db, IBlobStore blobs, TimeProvider clock)
 {
     public const long MaxBytes = 10 * 1024 * 1024;
     public const int FileNameMax = 200;
 
-    public async Task<Result<AttachmentDto>> UploadAsync(Actor actor, long caseId, string? fileName, ReadOnlyMemory<byte> content, CancellationToken ct)
+    /// <summary>Files a customer may send with one message from the portal.</summary>
+    public const int MaxFilesPerMessage = 5;
+
+    /// <summary>Checks a file: a usable name, not empty, within the size limit, and of an accepted type by its content.</summary>
+    public static CheckedFile? Check(ValidationBuilder v, IncomingFile file, string nameField = "fileName", string fileField = "file")
     {
-        var name = CleanFileName(fileName);
-        var v = new ValidationBuilder();
+        var name = CleanFileName(file.FileName);
+        var content = file.Content;
         if (name is null)
         {
-            v.Add("fileName", "Validation.Required");
+            v.Add(nameField, "Validation.Required");
         }
 
         if (content.Length == 0)
         {
-            v.Add("file", "Validation.FileEmpty");
+            v.Add(fileField, "Validation.FileEmpty");
         }
         else if (content.Length > MaxBytes)
         {
-            v.Add("file", "Validation.FileTooLarge", MaxBytes / 1024 / 1024);
+            v.Add(fileField, "Validation.FileTooLarge", MaxBytes / 1024 / 1024);
         }
 
         var contentType = content.Length is > 0 and <= (int)MaxBytes ? ContentSniffer.Detect(content.Span) : null;
         if (content.Length is > 0 and <= (int)MaxBytes && contentType is null)
         {
-            v.Add("file", "Validation.FileType");
+            v.Add(fileField, "Validation.FileType");
         }
 
+        return name is not null && contentType is not null ? new CheckedFile(name, contentType, content) : null;
+    }
+
+    /// <summary>Stores the bytes (content-addressed) and returns the row for the caller to save with its message.</summary>
+    public async Task<Attachment> StageAsync(Actor actor, long caseId, CheckedFile file, CancellationToken ct)
+    {
+        var sha = await blobs.PutAsync(file.Content, ct);
+        return new Attachment { CaseId = caseId, FileName = file.FileName, ContentType = file.ContentType, Size = file.Content.Length, Sha256 = sha, UploadedBy = actor.Id, CreatedAt = clock.GetUtcNow() };
+    }
+
+    public async Task<Result<AttachmentDto>> UploadAsync(Actor actor, long caseId, string? fileName, ReadOnlyMemory<byte> content, CancellationToken ct)
+    {
+        var v = new ValidationBuilder();
+        var file = Check(v, new IncomingFile(fileName, content));
         if (v.ToError() is { } invalid)
         {
             return invalid;
@@ -99,8 +123,7 @@ internal sealed class AttachmentService(RibaltaDbContext db, IBlobStore blobs, T
             return Error.Conflict("Error.CaseClosed");
         }
 
-        var sha = await blobs.PutAsync(content, ct);
-        var attachment = new Attachment { CaseId = caseId, FileName = name!, ContentType = contentType!, Size = content.Length, Sha256 = sha, UploadedBy = actor.Id, CreatedAt = clock.GetUtcNow() };
+        var attachment = await StageAsync(actor, caseId, file!, ct);
         db.Add(attachment);
         await db.SaveChangesAsync(ct);
         return ToDto(attachment);

@@ -27,12 +27,13 @@ internal sealed class ConversationHandler(RibaltaDbContext db, Attachments.Attac
     // A case is written by a handful of people at most; a few jittered retries settle any race among them.
     private const int Attempts = 10;
 
-    public Task<Result<long>> CustomerWritesAsync(Actor customer, long caseId, CustomerMessageRequest request, CancellationToken ct)
+    public Task<Result<long>> CustomerWritesAsync(Actor customer, long caseId, CustomerMessageRequest request, CancellationToken ct, IReadOnlyList<Attachments.IncomingFile>? files = null)
     {
         var v = CaseRules.Body(new ValidationBuilder(), "body", request.Body);
+        var incoming = CaseRules.Files(v, files);
         return v.ToError() is { } invalid
             ? Task.FromResult<Result<long>>(invalid)
-            : WriteAsync(caseId, customer, ct, null, (@case, now) =>
+            : WriteAsync(caseId, customer, ct, null, incoming, (@case, now) =>
             {
                 var reopened = @case.ReopenOnCustomerMessage(now);
                 return (new Message
@@ -60,7 +61,7 @@ internal sealed class ConversationHandler(RibaltaDbContext db, Attachments.Attac
 
         return v.ToError() is { } invalid
             ? Task.FromResult<Result<long>>(invalid)
-            : WriteAsync(caseId, staff, ct, request.AttachmentIds, (@case, now) =>
+            : WriteAsync(caseId, staff, ct, request.AttachmentIds, [], (@case, now) =>
             {
                 @case.FirstRespondedAt ??= now;
                 var before = @case.Status;
@@ -74,7 +75,7 @@ internal sealed class ConversationHandler(RibaltaDbContext db, Attachments.Attac
         var v = CaseRules.Body(new ValidationBuilder(), "body", request.Body);
         return v.ToError() is { } invalid
             ? Task.FromResult<Result<long>>(invalid)
-            : WriteAsync(caseId, staff, ct, request.AttachmentIds, (@case, now) => (StaffMessage(staff, @case, MessageKind.InternalNote, request.Body!, now), CaseEvents.NoteAdded, new { }));
+            : WriteAsync(caseId, staff, ct, request.AttachmentIds, [], (@case, now) => (StaffMessage(staff, @case, MessageKind.InternalNote, request.Body!, now), CaseEvents.NoteAdded, new { }));
     }
 
     public Task<Result<long>> LogCallAsync(Actor staff, long caseId, CallRequest request, CancellationToken ct)
@@ -92,7 +93,7 @@ internal sealed class ConversationHandler(RibaltaDbContext db, Attachments.Attac
 
         return v.ToError() is { } invalid
             ? Task.FromResult<Result<long>>(invalid)
-            : WriteAsync(caseId, staff, ct, null, (@case, now) =>
+            : WriteAsync(caseId, staff, ct, null, [], (@case, now) =>
             {
                 var message = StaffMessage(staff, @case, MessageKind.Call, request.Summary!, now, request.Direction, request.DurationSeconds);
                 return (message, CaseEvents.CallLogged, new { direction = request.Direction.ToString(), seconds = request.DurationSeconds });
@@ -146,7 +147,8 @@ internal sealed class ConversationHandler(RibaltaDbContext db, Attachments.Attac
         CallSeconds = seconds,
     };
 
-    private async Task<Result<long>> WriteAsync(long caseId, Actor actor, CancellationToken ct, IReadOnlyList<Guid>? attachmentIds, Func<Case, DateTimeOffset, (Message Message, string EventType, object Payload)> write)
+    private async Task<Result<long>> WriteAsync(
+        long caseId, Actor actor, CancellationToken ct, IReadOnlyList<Guid>? attachmentIds, IReadOnlyList<Attachments.CheckedFile> incoming, Func<Case, DateTimeOffset, (Message Message, string EventType, object Payload)> write)
     {
         var viewerCustomer = actor.Kind == ActorKind.Customer ? actor.Id : null;
         for (var attempt = 1; ; attempt++)
@@ -174,6 +176,13 @@ internal sealed class ConversationHandler(RibaltaDbContext db, Attachments.Attac
             foreach (var file in files)
             {
                 file.Message = message;
+            }
+
+            foreach (var file in incoming)
+            {
+                var attachment = await attachments.StageAsync(actor, caseId, file, ct);
+                attachment.Message = message;
+                db.Add(attachment);
             }
 
             @case.Touch(now);

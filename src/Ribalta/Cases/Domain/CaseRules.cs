@@ -14,6 +14,23 @@ internal static class CaseRules
     public static IReadOnlyList<string> NormalizeTags(IEnumerable<string> tags) =>
         tags.Select(t => t.Trim().ToLowerInvariant().Replace(' ', '-')).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).ToList();
 
+    /// <summary>Files sent with a customer's message: each checked, at most a handful.</summary>
+    public static IReadOnlyList<Attachments.CheckedFile> Files(ValidationBuilder v, IReadOnlyList<Attachments.IncomingFile>? files)
+    {
+        if (files is null || files.Count == 0)
+        {
+            return [];
+        }
+
+        if (files.Count > Attachments.AttachmentService.MaxFilesPerMessage)
+        {
+            v.Add("files", "Validation.TooManyFiles", Attachments.AttachmentService.MaxFilesPerMessage);
+            return [];
+        }
+
+        return files.Select(f => Attachments.AttachmentService.Check(v, f, "files", "files")).OfType<Attachments.CheckedFile>().ToList();
+    }
+
     public static void Tags(ValidationBuilder v, IReadOnlyList<string> tags)
     {
         if (tags.Count > MaxTags)

@@ -19,12 +19,15 @@ public sealed record OpenCaseRequest(Guid CustomerId, string? Subject, string? B
 /// Opens a case with its first message. A customer opens their own (from the portal); staff open one for a
 /// customer who called or wrote elsewhere, recording the customer's words as the first message.
 /// </summary>
-internal sealed class OpenCaseHandler(RibaltaDbContext db, ICustomerDirectory customers, CaseReader reader, Targets.CaseTargets targets, TimeProvider clock)
+internal sealed class OpenCaseHandler(
+    RibaltaDbContext db, ICustomerDirectory customers, CaseReader reader, Targets.CaseTargets targets, Attachments.AttachmentService attachments, TimeProvider clock)
 {
-    public async Task<Result<CaseDetails>> HandleAsync(Actor actor, OpenCaseRequest request, CancellationToken ct)
+    /// <summary>Opens the case; <paramref name="files"/> (from the portal form) go with the first message, all in one transaction.</summary>
+    public async Task<Result<CaseDetails>> HandleAsync(Actor actor, OpenCaseRequest request, CancellationToken ct, IReadOnlyList<Attachments.IncomingFile>? files = null)
     {
         var v = new ValidationBuilder().Required("subject", request.Subject, CaseConfiguration.SubjectMax).NoControlCharacters("subject", request.Subject);
         CaseRules.Body(v, "body", request.Body);
+        var checkedFiles = CaseRules.Files(v, files);
         if (request.Language is { Length: > 0 } language && !SupportedCultures.IsSupported(language))
         {
             v.Add("language", "Validation.LanguageUnsupported", language);
@@ -88,6 +91,13 @@ internal sealed class OpenCaseHandler(RibaltaDbContext db, ICustomerDirectory cu
             CreatedAt = now,
         };
         db.Add(first);
+        foreach (var file in checkedFiles)
+        {
+            var attachment = await attachments.StageAsync(actor, @case.Id, file, ct);
+            attachment.Message = first;
+            db.Add(attachment);
+        }
+
         db.Add(SearchEntry.For(first, @case.Subject));
         db.Append(clock, actor, CaseEvents.Opened, "case", @case.Id.ToString(CultureInfo.InvariantCulture), new { @case.Subject, channel = @case.Channel.ToString(), priority = @case.Priority.ToString() }, customer.Id);
         await db.SaveChangesAsync(ct);
