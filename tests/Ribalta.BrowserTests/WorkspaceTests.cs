@@ -162,9 +162,9 @@ public sealed class WorkspaceTests(BrowserFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_lead_gives_a_department_its_own_hours_and_changes_targets_and_the_inbox_shows_time_left()
+    public async Task A_manager_gives_a_department_its_own_hours_and_changes_targets_and_the_inbox_shows_time_left()
     {
-        var page = await SignInAsync("lead@demo.ribalta.test", "it");
+        var page = await SignInAsync("manager@demo.ribalta.test", "it");
         await page.GotoAsync($"{fixture.DemoUrl}/settings/targets");
         await WaitForCircuitAsync(page);
 

@@ -37,6 +37,15 @@ internal static class CasesApi
         cases.MapPost("/{id:long}/replies", Reply).RequireAuthorization(Policies.CasesWork);
         cases.MapPost("/{id:long}/notes", Note).RequireAuthorization(Policies.CasesWork);
         cases.MapPost("/{id:long}/calls", Call).RequireAuthorization(Policies.CasesWork);
+        cases.MapPost("/{id:long}/mentions/seen", async (long id, Mentions.MentionInbox mentions, HttpContext http, CancellationToken ct) =>
+        {
+            if (Guid.TryParse(Actor.From(http.User).Id, out var me))
+            {
+                await mentions.MarkSeenAsync(me, id, ct);
+            }
+
+            return TypedResults.NoContent();
+        });
         cases.MapPost("/{id:long}/merge", Merge).RequireAuthorization(Policies.CasesWork);
         cases.MapPost("/{id:long}/links", (long id, LinkRequest request, CaseRelations relations, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) => Link(id, request.CaseId, true, relations, http, localizer, ct)).RequireAuthorization(Policies.CasesWork);
         cases.MapDelete("/{id:long}/links/{otherId:long}", (long id, long otherId, CaseRelations relations, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) => Link(id, otherId, false, relations, http, localizer, ct)).RequireAuthorization(Policies.CasesWork);

@@ -20,6 +20,7 @@ public static class CasesModule
         services.AddScoped<InboxQuery>();
         services.AddScoped<CaseCountReader>();
         services.AddScoped<SavedFilters>();
+        services.AddScoped<Mentions.MentionInbox>();
         services.AddScoped<ICaseDirectory>(sp => sp.GetRequiredService<InboxQuery>());
         services.AddScoped<OpenCaseHandler>();
         services.AddScoped<ConversationHandler>();

@@ -73,6 +73,7 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
         ("POST", "/api/v1/cases/{id:long}/notes", CasesWork, false),
         ("POST", "/api/v1/cases/{id:long}/calls", CasesWork, false),
         ("POST", "/api/v1/cases/{id:long}/merge", CasesWork, false),
+        ("POST", "/api/v1/cases/{id:long}/mentions/seen", Staff, false),
         ("POST", "/api/v1/cases/{id:long}/links", CasesWork, false),
         ("DELETE", "/api/v1/cases/{id:long}/links/{otherId:long}", CasesWork, false),
 

@@ -242,6 +242,33 @@ public abstract class CaseTests(RibaltaApp app)
     }
 
     [Fact]
+    public async Task A_note_mentioning_a_colleague_puts_the_case_in_their_mentions_until_they_open_it()
+    {
+        var (agent, opened) = await OpenCaseAsync("Needs billing");
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var email = $"mara-{tag}@staff.test";
+        await App.CreateStaffAsync(email, $"Mara Rinaldi {tag}", [Ribalta.Platform.Identity.StaffRoles.Department]);
+        var mara = await App.SignInAsync(email, RibaltaApp.Password);
+
+        Assert.Equal(HttpStatusCode.Created, (await agent.PostAsJsonAsync($"/api/v1/cases/{opened.Id}/notes", new { body = $"@Mara Rinaldi {tag} can you confirm the double charge?" })).StatusCode);
+        var mentions = (await mara.GetFromJsonAsync<CasePage>("/api/v1/cases?view=Mentions", Api.Json))!;
+        Assert.Equal(opened.Id, Assert.Single(mentions.Items).Id);
+        Assert.Equal(1, (await mara.GetFromJsonAsync<InboxCounts>("/api/v1/cases/counts", Api.Json))!.UnseenMentions);
+        var key = opened.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.NotNull(await App.Events.WaitForAsync(e => e.Type == CaseEvents.Mentioned && e.SubjectId == key, TimeSpan.FromSeconds(5)));
+
+        // Mentioned again by handle: still one row for the case, unseen until Mara opens it.
+        Assert.Equal(HttpStatusCode.Created, (await agent.PostAsJsonAsync($"/api/v1/cases/{opened.Id}/notes", new { body = $"Reminder @mara-{tag}" })).StatusCode);
+        Assert.Single((await mara.GetFromJsonAsync<CasePage>("/api/v1/cases?view=Mentions", Api.Json))!.Items);
+        Assert.Equal(HttpStatusCode.NoContent, (await mara.PostAsync($"/api/v1/cases/{opened.Id}/mentions/seen", null)).StatusCode);
+        Assert.Equal(0, (await mara.GetFromJsonAsync<InboxCounts>("/api/v1/cases/counts", Api.Json))!.UnseenMentions);
+        Assert.Single((await mara.GetFromJsonAsync<CasePage>("/api/v1/cases?view=Mentions", Api.Json))!.Items);
+
+        // Nobody else's mentions show up in an agent's view.
+        Assert.DoesNotContain((await agent.GetFromJsonAsync<CasePage>("/api/v1/cases?view=Mentions", Api.Json))!.Items, c => c.Id == opened.Id);
+    }
+
+    [Fact]
     public async Task Merging_moves_the_conversation_and_closes_the_duplicate()
     {
         var (agent, first) = await OpenCaseAsync("Lost parcel");

@@ -136,6 +136,7 @@ public static class CaseEvents
     public const string Linked = "case.linked";
     public const string Unlinked = "case.unlinked";
     public const string TargetBreached = "case.target_breached";
+    public const string Mentioned = "case.mentioned";
 }
 
 /// <summary>How other modules see a customer's cases without reaching into the Cases module.</summary>

@@ -22,7 +22,8 @@ public sealed record CustomerMessageRequest(string? Body);
 /// internal notes and logged calls. Two people writing at once both get their words in: a write that loses a
 /// race on the case's version is retried on fresh state.
 /// </summary>
-internal sealed class ConversationHandler(RibaltaDbContext db, Attachments.AttachmentService attachments, Targets.CaseTargets targets, TimeProvider clock)
+internal sealed class ConversationHandler(
+    RibaltaDbContext db, Attachments.AttachmentService attachments, Targets.CaseTargets targets, Mentions.MentionInbox mentions, TimeProvider clock)
 {
     // A case is written by a handful of people at most; a few jittered retries settle any race among them.
     private const int Attempts = 10;
@@ -70,12 +71,37 @@ internal sealed class ConversationHandler(RibaltaDbContext db, Attachments.Attac
             });
     }
 
-    public Task<Result<long>> NoteAsync(Actor staff, long caseId, NoteRequest request, CancellationToken ct)
+    /// <summary>A note for colleagues; "@Name" or "@handle" pulls the people named into the case (they see it under Mentions).</summary>
+    public async Task<Result<long>> NoteAsync(Actor staff, long caseId, NoteRequest request, CancellationToken ct)
     {
         var v = CaseRules.Body(new ValidationBuilder(), "body", request.Body);
-        return v.ToError() is { } invalid
-            ? Task.FromResult<Result<long>>(invalid)
-            : WriteAsync(caseId, staff, ct, request.AttachmentIds, [], (@case, now) => (StaffMessage(staff, @case, MessageKind.InternalNote, request.Body!, now), CaseEvents.NoteAdded, new { }));
+        if (v.ToError() is { } invalid)
+        {
+            return invalid;
+        }
+
+        var mentioned = request.Body!.Contains('@', StringComparison.Ordinal)
+            ? Mentions.MentionParser.Find(request.Body, await mentions.MentionableAsync(ct)).Where(id => id.ToString() != staff.Id).ToList()
+            : [];
+        return await WriteAsync(
+            caseId, staff, ct, request.AttachmentIds, [],
+            (@case, now) => (StaffMessage(staff, @case, MessageKind.InternalNote, request.Body!, now), CaseEvents.NoteAdded, new { mentioned }),
+            async (@case, now) =>
+            {
+                foreach (var person in mentioned)
+                {
+                    var mention = await db.Set<Mentions.CaseMention>().FirstOrDefaultAsync(m => m.CaseId == caseId && m.StaffId == person, ct);
+                    if (mention is null)
+                    {
+                        db.Add(mention = new Mentions.CaseMention { CaseId = caseId, StaffId = person });
+                    }
+
+                    mention.MentionedAt = now;
+                    mention.SeenAt = null;
+                    mention.MentionedBy = staff.Name;
+                    db.Append(clock, staff, CaseEvents.Mentioned, "case", caseId.ToString(CultureInfo.InvariantCulture), new { staffId = person }, @case.CustomerId);
+                }
+            });
     }
 
     public Task<Result<long>> LogCallAsync(Actor staff, long caseId, CallRequest request, CancellationToken ct)
@@ -148,7 +174,13 @@ internal sealed class ConversationHandler(RibaltaDbContext db, Attachments.Attac
     };
 
     private async Task<Result<long>> WriteAsync(
-        long caseId, Actor actor, CancellationToken ct, IReadOnlyList<Guid>? attachmentIds, IReadOnlyList<Attachments.CheckedFile> incoming, Func<Case, DateTimeOffset, (Message Message, string EventType, object Payload)> write)
+        long caseId,
+        Actor actor,
+        CancellationToken ct,
+        IReadOnlyList<Guid>? attachmentIds,
+        IReadOnlyList<Attachments.CheckedFile> incoming,
+        Func<Case, DateTimeOffset, (Message Message, string EventType, object Payload)> write,
+        Func<Case, DateTimeOffset, Task>? also = null)
     {
         var viewerCustomer = actor.Kind == ActorKind.Customer ? actor.Id : null;
         for (var attempt = 1; ; attempt++)
@@ -185,6 +217,11 @@ internal sealed class ConversationHandler(RibaltaDbContext db, Attachments.Attac
                 db.Add(attachment);
             }
 
+            if (also is not null)
+            {
+                await also(@case, now);
+            }
+
             @case.Touch(now);
             db.Add(message);
             db.Add(SearchEntry.For(message));
@@ -194,7 +231,7 @@ internal sealed class ConversationHandler(RibaltaDbContext db, Attachments.Attac
                 await db.SaveChangesAsync(ct);
                 return message.Id;
             }
-            catch (DbUpdateConcurrencyException) when (attempt < Attempts)
+            catch (DbUpdateException ex) when (attempt < Attempts && (ex is DbUpdateConcurrencyException || DbErrors.IsUniqueViolation(ex)))
             {
                 db.ChangeTracker.Clear();
                 await Task.Delay(Random.Shared.Next(2, 10 * attempt), ct);

@@ -34,7 +34,7 @@ internal sealed class CaseCountConfiguration : IEntityTypeConfiguration<CaseCoun
 }
 
 /// <summary>The number of cases in each inbox view, for one person. Overdue depends on the time, so it is counted up to a cap.</summary>
-public sealed record InboxCounts(long Mine, long Team, long Unassigned, long WaitingOnUs, long Overdue, bool OverdueCapped, long Open, long Done, long All);
+public sealed record InboxCounts(long Mine, long Team, long Unassigned, long WaitingOnUs, long Overdue, bool OverdueCapped, long Open, long Done, long All, long UnseenMentions = 0);
 
 internal sealed class CaseCountReader(RibaltaDbContext db, TimeProvider clock)
 {
@@ -61,6 +61,7 @@ internal sealed class CaseCountReader(RibaltaDbContext db, TimeProvider clock)
             OverdueCapped: overdue > OverdueCap,
             Open: Sum(b => Active.Contains(b.Status)),
             Done: Sum(b => !Active.Contains(b.Status)),
-            All: Sum(_ => true));
+            All: Sum(_ => true),
+            UnseenMentions: me is { } person ? await db.Set<Mentions.CaseMention>().CountAsync(x => x.StaffId == person && x.SeenAt == null, ct) : 0);
     }
 }

@@ -15,6 +15,9 @@ public enum InboxView
     /// <summary>My department's cases not yet solved.</summary>
     Team,
 
+    /// <summary>Cases where someone @mentioned me in a note, the latest mention first.</summary>
+    Mentions,
+
     /// <summary>Nobody owns it yet.</summary>
     Unassigned,
 
@@ -64,6 +67,11 @@ internal sealed class InboxQuery(RibaltaDbContext db, ICustomerDirectory custome
             return await OverdueAsync(filter, limit, ct);
         }
 
+        if (filter.View == InboxView.Mentions)
+        {
+            return await MentionsAsync(filter, limit, ct);
+        }
+
         CaseStatus[]? statuses = filter.View switch
         {
             InboxView.Mine or InboxView.Team or InboxView.Unassigned or InboxView.Open => Active,
@@ -100,6 +108,24 @@ internal sealed class InboxQuery(RibaltaDbContext db, ICustomerDirectory custome
         var page = rows.Take(limit).ToList();
         var next = rows.Count > limit ? Cursor(page[^1].DueAt!.Value, page[^1].Id) : null;
         return new CasePage(await SummariesAsync(page, ct), next);
+    }
+
+    /// <summary>Cases I was mentioned in, by the time of the latest mention, paged by (mention time, case id).</summary>
+    private async Task<CasePage> MentionsAsync(InboxFilter filter, int limit, CancellationToken ct)
+    {
+        var mentions = db.Set<Mentions.CaseMention>().AsNoTracking().Where(m => m.StaffId == filter.Me);
+        if (TryParseCursor(filter.After, out var afterTime, out var afterId))
+        {
+            mentions = mentions.Where(m => m.MentionedAt < afterTime || (m.MentionedAt == afterTime && m.CaseId < afterId));
+        }
+
+        var page = await mentions.OrderByDescending(m => m.MentionedAt).ThenByDescending(m => m.CaseId).Take(limit + 1)
+            .Select(m => new { m.CaseId, m.MentionedAt }).ToListAsync(ct);
+        var ids = page.Select(m => m.CaseId).ToList();
+        var cases = (await Project(Filtered(db.Set<Case>().AsNoTracking(), filter with { View = InboxView.All }).Where(c => ids.Contains(c.Id))).ToListAsync(ct)).ToDictionary(r => r.Id);
+        var rows = page.Take(limit).Where(m => cases.ContainsKey(m.CaseId)).Select(m => cases[m.CaseId]).ToList();
+        var next = page.Count > limit ? Cursor(page[limit - 1].MentionedAt, page[limit - 1].CaseId) : null;
+        return new CasePage(await SummariesAsync(rows, ct), next);
     }
 
     private async Task<IReadOnlyList<CaseSummary>> SummariesAsync(List<InboxRow> page, CancellationToken ct)

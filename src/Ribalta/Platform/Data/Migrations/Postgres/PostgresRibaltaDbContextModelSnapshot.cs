@@ -534,6 +534,44 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                     b.ToTable("saved_filters", (string)null);
                 });
 
+            modelBuilder.Entity("Ribalta.Cases.Mentions.CaseMention", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("CaseId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("MentionedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("MentionedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("SeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("StaffId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("StaffId", "CaseId")
+                        .IsUnique();
+
+                    b.HasIndex("StaffId", "SeenAt");
+
+                    b.HasIndex("StaffId", "MentionedAt", "CaseId");
+
+                    b.ToTable("case_mentions", (string)null);
+                });
+
             modelBuilder.Entity("Ribalta.Cases.Search.SearchEntry", b =>
                 {
                     b.Property<long>("MessageId")
@@ -1126,6 +1164,15 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Ribalta.Cases.Domain.Message", b =>
+                {
+                    b.HasOne("Ribalta.Cases.Domain.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ribalta.Cases.Mentions.CaseMention", b =>
                 {
                     b.HasOne("Ribalta.Cases.Domain.Case", null)
                         .WithMany()

@@ -521,6 +521,42 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                     b.ToTable("saved_filters", (string)null);
                 });
 
+            modelBuilder.Entity("Ribalta.Cases.Mentions.CaseMention", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("MentionedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MentionedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SeenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("StaffId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("StaffId", "CaseId")
+                        .IsUnique();
+
+                    b.HasIndex("StaffId", "SeenAt");
+
+                    b.HasIndex("StaffId", "MentionedAt", "CaseId");
+
+                    b.ToTable("case_mentions", (string)null);
+                });
+
             modelBuilder.Entity("Ribalta.Cases.Search.SearchEntry", b =>
                 {
                     b.Property<long>("MessageId")
@@ -1110,6 +1146,15 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Ribalta.Cases.Domain.Message", b =>
+                {
+                    b.HasOne("Ribalta.Cases.Domain.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ribalta.Cases.Mentions.CaseMention", b =>
                 {
                     b.HasOne("Ribalta.Cases.Domain.Case", null)
                         .WithMany()
