@@ -69,6 +69,26 @@ public sealed class PortalTests(BrowserFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_italian_customer_sends_a_photo_with_the_request_and_the_agent_sees_it()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        var customer = await CustomerPageAsync($"Paolo Greco {tag}", "it", "it-IT");
+        await customer.GotoAsync($"{fixture.DemoUrl}/portal/cases/new");
+        await customer.Locator("#subject").FillAsync($"Vetro rotto {tag}");
+        await customer.Locator("#body").FillAsync("Il vetro del forno è arrivato rotto, allego la foto.");
+        var png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+        await customer.Locator("#files").SetInputFilesAsync(new FilePayload { Name = "vetro.png", MimeType = "image/png", Buffer = png });
+        await customer.Locator("form[enctype='multipart/form-data'] button[type=submit]").ClickAsync();
+        await Expect(customer.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync($"Vetro rotto {tag}");
+        await Expect(customer.Locator(".message .attachments")).ToContainTextAsync("vetro.png");
+
+        var agent = await AgentPageAsync("agente@demo.ribalta.test");
+        await agent.GotoAsync($"{fixture.DemoUrl}/cases?view=Unassigned");
+        await agent.GetByRole(AriaRole.Link, new() { Name = $"Vetro rotto {tag}" }).ClickAsync();
+        await Expect(agent.Locator(".message.kind-customer")).ToContainTextAsync("vetro.png");
+    }
+
+    [Fact]
     public async Task An_arabic_customers_case_reads_right_to_left_for_the_customer_and_the_agent()
     {
         var tag = Guid.NewGuid().ToString("N")[..6];
