@@ -21,6 +21,9 @@ public static class CasesModule
         services.AddScoped<CaseCountReader>();
         services.AddScoped<SavedFilters>();
         services.AddScoped<Mentions.MentionInbox>();
+        services.AddScoped<Ingest.IngestProcessor>();
+        services.AddSingleton<Ingest.IngestQueue>();
+        services.AddHostedService(sp => sp.GetRequiredService<Ingest.IngestQueue>());
         services.AddScoped<ICaseDirectory>(sp => sp.GetRequiredService<InboxQuery>());
         services.AddScoped<OpenCaseHandler>();
         services.AddScoped<ConversationHandler>();
@@ -37,6 +40,7 @@ public static class CasesModule
         app.MapCasesApi();
         Attachments.AttachmentEndpoints.MapAttachmentEndpoints(app);
         Targets.TargetsApi.MapTargetsApi(app);
+        Ingest.IngestApi.MapIngestApi(app);
         return app;
     }
 }

@@ -15,7 +15,8 @@ public sealed record NoteRequest(string? Body, IReadOnlyList<Guid>? AttachmentId
 
 public sealed record CallRequest(CallDirection? Direction, int? DurationSeconds, string? Summary);
 
-public sealed record CustomerMessageRequest(string? Body);
+/// <summary>The customer's words on an existing case; <c>Channel</c> is the door they came through (the portal unless said).</summary>
+public sealed record CustomerMessageRequest(string? Body, Channel? Channel = null, string? Language = null);
 
 /// <summary>
 /// Adds to a conversation: the customer's words (reopening a case that waited on them), staff replies,
@@ -41,8 +42,8 @@ internal sealed class ConversationHandler(
                 {
                     CaseId = caseId,
                     Kind = MessageKind.Customer,
-                    Channel = Channel.Portal,
-                    Language = @case.Language,
+                    Channel = request.Channel ?? Channel.Portal,
+                    Language = request.Language ?? @case.Language,
                     AuthorKind = ActorKind.Customer,
                     AuthorId = customer.Id,
                     AuthorName = customer.Name,

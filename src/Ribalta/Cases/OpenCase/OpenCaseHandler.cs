@@ -73,7 +73,8 @@ internal sealed class OpenCaseHandler(
         };
 
         await targets.RetargetAsync(@case, now, ct);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Its own transaction, unless it runs inside one (a batch of ingested messages).
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         db.Add(@case);
         await db.SaveChangesAsync(ct);
 
@@ -101,7 +102,11 @@ internal sealed class OpenCaseHandler(
         db.Add(SearchEntry.For(first, @case.Subject));
         db.Append(clock, actor, CaseEvents.Opened, "case", @case.Id.ToString(CultureInfo.InvariantCulture), new { @case.Subject, channel = @case.Channel.ToString(), priority = @case.Priority.ToString() }, customer.Id);
         await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(ct);
+        }
+
 
         return (await reader.FindAsync(@case.Id, CaseViewer.Staff, ct))!;
     }

@@ -84,4 +84,13 @@ public interface ICustomerDirectory
 
     /// <summary>The whole profile, for a case page beside the conversation.</summary>
     Task<CustomerDetails?> DetailsAsync(Guid id, CancellationToken cancellationToken);
+
+    /// <summary>The person who owns this email, phone or handle (following merges), or null.</summary>
+    Task<CustomerRef?> FindByContactAsync(ContactKind kind, string value, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Someone new wrote in: creates the person with this contact point, in the caller's transaction when there is one.
+    /// Expected failures (an invalid value, the contact taken meanwhile) come back as errors.
+    /// </summary>
+    Task<Platform.Errors.Result<CustomerRef>> CreateFromContactAsync(Platform.Events.Actor actor, string? name, ContactKind kind, string value, string? language, CancellationToken cancellationToken);
 }

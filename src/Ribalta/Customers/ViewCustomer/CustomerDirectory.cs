@@ -2,10 +2,13 @@ using Microsoft.EntityFrameworkCore;
 using Ribalta.Customers.Contracts;
 using Ribalta.Customers.Domain;
 using Ribalta.Platform.Data;
+using Ribalta.Platform.Errors;
+using Ribalta.Platform.Events;
 
 namespace Ribalta.Customers.ViewCustomer;
 
-internal sealed class CustomerDirectory(RibaltaDbContext db, SearchCustomers.CustomerSearch search, CustomerReader reader, Segments.SegmentCatalogue segments) : ICustomerDirectory
+internal sealed class CustomerDirectory(
+    RibaltaDbContext db, SearchCustomers.CustomerSearch search, CustomerReader reader, Segments.SegmentCatalogue segments, IServiceProvider services) : ICustomerDirectory
 {
     public Task<CustomerRef?> FindAsync(Guid id, CancellationToken cancellationToken) =>
         db.Set<Customer>().AsNoTracking().Where(c => c.Id == id)
@@ -32,4 +35,38 @@ internal sealed class CustomerDirectory(RibaltaDbContext db, SearchCustomers.Cus
     public Task<IReadOnlyList<SegmentDto>> SegmentsAsync(CancellationToken cancellationToken) => segments.ListAsync(cancellationToken);
 
     public Task<CustomerDetails?> DetailsAsync(Guid id, CancellationToken cancellationToken) => reader.FindAsync(id, cancellationToken);
+
+    public async Task<CustomerRef?> FindByContactAsync(ContactKind kind, string value, CancellationToken cancellationToken)
+    {
+        var normalized = ContactPoint.Normalize(kind, value);
+        var owner = await db.Set<ContactPoint>().AsNoTracking().Where(p => p.Kind == kind && p.NormalizedValue == normalized)
+            .OrderBy(p => p.Id).Select(p => (Guid?)p.CustomerId).FirstOrDefaultAsync(cancellationToken);
+        for (var hops = 0; owner is { } id && hops < 10; hops++)
+        {
+            var found = await FindAsync(id, cancellationToken);
+            if (found?.MergedIntoId is null)
+            {
+                return found;
+            }
+
+            owner = found.MergedIntoId;
+        }
+
+        return null;
+    }
+
+    public async Task<Result<CustomerRef>> CreateFromContactAsync(Actor actor, string? name, ContactKind kind, string value, string? language, CancellationToken cancellationToken)
+    {
+        var displayName = string.IsNullOrWhiteSpace(name) ? kind == ContactKind.Email ? value.Split('@')[0] : value : name.Trim();
+        var input = new CustomerInput(
+            displayName,
+            PreferredLanguage: language,
+            Emails: kind == ContactKind.Email ? [value] : null,
+            Phones: kind == ContactKind.Phone ? [value] : null,
+            Handles: kind == ContactKind.Handle ? [value] : null);
+        var created = await services.GetRequiredService<CreateCustomer.CreateCustomerHandler>().HandleAsync(actor, input, cancellationToken);
+        return created.IsSuccess
+            ? new CustomerRef(created.Value.Id, created.Value.DisplayName, created.Value.PreferredLanguage, null)
+            : created.Error!;
+    }
 }

@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Ribalta.Platform.Data;
+using Ribalta.Platform.Errors;
+using Ribalta.Platform.Events;
+using Ribalta.Platform.Identity;
+using Ribalta.Platform.Localization;
+
+namespace Ribalta.Cases.Ingest;
+
+/// <summary><c>POST /api/v1/messages</c>: a customer's message from any channel, answered once it is committed.</summary>
+internal static class IngestApi
+{
+    public const string IdempotencyHeader = "Idempotency-Key";
+
+    public static IEndpointRouteBuilder MapIngestApi(IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/messages", IngestAsync).RequireAuthorization(Policies.CasesWork).WithTags("Messages")
+            .WithSummary("Ingest a customer's message")
+            .WithDescription("Finds the customer by email, phone or handle (or creates them), continues caseId or opens a case. Send an Idempotency-Key header to make retries safe: a repeat returns the first result with Idempotent-Replayed: true.");
+        return app;
+    }
+
+    private static async Task<Results<Created<IngestResult>, ValidationProblem, ProblemHttpResult>> IngestAsync(
+        IngestMessageRequest request,
+        [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey,
+        IngestQueue queue,
+        RibaltaDbContext db,
+        HttpContext http,
+        IStringLocalizer<Strings> localizer,
+        CancellationToken ct)
+    {
+        var key = string.IsNullOrWhiteSpace(idempotencyKey) ? null : idempotencyKey.Trim();
+        var v = new ValidationBuilder().MaxLength(IdempotencyHeader, key, IdempotencyRecordConfiguration.KeyMax).NoControlCharacters(IdempotencyHeader, key);
+        var invalid = v.ToError() ?? IngestProcessor.Validate(request);
+        if (invalid is not null)
+        {
+            return ToHttp(invalid, localizer);
+        }
+
+        var actor = Actor.From(http.User);
+        if (key is not null)
+        {
+            // A repeat of a committed request is answered from the record without queueing.
+            var scope = IngestQueue.IdempotencyScope(actor);
+            var record = await db.Set<IdempotencyRecord>().AsNoTracking().FirstOrDefaultAsync(r => r.Scope == scope && r.Key == key, ct);
+            if (record is not null)
+            {
+                if (record.RequestHash != IdempotencyRecord.Hash(request))
+                {
+                    return ToHttp(Error.Conflict("Error.IdempotencyMismatch"), localizer);
+                }
+
+                http.Response.Headers["Idempotent-Replayed"] = "true";
+                return TypedResults.Created($"/api/v1/cases/{record.CaseId}", record.ToResult());
+            }
+        }
+
+        var result = await queue.SubmitAsync(actor, request, key, ct);
+        return result.IsSuccess ? TypedResults.Created($"/api/v1/cases/{result.Value.CaseId}", result.Value) : ToHttp(result.Error!, localizer);
+    }
+
+    private static Results<Created<IngestResult>, ValidationProblem, ProblemHttpResult> ToHttp(Error error, IStringLocalizer<Strings> localizer) =>
+        error.Kind == ErrorKind.Validation ? error.ToValidationProblem(localizer) : error.ToProblem(localizer);
+}

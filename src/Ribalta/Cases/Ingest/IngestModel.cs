@@ -1,0 +1,64 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Ribalta.Cases.Contracts;
+
+namespace Ribalta.Cases.Ingest;
+
+/// <summary>Who wrote: at least one of email, phone or handle; the name is used when they are new.</summary>
+public sealed record IngestSender(string? Email = null, string? Phone = null, string? Handle = null, string? Name = null);
+
+/// <summary>
+/// A customer's message from any door (an integration, a form, a channel adapter). Without <c>CaseId</c> it opens
+/// a case (the subject defaults to the start of the message); with one it continues that case, which must be the
+/// sender's.
+/// </summary>
+public sealed record IngestMessageRequest(IngestSender? From, string? Body, string? Subject = null, Channel? Channel = null, string? Language = null, long? CaseId = null);
+
+public sealed record IngestResult(long CaseId, long MessageId, Guid CustomerId, bool NewCase, bool NewCustomer);
+
+/// <summary>The first answer to a request sent with an <c>Idempotency-Key</c>; repeats of the key get it back.</summary>
+internal sealed class IdempotencyRecord
+{
+    /// <summary>Whose key: keys of different callers never collide.</summary>
+    public required string Scope { get; init; }
+
+    public required string Key { get; init; }
+
+    /// <summary>SHA-256 of the request, so a key reused for a different request is refused rather than misread.</summary>
+    public required string RequestHash { get; init; }
+
+    public long CaseId { get; init; }
+
+    public long MessageId { get; init; }
+
+    public Guid CustomerId { get; init; }
+
+    public bool NewCase { get; init; }
+
+    public bool NewCustomer { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public IngestResult ToResult() => new(CaseId, MessageId, CustomerId, NewCase, NewCustomer);
+
+    public static string Hash(IngestMessageRequest request) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request))));
+}
+
+internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<IdempotencyRecord>
+{
+    public const int KeyMax = 200;
+
+    public void Configure(EntityTypeBuilder<IdempotencyRecord> builder)
+    {
+        builder.ToTable("idempotency_records");
+        builder.HasKey(r => new { r.Scope, r.Key });
+        builder.Property(r => r.Scope).HasMaxLength(100);
+        builder.Property(r => r.Key).HasMaxLength(KeyMax);
+        builder.Property(r => r.RequestHash).HasMaxLength(64);
+        builder.HasIndex(r => r.CreatedAt);
+    }
+}

@@ -1,0 +1,126 @@
+using System.Net;
+using System.Net.Http.Json;
+using Ribalta.Cases.Contracts;
+using Ribalta.Cases.Ingest;
+using Ribalta.Tests.Infrastructure;
+using Xunit;
+
+namespace Ribalta.Tests.Integration;
+
+/// <summary><c>POST /api/v1/messages</c>: inbound messages land once, in the sender's case, committed before the answer.</summary>
+public abstract class IngestTests(RibaltaApp app)
+{
+    protected RibaltaApp App { get; } = app;
+
+    private static async Task<HttpResponseMessage> PostAsync(HttpClient client, object body, string? key = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/messages") { Content = JsonContent.Create(body, options: Api.Json) };
+        if (key is not null)
+        {
+            request.Headers.Add("Idempotency-Key", key);
+        }
+
+        return await client.SendAsync(request);
+    }
+
+    private static async Task<IngestResult> ReadAsync(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<IngestResult>(Api.Json))!;
+    }
+
+    [Fact]
+    public async Task A_stranger_becomes_a_customer_with_a_case_and_their_next_message_continues_it()
+    {
+        var api = await App.AsFrontline();
+        var email = $"nuovo.{Guid.NewGuid():N}@example.it";
+        var first = await ReadAsync(await PostAsync(api, new { from = new { email, name = "Franco Moretti" }, body = "Buongiorno, la mia fattura di ottobre è sbagliata.\nGrazie", channel = "Email", language = "it" }));
+        Assert.True(first.NewCase);
+        Assert.True(first.NewCustomer);
+
+        var details = (await api.GetFromJsonAsync<CaseDetails>($"/api/v1/cases/{first.CaseId}", Api.Json))!;
+        Assert.Equal("Buongiorno, la mia fattura di ottobre è sbagliata.", details.Subject);
+        Assert.Equal(Channel.Email, details.Channel);
+        Assert.Equal("Franco Moretti", details.CustomerName);
+        Assert.Equal("it", details.Language);
+
+        // The same address, the same person; naming the case continues it and reopens it if it waited on them.
+        Assert.Equal(HttpStatusCode.Created, (await api.PostAsJsonAsync($"/api/v1/cases/{first.CaseId}/replies", new { body = "Può mandarci il numero?", statusAfter = "WaitingOnCustomer" }, Api.Json)).StatusCode);
+        var second = await ReadAsync(await PostAsync(api, new { from = new { email = email.ToUpperInvariant() }, body = "Il numero è 2026/118.", channel = "Email", caseId = first.CaseId }));
+        Assert.False(second.NewCase);
+        Assert.False(second.NewCustomer);
+        Assert.Equal(first.CustomerId, second.CustomerId);
+        var messages = (await api.GetFromJsonAsync<MessagePage>($"/api/v1/cases/{first.CaseId}/messages", Api.Json))!.Items;
+        Assert.Equal([MessageKind.Customer, MessageKind.Reply, MessageKind.Customer], messages.Select(m => m.Kind).ToArray());
+        Assert.Equal(Channel.Email, messages[^1].Channel);
+        Assert.Equal(CaseStatus.Open, (await api.GetFromJsonAsync<CaseDetails>($"/api/v1/cases/{first.CaseId}", Api.Json))!.Status);
+    }
+
+    [Fact]
+    public async Task A_repeated_idempotency_key_returns_the_first_result_and_writes_once_even_when_sent_at_once()
+    {
+        var api = await App.AsFrontline();
+        var body = new { from = new { phone = "+39 333 " + Random.Shared.Next(1_000_000, 9_999_999) }, body = "Chiamatemi per favore", channel = "Social" };
+        var key = Guid.NewGuid().ToString();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => PostAsync(api, body, key)));
+        var results = await Task.WhenAll(responses.Select(ReadAsync));
+        Assert.Single(results.Select(r => r.MessageId).Distinct());
+        Assert.Single(results.Select(r => r.CaseId).Distinct());
+        Assert.Single((await api.GetFromJsonAsync<MessagePage>($"/api/v1/cases/{results[0].CaseId}/messages", Api.Json))!.Items);
+
+        var replay = await PostAsync(api, body, key);
+        Assert.Equal(results[0], await ReadAsync(replay));
+        Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
+
+        // The same key for a different message is refused, not mistaken for the first.
+        var reused = await PostAsync(api, new { from = body.from, body = "Altro testo", channel = "Social" }, key);
+        Assert.Equal(HttpStatusCode.Conflict, reused.StatusCode);
+        Assert.Equal("Error.IdempotencyMismatch", (await reused.ReadJsonAsync()).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task Many_messages_sent_together_all_land_each_once()
+    {
+        var api = await App.AsFrontline();
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var results = await Task.WhenAll(Enumerable.Range(0, 40).Select(async i =>
+            await ReadAsync(await PostAsync(api, new { from = new { handle = $"@user{tag}{i % 10}" }, body = $"Messaggio {i} {tag}", channel = "Social" }))));
+        Assert.Equal(40, results.Select(r => r.MessageId).Distinct().Count());
+        Assert.Equal(10, results.Select(r => r.CustomerId).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Bad_messages_are_refused_with_reasons_and_create_nothing()
+    {
+        var api = await App.AsFrontline();
+        var email = $"rifiuto.{Guid.NewGuid():N}@example.org";
+        async Task RefusedAsync(object body, string field)
+        {
+            var response = await PostAsync(api, body);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.True((await response.ReadJsonAsync()).GetProperty("errors").TryGetProperty(field, out _), field);
+        }
+
+        await RefusedAsync(new { body = "Hello" }, "from");
+        await RefusedAsync(new { from = new { email = "not-an-email" }, body = "Hello" }, "from.email");
+        await RefusedAsync(new { from = new { email }, body = "  " }, "body");
+        await RefusedAsync(new { from = new { email }, body = "Hi", language = "xx" }, "language");
+        await RefusedAsync(new { from = new { email }, body = "Hi", subject = new string('s', 201) }, "subject");
+        Assert.Null((await (await App.AsFrontline()).SearchCustomersAsync(email)).Items.FirstOrDefault());
+
+        // Continuing someone else's case (or a case of nobody we know) is a 404 that creates no one.
+        var owner = await ReadAsync(await PostAsync(api, new { from = new { email = $"owner.{Guid.NewGuid():N}@example.org" }, body = "Mine" }));
+        Assert.Equal(HttpStatusCode.NotFound, (await PostAsync(api, new { from = new { email }, body = "Not mine", caseId = owner.CaseId })).StatusCode);
+        Assert.Null((await api.SearchCustomersAsync(email)).Items.FirstOrDefault());
+        Assert.Single((await api.GetFromJsonAsync<MessagePage>($"/api/v1/cases/{owner.CaseId}/messages", Api.Json))!.Items);
+    }
+}
+
+[Collection(SqliteCollection.Name)]
+[Trait("Suite", "Sqlite")]
+public sealed class IngestTestsOnSqlite(SqliteAppFixture fixture) : IngestTests(fixture.App);
+
+[Collection(PostgresCollection.Name)]
+[Trait("Suite", "Postgres")]
+public sealed class IngestTestsOnPostgres(PostgresAppFixture fixture) : IngestTests(fixture.App);
