@@ -25,7 +25,8 @@ internal sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
         builder.HasMany(c => c.ContactPoints).WithOne().HasForeignKey(p => p.CustomerId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(c => c.Segments).WithOne().HasForeignKey(s => s.CustomerId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(c => c.SearchTerms).WithOne().HasForeignKey(t => t.CustomerId).OnDelete(DeleteBehavior.Cascade);
-        builder.HasIndex(c => c.MergedIntoId);
+        // Live customers newest first: the list walks this index and stops after a page.
+        builder.HasIndex(c => new { c.MergedIntoId, c.Id });
     }
 }
 

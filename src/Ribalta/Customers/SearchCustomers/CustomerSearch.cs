@@ -11,23 +11,44 @@ public sealed record CustomerQuery(string? Text = null, Guid? SegmentId = null, 
 /// Finds customers by any word of their name or organisation, email, handle or phone, ignoring case and accents,
 /// by prefix ranges over an indexed term table. Pages newest first with a keyset cursor.
 /// </summary>
+/// <remarks>
+/// Two plans, both bounded: when some word matches few people (a surname, an email), their ids come from the term
+/// index and only they are read; when every word is common ("a"), customers are walked newest first and the walk
+/// stops as soon as a page is full, which is quick precisely because matches are everywhere.
+/// </remarks>
 internal sealed class CustomerSearch(RibaltaDbContext db)
 {
     public const int MaxLimit = 200;
 
+    /// <summary>Up to this many matches for a word, its people are read by id; beyond, the newest-first walk is cheaper.</summary>
+    private const int Narrow = 2000;
+
     public async Task<CustomerPage> SearchAsync(CustomerQuery query, CancellationToken ct)
     {
         var limit = Math.Clamp(query.Limit, 1, MaxLimit);
-        var customers = db.Set<Customer>().AsNoTracking().Where(c => c.MergedIntoId == null);
+        var customers = db.Set<Customer>().AsNoTracking();
 
+        List<Guid>? candidates = null;
         foreach (var term in SearchTerms.Query(query.Text))
         {
             var upper = term + char.MaxValue;
-            customers = customers.Where(c => db.Set<CustomerSearchTerm>()
-                .Where(t => t.Term.CompareTo(term) >= 0 && t.Term.CompareTo(upper) < 0)
-                .Select(t => t.CustomerId)
-                .Contains(c.Id));
+            var matching = db.Set<CustomerSearchTerm>().Where(t => t.Term.CompareTo(term) >= 0 && t.Term.CompareTo(upper) < 0).Select(t => t.CustomerId);
+            var few = (await matching.Take(Narrow + 1).ToListAsync(ct)).Distinct().ToList();
+            if (few.Count <= Narrow && (candidates is null || few.Count < candidates.Count))
+            {
+                candidates = few;
+            }
+
+            // Checked per customer (a correlated EXISTS on the term's primary key), never used to drive the query.
+            customers = customers.Where(c => db.Set<CustomerSearchTerm>().Any(t => t.CustomerId == c.Id && t.Term.CompareTo(term) >= 0 && t.Term.CompareTo(upper) < 0));
         }
+
+        // With few candidates the engine must look them up by id: the merged-or-not test is written so that it cannot
+        // pick the (MergedIntoId, Id) index instead and walk every customer. Without, that index is the walk.
+        var merged = Guid.Empty;
+        customers = candidates is not null
+            ? customers.Where(c => candidates.Contains(c.Id) && (c.MergedIntoId ?? merged) == merged)
+            : customers.Where(c => c.MergedIntoId == null);
 
         if (query.SegmentId is { } segmentId)
         {

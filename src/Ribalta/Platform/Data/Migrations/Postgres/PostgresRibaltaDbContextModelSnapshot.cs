@@ -781,9 +781,9 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("MergedIntoId");
-
                     b.HasIndex("OrganisationId");
+
+                    b.HasIndex("MergedIntoId", "Id");
 
                     b.ToTable("customers", (string)null);
                 });

@@ -766,9 +766,9 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("MergedIntoId");
-
                     b.HasIndex("OrganisationId");
+
+                    b.HasIndex("MergedIntoId", "Id");
 
                     b.ToTable("customers", (string)null);
                 });
