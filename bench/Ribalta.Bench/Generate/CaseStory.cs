@@ -49,7 +49,6 @@ internal static class CaseStory
             ? Recent[random.Next(Recent.Length)]
             : random.NextDouble() switch { < 0.80 => CaseStatus.Closed, < 0.92 => CaseStatus.Solved, _ => Active[random.Next(Active.Length)] };
         var customerActor = new Actor(ActorKind.Customer, customer.Id.ToString(), customer.Name);
-        var subjectId = id.ToString(CultureInfo.InvariantCulture);
 
         // The moments, as gaps first: minutes to a day and a half between people; squeezed to fit before asOf.
         var plan = new List<(TimeSpan Gap, Func<DateTimeOffset, CaseStep> Act)>();

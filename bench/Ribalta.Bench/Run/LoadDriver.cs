@@ -16,6 +16,9 @@ internal static class LoadDriver
 {
     private const int MaxRequestsPerScenario = 50_000;
 
+    // Notes written are ordinary ones in the four languages, so later searches do not wade through thousands of identical texts.
+    private static readonly string[] Notes = Generate.ConversationTexts.Languages.SelectMany(l => l.Notes).ToArray();
+
     public static readonly string[] Queries = ["paquete", "rimborso", "refund", "الفاتورة", "pacco corriere", "charged twice", "dirección", "منتج"];
 
     public static async Task<int> RunAsync(Options options)
@@ -26,6 +29,7 @@ internal static class LoadDriver
         var pid = options.Get("pid");
         var longCaseEvery = options.Int("long-case-every", 100);
         var quietWait = TimeSpan.FromSeconds(options.Int("quiet-wait", 1200));
+        var warmUp = TimeSpan.FromSeconds(options.Int("warm-up", 5));
         var ignore = pid is null ? Array.Empty<int>() : [int.Parse(pid, CultureInfo.InvariantCulture)];
         var handler = new SocketsHttpHandler { UseCookies = true, MaxConnectionsPerServer = workers * 2 };
         using var client = new HttpClient(handler) { BaseAddress = new Uri(url) };
@@ -54,14 +58,14 @@ internal static class LoadDriver
             }),
             ("full-text search (4 languages)", (c, r) => c.GetAsync($"/api/v1/search?q={Uri.EscapeDataString(Queries[r.Next(Queries.Length)])}&limit=25")),
             ("message write through the API (durable)", (c, r) =>
-                c.PostAsJsonAsync($"/api/v1/cases/{openCases[r.Next(openCases.Count)]}/notes", new { body = "Benchmark note: checked with logistics." })),
+                c.PostAsJsonAsync($"/api/v1/cases/{openCases[r.Next(openCases.Count)]}/notes", new { body = Notes[r.Next(Notes.Length)] })),
         };
 
         var results = new List<ScenarioResult>();
         foreach (var (name, call) in scenarios)
         {
             var machine = quietWait > TimeSpan.Zero ? await QuietMachine.WaitAsync(quietWait, ignore) : new MachineState(false, QuietMachine.LoadAverage(), TimeSpan.Zero, ["not checked"]);
-            results.Add(await MeasureAsync(name, seconds, workers, call, client, machine));
+            results.Add(await MeasureAsync(name, seconds, warmUp, workers, call, client, machine, ignore));
         }
 
         var rss = pid is null ? null : ReadMemory(pid);
@@ -69,19 +73,25 @@ internal static class LoadDriver
         return 0;
     }
 
-    private static async Task<ScenarioResult> MeasureAsync(string name, int seconds, int workers, Func<HttpClient, Random, Task<HttpResponseMessage>> call, HttpClient client, MachineState machine)
+    private static async Task<ScenarioResult> MeasureAsync(string name, int seconds, TimeSpan warmUp, int workers, Func<HttpClient, Random, Task<HttpResponseMessage>> call, HttpClient client, MachineState machine, IReadOnlyCollection<int> ignore)
     {
-        // Warm up: the first requests compile queries and fill caches.
-        var warm = new Random(1);
-        for (var i = 0; i < 20; i++)
+        // Warm up with the same concurrency, unrecorded: the first requests compile queries, tier up the JIT and fill caches.
+        var warmUntil = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(async w =>
         {
-            (await call(client, warm)).Dispose();
-        }
+            var warm = new Random(1000 + w);
+            for (var i = 0; i < 500 && warmUntil.Elapsed < warmUp; i++)
+            {
+                (await call(client, warm)).Dispose();
+            }
+        }));
 
-        var loadAtStart = QuietMachine.LoadAverage();
+        // The load average when the machine was found quiet, before the warm-up: what others were doing.
+        var loadAtStart = machine.LoadAverage;
         var latencies = new List<double>[workers];
         var errors = 0;
         var refused = 0;
+        var others = QuietMachine.Snapshot(ignore);
         var deadline = Stopwatch.StartNew();
         var total = 0;
         await Task.WhenAll(Enumerable.Range(0, workers).Select(async w =>
@@ -106,6 +116,14 @@ internal static class LoadDriver
         }));
 
         var elapsed = deadline.Elapsed.TotalSeconds;
+
+        // A build or test run that started during the measurement spoils it as surely as one running before.
+        var disturbed = QuietMachine.BusyBetween(others, QuietMachine.Snapshot(ignore), deadline.Elapsed);
+        if (disturbed.Count > 0)
+        {
+            machine = machine with { Quiet = false, Busy = [.. machine.Busy, .. disturbed.Select(d => d + " during the run")] };
+        }
+
         var all = latencies.SelectMany(l => l).Order().ToArray();
         double P(double q) => all.Length == 0 ? 0 : all[Math.Min(all.Length - 1, (int)Math.Ceiling(q * all.Length) - 1)];
         var result = new ScenarioResult(name, all.Length, all.Length / elapsed, P(0.50), P(0.95), P(0.99), all.Length == 0 ? 0 : all[^1], errors, refused,

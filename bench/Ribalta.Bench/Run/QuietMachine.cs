@@ -17,6 +17,14 @@ internal static class QuietMachine
     private static readonly string[] Heavy = ["dotnet build", "dotnet test", "testhost", "vstest", "MSBuild.dll", "VBCSCompiler", "chromium", "chrome", "headless_shell"];
     private static readonly TimeSpan Sample = TimeSpan.FromSeconds(15);
 
+    /// <summary>CPU time so far of every heavy process; compare two with <see cref="BusyBetween"/>.</summary>
+    public static IReadOnlyDictionary<int, (string Name, long Ticks)> Snapshot(IReadOnlyCollection<int> ignore) => CpuTicks(ignore);
+
+    /// <summary>Heavy processes that used more than 5% of a core between two snapshots.</summary>
+    public static IReadOnlyList<string> BusyBetween(IReadOnlyDictionary<int, (string Name, long Ticks)> before, IReadOnlyDictionary<int, (string Name, long Ticks)> after, TimeSpan elapsed) =>
+        after.Where(p => p.Value.Ticks - (before.TryGetValue(p.Key, out var b) ? b.Ticks : 0) > elapsed.TotalSeconds * 100 * 0.05)
+            .Select(p => $"{p.Value.Name} (pid {p.Key})").ToList();
+
     public static double LoadAverage() =>
         double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
 
@@ -29,11 +37,7 @@ internal static class QuietMachine
             var before = CpuTicks(ignore);
             await Task.Delay(Sample);
             waited += Sample;
-            var after = CpuTicks(ignore);
-
-            // Busy: more than 5% of a core over the sample (clock ticks are 1/100 s).
-            var busy = after.Where(p => before.TryGetValue(p.Key, out var b) && p.Value.Ticks - b.Ticks > Sample.TotalSeconds * 100 * 0.05)
-                .Select(p => $"{p.Value.Name} (pid {p.Key})").ToList();
+            var busy = BusyBetween(before, CpuTicks(ignore), Sample);
             var load = LoadAverage();
             if (busy.Count == 0 && load < MaxLoad)
             {
@@ -50,7 +54,7 @@ internal static class QuietMachine
         }
     }
 
-    /// <summary>CPU time so far of every heavy process, by pid.</summary>
+    /// <summary>CPU time so far (in 1/100 s clock ticks) of every heavy process, by pid.</summary>
     private static Dictionary<int, (string Name, long Ticks)> CpuTicks(IReadOnlyCollection<int> ignore)
     {
         var heavy = new Dictionary<int, (string, long)>();
