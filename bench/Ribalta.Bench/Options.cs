@@ -18,6 +18,11 @@ internal sealed class Options(Dictionary<string, string> values)
             values[args[i][2..]] = args[i + 1];
         }
 
+        if (args.Length % 2 != 0)
+        {
+            throw new ArgumentException($"Option '{args[^1]}' has no value");
+        }
+
         return new Options(values);
     }
 
@@ -26,4 +31,6 @@ internal sealed class Options(Dictionary<string, string> values)
     public string? Get(string name) => values.GetValueOrDefault(name);
 
     public int Int(string name, int fallback) => values.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+
+    public bool Has(string name) => values.ContainsKey(name);
 }

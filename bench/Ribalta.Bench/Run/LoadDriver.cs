@@ -1,0 +1,237 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Ribalta.Bench.Run;
+
+/// <summary>
+/// Measures a running Ribalta over loopback: inbox page, opening a case with 50 messages (details and
+/// conversation), full-text search, and a durable message write through the API. Bounded in time and in requests;
+/// waits for a quiet machine before each scenario and records the load average around it; reports percentiles,
+/// throughput, errors and the server's resident memory as Markdown and JSON under bench/results/.
+/// </summary>
+internal static class LoadDriver
+{
+    private const int MaxRequestsPerScenario = 50_000;
+
+    // Notes written are ordinary ones in the four languages, so later searches do not wade through thousands of identical texts.
+    private static readonly string[] Notes = Generate.ConversationTexts.Languages.SelectMany(l => l.Notes).ToArray();
+
+    public static readonly string[] Queries = ["paquete", "rimborso", "refund", "الفاتورة", "pacco corriere", "charged twice", "dirección", "منتج"];
+
+    public static async Task<int> RunAsync(Options options)
+    {
+        var url = options.Get("url", "http://127.0.0.1:5080").TrimEnd('/');
+        var seconds = options.Int("seconds", 15);
+        var workers = options.Int("workers", 4);
+        var pid = options.Get("pid");
+        var longCaseEvery = options.Int("long-case-every", 100);
+        var quietWait = TimeSpan.FromSeconds(options.Int("quiet-wait", 1200));
+        var warmUp = TimeSpan.FromSeconds(options.Int("warm-up", 5));
+        var ignore = pid is null ? Array.Empty<int>() : [int.Parse(pid, CultureInfo.InvariantCulture)];
+        var handler = new SocketsHttpHandler { UseCookies = true, MaxConnectionsPerServer = workers * 2 };
+        using var client = new HttpClient(handler) { BaseAddress = new Uri(url) };
+
+        var signIn = await client.PostAsJsonAsync("/api/v1/session", new { email = options.Get("email", "admin@demo.ribalta.test"), password = options.Get("password", "ribalta-demo-2026") });
+        if (!signIn.IsSuccessStatusCode)
+        {
+            Console.Error.WriteLine($"Sign-in failed: {(int)signIn.StatusCode}");
+            return 1;
+        }
+
+        // Long cases (50 messages in a generated dataset) are every long-case-every-th id; writes go to cases still open.
+        var maxCase = await LastCaseIdAsync(client);
+        var longCases = Math.Max(1, maxCase / Math.Max(1, longCaseEvery));
+        var openCases = await OpenCaseIdsAsync(client, 400);
+        Console.WriteLine($"Cases up to {maxCase:N0}; opening every {longCaseEvery}th; writing notes on {openCases.Count} open cases.");
+
+        var scenarios = new (string Name, Func<HttpClient, Random, Task<HttpResponseMessage>> Call)[]
+        {
+            ("inbox page (Open view, 50 rows)", (c, r) => c.GetAsync("/api/v1/cases?view=Open&limit=50")),
+            ($"case open (details + {(longCaseEvery > 1 ? "50" : "all")} messages)", async (c, r) =>
+            {
+                var id = r.NextInt64(1, longCases + 1) * Math.Max(1, longCaseEvery);
+                using var details = await c.GetAsync($"/api/v1/cases/{id}");
+                return details.IsSuccessStatusCode ? await c.GetAsync($"/api/v1/cases/{id}/messages") : new HttpResponseMessage(details.StatusCode);
+            }),
+            ("full-text search (4 languages)", (c, r) => c.GetAsync($"/api/v1/search?q={Uri.EscapeDataString(Queries[r.Next(Queries.Length)])}&limit=25")),
+            ("message write through the API (durable)", (c, r) =>
+                c.PostAsJsonAsync($"/api/v1/cases/{openCases[r.Next(openCases.Count)]}/notes", new { body = Notes[r.Next(Notes.Length)] })),
+        };
+
+        var results = new List<ScenarioResult>();
+        foreach (var (name, call) in scenarios)
+        {
+            var machine = quietWait > TimeSpan.Zero ? await QuietMachine.WaitAsync(quietWait, ignore) : new MachineState(false, QuietMachine.LoadAverage(), TimeSpan.Zero, ["not checked"]);
+            results.Add(await MeasureAsync(name, seconds, warmUp, workers, call, client, machine, ignore));
+        }
+
+        var rss = pid is null ? null : ReadMemory(pid);
+        Report(results, rss, url, options.Get("label", ""), workers, options.Get("out", "bench/results"));
+        return 0;
+    }
+
+    private static async Task<ScenarioResult> MeasureAsync(string name, int seconds, TimeSpan warmUp, int workers, Func<HttpClient, Random, Task<HttpResponseMessage>> call, HttpClient client, MachineState machine, IReadOnlyCollection<int> ignore)
+    {
+        // Warm up with the same concurrency, unrecorded: the first requests compile queries, tier up the JIT and fill caches.
+        var warmUntil = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(async w =>
+        {
+            var warm = new Random(1000 + w);
+            for (var i = 0; i < 500 && warmUntil.Elapsed < warmUp; i++)
+            {
+                (await call(client, warm)).Dispose();
+            }
+        }));
+
+        // The load average when the machine was found quiet, before the warm-up: what others were doing.
+        var loadAtStart = machine.LoadAverage;
+        var latencies = new List<double>[workers];
+        var errors = 0;
+        var refused = 0;
+        var others = QuietMachine.Snapshot(ignore);
+        var deadline = Stopwatch.StartNew();
+        var total = 0;
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(async w =>
+        {
+            latencies[w] = [];
+            var random = new Random(w + 7);
+            while (deadline.Elapsed.TotalSeconds < seconds && Interlocked.Increment(ref total) <= MaxRequestsPerScenario)
+            {
+                var started = Stopwatch.GetTimestamp();
+                using var response = await call(client, random);
+                latencies[w].Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                if ((int)response.StatusCode >= 500 || response.StatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+                else if (!response.IsSuccessStatusCode)
+                {
+                    // Expected refusals, such as a note on a case closed meanwhile: correct answers, but not the operation measured.
+                    Interlocked.Increment(ref refused);
+                }
+            }
+        }));
+
+        var elapsed = deadline.Elapsed.TotalSeconds;
+
+        // A build or test run that started during the measurement spoils it as surely as one running before.
+        var disturbed = QuietMachine.BusyBetween(others, QuietMachine.Snapshot(ignore), deadline.Elapsed);
+        if (disturbed.Count > 0)
+        {
+            machine = machine with { Quiet = false, Busy = [.. machine.Busy, .. disturbed.Select(d => d + " during the run")] };
+        }
+
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        double P(double q) => all.Length == 0 ? 0 : all[Math.Min(all.Length - 1, (int)Math.Ceiling(q * all.Length) - 1)];
+        var result = new ScenarioResult(name, all.Length, all.Length / elapsed, P(0.50), P(0.95), P(0.99), all.Length == 0 ? 0 : all[^1], errors, refused,
+            machine.Quiet, machine.Waited.TotalSeconds, loadAtStart, QuietMachine.LoadAverage(), machine.Busy);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{name}: {result.Requests} requests, {result.PerSecond:N0}/s, p50 {result.P50:N1} ms, p95 {result.P95:N1} ms, p99 {result.P99:N1} ms, max {result.Max:N1} ms, {errors} errors, {refused} refused; load {result.LoadAtStart:F2} -> {result.LoadAtEnd:F2}{(machine.Quiet ? "" : " (machine NOT quiet: " + string.Join(", ", machine.Busy) + ")")}"));
+        return result;
+    }
+
+    /// <summary>The highest case id, by doubling then halving over GET /api/v1/cases/{id} (ids are dense).</summary>
+    private static async Task<long> LastCaseIdAsync(HttpClient client)
+    {
+        async Task<bool> Exists(long id)
+        {
+            using var response = await client.GetAsync($"/api/v1/cases/{id}");
+            return response.IsSuccessStatusCode;
+        }
+
+        long low = 0, high = 1;
+        while (await Exists(high))
+        {
+            low = high;
+            high *= 2;
+        }
+
+        while (high - low > 1)
+        {
+            var middle = low + ((high - low) / 2);
+            if (await Exists(middle))
+            {
+                low = middle;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low;
+    }
+
+    /// <summary>Ids of the most recently active open cases, a page at a time.</summary>
+    private static async Task<List<long>> OpenCaseIdsAsync(HttpClient client, int count)
+    {
+        var ids = new List<long>();
+        string? after = null;
+        while (ids.Count < count)
+        {
+            var page = await client.GetFromJsonAsync<JsonElement>($"/api/v1/cases?view=Open&limit=100{(after is null ? "" : "&after=" + Uri.EscapeDataString(after))}");
+            ids.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetInt64()));
+            if (page.GetProperty("next").ValueKind != JsonValueKind.String)
+            {
+                break;
+            }
+
+            after = page.GetProperty("next").GetString();
+        }
+
+        return ids.Count > 0 ? ids : throw new InvalidOperationException("No open cases to write to");
+    }
+
+    /// <summary>The server's resident memory now and at its peak (VmRSS, VmHWM), in MB.</summary>
+    private static (double Now, double Peak)? ReadMemory(string pid)
+    {
+        var lines = File.ReadAllLines($"/proc/{pid}/status");
+        double Field(string name) => double.Parse(lines.First(l => l.StartsWith(name, StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+        return (Field("VmRSS:"), Field("VmHWM:"));
+    }
+
+    private static string Machine()
+    {
+        var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+        var memory = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+        return string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessorCount} cores ({cpu}), {double.Parse(memory, CultureInfo.InvariantCulture) / 1024 / 1024:F0} GiB");
+    }
+
+    private static void Report(IReadOnlyList<ScenarioResult> results, (double Now, double Peak)? rss, string url, string label, int workers, string outDirectory)
+    {
+        Directory.CreateDirectory(outDirectory);
+        var stamp = DateTimeOffset.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        var machine = Machine();
+        var markdown = new StringBuilder();
+        markdown.AppendLine(CultureInfo.InvariantCulture, $"Ribalta at {url}{(label.Length > 0 ? $" ({label})" : "")}, {stamp}");
+        markdown.AppendLine();
+        markdown.AppendLine(CultureInfo.InvariantCulture, $"Machine: {machine}; {workers} workers on the same machine as the server.");
+        markdown.AppendLine();
+        markdown.AppendLine("| operation | requests | per second | p50 ms | p95 ms | p99 ms | max ms | errors | refused (4xx) | load start → end | quiet |");
+        markdown.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
+        foreach (var r in results)
+        {
+            markdown.AppendLine(CultureInfo.InvariantCulture,
+                $"| {r.Name} | {r.Requests} | {r.PerSecond:F0} | {r.P50:F1} | {r.P95:F1} | {r.P99:F1} | {r.Max:F1} | {r.Errors} | {r.Refused} | {r.LoadAtStart:F2} → {r.LoadAtEnd:F2} | {(r.Quiet ? $"yes (after {r.WaitedSeconds:F0} s)" : "NO: " + string.Join(", ", r.Busy))} |");
+        }
+
+        if (rss is { } memory)
+        {
+            markdown.AppendLine();
+            markdown.AppendLine(CultureInfo.InvariantCulture, $"Server resident memory after the run: {memory.Now:F0} MB (peak {memory.Peak:F0} MB)");
+        }
+
+        File.WriteAllText(Path.Combine(outDirectory, $"{stamp}.md"), markdown.ToString());
+        File.WriteAllText(Path.Combine(outDirectory, $"{stamp}.json"), JsonSerializer.Serialize(
+            new { url, label, stamp, machine, workers, rssMegabytes = rss?.Now, peakRssMegabytes = rss?.Peak, results },
+            new JsonSerializerOptions { WriteIndented = true }));
+        Console.WriteLine(markdown);
+    }
+
+    private sealed record ScenarioResult(
+        string Name, int Requests, double PerSecond, double P50, double P95, double P99, double Max, int Errors, int Refused,
+        bool Quiet, double WaitedSeconds, double LoadAtStart, double LoadAtEnd, IReadOnlyList<string> Busy);
+}
