@@ -31,7 +31,7 @@ internal static class LoadDriver
         var quietWait = TimeSpan.FromSeconds(options.Int("quiet-wait", 1200));
         var warmUp = TimeSpan.FromSeconds(options.Int("warm-up", 5));
         var ignore = pid is null ? Array.Empty<int>() : [int.Parse(pid, CultureInfo.InvariantCulture)];
-        var handler = new SocketsHttpHandler { UseCookies = true, MaxConnectionsPerServer = workers * 2 };
+        var handler = new SocketsHttpHandler { UseCookies = true, MaxConnectionsPerServer = Math.Max(workers, options.Int("ingest-workers", 32)) * 2 };
         using var client = new HttpClient(handler) { BaseAddress = new Uri(url) };
 
         var signIn = await client.PostAsJsonAsync("/api/v1/session", new { email = options.Get("email", "admin@demo.ribalta.test"), password = options.Get("password", "ribalta-demo-2026") });
@@ -57,15 +57,36 @@ internal static class LoadDriver
                 return details.IsSuccessStatusCode ? await c.GetAsync($"/api/v1/cases/{id}/messages") : new HttpResponseMessage(details.StatusCode);
             }),
             ("full-text search (4 languages)", (c, r) => c.GetAsync($"/api/v1/search?q={Uri.EscapeDataString(Queries[r.Next(Queries.Length)])}&limit=25")),
-            ("message write through the API (durable)", (c, r) =>
+            ("internal note write (durable, one transaction each)", (c, r) =>
                 c.PostAsJsonAsync($"/api/v1/cases/{openCases[r.Next(openCases.Count)]}/notes", new { body = Notes[r.Next(Notes.Length)] })),
         };
 
-        var results = new List<ScenarioResult>();
-        foreach (var (name, call) in scenarios)
+        // Inbound messages as an integration sends them: many in flight, each continuing its sender's case, each with
+        // its own Idempotency-Key; answered only once committed (the server commits concurrent ones together).
+        var ingestWorkers = options.Int("ingest-workers", 32);
+        var senders = await SendersAsync(client, openCases.Take(200));
+        var ingest = ($"message ingest, POST /api/v1/messages ({ingestWorkers} in flight, durable)", new Func<HttpClient, Random, Task<HttpResponseMessage>>((c, r) =>
         {
+            var (caseId, email) = senders[r.Next(senders.Count)];
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/messages")
+            {
+                Content = JsonContent.Create(new { from = new { email }, body = Notes[r.Next(Notes.Length)], channel = "Email", caseId }),
+            };
+            request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+            return c.SendAsync(request);
+        }));
+
+        var results = new List<ScenarioResult>();
+        foreach (var (name, call, concurrency) in scenarios.Select(s => (s.Name, s.Call, workers)).Append((ingest.Item1, ingest.Item2, ingestWorkers)))
+        {
+            if (concurrency == ingestWorkers && name == ingest.Item1 && senders.Count == 0)
+            {
+                Console.WriteLine("No open case with an email sender: ingest not measured.");
+                continue;
+            }
+
             var machine = quietWait > TimeSpan.Zero ? await QuietMachine.WaitAsync(quietWait, ignore) : new MachineState(false, QuietMachine.LoadAverage(), TimeSpan.Zero, ["not checked"]);
-            results.Add(await MeasureAsync(name, seconds, warmUp, workers, call, client, machine, ignore));
+            results.Add(await MeasureAsync(name, seconds, warmUp, concurrency, call, client, machine, ignore));
         }
 
         var rss = pid is null ? null : ReadMemory(pid);
@@ -166,6 +187,25 @@ internal static class LoadDriver
     }
 
     /// <summary>Ids of the most recently active open cases, a page at a time.</summary>
+    /// <summary>Open cases with their customer's email, to send messages that continue them.</summary>
+    private static async Task<List<(long CaseId, string Email)>> SendersAsync(HttpClient client, IEnumerable<long> cases)
+    {
+        var senders = new List<(long, string)>();
+        foreach (var id in cases)
+        {
+            var details = await client.GetFromJsonAsync<JsonElement>($"/api/v1/cases/{id}");
+            var customer = await client.GetFromJsonAsync<JsonElement>($"/api/v1/customers/{details.GetProperty("customerId").GetGuid()}");
+            var email = customer.GetProperty("contactPoints").EnumerateArray()
+                .FirstOrDefault(p => p.GetProperty("kind").ToString() is "Email" or "0");
+            if (email.ValueKind == JsonValueKind.Object)
+            {
+                senders.Add((id, email.GetProperty("value").GetString()!));
+            }
+        }
+
+        return senders;
+    }
+
     private static async Task<List<long>> OpenCaseIdsAsync(HttpClient client, int count)
     {
         var ids = new List<long>();

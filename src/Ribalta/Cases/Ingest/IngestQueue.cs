@@ -95,6 +95,7 @@ internal sealed partial class IngestQueue(IServiceScopeFactory scopes, ILogger<I
         var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var results = new List<Result<IngestResult>>(items.Count);
+        var records = new List<IdempotencyRecord>();
         var earlier = new Dictionary<(string, string), (string Hash, Result<IngestResult> Result)>();
         foreach (var item in items)
         {
@@ -118,7 +119,7 @@ internal sealed partial class IngestQueue(IServiceScopeFactory scopes, ILogger<I
             if (item.Key is { } newKey && result.IsSuccess)
             {
                 var value = result.Value;
-                db.Add(new IdempotencyRecord
+                records.Add(new IdempotencyRecord
                 {
                     Scope = scopeKey,
                     Key = newKey,
@@ -130,13 +131,16 @@ internal sealed partial class IngestQueue(IServiceScopeFactory scopes, ILogger<I
                     NewCustomer = value.NewCustomer,
                     CreatedAt = clock.GetUtcNow(),
                 });
-                await db.SaveChangesAsync(ct);
                 earlier[(scopeKey, newKey)] = (item.Hash, result);
             }
 
             results.Add(result);
         }
 
+        // The keys of the whole batch in one statement, in the same transaction as their messages.
+        db.ChangeTracker.Clear();
+        db.AddRange(records);
+        await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return results;
     }

@@ -49,24 +49,50 @@ internal sealed class MessageSearch(RibaltaDbContext db, ICustomerDirectory cust
         return new SearchResults(people, hits, ids.Count > limit ? page[^1] : null);
     }
 
+    /// <summary>Messages as far back as the newest-first walk goes on PostgreSQL before older matches are read from the GIN index.</summary>
+    private const long NewestWindow = 5_000;
+
+    /// <summary>A word still being typed is matched as a prefix once it has this many letters (shorter prefixes match half the index).</summary>
+    private const int MinPrefix = 3;
+
     private async Task<List<long>> MatchingMessageIdsAsync(IReadOnlyList<IReadOnlyList<string>> terms, long before, int take, CancellationToken ct)
     {
         // Terms are letters and digits only (SearchAnalyzer.Words), so they are safe inside either query syntax;
-        // the expression itself is still passed as a parameter.
+        // the expression itself is still passed as a parameter. Only the last word as typed (alternative 0) may be
+        // a prefix: a prefix on stems ("paqu*") merges huge posting lists for nothing the stems do not already find.
+        static bool Prefix(IReadOnlyList<IReadOnlyList<string>> all, int word, int alternative) =>
+            word == all.Count - 1 && alternative == 0 && all[word][0].Length >= MinPrefix;
+
         if (db.Database.IsSqlite())
         {
             var match = string.Join(" AND ", terms.Select((alternatives, i) =>
-                "(" + string.Join(" OR ", alternatives.Select(t => $"\"{t}\"" + (i == terms.Count - 1 ? "*" : ""))) + ")"));
+                "(" + string.Join(" OR ", alternatives.Select((t, k) => $"\"{t}\"" + (Prefix(terms, i, k) ? "*" : ""))) + ")"));
             return await db.Database
                 .SqlQuery<long>($"SELECT rowid AS \"Value\" FROM search_fts WHERE search_fts MATCH {match} AND rowid < {before} ORDER BY rowid DESC LIMIT {take}")
                 .ToListAsync(ct);
         }
 
         var query = string.Join(" & ", terms.Select((alternatives, i) =>
-            "(" + string.Join(" | ", alternatives.Select(t => t + (i == terms.Count - 1 ? ":*" : ""))) + ")"));
-        return await db.Database
-            .SqlQuery<long>($"SELECT \"MessageId\" AS \"Value\" FROM search_entries WHERE \"Document\" @@ to_tsquery('simple', {query}) AND \"MessageId\" < {before} ORDER BY \"MessageId\" DESC LIMIT {take}")
+            "(" + string.Join(" | ", alternatives.Select((t, k) => t + (Prefix(terms, i, k) ? ":*" : ""))) + ")"));
+
+        // Common words fill a page from the newest few thousand messages (a short walk back along the primary key);
+        // rarer ones are read from the GIN index, where there are few matches to order. Either way the work is bounded,
+        // where a single query lets the planner pick the walk for a rare word and filter all five million rows.
+        var newest = await db.Set<SearchEntry>().MaxAsync(e => (long?)e.MessageId, ct) ?? 0;
+        var top = Math.Min(before, newest + 1);
+        var floor = top - NewestWindow;
+        var ids = await db.Database
+            .SqlQuery<long>($"SELECT \"MessageId\" AS \"Value\" FROM search_entries WHERE \"Document\" @@ to_tsquery('simple', {query}) AND \"MessageId\" < {top} AND \"MessageId\" >= {floor} ORDER BY \"MessageId\" DESC LIMIT {take}")
             .ToListAsync(ct);
+        if (ids.Count < take)
+        {
+            var rest = Math.Min(top, floor);
+            ids.AddRange(await db.Database
+                .SqlQuery<long>($"SELECT \"MessageId\" AS \"Value\" FROM search_entries WHERE \"Document\" @@ to_tsquery('simple', {query}) AND \"MessageId\" < {rest} ORDER BY \"MessageId\" + 0 DESC LIMIT {take - ids.Count}")
+                .ToListAsync(ct));
+        }
+
+        return ids;
     }
 
     /// <summary>An excerpt around the first matching word, HTML-encoded, with every matching word marked.</summary>

@@ -29,7 +29,7 @@ internal static class DataModule
         {
             services.AddDbContext<RibaltaDbContext, SqliteRibaltaDbContext>((sp, o) => o
                 .UseSqlite(options.ResolveConnectionString(), sqlite => sqlite.MigrationsHistoryTable("__ef_migrations"))
-                .AddInterceptors(sp.GetRequiredService<EventPublishingInterceptor>()));
+                .AddInterceptors(sp.GetRequiredService<EventPublishingInterceptor>(), new SqliteConnectionSetup()));
         }
 
         return services;
