@@ -47,7 +47,7 @@ internal sealed class SqliteBulkLoader : IBulkLoader
         var tables = BulkTable.All.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
         using (var command = _connection.CreateCommand())
         {
-            command.CommandText = "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE (type = 'index' AND sql IS NOT NULL) OR (type = 'trigger' AND name = 'search_entries_ai') ORDER BY name";
+            command.CommandText = "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE (type = 'index' AND sql IS NOT NULL) OR (type = 'trigger' AND (name = 'search_entries_ai' OR name IN ('case_counts_insert', 'case_counts_delete', 'case_counts_update'))) ORDER BY name";
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
@@ -63,7 +63,7 @@ internal sealed class SqliteBulkLoader : IBulkLoader
             Execute($"DROP {kind.ToUpperInvariant()} \"{name}\";");
         }
 
-        progress.Step($"set aside {_setAside.Count(s => s.Kind == "index")} indexes and the FTS trigger");
+        progress.Step($"set aside {_setAside.Count(s => s.Kind == "index")} indexes and the FTS and inbox-count triggers");
         foreach (var table in BulkTable.All)
         {
             _writers[table] = new Writer(table, this);
@@ -91,6 +91,15 @@ internal sealed class SqliteBulkLoader : IBulkLoader
 
         progress.Step("rebuilding the FTS5 index from search_entries");
         Execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild');");
+
+        // The inbox counts' triggers were set aside with the rest: count the loaded cases once.
+        progress.Step("counting cases per status, owner and department");
+        Execute("""
+            DELETE FROM case_counts;
+            INSERT INTO case_counts (Status, AssigneeKey, DepartmentKey, Count)
+            SELECT Status, COALESCE(AssigneeId, '00000000-0000-0000-0000-000000000000'), COALESCE(DepartmentId, '00000000-0000-0000-0000-000000000000'), COUNT(*)
+            FROM cases GROUP BY 1, 2, 3;
+            """);
         Execute("PRAGMA synchronous=NORMAL; PRAGMA wal_checkpoint(TRUNCATE);");
 
         var after = Schema();

@@ -49,19 +49,26 @@ internal sealed class MessageSearch(RibaltaDbContext db, ICustomerDirectory cust
         return new SearchResults(people, hits, ids.Count > limit ? page[^1] : null);
     }
 
-    /// <summary>Messages as far back as the newest-first walk goes on PostgreSQL before older matches are read from the GIN index.</summary>
-    private const long NewestWindow = 5_000;
+    /// <summary>
+    /// How far back, in steps, PostgreSQL walks newest-first before reading older matches from the GIN index: a word
+    /// that fills no page within the newest 55,000 messages is rare enough (under about 0.05%) for GIN to be cheap.
+    /// </summary>
+    private static readonly long[] NewestWindows = [5_000, 50_000];
 
-    /// <summary>A word still being typed is matched as a prefix once it has this many letters (shorter prefixes match half the index).</summary>
+    /// <summary>
+    /// A query of one word is also matched as a prefix (a fragment of a name, an order number), once it has three
+    /// letters: shorter prefixes match half the index. Several words are taken as written; prefixes there made the
+    /// engines intersect huge lists for queries that match nothing.
+    /// </summary>
     private const int MinPrefix = 3;
 
     private async Task<List<long>> MatchingMessageIdsAsync(IReadOnlyList<IReadOnlyList<string>> terms, long before, int take, CancellationToken ct)
     {
         // Terms are letters and digits only (SearchAnalyzer.Words), so they are safe inside either query syntax;
-        // the expression itself is still passed as a parameter. Only the last word as typed (alternative 0) may be
-        // a prefix: a prefix on stems ("paqu*") merges huge posting lists for nothing the stems do not already find.
+        // the expression itself is still passed as a parameter. Only a single word as typed (alternative 0) may be a
+        // prefix: a prefix on stems ("paqu*") merges huge posting lists for nothing the stems do not already find.
         static bool Prefix(IReadOnlyList<IReadOnlyList<string>> all, int word, int alternative) =>
-            word == all.Count - 1 && alternative == 0 && all[word][0].Length >= MinPrefix;
+            all.Count == 1 && alternative == 0 && all[word][0].Length >= MinPrefix;
 
         if (db.Database.IsSqlite())
         {
@@ -75,23 +82,30 @@ internal sealed class MessageSearch(RibaltaDbContext db, ICustomerDirectory cust
         var query = string.Join(" & ", terms.Select((alternatives, i) =>
             "(" + string.Join(" | ", alternatives.Select((t, k) => t + (Prefix(terms, i, k) ? ":*" : ""))) + ")"));
 
-        // Common words fill a page from the newest few thousand messages (a short walk back along the primary key);
+        // Common words fill a page from the newest few thousand messages (a short walk back along the primary key; the
+        // match is written so that it cannot use the GIN index, which would fetch every match of a common word first);
         // rarer ones are read from the GIN index, where there are few matches to order. Either way the work is bounded,
         // where a single query lets the planner pick the walk for a rare word and filter all five million rows.
         var newest = await db.Set<SearchEntry>().MaxAsync(e => (long?)e.MessageId, ct) ?? 0;
         var top = Math.Min(before, newest + 1);
-        var floor = top - NewestWindow;
-        var ids = await db.Database
-            .SqlQuery<long>($"SELECT \"MessageId\" AS \"Value\" FROM search_entries WHERE \"Document\" @@ to_tsquery('simple', {query}) AND \"MessageId\" < {top} AND \"MessageId\" >= {floor} ORDER BY \"MessageId\" DESC LIMIT {take}")
-            .ToListAsync(ct);
-        if (ids.Count < take)
+        var ids = new List<long>();
+        foreach (var window in NewestWindows)
         {
-            var rest = Math.Min(top, floor);
+            var floor = top - window;
             ids.AddRange(await db.Database
-                .SqlQuery<long>($"SELECT \"MessageId\" AS \"Value\" FROM search_entries WHERE \"Document\" @@ to_tsquery('simple', {query}) AND \"MessageId\" < {rest} ORDER BY \"MessageId\" + 0 DESC LIMIT {take - ids.Count}")
+                .SqlQuery<long>($"SELECT \"MessageId\" AS \"Value\" FROM search_entries WHERE (\"Document\" || ''::tsvector) @@ to_tsquery('simple', {query}) AND \"MessageId\" < {top} AND \"MessageId\" >= {floor} ORDER BY \"MessageId\" DESC LIMIT {take - ids.Count}")
                 .ToListAsync(ct));
+            top = floor;
+            if (ids.Count >= take)
+            {
+                return ids;
+            }
         }
 
+        // Words this rare have few matches in all: the GIN index finds them and there is little to order.
+        ids.AddRange(await db.Database
+            .SqlQuery<long>($"SELECT \"MessageId\" AS \"Value\" FROM search_entries WHERE \"Document\" @@ to_tsquery('simple', {query}) AND \"MessageId\" < {top} ORDER BY \"MessageId\" + 0 DESC LIMIT {take - ids.Count}")
+            .ToListAsync(ct));
         return ids;
     }
 
