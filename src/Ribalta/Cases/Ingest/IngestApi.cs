@@ -44,17 +44,15 @@ internal static class IngestApi
         if (key is not null)
         {
             // A repeat of a committed request is answered from the record without queueing.
-            var scope = IngestQueue.IdempotencyScope(actor);
-            var record = await db.Set<IdempotencyRecord>().AsNoTracking().FirstOrDefaultAsync(r => r.Scope == scope && r.Key == key, ct);
-            if (record is not null)
+            if (await IdempotencyRecord.ReplayAsync(db, IngestQueue.IdempotencyScope(actor), key, IdempotencyRecord.Hash(request), ct) is { } replay)
             {
-                if (record.RequestHash != IdempotencyRecord.Hash(request))
+                if (!replay.IsSuccess)
                 {
-                    return ToHttp(Error.Conflict("Error.IdempotencyMismatch"), localizer);
+                    return ToHttp(replay.Error!, localizer);
                 }
 
                 http.Response.Headers["Idempotent-Replayed"] = "true";
-                return TypedResults.Created($"/api/v1/cases/{record.CaseId}", record.ToResult());
+                return TypedResults.Created($"/api/v1/cases/{replay.Value.CaseId}", replay.Value);
             }
         }
 

@@ -4,6 +4,8 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Ribalta.Cases.Contracts;
+using Ribalta.Platform.Data;
+using Ribalta.Platform.Errors;
 
 namespace Ribalta.Cases.Ingest;
 
@@ -43,6 +45,13 @@ internal sealed class IdempotencyRecord
     public DateTimeOffset CreatedAt { get; init; }
 
     public IngestResult ToResult() => new(CaseId, MessageId, CustomerId, NewCase, NewCustomer);
+
+    /// <summary>The first result for this caller's key: null when the key is new, a conflict when it was used for another request.</summary>
+    public static async Task<Result<IngestResult>?> ReplayAsync(RibaltaDbContext db, string scope, string key, string hash, CancellationToken ct)
+    {
+        var record = await db.Set<IdempotencyRecord>().AsNoTracking().FirstOrDefaultAsync(r => r.Scope == scope && r.Key == key, ct);
+        return record is null ? null : record.RequestHash == hash ? record.ToResult() : Error.Conflict("Error.IdempotencyMismatch");
+    }
 
     public static string Hash(IngestMessageRequest request) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request))));

@@ -82,9 +82,7 @@ internal sealed partial class IngestQueue(IServiceScopeFactory scopes, ILogger<I
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RibaltaDbContext>();
-        var scopeKey = IdempotencyScope(item.Actor);
-        var record = await db.Set<IdempotencyRecord>().AsNoTracking().FirstOrDefaultAsync(r => r.Scope == scopeKey && r.Key == item.Key, ct);
-        return record is null ? null : record.RequestHash == item.Hash ? record.ToResult() : Error.Conflict("Error.IdempotencyMismatch");
+        return await IdempotencyRecord.ReplayAsync(db, IdempotencyScope(item.Actor), item.Key!, item.Hash, ct);
     }
 
     private async Task<IReadOnlyList<Result<IngestResult>>> CommitAsync(IReadOnlyList<Item> items, CancellationToken ct)
@@ -108,9 +106,9 @@ internal sealed partial class IngestQueue(IServiceScopeFactory scopes, ILogger<I
                     continue;
                 }
 
-                if (await db.Set<IdempotencyRecord>().AsNoTracking().FirstOrDefaultAsync(r => r.Scope == scopeKey && r.Key == key, ct) is { } record)
+                if (await IdempotencyRecord.ReplayAsync(db, scopeKey, key, item.Hash, ct) is { } replay)
                 {
-                    results.Add(record.RequestHash == item.Hash ? record.ToResult() : Error.Conflict("Error.IdempotencyMismatch"));
+                    results.Add(replay);
                     continue;
                 }
             }

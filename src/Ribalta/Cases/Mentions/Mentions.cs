@@ -98,9 +98,6 @@ internal sealed class MentionInbox(RibaltaDbContext db, TimeProvider clock)
             .Select(u => new Mentionable(u.Id, u.DisplayName, (u.Email ?? "").Split('@')[0]))
             .ToList();
 
-    public Task<int> UnseenAsync(Guid staffId, CancellationToken ct) =>
-        db.Set<CaseMention>().CountAsync(m => m.StaffId == staffId && m.SeenAt == null, ct);
-
     /// <summary>Opening the case is seeing what one was called in for.</summary>
     public Task<int> MarkSeenAsync(Guid staffId, long caseId, CancellationToken ct)
     {

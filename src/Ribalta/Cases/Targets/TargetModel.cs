@@ -109,7 +109,8 @@ internal sealed class TargetRulesCache(TimeProvider clock)
     // Another node's change reaches this one within a minute; this node's own changes at once.
     private static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(1);
 
-    private (TargetRules Rules, DateTimeOffset LoadedAt)? _current;
+    // A reference, swapped whole: readers on other threads see an old snapshot or a new one, never half of each.
+    private volatile Snapshot? _current;
 
     public void Invalidate() => _current = null;
 
@@ -133,7 +134,9 @@ internal sealed class TargetRulesCache(TimeProvider clock)
         }
 
         var rules = new TargetRules(calendars, targets);
-        _current = (rules, loadedAt);
+        _current = new Snapshot(rules, loadedAt);
         return rules;
     }
+
+    private sealed record Snapshot(TargetRules Rules, DateTimeOffset LoadedAt);
 }

@@ -114,11 +114,11 @@ internal sealed class TargetSettings(RibaltaDbContext db, ICustomerDirectory cus
             return invalid;
         }
 
-        var key2 = departmentId ?? Guid.Empty;
-        var record = await db.Set<CalendarRecord>().Include(c => c.Holidays).FirstOrDefaultAsync(c => c.DepartmentId == key2, ct);
+        var calendarKey = departmentId ?? Guid.Empty;
+        var record = await db.Set<CalendarRecord>().Include(c => c.Holidays).FirstOrDefaultAsync(c => c.DepartmentId == calendarKey, ct);
         if (record is null)
         {
-            record = new CalendarRecord { DepartmentId = key2, TimeZone = "", Week = "" };
+            record = new CalendarRecord { DepartmentId = calendarKey, TimeZone = "", Week = "" };
             db.Add(record);
         }
 
@@ -126,8 +126,8 @@ internal sealed class TargetSettings(RibaltaDbContext db, ICustomerDirectory cus
         record.Week = ServiceCalendar.FormatWeek(week);
         record.UpdatedAt = clock.GetUtcNow();
         record.Holidays.Clear();
-        record.Holidays.AddRange(holidays.Select(h => new HolidayRecord { DepartmentId = key2, Date = h.Date, Name = h.Name.Trim() }));
-        db.Append(clock, actor, TargetEvents.CalendarChanged, "calendar", key2.ToString(), new { departmentId, record.TimeZone, record.Week, holidays = holidays.Count });
+        record.Holidays.AddRange(holidays.Select(h => new HolidayRecord { DepartmentId = calendarKey, Date = h.Date, Name = h.Name.Trim() }));
+        db.Append(clock, actor, TargetEvents.CalendarChanged, "calendar", calendarKey.ToString(), new { departmentId, record.TimeZone, record.Week, holidays = holidays.Count });
         await db.SaveChangesAsync(ct);
         cache.Invalidate();
         return (await CalendarAsync(departmentId, ct))!;

@@ -8,7 +8,7 @@ using Ribalta.Platform.Events;
 namespace Ribalta.Customers.ViewCustomer;
 
 internal sealed class CustomerDirectory(
-    RibaltaDbContext db, SearchCustomers.CustomerSearch search, CustomerReader reader, Segments.SegmentCatalogue segments, IServiceProvider services) : ICustomerDirectory
+    RibaltaDbContext db, SearchCustomers.CustomerSearch search, CustomerReader reader, Segments.SegmentCatalogue segments, CreateCustomer.CreateCustomerHandler create) : ICustomerDirectory
 {
     public Task<CustomerRef?> FindAsync(Guid id, CancellationToken cancellationToken) =>
         db.Set<Customer>().AsNoTracking().Where(c => c.Id == id)
@@ -64,7 +64,7 @@ internal sealed class CustomerDirectory(
             Emails: kind == ContactKind.Email ? [value] : null,
             Phones: kind == ContactKind.Phone ? [value] : null,
             Handles: kind == ContactKind.Handle ? [value] : null);
-        var created = await services.GetRequiredService<CreateCustomer.CreateCustomerHandler>().HandleAsync(actor, input, cancellationToken);
+        var created = await create.HandleAsync(actor, input, cancellationToken);
         return created.IsSuccess
             ? new CustomerRef(created.Value.Id, created.Value.DisplayName, created.Value.PreferredLanguage, null)
             : created.Error!;
