@@ -76,9 +76,16 @@ internal static class LoadDriver
             return c.SendAsync(request);
         }));
 
+        // --only a comma-separated list of words: measures just the scenarios whose names contain one of them (e.g. "ingest,search").
+        var only = options.Get("only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
         var results = new List<ScenarioResult>();
         foreach (var (name, call, concurrency) in scenarios.Select(s => (s.Name, s.Call, workers)).Append((ingest.Item1, ingest.Item2, ingestWorkers)))
         {
+            if (only.Length > 0 && !only.Any(word => name.Contains(word, StringComparison.OrdinalIgnoreCase)))
+            {
+                continue;
+            }
+
             if (concurrency == ingestWorkers && name == ingest.Item1 && senders.Count == 0)
             {
                 Console.WriteLine("No open case with an email sender: ingest not measured.");

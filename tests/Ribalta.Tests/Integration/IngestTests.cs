@@ -1,7 +1,13 @@
+using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Ribalta.Cases.Contracts;
 using Ribalta.Cases.Ingest;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Ribalta.Platform.Data;
+using Ribalta.Platform.Events;
 using Ribalta.Tests.Infrastructure;
 using Xunit;
 
@@ -88,6 +94,74 @@ public abstract class IngestTests(RibaltaApp app)
             await ReadAsync(await PostAsync(api, new { from = new { handle = $"@user{tag}{i % 10}" }, body = $"Messaggio {i} {tag}", channel = "Social" }))));
         Assert.Equal(40, results.Select(r => r.MessageId).Distinct().Count());
         Assert.Equal(10, results.Select(r => r.CustomerId).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Continuations_sent_together_each_land_in_their_case_and_a_closed_or_foreign_case_is_refused()
+    {
+        var api = await App.AsFrontline();
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var senders = Enumerable.Range(0, 3).Select(i => $"continua.{tag}.{i}@example.es").ToArray();
+        var opened = new List<IngestResult>();
+        foreach (var email in senders)
+        {
+            opened.Add(await ReadAsync(await PostAsync(api, new { from = new { email }, body = $"Primer mensaje {tag}", language = "es" })));
+        }
+
+        // The third sender's case is solved and then closed: a closed case takes no more messages.
+        var closing = opened[2];
+        var version = (await api.GetFromJsonAsync<CaseDetails>($"/api/v1/cases/{closing.CaseId}", Api.Json))!.Version;
+        foreach (var status in new[] { "Solved", "Closed" })
+        {
+            var request = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/cases/{closing.CaseId}") { Content = JsonContent.Create(new { status }, options: Api.Json) };
+            request.Headers.IfMatch.Add(new EntityTagHeaderValue($"\"{version}\""));
+            var changed = await api.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+            version = (await changed.Content.ReadFromJsonAsync<CaseDetails>(Api.Json))!.Version;
+        }
+
+        // 30 at once: ten each to the first two cases, five to the closed one, five from the first sender to the second's case.
+        var sends = Enumerable.Range(0, 10).Select(i => (Sender: 0, Case: 0, Body: $"A{i} {tag}"))
+            .Concat(Enumerable.Range(0, 10).Select(i => (Sender: 1, Case: 1, Body: $"B{i} {tag}")))
+            .Concat(Enumerable.Range(0, 5).Select(i => (Sender: 2, Case: 2, Body: $"C{i} {tag}")))
+            .Concat(Enumerable.Range(0, 5).Select(i => (Sender: 0, Case: 1, Body: $"X{i} {tag}")))
+            .ToList();
+        var responses = await Task.WhenAll(sends.Select(m =>
+            PostAsync(api, new { from = new { email = senders[m.Sender] }, body = m.Body, channel = "Email", caseId = opened[m.Case].CaseId }, Guid.NewGuid().ToString())));
+
+        for (var i = 0; i < sends.Count; i++)
+        {
+            var expected = sends[i] switch
+            {
+                { Case: 2 } => HttpStatusCode.Conflict,
+                { Sender: 0, Case: 1 } => HttpStatusCode.NotFound,
+                _ => HttpStatusCode.Created,
+            };
+            Assert.Equal(expected, responses[i].StatusCode);
+            if (expected == HttpStatusCode.Created)
+            {
+                var result = await ReadAsync(responses[i]);
+                Assert.Equal(opened[sends[i].Case].CaseId, result.CaseId);
+                Assert.Equal(opened[sends[i].Sender].CustomerId, result.CustomerId);
+                Assert.False(result.NewCase);
+            }
+        }
+
+        foreach (var (n, prefix) in new[] { (0, "A"), (1, "B") })
+        {
+            var bodies = (await api.GetFromJsonAsync<MessagePage>($"/api/v1/cases/{opened[n].CaseId}/messages?limit=50", Api.Json))!.Items.Select(m => m.Body).ToList();
+            Assert.Equal(11, bodies.Count);
+            Assert.Equal(Enumerable.Range(0, 10).Select(i => $"{prefix}{i} {tag}").Order(), bodies.Skip(1).Order());
+        }
+
+        Assert.Single((await api.GetFromJsonAsync<MessagePage>($"/api/v1/cases/{closing.CaseId}/messages", Api.Json))!.Items);
+        var events = await App.WithServices(async services =>
+        {
+            var subject = opened[0].CaseId.ToString(CultureInfo.InvariantCulture);
+            return await services.GetRequiredService<RibaltaDbContext>().Set<EventRecord>()
+                .CountAsync(e => e.SubjectType == "case" && e.SubjectId == subject && e.Type == CaseEvents.CustomerWrote);
+        });
+        Assert.Equal(10, events);
     }
 
     [Fact]

@@ -35,22 +35,42 @@ internal sealed class ConversationHandler(
         var incoming = CaseRules.Files(v, files);
         return v.ToError() is { } invalid
             ? Task.FromResult<Result<long>>(invalid)
-            : WriteAsync(caseId, customer, ct, null, incoming, (@case, now) =>
-            {
-                var reopened = @case.ReopenOnCustomerMessage(now);
-                return (new Message
-                {
-                    CaseId = caseId,
-                    Kind = MessageKind.Customer,
-                    Channel = request.Channel ?? Channel.Portal,
-                    Language = request.Language ?? @case.Language,
-                    AuthorKind = ActorKind.Customer,
-                    AuthorId = customer.Id,
-                    AuthorName = customer.Name,
-                    Body = request.Body!.Trim(),
-                    CreatedAt = now,
-                }, reopened ? CaseEvents.Reopened : CaseEvents.CustomerWrote, new { reopened });
-            });
+            : WriteAsync(caseId, customer, ct, null, incoming, (@case, now) => CustomerMessage(customer, @case, request, now));
+    }
+
+    /// <summary>
+    /// The customer's words on a case the caller loaded (tracked) and knows to be theirs, staged without saving: for
+    /// a caller that writes many messages in one transaction and saves once. The body must already be valid.
+    /// </summary>
+    public async Task<Result<Message>> StageCustomerMessageAsync(Actor customer, Case @case, CustomerMessageRequest request, CancellationToken ct)
+    {
+        if (@case.Status == CaseStatus.Closed)
+        {
+            return Error.Conflict("Error.CaseClosed");
+        }
+
+        var now = clock.GetUtcNow();
+        var (message, eventType, payload) = CustomerMessage(customer, @case, request, now);
+        await targets.SyncAsync(@case, now, ct);
+        Stage(customer, @case, message, eventType, payload, now);
+        return message;
+    }
+
+    private static (Message Message, string EventType, object Payload) CustomerMessage(Actor customer, Case @case, CustomerMessageRequest request, DateTimeOffset now)
+    {
+        var reopened = @case.ReopenOnCustomerMessage(now);
+        return (new Message
+        {
+            CaseId = @case.Id,
+            Kind = MessageKind.Customer,
+            Channel = request.Channel ?? Channel.Portal,
+            Language = request.Language ?? @case.Language,
+            AuthorKind = ActorKind.Customer,
+            AuthorId = customer.Id,
+            AuthorName = customer.Name,
+            Body = request.Body!.Trim(),
+            CreatedAt = now,
+        }, reopened ? CaseEvents.Reopened : CaseEvents.CustomerWrote, new { reopened });
     }
 
     public Task<Result<long>> ReplyAsync(Actor staff, long caseId, ReplyRequest request, CancellationToken ct)
@@ -174,6 +194,15 @@ internal sealed class ConversationHandler(
         CallSeconds = seconds,
     };
 
+    /// <summary>The message, its search entry and its event join the unit of work; the case records the change.</summary>
+    private void Stage(Actor actor, Case @case, Message message, string eventType, object payload, DateTimeOffset now)
+    {
+        @case.Touch(now);
+        db.Add(message);
+        db.Add(SearchEntry.For(message));
+        db.Append(clock, actor, eventType, "case", @case.Id.ToString(CultureInfo.InvariantCulture), payload, @case.CustomerId);
+    }
+
     private async Task<Result<long>> WriteAsync(
         long caseId,
         Actor actor,
@@ -223,10 +252,7 @@ internal sealed class ConversationHandler(
                 await also(@case, now);
             }
 
-            @case.Touch(now);
-            db.Add(message);
-            db.Add(SearchEntry.For(message));
-            db.Append(clock, actor, eventType, "case", caseId.ToString(CultureInfo.InvariantCulture), payload, @case.CustomerId);
+            Stage(actor, @case, message, eventType, payload, now);
             try
             {
                 await db.SaveChangesAsync(ct);

@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
-using Ribalta.Platform.Data;
 using Ribalta.Platform.Errors;
 using Ribalta.Platform.Events;
 using Ribalta.Platform.Identity;
@@ -27,7 +25,7 @@ internal static class IngestApi
         IngestMessageRequest request,
         [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey,
         IngestQueue queue,
-        RibaltaDbContext db,
+        IngestProcessor processor,
         HttpContext http,
         IStringLocalizer<Strings> localizer,
         CancellationToken ct)
@@ -40,24 +38,20 @@ internal static class IngestApi
             return ToHttp(invalid, localizer);
         }
 
+        // Repeats of a key are answered in the writer, in one lookup for the whole batch, from the first result.
         var actor = Actor.From(http.User);
-        if (key is not null)
+        var (result, replayed) = await queue.SubmitAsync(actor, request, await processor.FindSenderAsync(request, ct), key, ct);
+        if (!result.IsSuccess)
         {
-            // A repeat of a committed request is answered from the record without queueing.
-            if (await IdempotencyRecord.ReplayAsync(db, IngestQueue.IdempotencyScope(actor), key, IdempotencyRecord.Hash(request), ct) is { } replay)
-            {
-                if (!replay.IsSuccess)
-                {
-                    return ToHttp(replay.Error!, localizer);
-                }
-
-                http.Response.Headers["Idempotent-Replayed"] = "true";
-                return TypedResults.Created($"/api/v1/cases/{replay.Value.CaseId}", replay.Value);
-            }
+            return ToHttp(result.Error!, localizer);
         }
 
-        var result = await queue.SubmitAsync(actor, request, key, ct);
-        return result.IsSuccess ? TypedResults.Created($"/api/v1/cases/{result.Value.CaseId}", result.Value) : ToHttp(result.Error!, localizer);
+        if (replayed)
+        {
+            http.Response.Headers["Idempotent-Replayed"] = "true";
+        }
+
+        return TypedResults.Created($"/api/v1/cases/{result.Value.CaseId}", result.Value);
     }
 
     private static Results<Created<IngestResult>, ValidationProblem, ProblemHttpResult> ToHttp(Error error, IStringLocalizer<Strings> localizer) =>

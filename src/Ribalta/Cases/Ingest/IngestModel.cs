@@ -46,6 +46,35 @@ internal sealed class IdempotencyRecord
 
     public IngestResult ToResult() => new(CaseId, MessageId, CustomerId, NewCase, NewCustomer);
 
+    public static IdempotencyRecord For(string scope, string key, string hash, IngestResult result, DateTimeOffset now) => new()
+    {
+        Scope = scope,
+        Key = key,
+        RequestHash = hash,
+        CaseId = result.CaseId,
+        MessageId = result.MessageId,
+        CustomerId = result.CustomerId,
+        NewCase = result.NewCase,
+        NewCustomer = result.NewCustomer,
+        CreatedAt = now,
+    };
+
+    /// <summary>The records of many keys in one query (keys of other callers that happen to be equal are left out).</summary>
+    public static async Task<Dictionary<(string Scope, string Key), IdempotencyRecord>> FindAsync(RibaltaDbContext db, IEnumerable<(string Scope, string Key)> keys, CancellationToken ct)
+    {
+        var wanted = keys.ToHashSet();
+        if (wanted.Count == 0)
+        {
+            return [];
+        }
+
+        // Both key columns, so the lookup walks the primary key (scope, key) rather than the table.
+        var scopes = wanted.Select(k => k.Scope).Distinct().ToList();
+        var values = wanted.Select(k => k.Key).Distinct().ToList();
+        var records = await db.Set<IdempotencyRecord>().AsNoTracking().Where(r => scopes.Contains(r.Scope) && values.Contains(r.Key)).ToListAsync(ct);
+        return records.Where(r => wanted.Contains((r.Scope, r.Key))).ToDictionary(r => (r.Scope, r.Key));
+    }
+
     /// <summary>The first result for this caller's key: null when the key is new, a conflict when it was used for another request.</summary>
     public static async Task<Result<IngestResult>?> ReplayAsync(RibaltaDbContext db, string scope, string key, string hash, CancellationToken ct)
     {

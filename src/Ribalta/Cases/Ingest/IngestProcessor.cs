@@ -53,12 +53,47 @@ internal sealed class IngestProcessor(RibaltaDbContext db, ICustomerDirectory cu
         return v.ToError();
     }
 
+    /// <summary>Who the sender is now, if anyone: read before queueing, so the writer does not have to.</summary>
+    public Task<CustomerRef?> FindSenderAsync(IngestMessageRequest request, CancellationToken ct)
+    {
+        var (kind, value) = Contact(request.From!);
+        return customers.FindByContactAsync(kind, value, ct);
+    }
+
+    /// <summary>
+    /// Known senders continuing their cases, staged in the unit of work without saving: every case read in one query.
+    /// An entry is null when its case is missing or not the sender's (merged meanwhile, or someone else's): that
+    /// message must go the long way through <see cref="ProcessAsync"/>, which looks the sender up again.
+    /// </summary>
+    public async Task<IReadOnlyList<StagedMessage?>> ContinueAsync(IReadOnlyList<(IngestMessageRequest Request, CustomerRef Sender)> items, CancellationToken ct)
+    {
+        if (items.Count == 0)
+        {
+            return [];
+        }
+
+        var ids = items.Select(i => i.Request.CaseId!.Value).Distinct().ToList();
+        var cases = await db.Set<Case>().Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
+        var staged = new StagedMessage?[items.Count];
+        for (var n = 0; n < items.Count; n++)
+        {
+            var (request, sender) = items[n];
+            if (!cases.TryGetValue(request.CaseId!.Value, out var @case) || @case.CustomerId != sender.Id)
+            {
+                continue;
+            }
+
+            var person = new Actor(ActorKind.Customer, sender.Id.ToString(), sender.DisplayName);
+            var written = await conversation.StageCustomerMessageAsync(person, @case, CustomerMessage(request), ct);
+            staged[n] = new StagedMessage(written.IsSuccess ? written.Value : null, written.Error, sender.Id);
+        }
+
+        return staged;
+    }
+
     public async Task<Result<IngestResult>> ProcessAsync(Actor caller, IngestMessageRequest request, CancellationToken ct)
     {
-        var from = request.From!;
-        var (kind, value) = !string.IsNullOrWhiteSpace(from.Email) ? (ContactKind.Email, from.Email.Trim())
-            : !string.IsNullOrWhiteSpace(from.Phone) ? (ContactKind.Phone, from.Phone.Trim())
-            : (ContactKind.Handle, from.Handle!.Trim());
+        var (kind, value) = Contact(request.From!);
         var channel = request.Channel ?? Channel.Api;
         var language = string.IsNullOrEmpty(request.Language) ? null : request.Language;
         var customer = await customers.FindByContactAsync(kind, value, ct);
@@ -72,14 +107,14 @@ internal sealed class IngestProcessor(RibaltaDbContext db, ICustomerDirectory cu
             }
 
             var person = new Actor(ActorKind.Customer, customer.Id.ToString(), customer.DisplayName);
-            var written = await conversation.CustomerWritesAsync(person, caseId, new CustomerMessageRequest(request.Body, channel, language), ct);
+            var written = await conversation.CustomerWritesAsync(person, caseId, CustomerMessage(request), ct);
             return written.IsSuccess ? new IngestResult(caseId, written.Value, customer.Id, NewCase: false, NewCustomer: false) : written.Error!;
         }
 
         var newCustomer = false;
         if (customer is null)
         {
-            var created = await customers.CreateFromContactAsync(caller, from.Name, kind, value, language, ct);
+            var created = await customers.CreateFromContactAsync(caller, request.From!.Name, kind, value, language, ct);
             if (!created.IsSuccess)
             {
                 return created.Error!;
@@ -100,6 +135,14 @@ internal sealed class IngestProcessor(RibaltaDbContext db, ICustomerDirectory cu
         return new IngestResult(opened.Value.Id, messageId, customer.Id, NewCase: true, newCustomer);
     }
 
+    private static (ContactKind Kind, string Value) Contact(IngestSender from) =>
+        !string.IsNullOrWhiteSpace(from.Email) ? (ContactKind.Email, from.Email.Trim())
+        : !string.IsNullOrWhiteSpace(from.Phone) ? (ContactKind.Phone, from.Phone.Trim())
+        : (ContactKind.Handle, from.Handle!.Trim());
+
+    private static CustomerMessageRequest CustomerMessage(IngestMessageRequest request) =>
+        new(request.Body, request.Channel ?? Channel.Api, string.IsNullOrEmpty(request.Language) ? null : request.Language);
+
     /// <summary>The first line of the message, cut at a word near 80 characters.</summary>
     public static string SubjectFrom(string body)
     {
@@ -112,4 +155,11 @@ internal sealed class IngestProcessor(RibaltaDbContext db, ICustomerDirectory cu
         var cut = line.LastIndexOf(' ', 80);
         return string.Concat(line.AsSpan(0, cut > 40 ? cut : 80), "…");
     }
+}
+
+/// <summary>A continuation staged in the unit of work; its result (the message's id) is known once saved.</summary>
+internal sealed record StagedMessage(Message? Message, Error? Error, Guid CustomerId)
+{
+    public Result<IngestResult> ToResult() =>
+        Error is { } error ? error : new IngestResult(Message!.CaseId, Message.Id, CustomerId, NewCase: false, NewCustomer: false);
 }

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
+using Ribalta.Customers.Contracts;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Errors;
 using Ribalta.Platform.Events;
@@ -16,14 +17,19 @@ internal sealed partial class IngestQueue(IServiceScopeFactory scopes, ILogger<I
 {
     private const int MaxBatch = 256;
 
+    private const int Attempts = 5;
+
     private readonly Channel<Item> _items = Channel.CreateBounded<Item>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
 
-    private sealed record Item(Actor Actor, IngestMessageRequest Request, string? Key, string Hash, TaskCompletionSource<Result<IngestResult>> Done);
+    private sealed record Item(Actor Actor, IngestMessageRequest Request, CustomerRef? Sender, string? Key, string Hash, TaskCompletionSource<IngestOutcome> Done);
 
-    /// <summary>Queues the message and waits for its commit. A caller who gives up still gets it written (retry with the same key).</summary>
-    public async Task<Result<IngestResult>> SubmitAsync(Actor actor, IngestMessageRequest request, string? idempotencyKey, CancellationToken ct)
+    /// <summary>
+    /// Queues the message and waits for its commit. <paramref name="sender"/> is who the caller found the sender to be
+    /// (read outside the writer, checked again inside). A caller who gives up still gets it written (retry with the same key).
+    /// </summary>
+    public async Task<IngestOutcome> SubmitAsync(Actor actor, IngestMessageRequest request, CustomerRef? sender, string? idempotencyKey, CancellationToken ct)
     {
-        var item = new Item(actor, request, idempotencyKey, IdempotencyRecord.Hash(request), new TaskCompletionSource<Result<IngestResult>>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var item = new Item(actor, request, sender, idempotencyKey, IdempotencyRecord.Hash(request), new TaskCompletionSource<IngestOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
         await _items.Writer.WriteAsync(item, ct);
         return await item.Done.Task.WaitAsync(ct);
     }
@@ -66,7 +72,7 @@ internal sealed partial class IngestQueue(IServiceScopeFactory scopes, ILogger<I
             // Another node committed the same key first: answer with its result. Anything else is a real failure.
             if (batch is [{ Key: not null } single] && await ReplayAsync(single, ct) is { } replay)
             {
-                single.Done.TrySetResult(replay);
+                single.Done.TrySetResult(new IngestOutcome(replay, Replayed: true));
                 return;
             }
 
@@ -85,62 +91,91 @@ internal sealed partial class IngestQueue(IServiceScopeFactory scopes, ILogger<I
         return await IdempotencyRecord.ReplayAsync(db, IdempotencyScope(item.Actor), item.Key!, item.Hash, ct);
     }
 
-    private async Task<IReadOnlyList<Result<IngestResult>>> CommitAsync(IReadOnlyList<Item> items, CancellationToken ct)
+    private async Task<IReadOnlyList<IngestOutcome>> CommitAsync(IReadOnlyList<Item> items, CancellationToken ct)
+    {
+        // A case changed by someone else between our read and our write (or a key committed meanwhile by another
+        // node) fails the save: the batch is read and written again from the start.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await CommitOnceAsync(items, ct);
+            }
+            catch (DbUpdateException ex) when (attempt < Attempts && (ex is DbUpdateConcurrencyException || DbErrors.IsUniqueViolation(ex)))
+            {
+                await Task.Delay(Random.Shared.Next(2, 10 * attempt), ct);
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<IngestOutcome>> CommitOnceAsync(IReadOnlyList<Item> items, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RibaltaDbContext>();
         var processor = scope.ServiceProvider.GetRequiredService<IngestProcessor>();
         var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var results = new List<Result<IngestResult>>(items.Count);
-        var records = new List<IdempotencyRecord>();
-        var earlier = new Dictionary<(string, string), (string Hash, Result<IngestResult> Result)>();
-        foreach (var item in items)
+        var results = new Result<IngestResult>?[items.Count];
+        var replayed = new bool[items.Count];
+
+        // Keys answered before (an earlier batch, another node), in one query; a key twice in this batch is answered
+        // with its first occurrence's result at the end.
+        var answered = await IdempotencyRecord.FindAsync(db, items.Where(i => i.Key is not null).Select(i => (IdempotencyScope(i.Actor), i.Key!)), ct);
+        var firstOfKey = new Dictionary<(string, string), int>();
+        var repeats = new List<(int Index, int First)>();
+        var work = new List<int>(items.Count);
+        for (var i = 0; i < items.Count; i++)
         {
-            var scopeKey = IdempotencyScope(item.Actor);
-            if (item.Key is { } key)
+            if (items[i].Key is not { } key)
             {
-                if (earlier.TryGetValue((scopeKey, key), out var first))
-                {
-                    results.Add(first.Hash == item.Hash ? first.Result : Error.Conflict("Error.IdempotencyMismatch"));
-                    continue;
-                }
-
-                if (await IdempotencyRecord.ReplayAsync(db, scopeKey, key, item.Hash, ct) is { } replay)
-                {
-                    results.Add(replay);
-                    continue;
-                }
+                work.Add(i);
             }
-
-            var result = await processor.ProcessAsync(item.Actor, item.Request, ct);
-            if (item.Key is { } newKey && result.IsSuccess)
+            else if (answered.TryGetValue((IdempotencyScope(items[i].Actor), key), out var record))
             {
-                var value = result.Value;
-                records.Add(new IdempotencyRecord
-                {
-                    Scope = scopeKey,
-                    Key = newKey,
-                    RequestHash = item.Hash,
-                    CaseId = value.CaseId,
-                    MessageId = value.MessageId,
-                    CustomerId = value.CustomerId,
-                    NewCase = value.NewCase,
-                    NewCustomer = value.NewCustomer,
-                    CreatedAt = clock.GetUtcNow(),
-                });
-                earlier[(scopeKey, newKey)] = (item.Hash, result);
+                results[i] = record.RequestHash == items[i].Hash ? record.ToResult() : Error.Conflict("Error.IdempotencyMismatch");
+                replayed[i] = true;
             }
+            else if (firstOfKey.TryGetValue((IdempotencyScope(items[i].Actor), key), out var first))
+            {
+                repeats.Add((i, first));
+            }
+            else
+            {
+                firstOfKey[(IdempotencyScope(items[i].Actor), key)] = i;
+                work.Add(i);
+            }
+        }
 
-            results.Add(result);
+        // Known senders continuing their cases (most traffic): all cases read in one query, saved in one go. Anything
+        // else, or a case that turns out not to be the sender's (merged meanwhile, or not theirs), goes one by one.
+        var continued = work.Where(i => items[i].Request.CaseId is not null && items[i].Sender is not null).ToList();
+        var staged = await processor.ContinueAsync(continued.Select(i => (items[i].Request, items[i].Sender!)).ToList(), ct);
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        for (var n = 0; n < continued.Count; n++)
+        {
+            results[continued[n]] = staged[n]?.ToResult();
+        }
+
+        foreach (var i in work.Where(i => results[i] is null))
+        {
+            results[i] = await processor.ProcessAsync(items[i].Actor, items[i].Request, ct);
+        }
+
+        foreach (var (i, first) in repeats)
+        {
+            results[i] = items[first].Hash == items[i].Hash ? results[first] : Error.Conflict("Error.IdempotencyMismatch");
+            replayed[i] = true;
         }
 
         // The keys of the whole batch in one statement, in the same transaction as their messages.
         db.ChangeTracker.Clear();
-        db.AddRange(records);
+        var now = clock.GetUtcNow();
+        var answers = results.Select(r => r ?? throw new InvalidOperationException("An inbound message was left unanswered.")).ToList();
+        db.AddRange(firstOfKey.Values.Where(i => answers[i].IsSuccess).Select(i => IdempotencyRecord.For(IdempotencyScope(items[i].Actor), items[i].Key!, items[i].Hash, answers[i].Value, now)));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        return results;
+        return answers.Select((answer, i) => new IngestOutcome(answer, replayed[i])).ToList();
     }
 
     /// <summary>Keys belong to whoever sent them (a member of staff, later an API key).</summary>
@@ -152,3 +187,6 @@ internal sealed partial class IngestQueue(IServiceScopeFactory scopes, ILogger<I
     [LoggerMessage(Level = LogLevel.Error, Message = "An inbound message could not be written")]
     private static partial void LogFailed(ILogger logger, Exception exception);
 }
+
+/// <summary>What a caller is told: the result, and whether it is the first answer to an earlier request with the same key.</summary>
+internal readonly record struct IngestOutcome(Result<IngestResult> Result, bool Replayed);

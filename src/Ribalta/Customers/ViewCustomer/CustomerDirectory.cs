@@ -38,21 +38,21 @@ internal sealed class CustomerDirectory(
 
     public async Task<CustomerRef?> FindByContactAsync(ContactKind kind, string value, CancellationToken cancellationToken)
     {
+        // The owner and who they are in one query; a merged owner is followed to whoever they were merged into.
         var normalized = ContactPoint.Normalize(kind, value);
-        var owner = await db.Set<ContactPoint>().AsNoTracking().Where(p => p.Kind == kind && p.NormalizedValue == normalized)
-            .OrderBy(p => p.Id).Select(p => (Guid?)p.CustomerId).FirstOrDefaultAsync(cancellationToken);
-        for (var hops = 0; owner is { } id && hops < 10; hops++)
+        var found = await (
+                from point in db.Set<ContactPoint>().AsNoTracking()
+                where point.Kind == kind && point.NormalizedValue == normalized
+                join customer in db.Set<Customer>().AsNoTracking() on point.CustomerId equals customer.Id
+                orderby point.Id
+                select new CustomerRef(customer.Id, customer.DisplayName, customer.PreferredLanguage, customer.MergedIntoId))
+            .FirstOrDefaultAsync(cancellationToken);
+        for (var hops = 0; found?.MergedIntoId is { } survivor && hops < 10; hops++)
         {
-            var found = await FindAsync(id, cancellationToken);
-            if (found?.MergedIntoId is null)
-            {
-                return found;
-            }
-
-            owner = found.MergedIntoId;
+            found = await FindAsync(survivor, cancellationToken);
         }
 
-        return null;
+        return found?.MergedIntoId is null ? found : null;
     }
 
     public async Task<Result<CustomerRef>> CreateFromContactAsync(Actor actor, string? name, ContactKind kind, string value, string? language, CancellationToken cancellationToken)
