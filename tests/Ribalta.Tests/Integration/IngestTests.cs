@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Ribalta.Cases.Contracts;
 using Ribalta.Cases.Ingest;
+using Ribalta.Customers.Contracts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Ribalta.Platform.Data;
@@ -162,6 +163,27 @@ public abstract class IngestTests(RibaltaApp app)
                 .CountAsync(e => e.SubjectType == "case" && e.SubjectId == subject && e.Type == CaseEvents.CustomerWrote);
         });
         Assert.Equal(10, events);
+    }
+
+    [Fact]
+    public async Task The_language_is_read_from_the_words_when_not_given_and_a_customer_without_one_learns_it()
+    {
+        var api = await App.AsFrontline();
+        var email = $"lingua.{Guid.NewGuid():N}@example.es";
+        var opened = await ReadAsync(await PostAsync(api, new { from = new { email }, body = "Buenas tardes, el paquete que pedí la semana pasada todavía no ha llegado. ¿Me pueden ayudar?" }));
+        Assert.Equal("es", (await api.GetFromJsonAsync<CaseDetails>($"/api/v1/cases/{opened.CaseId}", Api.Json))!.Language);
+        var customer = (await api.GetFromJsonAsync<CustomerDetails>($"/api/v1/customers/{opened.CustomerId}", Api.Json))!;
+        Assert.Equal("es", customer.PreferredLanguage);
+
+        // Someone known but without a language learns it from their next words; a language given by the caller wins.
+        var known = await ReadAsync(await PostAsync(api, new { from = new { phone = $"+39 06 {Random.Shared.Next(1_000_000, 9_999_999)}" }, body = "ok" }));
+        Assert.Null((await api.GetFromJsonAsync<CustomerDetails>($"/api/v1/customers/{known.CustomerId}", Api.Json))!.PreferredLanguage);
+        var phone = (await api.GetFromJsonAsync<CustomerDetails>($"/api/v1/customers/{known.CustomerId}", Api.Json))!.ContactPoints.Single().Value;
+        await ReadAsync(await PostAsync(api, new { from = new { phone }, body = "Buongiorno, vorrei sapere perché la fattura di ottobre è più alta del solito.", caseId = known.CaseId }));
+        await ReadAsync(await PostAsync(api, new { from = new { phone }, body = "Hello, one more question about the same invoice please.", caseId = known.CaseId, language = "en" }));
+        Assert.Equal("it", (await api.GetFromJsonAsync<CustomerDetails>($"/api/v1/customers/{known.CustomerId}", Api.Json))!.PreferredLanguage);
+        var messages = (await api.GetFromJsonAsync<MessagePage>($"/api/v1/cases/{known.CaseId}/messages", Api.Json))!.Items;
+        Assert.Equal<string?>(["it", "en"], messages.Skip(1).Select(m => m.Language));
     }
 
     [Fact]

@@ -3,9 +3,11 @@ using Microsoft.EntityFrameworkCore;
 using Ribalta.Cases.Contracts;
 using Ribalta.Cases.Domain;
 using Ribalta.Cases.Search;
+using Ribalta.Customers.Contracts;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Errors;
 using Ribalta.Platform.Events;
+using Ribalta.Platform.Text;
 
 namespace Ribalta.Cases.Conversation;
 
@@ -24,7 +26,13 @@ public sealed record CustomerMessageRequest(string? Body, Channel? Channel = nul
 /// race on the case's version is retried on fresh state.
 /// </summary>
 internal sealed class ConversationHandler(
-    RibaltaDbContext db, Attachments.AttachmentService attachments, Targets.CaseTargets targets, Mentions.MentionInbox mentions, TimeProvider clock)
+    RibaltaDbContext db,
+    Attachments.AttachmentService attachments,
+    Targets.CaseTargets targets,
+    Mentions.MentionInbox mentions,
+    ICustomerDirectory customers,
+    LanguageDetector languages,
+    TimeProvider clock)
 {
     // A case is written by a handful of people at most; a few jittered retries settle any race among them.
     private const int Attempts = 10;
@@ -33,9 +41,18 @@ internal sealed class ConversationHandler(
     {
         var v = CaseRules.Body(new ValidationBuilder(), "body", request.Body);
         var incoming = CaseRules.Files(v, files);
-        return v.ToError() is { } invalid
-            ? Task.FromResult<Result<long>>(invalid)
-            : WriteAsync(caseId, customer, ct, null, incoming, (@case, now) => CustomerMessage(customer, @case, request, now));
+        if (v.ToError() is { } invalid)
+        {
+            return Task.FromResult<Result<long>>(invalid);
+        }
+
+        // The language they wrote in, read from the words when the door did not say; a customer without one learns it.
+        var language = string.IsNullOrEmpty(request.Language) ? languages.Detect(request.Body) : request.Language;
+        var message = request with { Language = language };
+        return WriteAsync(
+            caseId, customer, ct, null, incoming,
+            (@case, now) => CustomerMessage(customer, @case, message, now),
+            language is null ? null : (@case, _) => customers.LearnLanguageAsync(@case.CustomerId, language, ct));
     }
 
     /// <summary>

@@ -5,6 +5,7 @@ using Ribalta.Platform.Errors;
 using Ribalta.Platform.Events;
 using Ribalta.Platform.Identity;
 using Ribalta.Platform.Localization;
+using Ribalta.Platform.Text;
 
 namespace Ribalta.Cases.Ingest;
 
@@ -26,6 +27,7 @@ internal static class IngestApi
         [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey,
         IngestQueue queue,
         IngestProcessor processor,
+        LanguageDetector languages,
         HttpContext http,
         IStringLocalizer<Strings> localizer,
         CancellationToken ct)
@@ -36,6 +38,12 @@ internal static class IngestApi
         if (invalid is not null)
         {
             return ToHttp(invalid, localizer);
+        }
+
+        // The language, when the caller does not say, is read from the words here, on the request's thread, not in the writer.
+        if (string.IsNullOrEmpty(request.Language) && languages.Detect($"{request.Subject}\n{request.Body}") is { } detected)
+        {
+            request = request with { Language = detected };
         }
 
         // Repeats of a key are answered in the writer, in one lookup for the whole batch, from the first result.

@@ -86,6 +86,10 @@ internal sealed class IngestProcessor(RibaltaDbContext db, ICustomerDirectory cu
             var person = new Actor(ActorKind.Customer, sender.Id.ToString(), sender.DisplayName);
             var written = await conversation.StageCustomerMessageAsync(person, @case, CustomerMessage(request), ct);
             staged[n] = new StagedMessage(written.IsSuccess ? written.Value : null, written.Error, sender.Id);
+            if (written.IsSuccess && sender.PreferredLanguage is null && !string.IsNullOrEmpty(request.Language))
+            {
+                await customers.LearnLanguageAsync(sender.Id, request.Language, ct);
+            }
         }
 
         return staged;

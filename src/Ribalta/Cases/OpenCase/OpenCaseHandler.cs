@@ -9,6 +9,7 @@ using Ribalta.Platform.Data;
 using Ribalta.Platform.Errors;
 using Ribalta.Platform.Events;
 using Ribalta.Platform.Localization;
+using Ribalta.Platform.Text;
 
 namespace Ribalta.Cases.OpenCase;
 
@@ -20,7 +21,13 @@ public sealed record OpenCaseRequest(Guid CustomerId, string? Subject, string? B
 /// customer who called or wrote elsewhere, recording the customer's words as the first message.
 /// </summary>
 internal sealed class OpenCaseHandler(
-    RibaltaDbContext db, ICustomerDirectory customers, CaseReader reader, Targets.CaseTargets targets, Attachments.AttachmentService attachments, TimeProvider clock)
+    RibaltaDbContext db,
+    ICustomerDirectory customers,
+    CaseReader reader,
+    Targets.CaseTargets targets,
+    Attachments.AttachmentService attachments,
+    LanguageDetector languages,
+    TimeProvider clock)
 {
     /// <summary>Opens the case; <paramref name="files"/> (from the portal form) go with the first message, all in one transaction.</summary>
     public async Task<Result<CaseDetails>> HandleAsync(Actor actor, OpenCaseRequest request, CancellationToken ct, IReadOnlyList<Attachments.IncomingFile>? files = null)
@@ -67,7 +74,8 @@ internal sealed class OpenCaseHandler(
             Subject = request.Subject!.Trim(),
             Channel = fromCustomer ? Contracts.Channel.Portal : request.Channel ?? Contracts.Channel.Phone,
             Priority = fromCustomer ? CasePriority.Normal : request.Priority ?? CasePriority.Normal,
-            Language = string.IsNullOrEmpty(request.Language) ? customer.PreferredLanguage : request.Language,
+            // Said by the form or the door; else read from the words; else the customer's own.
+            Language = string.IsNullOrEmpty(request.Language) ? languages.Detect($"{request.Subject}\n{request.Body}") ?? customer.PreferredLanguage : request.Language,
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -76,6 +84,11 @@ internal sealed class OpenCaseHandler(
         // Its own transaction, unless it runs inside one (a batch of ingested messages).
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         db.Add(@case);
+        if (customer.PreferredLanguage is null && @case.Language is { } learned)
+        {
+            await customers.LearnLanguageAsync(customer.Id, learned, ct);
+        }
+
         await db.SaveChangesAsync(ct);
 
         // The first message is the customer's words, whoever typed them in.

@@ -57,6 +57,7 @@ public static class CustomerEvents
     public const string Created = "customer.created";
     public const string Edited = "customer.edited";
     public const string Merged = "customer.merged";
+    public const string LanguageLearned = "customer.language_learned";
     public const string Imported = "customers.imported";
     public const string PortalLinkIssued = "customer.portal_link_issued";
     public const string PortalSignedIn = "customer.portal_signed_in";
@@ -84,6 +85,12 @@ public interface ICustomerDirectory
 
     /// <summary>The whole profile, for a case page beside the conversation.</summary>
     Task<CustomerDetails?> DetailsAsync(Guid id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The customer wrote in <paramref name="language"/>: recorded as theirs when none is known yet (a language
+    /// someone chose is never overwritten). Staged in the caller's unit of work, saved with it.
+    /// </summary>
+    Task LearnLanguageAsync(Guid customerId, string language, CancellationToken cancellationToken);
 
     /// <summary>The person who owns this email, phone or handle (following merges), or null.</summary>
     Task<CustomerRef?> FindByContactAsync(ContactKind kind, string value, CancellationToken cancellationToken);

@@ -4,12 +4,32 @@ using Ribalta.Customers.Domain;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Errors;
 using Ribalta.Platform.Events;
+using Ribalta.Platform.Localization;
 
 namespace Ribalta.Customers.ViewCustomer;
 
 internal sealed class CustomerDirectory(
-    RibaltaDbContext db, SearchCustomers.CustomerSearch search, CustomerReader reader, Segments.SegmentCatalogue segments, CreateCustomer.CreateCustomerHandler create) : ICustomerDirectory
+    RibaltaDbContext db,
+    SearchCustomers.CustomerSearch search,
+    CustomerReader reader,
+    Segments.SegmentCatalogue segments,
+    CreateCustomer.CreateCustomerHandler create,
+    TimeProvider clock) : ICustomerDirectory
 {
+    public async Task LearnLanguageAsync(Guid customerId, string language, CancellationToken cancellationToken)
+    {
+        // Tracked, so a second message of the same unit of work sees the language already set and adds nothing.
+        var customer = await db.Set<Customer>().FirstOrDefaultAsync(c => c.Id == customerId && c.PreferredLanguage == null, cancellationToken);
+        if (customer is null || customer.PreferredLanguage is not null || !SupportedCultures.IsSupported(language))
+        {
+            return;
+        }
+
+        customer.PreferredLanguage = language;
+        customer.Touch(clock.GetUtcNow());
+        db.Append(clock, Actor.System, CustomerEvents.LanguageLearned, "customer", customer.Id.ToString(), new { language }, customer.Id);
+    }
+
     public Task<CustomerRef?> FindAsync(Guid id, CancellationToken cancellationToken) =>
         db.Set<Customer>().AsNoTracking().Where(c => c.Id == id)
             .Select(c => new CustomerRef(c.Id, c.DisplayName, c.PreferredLanguage, c.MergedIntoId))
