@@ -78,22 +78,47 @@ internal static class LoadDriver
 
         // --only a comma-separated list of words: measures just the scenarios whose names contain one of them (e.g. "ingest,search").
         var only = options.Get("only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        // The same traffic as an integration that forwards what it collected: --batch-size messages a request (POST
+        // /api/v1/messages/batch), --batch-workers requests in flight. Any message refused inside a batch counts the
+        // request as refused.
+        var batchSize = options.Int("batch-size", 50);
+        var batchWorkers = options.Int("batch-workers", 4);
+        var batch = ($"message ingest, POST /api/v1/messages/batch ({batchSize} a request, {batchWorkers} in flight, durable)", new Func<HttpClient, Random, Task<HttpResponseMessage>>(async (c, r) =>
+        {
+            var messages = Enumerable.Range(0, batchSize).Select(_ =>
+            {
+                var (caseId, email) = senders[r.Next(senders.Count)];
+                return new { from = new { email }, body = Notes[r.Next(Notes.Length)], channel = "Email", caseId, idempotencyKey = Guid.NewGuid().ToString() };
+            }).ToList();
+            var response = await c.PostAsJsonAsync("/api/v1/messages/batch", new { messages });
+            if (response.IsSuccessStatusCode && (await response.Content.ReadAsStringAsync()).Contains("\"status\":4", StringComparison.Ordinal))
+            {
+                response.Dispose();
+                return new HttpResponseMessage(System.Net.HttpStatusCode.Conflict);
+            }
+
+            return response;
+        }));
+
         var results = new List<ScenarioResult>();
-        foreach (var (name, call, concurrency) in scenarios.Select(s => (s.Name, s.Call, workers)).Append((ingest.Item1, ingest.Item2, ingestWorkers)))
+        var all = scenarios.Select(s => (s.Name, s.Call, Concurrency: workers, PerRequest: 1))
+            .Append((ingest.Item1, ingest.Item2, ingestWorkers, 1))
+            .Append((batch.Item1, batch.Item2, batchWorkers, batchSize));
+        foreach (var (name, call, concurrency, perRequest) in all)
         {
             if (only.Length > 0 && !only.Any(word => name.Contains(word, StringComparison.OrdinalIgnoreCase)))
             {
                 continue;
             }
 
-            if (concurrency == ingestWorkers && name == ingest.Item1 && senders.Count == 0)
+            if ((name == ingest.Item1 || name == batch.Item1) && senders.Count == 0)
             {
                 Console.WriteLine("No open case with an email sender: ingest not measured.");
                 continue;
             }
 
             var machine = quietWait > TimeSpan.Zero ? await QuietMachine.WaitAsync(quietWait, ignore) : new MachineState(false, QuietMachine.LoadAverage(), TimeSpan.Zero, ["not checked"]);
-            results.Add(await MeasureAsync(name, seconds, warmUp, concurrency, call, client, machine, ignore));
+            results.Add(await MeasureAsync(name, seconds, warmUp, concurrency, call, client, machine, ignore) with { PerRequest = perRequest });
         }
 
         var rss = pid is null ? null : ReadMemory(pid);
@@ -257,12 +282,12 @@ internal static class LoadDriver
         markdown.AppendLine();
         markdown.AppendLine(CultureInfo.InvariantCulture, $"Machine: {machine}; {workers} workers on the same machine as the server.");
         markdown.AppendLine();
-        markdown.AppendLine("| operation | requests | per second | p50 ms | p95 ms | p99 ms | max ms | errors | refused (4xx) | load start → end | quiet |");
-        markdown.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
+        markdown.AppendLine("| operation | requests | per second | items per second | p50 ms | p95 ms | p99 ms | max ms | errors | refused (4xx) | load start → end | quiet |");
+        markdown.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
         foreach (var r in results)
         {
             markdown.AppendLine(CultureInfo.InvariantCulture,
-                $"| {r.Name} | {r.Requests} | {r.PerSecond:F0} | {r.P50:F1} | {r.P95:F1} | {r.P99:F1} | {r.Max:F1} | {r.Errors} | {r.Refused} | {r.LoadAtStart:F2} → {r.LoadAtEnd:F2} | {(r.Quiet ? $"yes (after {r.WaitedSeconds:F0} s)" : "NO: " + string.Join(", ", r.Busy))} |");
+                $"| {r.Name} | {r.Requests} | {r.PerSecond:F0} | {r.PerSecond * r.PerRequest:F0} | {r.P50:F1} | {r.P95:F1} | {r.P99:F1} | {r.Max:F1} | {r.Errors} | {r.Refused} | {r.LoadAtStart:F2} → {r.LoadAtEnd:F2} | {(r.Quiet ? $"yes (after {r.WaitedSeconds:F0} s)" : "NO: " + string.Join(", ", r.Busy))} |");
         }
 
         if (rss is { } memory)
@@ -280,5 +305,9 @@ internal static class LoadDriver
 
     private sealed record ScenarioResult(
         string Name, int Requests, double PerSecond, double P50, double P95, double P99, double Max, int Errors, int Refused,
-        bool Quiet, double WaitedSeconds, double LoadAtStart, double LoadAtEnd, IReadOnlyList<string> Busy);
+        bool Quiet, double WaitedSeconds, double LoadAtStart, double LoadAtEnd, IReadOnlyList<string> Busy)
+    {
+        /// <summary>Messages (or other items) each request carries: 1, or the batch size.</summary>
+        public int PerRequest { get; init; } = 1;
+    }
 }

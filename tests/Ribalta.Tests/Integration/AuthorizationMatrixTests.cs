@@ -63,6 +63,7 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
         ("GET", "/api/v1/cases", Staff, false),
         ("GET", "/api/v1/cases/counts", Staff, false),
         ("POST", "/api/v1/messages", CasesWork, false),
+        ("POST", "/api/v1/messages/batch", CasesWork, false),
         ("GET", "/api/v1/saved-filters", Staff, false),
         ("POST", "/api/v1/saved-filters", Staff, false),
         ("DELETE", "/api/v1/saved-filters/{id:guid}", Staff, false),

@@ -187,6 +187,54 @@ public abstract class IngestTests(RibaltaApp app)
     }
 
     [Fact]
+    public async Task A_batch_lands_every_message_once_with_a_status_each_and_a_malformed_one_refuses_the_whole_batch()
+    {
+        var api = await App.AsFrontline();
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var owner = await ReadAsync(await PostAsync(api, new { from = new { email = $"batch.{tag}@example.it" }, body = "Primo messaggio" }));
+        var stranger = $"estraneo.{tag}@example.it";
+        var key = Guid.NewGuid().ToString();
+        object[] messages =
+        [
+            new { from = new { email = $"batch.{tag}@example.it" }, body = "Secondo messaggio, sulla stessa pratica", caseId = owner.CaseId, idempotencyKey = key },
+            new { from = new { email = $"batch.{tag}@example.it" }, body = "Secondo messaggio, sulla stessa pratica", caseId = owner.CaseId, idempotencyKey = key },
+            new { from = new { handle = $"@nuovo{tag}" }, body = "I need help with my subscription renewal, it failed twice", channel = "Social" },
+            new { from = new { email = stranger }, body = "Not mine", caseId = owner.CaseId },
+        ];
+
+        var response = await api.PostAsJsonAsync("/api/v1/messages/batch", new { messages }, Api.Json);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var results = (await response.Content.ReadFromJsonAsync<IngestBatchResponse>(Api.Json))!.Results;
+        Assert.Equal([201, 201, 201, 404], results.Select(r => r.Status).ToArray());
+        Assert.Equal(results[0].Result, results[1].Result);
+        Assert.True(results[1].Replayed);
+        Assert.Equal(owner.CaseId, results[0].Result!.CaseId);
+        Assert.True(results[2].Result!.NewCustomer);
+        Assert.Equal("en", (await api.GetFromJsonAsync<CaseDetails>($"/api/v1/cases/{results[2].Result!.CaseId}", Api.Json))!.Language);
+        Assert.Equal("Error.NotFound", results[3].Code);
+        Assert.Equal(2, (await api.GetFromJsonAsync<MessagePage>($"/api/v1/cases/{owner.CaseId}/messages", Api.Json))!.Items.Count);
+        Assert.Null((await api.SearchCustomersAsync(stranger)).Items.FirstOrDefault());
+
+        // One malformed message (here the third: no sender) refuses them all, with the field named; nothing is written.
+        var refused = await api.PostAsJsonAsync("/api/v1/messages/batch", new
+        {
+            messages = new object[]
+            {
+                new { from = new { email = $"batch.{tag}@example.it" }, body = "Terzo", caseId = owner.CaseId },
+                new { from = new { email = $"batch.{tag}@example.it" }, body = "Quarto", caseId = owner.CaseId },
+                new { body = "Senza mittente" },
+            },
+        }, Api.Json);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.True((await refused.ReadJsonAsync()).GetProperty("errors").TryGetProperty("messages[2].from", out _));
+        Assert.Equal(2, (await api.GetFromJsonAsync<MessagePage>($"/api/v1/cases/{owner.CaseId}/messages", Api.Json))!.Items.Count);
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await api.PostAsJsonAsync("/api/v1/messages/batch", new { messages = Array.Empty<object>() }, Api.Json)).StatusCode);
+        var tooMany = Enumerable.Range(0, IngestApi.MaxBatch + 1).Select(i => new { from = new { email = $"batch.{tag}@example.it" }, body = $"n{i}" }).ToArray();
+        Assert.Equal(HttpStatusCode.BadRequest, (await api.PostAsJsonAsync("/api/v1/messages/batch", new { messages = tooMany }, Api.Json)).StatusCode);
+    }
+
+    [Fact]
     public async Task Bad_messages_are_refused_with_reasons_and_create_nothing()
     {
         var api = await App.AsFrontline();

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
+using Ribalta.Cases.Contracts;
+using Ribalta.Customers.Contracts;
 using Ribalta.Platform.Errors;
 using Ribalta.Platform.Events;
 using Ribalta.Platform.Identity;
@@ -14,11 +16,17 @@ internal static class IngestApi
 {
     public const string IdempotencyHeader = "Idempotency-Key";
 
+    /// <summary>The most messages one batch request may carry.</summary>
+    public const int MaxBatch = 100;
+
     public static IEndpointRouteBuilder MapIngestApi(IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/messages", IngestAsync).RequireAuthorization(Policies.CasesWork).WithTags("Messages")
             .WithSummary("Ingest a customer's message")
             .WithDescription("Finds the customer by email, phone or handle (or creates them), continues caseId or opens a case. Send an Idempotency-Key header to make retries safe: a repeat returns the first result with Idempotent-Replayed: true.");
+        app.MapPost("/api/v1/messages/batch", IngestBatchAsync).RequireAuthorization(Policies.CasesWork).WithTags("Messages")
+            .WithSummary("Ingest up to 100 customers' messages in one request")
+            .WithDescription("Each message as in POST /api/v1/messages, with its own idempotencyKey. A malformed message refuses the whole request (400, nothing written); otherwise each message gets its own status (201, 404, 409) in the order sent, once all are committed.");
         return app;
     }
 
@@ -33,25 +41,15 @@ internal static class IngestApi
         CancellationToken ct)
     {
         var key = string.IsNullOrWhiteSpace(idempotencyKey) ? null : idempotencyKey.Trim();
-        var v = new ValidationBuilder().MaxLength(IdempotencyHeader, key, IdempotencyRecordConfiguration.KeyMax).NoControlCharacters(IdempotencyHeader, key);
-        var invalid = v.ToError() ?? IngestProcessor.Validate(request);
-        if (invalid is not null)
+        if (Validate(new ValidationBuilder(), "", request, IdempotencyHeader, key).ToError() is { } invalid)
         {
-            return ToHttp(invalid, localizer);
+            return invalid.ToValidationProblem(localizer);
         }
 
-        // The language, when the caller does not say, is read from the words here, on the request's thread, not in the writer.
-        if (string.IsNullOrEmpty(request.Language) && languages.Detect($"{request.Subject}\n{request.Body}") is { } detected)
-        {
-            request = request with { Language = detected };
-        }
-
-        // Repeats of a key are answered in the writer, in one lookup for the whole batch, from the first result.
-        var actor = Actor.From(http.User);
-        var (result, replayed) = await queue.SubmitAsync(actor, request, await processor.FindSenderAsync(request, ct), key, ct);
+        var (result, replayed) = await SubmitAsync(Actor.From(http.User), request, key, queue, processor, languages, ct);
         if (!result.IsSuccess)
         {
-            return ToHttp(result.Error!, localizer);
+            return result.Error!.Kind == ErrorKind.Validation ? result.Error.ToValidationProblem(localizer) : result.Error.ToProblem(localizer);
         }
 
         if (replayed)
@@ -62,6 +60,96 @@ internal static class IngestApi
         return TypedResults.Created($"/api/v1/cases/{result.Value.CaseId}", result.Value);
     }
 
-    private static Results<Created<IngestResult>, ValidationProblem, ProblemHttpResult> ToHttp(Error error, IStringLocalizer<Strings> localizer) =>
-        error.Kind == ErrorKind.Validation ? error.ToValidationProblem(localizer) : error.ToProblem(localizer);
+    private static async Task<Results<Ok<IngestBatchResponse>, ValidationProblem>> IngestBatchAsync(
+        IngestBatchRequest request,
+        IngestQueue queue,
+        IngestProcessor processor,
+        LanguageDetector languages,
+        HttpContext http,
+        IStringLocalizer<Strings> localizer,
+        CancellationToken ct)
+    {
+        var v = new ValidationBuilder();
+        var messages = request.Messages ?? [];
+        if (messages.Count is 0 or > MaxBatch)
+        {
+            v.Add("messages", "Validation.BatchSize", MaxBatch);
+        }
+
+        for (var i = 0; i < messages.Count && i < MaxBatch; i++)
+        {
+            var item = messages[i] ?? new IngestBatchItem(null, null);
+            Validate(v, $"messages[{i}].", item.ToRequest(), "idempotencyKey", Key(item.IdempotencyKey));
+        }
+
+        if (v.ToError() is { } invalid)
+        {
+            return invalid.ToValidationProblem(localizer);
+        }
+
+        // Prepared one by one (they share this request's DbContext), then queued at once, so they commit together.
+        var actor = Actor.From(http.User);
+        var prepared = new List<(IngestMessageRequest Request, CustomerRef? Sender, string? Key)>(messages.Count);
+        foreach (var item in messages)
+        {
+            var (message, sender) = await PrepareAsync(item.ToRequest(), processor, languages, ct);
+            prepared.Add((message, sender, Key(item.IdempotencyKey)));
+        }
+
+        var pending = prepared.Select(p => queue.SubmitAsync(actor, p.Request, p.Sender, p.Key, ct)).ToList();
+        var outcomes = await Task.WhenAll(pending);
+        return TypedResults.Ok(new IngestBatchResponse(outcomes.Select(o => o.Result.Error is { } error
+            ? new IngestBatchOutcome(error.StatusCode(), null, false, error.MessageKey, error.Describe(localizer))
+            : new IngestBatchOutcome(StatusCodes.Status201Created, o.Result.Value, o.Replayed, null, null)).ToList()));
+    }
+
+    private static string? Key(string? key) => string.IsNullOrWhiteSpace(key) ? null : key.Trim();
+
+    private static ValidationBuilder Validate(ValidationBuilder v, string prefix, IngestMessageRequest request, string keyField, string? key)
+    {
+        v.MaxLength(prefix + keyField, key, IdempotencyRecordConfiguration.KeyMax).NoControlCharacters(prefix + keyField, key);
+        foreach (var field in IngestProcessor.Validate(request)?.Fields ?? [])
+        {
+            v.Add(prefix + field.Field, field.MessageKey, field.Args);
+        }
+
+        return v;
+    }
+
+    private static async Task<IngestOutcome> SubmitAsync(Actor actor, IngestMessageRequest request, string? key, IngestQueue queue, IngestProcessor processor, LanguageDetector languages, CancellationToken ct)
+    {
+        var (message, sender) = await PrepareAsync(request, processor, languages, ct);
+        return await queue.SubmitAsync(actor, message, sender, key, ct);
+    }
+
+    /// <summary>
+    /// What can be done before the writer, on the request's thread: the language read from the words when the
+    /// caller does not say, and the sender looked up.
+    /// </summary>
+    private static async Task<(IngestMessageRequest Request, CustomerRef? Sender)> PrepareAsync(IngestMessageRequest request, IngestProcessor processor, LanguageDetector languages, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(request.Language) && languages.Detect($"{request.Subject}\n{request.Body}") is { } detected)
+        {
+            request = request with { Language = detected };
+        }
+
+        return (request, await processor.FindSenderAsync(request, ct));
+    }
 }
+
+/// <summary>One message of a batch: the fields of <see cref="IngestMessageRequest"/> and its own idempotency key.</summary>
+public sealed record IngestBatchItem(
+    IngestSender? From, string? Body, string? Subject = null, Channel? Channel = null, string? Language = null, long? CaseId = null, string? IdempotencyKey = null)
+{
+    public IngestMessageRequest ToRequest() => new(From, Body, Subject, Channel, Language, CaseId);
+}
+
+public sealed record IngestBatchRequest(IReadOnlyList<IngestBatchItem>? Messages);
+
+/// <summary>
+/// A message's answer within a batch, in the order sent: <c>status</c> is the HTTP status it would have had alone
+/// (201 with <c>result</c>, or 404/409 with <c>code</c> and <c>title</c>).
+/// </summary>
+public sealed record IngestBatchOutcome(int Status, IngestResult? Result, bool Replayed, string? Code, string? Title);
+
+public sealed record IngestBatchResponse(IReadOnlyList<IngestBatchOutcome> Results);

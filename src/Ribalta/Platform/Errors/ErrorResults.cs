@@ -28,22 +28,23 @@ public static class ErrorResults
 
     public static ProblemHttpResult ToProblem(this Error error, IStringLocalizer<Strings> localizer)
     {
-        var status = error.Kind switch
-        {
-            ErrorKind.Validation => StatusCodes.Status400BadRequest,
-            ErrorKind.NotFound => StatusCodes.Status404NotFound,
-            ErrorKind.Conflict => StatusCodes.Status409Conflict,
-            ErrorKind.PreconditionFailed => StatusCodes.Status412PreconditionFailed,
-            ErrorKind.Forbidden => StatusCodes.Status403Forbidden,
-            _ => StatusCodes.Status400BadRequest,
-        };
-
         return TypedResults.Problem(
             title: localizer[error.MessageKey, error.Args].Value,
             detail: error.Fields.Count > 0 ? error.Describe(localizer) : null,
-            statusCode: status,
+            statusCode: error.StatusCode(),
             extensions: new Dictionary<string, object?> { ["code"] = error.MessageKey });
     }
+
+    /// <summary>The HTTP status an error is answered with.</summary>
+    public static int StatusCode(this Error error) => error.Kind switch
+    {
+        ErrorKind.Validation => StatusCodes.Status400BadRequest,
+        ErrorKind.NotFound => StatusCodes.Status404NotFound,
+        ErrorKind.Conflict => StatusCodes.Status409Conflict,
+        ErrorKind.PreconditionFailed => StatusCodes.Status412PreconditionFailed,
+        ErrorKind.Forbidden => StatusCodes.Status403Forbidden,
+        _ => StatusCodes.Status400BadRequest,
+    };
 
     /// <summary>The user-facing sentence for an error, for pages.</summary>
     public static string Describe(this Error error, IStringLocalizer<Strings> localizer) =>
