@@ -74,6 +74,7 @@ public static class PlatformModule
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
         app.MapPlatformApi();
+        Integrations.ApiKeysApi.MapApiKeysApi(app);
         return app;
     }
 }

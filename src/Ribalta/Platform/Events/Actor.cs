@@ -8,6 +8,9 @@ public sealed record Actor(ActorKind Kind, string? Id, string Name)
     public const string CustomerIdClaim = "ribalta:customer";
     public const string DisplayNameClaim = "ribalta:name";
 
+    /// <summary>Present on an integration's principal (the key's prefix); its name identifier is the key's id.</summary>
+    public const string ApiKeyClaim = "ribalta:api-key";
+
     public static readonly Actor System = new(ActorKind.System, null, "Ribalta");
 
     public static Actor From(ClaimsPrincipal user)
@@ -24,6 +27,7 @@ public sealed record Actor(ActorKind Kind, string? Id, string Name)
             return System;
         }
 
-        return new Actor(ActorKind.Staff, id, user.FindFirstValue(DisplayNameClaim) ?? user.Identity?.Name ?? id);
+        var kind = user.HasClaim(c => c.Type == ApiKeyClaim) ? ActorKind.Integration : ActorKind.Staff;
+        return new Actor(kind, id, user.FindFirstValue(DisplayNameClaim) ?? user.Identity?.Name ?? id);
     }
 }

@@ -1,7 +1,10 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Events;
+using Ribalta.Platform.Integrations;
 
 namespace Ribalta.Platform.Identity;
 
@@ -32,17 +35,31 @@ internal static class IdentityModule
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
 
         services.ConfigureApplicationCookie(o => ConfigureCookie(o, "ribalta.staff", "/login", "/access-denied", TimeSpan.FromHours(10)));
-        services.AddAuthentication()
+        // Staff sign in with the Identity cookie; integrations present an API key. A request is read as one or the other
+        // by whether it carries a key, so every staff policy serves both.
+        services.AddScoped<ApiKeyService>();
+        services.AddAuthentication(o =>
+            {
+                o.DefaultAuthenticateScheme = StaffOrKeyScheme;
+                o.DefaultChallengeScheme = StaffOrKeyScheme;
+                o.DefaultForbidScheme = StaffOrKeyScheme;
+            })
+            .AddPolicyScheme(StaffOrKeyScheme, "Staff cookie or API key", o => o.ForwardDefaultSelector = context =>
+                ApiKeyAuthenticationHandler.Presents(context.Request) ? ApiKeyAuthenticationHandler.SchemeName : IdentityConstants.ApplicationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
             .AddCookie(Policies.CustomerScheme, o => ConfigureCookie(o, "ribalta.customer", "/portal/sign-in", "/portal/sign-in", TimeSpan.FromDays(14)));
 
+        // Integration keys take part through roles that follow their scopes: read (every key) where any staff may
+        // look, write where front-line work happens, admin where settings change; a read-only key never writes.
+        const string Read = ApiKeyAuthenticationHandler.ReadRole, Write = ApiKeyAuthenticationHandler.WriteRole, Admin = ApiKeyAuthenticationHandler.AdminRole;
         services.AddAuthorizationBuilder()
-            .AddPolicy(Policies.Staff, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.All))
-            .AddPolicy(Policies.CustomersWrite, p => p.RequireRole(StaffRoles.Frontline, StaffRoles.TeamLead, StaffRoles.Manager, StaffRoles.Admin))
-            .AddPolicy(Policies.CustomersManage, p => p.RequireRole(StaffRoles.TeamLead, StaffRoles.Manager, StaffRoles.Admin))
-            .AddPolicy(Policies.CasesWork, p => p.RequireRole(StaffRoles.Frontline, StaffRoles.TeamLead, StaffRoles.Manager, StaffRoles.Department, StaffRoles.Admin))
-            .AddPolicy(Policies.CasesManage, p => p.RequireRole(StaffRoles.TeamLead, StaffRoles.Manager, StaffRoles.Admin))
-            .AddPolicy(Policies.StaffAdmin, p => p.RequireRole(StaffRoles.Admin))
-            .AddPolicy(Policies.AuditRead, p => p.RequireRole(StaffRoles.Admin))
+            .AddPolicy(Policies.Staff, p => Scoped(p.RequireAuthenticatedUser().RequireRole([.. StaffRoles.All, Read])))
+            .AddPolicy(Policies.CustomersWrite, p => Scoped(p.RequireRole(StaffRoles.Frontline, StaffRoles.TeamLead, StaffRoles.Manager, StaffRoles.Admin, Write, Admin)))
+            .AddPolicy(Policies.CustomersManage, p => Scoped(p.RequireRole(StaffRoles.TeamLead, StaffRoles.Manager, StaffRoles.Admin, Admin)))
+            .AddPolicy(Policies.CasesWork, p => Scoped(p.RequireRole(StaffRoles.Frontline, StaffRoles.TeamLead, StaffRoles.Manager, StaffRoles.Department, StaffRoles.Admin, Write, Admin)))
+            .AddPolicy(Policies.CasesManage, p => Scoped(p.RequireRole(StaffRoles.TeamLead, StaffRoles.Manager, StaffRoles.Admin, Admin)))
+            .AddPolicy(Policies.StaffAdmin, p => Scoped(p.RequireRole(StaffRoles.Admin, Admin)))
+            .AddPolicy(Policies.AuditRead, p => Scoped(p.RequireRole(StaffRoles.Admin, Admin)))
             .AddPolicy(Policies.Customer, p => p
                 .AddAuthenticationSchemes(Policies.CustomerScheme)
                 .RequireAuthenticatedUser()
@@ -52,6 +69,10 @@ internal static class IdentityModule
         services.AddScoped<StaffDirectory>();
         return services;
     }
+
+    public const string StaffOrKeyScheme = "StaffOrKey";
+
+    private static AuthorizationPolicyBuilder Scoped(AuthorizationPolicyBuilder policy) => policy.AddRequirements(ApiKeyScopeRequirement.Instance);
 
     /// <summary>HTTP-only, SameSite=Lax, Secure over HTTPS, sliding; API callers get status codes instead of redirects.</summary>
     private static void ConfigureCookie(CookieAuthenticationOptions o, string name, string loginPath, string deniedPath, TimeSpan lifetime)
