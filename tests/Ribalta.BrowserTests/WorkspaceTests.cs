@@ -200,6 +200,45 @@ public sealed class WorkspaceTests(BrowserFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_admin_creates_an_api_key_sees_it_once_and_revoking_it_stops_the_integration()
+    {
+        var page = await SignInAsync("admin@demo.ribalta.test", "es");
+        await page.GotoAsync($"{fixture.DemoUrl}/admin/api-keys");
+        await Expect(page.Locator("form.api-key-form[data-live]")).ToBeAttachedAsync();
+
+        // No permission chosen: a readable refusal, nothing created.
+        var name = $"Pasarela {Guid.NewGuid().ToString("N")[..6]}";
+        await page.Locator("#key-name").FillAsync(name);
+        await page.Locator("input[name=scope][value=read]").UncheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Crear clave" }).ClickAsync();
+        await Expect(page.Locator("small.error-text[role=alert]")).ToContainTextAsync("al menos un permiso");
+
+        await page.Locator("input[name=scope][value=write]").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Crear clave" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("no se volverá a mostrar");
+        var key = await page.Locator("input.new-key").InputValueAsync();
+        Assert.StartsWith("rbk_", key);
+        var row = page.Locator($"tr[data-key='{key[..12]}']");
+        await Expect(row).ToContainTextAsync(name);
+        await Expect(row).ToContainTextAsync("Nunca");
+
+        using var integration = new HttpClient { BaseAddress = new Uri(fixture.DemoUrl) };
+        integration.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        var message = new { from = new { email = $"{Guid.NewGuid():N}@example.es" }, body = "Hola, mi pedido no ha llegado todavía." };
+        Assert.Equal(System.Net.HttpStatusCode.Created, (await integration.PostAsync("/api/v1/messages", System.Net.Http.Json.JsonContent.Create(message))).StatusCode);
+
+        await page.ReloadAsync();
+        await Expect(page.Locator("form.api-key-form[data-live]")).ToBeAttachedAsync();
+        await Expect(page.Locator("input.new-key")).ToHaveCountAsync(0);
+        await Expect(row).Not.ToContainTextAsync("Nunca");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Revocar" }).ClickAsync();
+        await row.GetByRole(AriaRole.Button, new() { Name = "Revocar ahora" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("revocada");
+        await Expect(row).ToContainTextAsync("Revocada");
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await integration.PostAsync("/api/v1/messages", System.Net.Http.Json.JsonContent.Create(message))).StatusCode);
+    }
+
+    [Fact]
     public async Task The_keyboard_moves_through_the_inbox_opens_a_case_and_starts_a_reply()
     {
         var page = await SignInAsync("agent@demo.ribalta.test");
@@ -249,7 +288,7 @@ public sealed class WorkspaceTests(BrowserFixture fixture) : IAsyncLifetime
         var customerHref = await FirstCustomerHrefAsync(page);
         await page.GotoAsync($"{fixture.DemoUrl}/cases?view=All");
         var caseHref = (await page.Locator("table.cases tbody td:nth-child(2) a").First.GetAttributeAsync("href"))!;
-        foreach (var path in new[] { "/", "/cases", "/cases?view=Unassigned", "/cases?view=Team", "/cases?view=Overdue", caseHref, $"/cases/new?customerId={customerHref.Split('/')[^1]}", "/customers", "/customers/new", customerHref, $"{customerHref}/edit", "/customers/import", "/segments", "/canned-replies", "/settings/targets", "/search?q=pedido", "/admin/staff", "/admin/audit", "/account" })
+        foreach (var path in new[] { "/", "/cases", "/cases?view=Unassigned", "/cases?view=Team", "/cases?view=Overdue", caseHref, $"/cases/new?customerId={customerHref.Split('/')[^1]}", "/customers", "/customers/new", customerHref, $"{customerHref}/edit", "/customers/import", "/segments", "/canned-replies", "/settings/targets", "/search?q=pedido", "/admin/staff", "/admin/audit", "/admin/api-keys", "/account" })
         {
             await page.GotoAsync(fixture.DemoUrl + path);
             await Expect(page.Locator("html")).ToHaveAttributeAsync("dir", direction);
