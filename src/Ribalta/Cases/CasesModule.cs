@@ -22,6 +22,8 @@ public static class CasesModule
         services.AddScoped<SavedFilters>();
         services.AddScoped<Mentions.MentionInbox>();
         services.AddScoped<Ingest.IngestProcessor>();
+        services.AddScoped<Ingest.IngestGateway>();
+        services.AddScoped<Social.SocialMentions>();
         services.AddSingleton<Ingest.IngestQueue>();
         services.AddHostedService(sp => sp.GetRequiredService<Ingest.IngestQueue>());
         services.AddScoped<ICaseDirectory>(sp => sp.GetRequiredService<InboxQuery>());
@@ -41,6 +43,7 @@ public static class CasesModule
         Attachments.AttachmentEndpoints.MapAttachmentEndpoints(app);
         Targets.TargetsApi.MapTargetsApi(app);
         Ingest.IngestApi.MapIngestApi(app);
+        Social.SocialMentionsApi.MapSocialMentionsApi(app);
         return app;
     }
 }

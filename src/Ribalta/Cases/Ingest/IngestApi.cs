@@ -2,12 +2,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
 using Ribalta.Cases.Contracts;
-using Ribalta.Customers.Contracts;
 using Ribalta.Platform.Errors;
 using Ribalta.Platform.Events;
 using Ribalta.Platform.Identity;
 using Ribalta.Platform.Localization;
-using Ribalta.Platform.Text;
 
 namespace Ribalta.Cases.Ingest;
 
@@ -33,9 +31,7 @@ internal static class IngestApi
     private static async Task<Results<Created<IngestResult>, ValidationProblem, ProblemHttpResult>> IngestAsync(
         IngestMessageRequest request,
         [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey,
-        IngestQueue queue,
-        IngestProcessor processor,
-        LanguageDetector languages,
+        IngestGateway gateway,
         HttpContext http,
         IStringLocalizer<Strings> localizer,
         CancellationToken ct)
@@ -46,7 +42,7 @@ internal static class IngestApi
             return invalid.ToValidationProblem(localizer);
         }
 
-        var (result, replayed) = await SubmitAsync(Actor.From(http.User), request, key, queue, processor, languages, ct);
+        var (result, replayed) = (await gateway.SubmitAsync(Actor.From(http.User), [(request, key)], ct))[0];
         if (!result.IsSuccess)
         {
             return result.Error!.Kind == ErrorKind.Validation ? result.Error.ToValidationProblem(localizer) : result.Error.ToProblem(localizer);
@@ -62,9 +58,7 @@ internal static class IngestApi
 
     private static async Task<Results<Ok<IngestBatchResponse>, ValidationProblem>> IngestBatchAsync(
         IngestBatchRequest request,
-        IngestQueue queue,
-        IngestProcessor processor,
-        LanguageDetector languages,
+        IngestGateway gateway,
         HttpContext http,
         IStringLocalizer<Strings> localizer,
         CancellationToken ct)
@@ -87,17 +81,7 @@ internal static class IngestApi
             return invalid.ToValidationProblem(localizer);
         }
 
-        // Prepared one by one (they share this request's DbContext), then queued at once, so they commit together.
-        var actor = Actor.From(http.User);
-        var prepared = new List<(IngestMessageRequest Request, CustomerRef? Sender, string? Key)>(messages.Count);
-        foreach (var item in messages)
-        {
-            var (message, sender) = await PrepareAsync(item.ToRequest(), processor, languages, ct);
-            prepared.Add((message, sender, Key(item.IdempotencyKey)));
-        }
-
-        var pending = prepared.Select(p => queue.SubmitAsync(actor, p.Request, p.Sender, p.Key, ct)).ToList();
-        var outcomes = await Task.WhenAll(pending);
+        var outcomes = await gateway.SubmitAsync(Actor.From(http.User), messages.Select(m => (m.ToRequest(), Key(m.IdempotencyKey))).ToList(), ct);
         return TypedResults.Ok(new IngestBatchResponse(outcomes.Select(o => o.Result.Error is { } error
             ? new IngestBatchOutcome(error.StatusCode(), null, false, error.MessageKey, error.Describe(localizer))
             : new IngestBatchOutcome(StatusCodes.Status201Created, o.Result.Value, o.Replayed, null, null)).ToList()));
@@ -105,7 +89,7 @@ internal static class IngestApi
 
     private static string? Key(string? key) => string.IsNullOrWhiteSpace(key) ? null : key.Trim();
 
-    private static ValidationBuilder Validate(ValidationBuilder v, string prefix, IngestMessageRequest request, string keyField, string? key)
+    public static ValidationBuilder Validate(ValidationBuilder v, string prefix, IngestMessageRequest request, string keyField, string? key)
     {
         v.MaxLength(prefix + keyField, key, IdempotencyRecordConfiguration.KeyMax).NoControlCharacters(prefix + keyField, key);
         foreach (var field in IngestProcessor.Validate(request)?.Fields ?? [])
@@ -114,26 +98,6 @@ internal static class IngestApi
         }
 
         return v;
-    }
-
-    private static async Task<IngestOutcome> SubmitAsync(Actor actor, IngestMessageRequest request, string? key, IngestQueue queue, IngestProcessor processor, LanguageDetector languages, CancellationToken ct)
-    {
-        var (message, sender) = await PrepareAsync(request, processor, languages, ct);
-        return await queue.SubmitAsync(actor, message, sender, key, ct);
-    }
-
-    /// <summary>
-    /// What can be done before the writer, on the request's thread: the language read from the words when the
-    /// caller does not say, and the sender looked up.
-    /// </summary>
-    private static async Task<(IngestMessageRequest Request, CustomerRef? Sender)> PrepareAsync(IngestMessageRequest request, IngestProcessor processor, LanguageDetector languages, CancellationToken ct)
-    {
-        if (string.IsNullOrEmpty(request.Language) && languages.Detect($"{request.Subject}\n{request.Body}") is { } detected)
-        {
-            request = request with { Language = detected };
-        }
-
-        return (request, await processor.FindSenderAsync(request, ct));
     }
 }
 

@@ -21,15 +21,15 @@ internal sealed partial class IngestQueue(IServiceScopeFactory scopes, ILogger<I
 
     private readonly Channel<Item> _items = Channel.CreateBounded<Item>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
 
-    private sealed record Item(Actor Actor, IngestMessageRequest Request, CustomerRef? Sender, string? Key, string Hash, TaskCompletionSource<IngestOutcome> Done);
+    private sealed record Item(Actor Actor, IngestMessageRequest Request, CustomerRef? Sender, string? Key, string Scope, string Hash, TaskCompletionSource<IngestOutcome> Done);
 
     /// <summary>
     /// Queues the message and waits for its commit. <paramref name="sender"/> is who the caller found the sender to be
     /// (read outside the writer, checked again inside). A caller who gives up still gets it written (retry with the same key).
     /// </summary>
-    public async Task<IngestOutcome> SubmitAsync(Actor actor, IngestMessageRequest request, CustomerRef? sender, string? idempotencyKey, CancellationToken ct)
+    public async Task<IngestOutcome> SubmitAsync(Actor actor, IngestMessageRequest request, CustomerRef? sender, string? idempotencyKey, CancellationToken ct, string? idempotencyScope = null)
     {
-        var item = new Item(actor, request, sender, idempotencyKey, IdempotencyRecord.Hash(request), new TaskCompletionSource<IngestOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var item = new Item(actor, request, sender, idempotencyKey, idempotencyScope ?? IdempotencyScope(actor), IdempotencyRecord.Hash(request), new TaskCompletionSource<IngestOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
         await _items.Writer.WriteAsync(item, ct);
         return await item.Done.Task.WaitAsync(ct);
     }
@@ -88,7 +88,7 @@ internal sealed partial class IngestQueue(IServiceScopeFactory scopes, ILogger<I
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RibaltaDbContext>();
-        return await IdempotencyRecord.ReplayAsync(db, IdempotencyScope(item.Actor), item.Key!, item.Hash, ct);
+        return await IdempotencyRecord.ReplayAsync(db, item.Scope, item.Key!, item.Hash, ct);
     }
 
     private async Task<IReadOnlyList<IngestOutcome>> CommitAsync(IReadOnlyList<Item> items, CancellationToken ct)
@@ -120,7 +120,7 @@ internal sealed partial class IngestQueue(IServiceScopeFactory scopes, ILogger<I
 
         // Keys answered before (an earlier batch, another node), in one query; a key twice in this batch is answered
         // with its first occurrence's result at the end.
-        var answered = await IdempotencyRecord.FindAsync(db, items.Where(i => i.Key is not null).Select(i => (IdempotencyScope(i.Actor), i.Key!)), ct);
+        var answered = await IdempotencyRecord.FindAsync(db, items.Where(i => i.Key is not null).Select(i => (i.Scope, i.Key!)), ct);
         var firstOfKey = new Dictionary<(string, string), int>();
         var repeats = new List<(int Index, int First)>();
         var work = new List<int>(items.Count);
@@ -130,18 +130,18 @@ internal sealed partial class IngestQueue(IServiceScopeFactory scopes, ILogger<I
             {
                 work.Add(i);
             }
-            else if (answered.TryGetValue((IdempotencyScope(items[i].Actor), key), out var record))
+            else if (answered.TryGetValue((items[i].Scope, key), out var record))
             {
                 results[i] = record.RequestHash == items[i].Hash ? record.ToResult() : Error.Conflict("Error.IdempotencyMismatch");
                 replayed[i] = true;
             }
-            else if (firstOfKey.TryGetValue((IdempotencyScope(items[i].Actor), key), out var first))
+            else if (firstOfKey.TryGetValue((items[i].Scope, key), out var first))
             {
                 repeats.Add((i, first));
             }
             else
             {
-                firstOfKey[(IdempotencyScope(items[i].Actor), key)] = i;
+                firstOfKey[(items[i].Scope, key)] = i;
                 work.Add(i);
             }
         }
@@ -172,7 +172,7 @@ internal sealed partial class IngestQueue(IServiceScopeFactory scopes, ILogger<I
         db.ChangeTracker.Clear();
         var now = clock.GetUtcNow();
         var answers = results.Select(r => r ?? throw new InvalidOperationException("An inbound message was left unanswered.")).ToList();
-        db.AddRange(firstOfKey.Values.Where(i => answers[i].IsSuccess).Select(i => IdempotencyRecord.For(IdempotencyScope(items[i].Actor), items[i].Key!, items[i].Hash, answers[i].Value, now)));
+        db.AddRange(firstOfKey.Values.Where(i => answers[i].IsSuccess).Select(i => IdempotencyRecord.For(items[i].Scope, items[i].Key!, items[i].Hash, answers[i].Value, now)));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return answers.Select((answer, i) => new IngestOutcome(answer, replayed[i])).ToList();

@@ -1,0 +1,30 @@
+using Ribalta.Customers.Contracts;
+using Ribalta.Platform.Events;
+using Ribalta.Platform.Text;
+
+namespace Ribalta.Cases.Ingest;
+
+/// <summary>
+/// The way in for inbound messages from any door (the API, a batch, social mentions): what can be done before the
+/// writer is done here, on the caller's thread (the language read from the words when the door does not say, the
+/// sender looked up), then the messages are queued together so they commit in one batch.
+/// </summary>
+internal sealed class IngestGateway(IngestQueue queue, IngestProcessor processor, LanguageDetector languages)
+{
+    /// <summary>Queues the messages (already validated) and waits until all are committed; outcomes in the order given.</summary>
+    /// <param name="idempotencyScope">Whose keys these are; by default the caller's own.</param>
+    public async Task<IReadOnlyList<IngestOutcome>> SubmitAsync(Actor actor, IReadOnlyList<(IngestMessageRequest Request, string? Key)> messages, CancellationToken ct, string? idempotencyScope = null)
+    {
+        // One by one: they share the caller's DbContext.
+        var prepared = new List<(IngestMessageRequest Request, CustomerRef? Sender, string? Key)>(messages.Count);
+        foreach (var (request, key) in messages)
+        {
+            var message = string.IsNullOrEmpty(request.Language) && languages.Detect($"{request.Subject}\n{request.Body}") is { } detected
+                ? request with { Language = detected }
+                : request;
+            prepared.Add((message, await processor.FindSenderAsync(message, ct), key));
+        }
+
+        return await Task.WhenAll(prepared.Select(p => queue.SubmitAsync(actor, p.Request, p.Sender, p.Key, ct, idempotencyScope)));
+    }
+}
