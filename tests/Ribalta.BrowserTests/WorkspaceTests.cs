@@ -239,6 +239,29 @@ public sealed class WorkspaceTests(BrowserFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_manager_imports_social_mentions_in_arabic_and_a_bad_file_is_explained()
+    {
+        var page = await SignInAsync("manager@demo.ribalta.test", "ar");
+        await page.GotoAsync($"{fixture.DemoUrl}/social/import");
+        await Expect(page.Locator("form.social-import[data-live]")).ToBeAttachedAsync();
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("dir", "rtl");
+
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var bad = $"id,handle,text\n{tag}-1,@nour{tag},\n";
+        await page.Locator("#mentions-file").SetInputFilesAsync(new FilePayload { Name = "mentions.csv", MimeType = "text/csv", Buffer = System.Text.Encoding.UTF8.GetBytes(bad) });
+        await page.GetByRole(AriaRole.Button, new() { Name = "استيراد الإشارات" }).ClickAsync();
+        await Expect(page.Locator(".report .alert.error")).ToContainTextAsync("لم يُكتب شيء");
+        await Expect(page.Locator("table.row-errors")).ToContainTextAsync("text");
+
+        var good = $"id,network,handle,name,text\n{tag}-1,x,@nour{tag},نور,الطلب وصل متأخراً جداً والتغليف كان تالفاً\n{tag}-2,x,@sam{tag},Sam,Great support team today, thanks for the quick refund\n";
+        await page.Locator("#mentions-file").SetInputFilesAsync(new FilePayload { Name = "mentions.csv", MimeType = "text/csv", Buffer = System.Text.Encoding.UTF8.GetBytes(good) });
+        await page.GetByRole(AriaRole.Button, new() { Name = "استيراد الإشارات" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("تم استيراد 2");
+        await page.Locator("ul.imported a").First.ClickAsync();
+        await Expect(page.Locator(".conversation")).ToContainTextAsync("الطلب وصل متأخراً");
+    }
+
+    [Fact]
     public async Task The_keyboard_moves_through_the_inbox_opens_a_case_and_starts_a_reply()
     {
         var page = await SignInAsync("agent@demo.ribalta.test");
@@ -288,7 +311,7 @@ public sealed class WorkspaceTests(BrowserFixture fixture) : IAsyncLifetime
         var customerHref = await FirstCustomerHrefAsync(page);
         await page.GotoAsync($"{fixture.DemoUrl}/cases?view=All");
         var caseHref = (await page.Locator("table.cases tbody td:nth-child(2) a").First.GetAttributeAsync("href"))!;
-        foreach (var path in new[] { "/", "/cases", "/cases?view=Unassigned", "/cases?view=Team", "/cases?view=Overdue", caseHref, $"/cases/new?customerId={customerHref.Split('/')[^1]}", "/customers", "/customers/new", customerHref, $"{customerHref}/edit", "/customers/import", "/segments", "/canned-replies", "/settings/targets", "/search?q=pedido", "/admin/staff", "/admin/audit", "/admin/api-keys", "/account" })
+        foreach (var path in new[] { "/", "/cases", "/cases?view=Unassigned", "/cases?view=Team", "/cases?view=Overdue", caseHref, $"/cases/new?customerId={customerHref.Split('/')[^1]}", "/customers", "/customers/new", customerHref, $"{customerHref}/edit", "/customers/import", "/segments", "/canned-replies", "/settings/targets", "/search?q=pedido", "/admin/staff", "/admin/audit", "/admin/api-keys", "/social/import", "/account" })
         {
             await page.GotoAsync(fixture.DemoUrl + path);
             await Expect(page.Locator("html")).ToHaveAttributeAsync("dir", direction);
