@@ -25,6 +25,12 @@ public static class PlatformModule
         services.AddSingleton<LiveEvents>();
         services.AddSingleton<Text.LanguageDetector>();
         services.AddScoped<IEventSubscriber, LiveEventsSubscriber>();
+        services.AddOptions<Integrations.WebhookOptions>().Bind(builder.Configuration.GetSection(Integrations.WebhookOptions.Section));
+        services.AddSingleton<Integrations.WebhookAddressGuard>();
+        services.AddSingleton<Integrations.WebhookSignal>();
+        services.AddScoped<Integrations.WebhookService>();
+        services.AddScoped<IEventSubscriber, Integrations.WebhookEventSubscriber>();
+        services.AddHostedService<Integrations.WebhookDispatcher>();
 
         services.AddHttpContextAccessor();
         services.AddRibaltaIdentity();
@@ -75,6 +81,7 @@ public static class PlatformModule
         app.MapOpenApi().AllowAnonymous();
         app.MapPlatformApi();
         Integrations.ApiKeysApi.MapApiKeysApi(app);
+        Integrations.WebhooksApi.MapWebhooksApi(app);
         return app;
     }
 }

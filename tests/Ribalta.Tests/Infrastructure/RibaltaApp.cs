@@ -33,6 +33,9 @@ public class RibaltaApp : WebApplicationFactory<Program>
             ["Database:DataDirectory"] = dataDirectory,
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Error",
+
+            // Webhook tests receive on a loopback listener: allowed explicitly, as an administrator would allow an internal host.
+            ["Webhooks:AllowedHosts:0"] = "127.0.0.1",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
