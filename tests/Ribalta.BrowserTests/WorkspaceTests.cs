@@ -262,6 +262,50 @@ public sealed class WorkspaceTests(BrowserFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_admin_subscribes_a_webhook_in_italian_an_internal_address_is_refused_and_the_log_shows_attempts()
+    {
+        var page = await SignInAsync("admin@demo.ribalta.test", "it");
+        await page.GotoAsync($"{fixture.DemoUrl}/admin/webhooks");
+        await Expect(page.Locator("form.webhook-form[data-live]")).ToBeAttachedAsync();
+
+        await page.Locator("#hook-url").FillAsync("http://169.254.169.254/latest/meta-data");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Crea webhook" }).ClickAsync();
+        await Expect(page.Locator("[role=alert]").First).ToContainTextAsync("indirizzo interno");
+
+        var url = $"https://hooks.example.org/ribalta/{Guid.NewGuid():N}";
+        await page.Locator("#hook-url").FillAsync(url);
+        await page.Locator("#hook-events").FillAsync("case.opened");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Crea webhook" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("non verrà più mostrato");
+        Assert.StartsWith("whsec_", await page.Locator("input.new-secret").InputValueAsync());
+
+        // A case opened now is queued for it; the address cannot be reached from here, so the log shows the attempt waiting.
+        using var api = new HttpClient { BaseAddress = new Uri(fixture.DemoUrl) };
+        var signIn = await api.PostAsync("/api/v1/session", System.Net.Http.Json.JsonContent.Create(new { email = "admin@demo.ribalta.test", password = BrowserFixture.DemoPassword }));
+        Assert.True(signIn.IsSuccessStatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Created, (await api.PostAsync("/api/v1/messages", System.Net.Http.Json.JsonContent.Create(new { from = new { email = $"{Guid.NewGuid():N}@example.it" }, body = "Buongiorno, il pacco non è arrivato." }))).StatusCode);
+
+        var row = page.Locator("table.webhooks tr", new() { HasText = url });
+        for (var i = 0; i < 30; i++)
+        {
+            await row.GetByRole(AriaRole.Button, new() { Name = "Consegne" }).ClickAsync();
+            var first = page.Locator("table.deliveries tbody tr").First;
+            if (await first.CountAsync() > 0 && (await first.Locator("td").Nth(2).InnerTextAsync()).Trim() != "0")
+            {
+                break;
+            }
+
+            await Task.Delay(500);
+        }
+
+        await Expect(page.Locator("table.deliveries tbody tr").First).ToContainTextAsync("case.opened");
+        await Expect(page.Locator("table.deliveries tbody tr").First).ToContainTextAsync("In attesa di invio");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Disattiva" }).ClickAsync();
+        await Expect(page.Locator("[role=status]", new() { HasText = "Webhook verso" })).ToContainTextAsync("disattivato");
+        await Expect(row).ToContainTextAsync("Disattivato");
+    }
+
+    [Fact]
     public async Task The_keyboard_moves_through_the_inbox_opens_a_case_and_starts_a_reply()
     {
         var page = await SignInAsync("agent@demo.ribalta.test");
@@ -311,7 +355,7 @@ public sealed class WorkspaceTests(BrowserFixture fixture) : IAsyncLifetime
         var customerHref = await FirstCustomerHrefAsync(page);
         await page.GotoAsync($"{fixture.DemoUrl}/cases?view=All");
         var caseHref = (await page.Locator("table.cases tbody td:nth-child(2) a").First.GetAttributeAsync("href"))!;
-        foreach (var path in new[] { "/", "/cases", "/cases?view=Unassigned", "/cases?view=Team", "/cases?view=Overdue", caseHref, $"/cases/new?customerId={customerHref.Split('/')[^1]}", "/customers", "/customers/new", customerHref, $"{customerHref}/edit", "/customers/import", "/segments", "/canned-replies", "/settings/targets", "/search?q=pedido", "/admin/staff", "/admin/audit", "/admin/api-keys", "/social/import", "/account" })
+        foreach (var path in new[] { "/", "/cases", "/cases?view=Unassigned", "/cases?view=Team", "/cases?view=Overdue", caseHref, $"/cases/new?customerId={customerHref.Split('/')[^1]}", "/customers", "/customers/new", customerHref, $"{customerHref}/edit", "/customers/import", "/segments", "/canned-replies", "/settings/targets", "/search?q=pedido", "/admin/staff", "/admin/audit", "/admin/api-keys", "/admin/webhooks", "/social/import", "/account" })
         {
             await page.GotoAsync(fixture.DemoUrl + path);
             await Expect(page.Locator("html")).ToHaveAttributeAsync("dir", direction);

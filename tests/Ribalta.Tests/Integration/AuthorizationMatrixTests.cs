@@ -99,6 +99,7 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
         ("GET", "/account", Staff, false),
         ("GET", "/admin/staff", AdminOnly, false),
         ("GET", "/admin/api-keys", AdminOnly, false),
+        ("GET", "/admin/webhooks", AdminOnly, false),
         ("GET", "/admin/audit", AdminOnly, false),
         ("GET", "/customers", Staff, false),
         ("GET", "/customers/new", CustomersWrite, false),
