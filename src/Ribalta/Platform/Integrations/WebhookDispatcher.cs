@@ -131,6 +131,10 @@ internal sealed partial class WebhookDispatcher(
 
     private const int BatchSize = 200;
 
+    private const long IdleCursorInterval = 60_000;
+
+    private long _idleCursorMovedAt = long.MinValue / 2;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -194,6 +198,21 @@ internal sealed partial class WebhookDispatcher(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RibaltaDbContext>();
+
+        // Without subscriptions no event needs a row: the cursor only keeps up, once a minute and in one statement,
+        // so a busy writer (thousands of messages a second) never waits for webhooks nobody asked for.
+        if (!await db.Set<WebhookSubscription>().AnyAsync(w => w.Active, ct))
+        {
+            if (Environment.TickCount64 - _idleCursorMovedAt >= IdleCursorInterval)
+            {
+                var last = await db.Set<EventRecord>().OrderByDescending(e => e.Id).Select(e => e.Id).FirstOrDefaultAsync(ct);
+                await db.Set<WebhookCursor>().Where(c => c.LastEventId < last).ExecuteUpdateAsync(u => u.SetProperty(c => c.LastEventId, last), ct);
+                _idleCursorMovedAt = Environment.TickCount64;
+            }
+
+            return 0;
+        }
+
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var cursor = await db.Set<WebhookCursor>().SingleAsync(ct);
         var events = await db.Set<EventRecord>().AsNoTracking().Where(e => e.Id > cursor.LastEventId).OrderBy(e => e.Id).Take(BatchSize).ToListAsync(ct);
@@ -206,7 +225,8 @@ internal sealed partial class WebhookDispatcher(
         var now = clock.GetUtcNow();
         foreach (var record in events)
         {
-            foreach (var subscription in subscriptions.Where(s => s.Wants(record.Type)))
+            // A subscription begins with what happens after it was made (the cursor may lag by a minute of idle time).
+            foreach (var subscription in subscriptions.Where(s => s.Wants(record.Type) && record.OccurredAt >= s.CreatedAt))
             {
                 db.Add(new WebhookDelivery
                 {
