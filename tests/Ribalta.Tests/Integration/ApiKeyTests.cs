@@ -73,6 +73,13 @@ public abstract class ApiKeyTests(RibaltaApp app)
         Assert.Equal(HttpStatusCode.Forbidden, (await With(writer.Key).GetAsync("/api/v1/api-keys")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await With(writer.Key).PutAsJsonAsync("/api/v1/targets", new { targets = Array.Empty<object>() }, Api.Json)).StatusCode);
 
+        // Even an admin key manages no people, keys or webhooks: a leaked key cannot mint its successors.
+        var adminKey = await CreateAsync(admin, $"Settings sync {tag}", ["admin"]);
+        Assert.Equal(HttpStatusCode.OK, (await With(adminKey.Key).GetAsync("/api/v1/audit")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await With(adminKey.Key).GetAsync("/api/v1/staff")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await With(adminKey.Key).PostAsJsonAsync("/api/v1/api-keys", new { name = "More", scopes = new[] { "admin" } }, Api.Json)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await With(adminKey.Key).GetAsync("/api/v1/webhooks")).StatusCode);
+
         // Last used is shown to the admin.
         var keys = (await admin.GetFromJsonAsync<List<ApiKeyDto>>("/api/v1/api-keys", Api.Json))!;
         Assert.NotNull(keys.Single(k => k.Id == writer.ApiKey.Id).LastUsedAt);

@@ -82,6 +82,12 @@ public abstract class SocialMentionTests(RibaltaApp app)
         Assert.True(errors.TryGetProperty("mentions[1].url", out _));
         Assert.Null((await lead.SearchCustomersAsync($"@ok{tag}")).Items.FirstOrDefault());
 
+        var nulls = await lead.PostAsync("/api/v1/social/mentions", new StringContent("{\"mentions\": [null]}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, nulls.StatusCode);
+        var longId = await lead.PostAsJsonAsync("/api/v1/social/mentions", new { mentions = new[] { new { id = new string('9', 150), network = new string('n', 50), handle = "@long", text = "A mention with a very long id" } } }, Api.Json);
+        Assert.Equal(HttpStatusCode.BadRequest, longId.StatusCode);
+        Assert.True((await longId.ReadJsonAsync()).GetProperty("errors").TryGetProperty("mentions[0].id", out _));
+
         async Task FileRefusedAsync(string content, string mediaType, string field, string reason)
         {
             var response = await lead.PostAsync("/api/v1/social/mentions", new StringContent(content, Encoding.UTF8, mediaType));

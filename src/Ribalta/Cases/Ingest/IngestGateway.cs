@@ -1,4 +1,5 @@
 using Ribalta.Customers.Contracts;
+using Ribalta.Platform.Errors;
 using Ribalta.Platform.Events;
 using Ribalta.Platform.Text;
 
@@ -15,16 +16,30 @@ internal sealed class IngestGateway(IngestQueue queue, IngestProcessor processor
     /// <param name="idempotencyScope">Whose keys these are; by default the caller's own.</param>
     public async Task<IReadOnlyList<IngestOutcome>> SubmitAsync(Actor actor, IReadOnlyList<(IngestMessageRequest Request, string? Key)> messages, CancellationToken ct, string? idempotencyScope = null)
     {
-        // One by one: they share the caller's DbContext.
-        var prepared = new List<(IngestMessageRequest Request, CustomerRef? Sender, string? Key)>(messages.Count);
+        // One by one: they share the caller's DbContext. The key's fingerprint is of the request as sent, so a retry
+        // matches it whatever the detector makes of the words.
+        var prepared = new List<(IngestMessageRequest Request, CustomerRef? Sender, string? Key, string Hash)>(messages.Count);
         foreach (var (request, key) in messages)
         {
             var message = string.IsNullOrEmpty(request.Language) && languages.Detect($"{request.Subject}\n{request.Body}") is { } detected
                 ? request with { Language = detected }
                 : request;
-            prepared.Add((message, await processor.FindSenderAsync(message, ct), key));
+            prepared.Add((message, await processor.FindSenderAsync(message, ct), key, IdempotencyRecord.Hash(request)));
         }
 
-        return await Task.WhenAll(prepared.Select(p => queue.SubmitAsync(actor, p.Request, p.Sender, p.Key, ct, idempotencyScope)));
+        return await Task.WhenAll(prepared.Select(p => OutcomeAsync(actor, p.Request, p.Sender, p.Key, p.Hash, idempotencyScope, ct)));
+    }
+
+    /// <summary>A message that could not be written is its own failure, not the whole batch's: the others did land.</summary>
+    private async Task<IngestOutcome> OutcomeAsync(Actor actor, IngestMessageRequest request, CustomerRef? sender, string? key, string hash, string? scope, CancellationToken ct)
+    {
+        try
+        {
+            return await queue.SubmitAsync(actor, request, sender, key, ct, scope, hash);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new IngestOutcome(Error.Unexpected(), Replayed: false);
+        }
     }
 }

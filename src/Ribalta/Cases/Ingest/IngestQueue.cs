@@ -27,9 +27,10 @@ internal sealed partial class IngestQueue(IServiceScopeFactory scopes, ILogger<I
     /// Queues the message and waits for its commit. <paramref name="sender"/> is who the caller found the sender to be
     /// (read outside the writer, checked again inside). A caller who gives up still gets it written (retry with the same key).
     /// </summary>
-    public async Task<IngestOutcome> SubmitAsync(Actor actor, IngestMessageRequest request, CustomerRef? sender, string? idempotencyKey, CancellationToken ct, string? idempotencyScope = null)
+    public async Task<IngestOutcome> SubmitAsync(
+        Actor actor, IngestMessageRequest request, CustomerRef? sender, string? idempotencyKey, CancellationToken ct, string? idempotencyScope = null, string? requestHash = null)
     {
-        var item = new Item(actor, request, sender, idempotencyKey, idempotencyScope ?? IdempotencyScope(actor), IdempotencyRecord.Hash(request), new TaskCompletionSource<IngestOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var item = new Item(actor, request, sender, idempotencyKey, idempotencyScope ?? IdempotencyScope(actor), requestHash ?? IdempotencyRecord.Hash(request), new TaskCompletionSource<IngestOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
         await _items.Writer.WriteAsync(item, ct);
         return await item.Done.Task.WaitAsync(ct);
     }

@@ -74,8 +74,11 @@ internal sealed class OpenCaseHandler(
             Subject = request.Subject!.Trim(),
             Channel = fromCustomer ? Contracts.Channel.Portal : request.Channel ?? Contracts.Channel.Phone,
             Priority = fromCustomer ? CasePriority.Normal : request.Priority ?? CasePriority.Normal,
-            // Said by the form or the door; else read from the words; else the customer's own.
-            Language = string.IsNullOrEmpty(request.Language) ? languages.Detect($"{request.Subject}\n{request.Body}") ?? customer.PreferredLanguage : request.Language,
+            // Said by the form or the door; else, when staff type it in, the customer's known language first, then the
+            // words; when the customer writes, the words first (they may write in another language than their usual).
+            Language = !string.IsNullOrEmpty(request.Language) ? request.Language
+                : actor.Kind == ActorKind.Staff ? customer.PreferredLanguage ?? languages.Detect($"{request.Subject}\n{request.Body}")
+                : languages.Detect($"{request.Subject}\n{request.Body}") ?? customer.PreferredLanguage,
             CreatedAt = now,
             UpdatedAt = now,
         };

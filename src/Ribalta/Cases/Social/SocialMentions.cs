@@ -27,7 +27,8 @@ public sealed record SocialImportReport(int Mentions, int Imported, int AlreadyI
 /// <summary>
 /// Brings public mentions to the front line: each becomes a social message from its author (found by handle, or a
 /// new person), opening a case like any inbound message. The whole set is checked first: one malformed mention
-/// refuses it all, so a file is never half-imported. Mentions already imported (by file or by a listening tool's
+/// refuses it all (nothing written). A large set is then written in several batches; importing it again is safe,
+/// since mentions already imported (by file or by a listening tool's
 /// webhook, under any key) are recognised by network and id and not written again.
 /// </summary>
 internal sealed class SocialMentions(IngestGateway gateway, RibaltaDbContext db)
@@ -52,9 +53,16 @@ internal sealed class SocialMentions(IngestGateway gateway, RibaltaDbContext db)
         var requests = new List<(IngestMessageRequest Request, string? Key)>(mentions.Count);
         for (var i = 0; i < mentions.Count && i < MaxMentions; i++)
         {
-            var mention = mentions[i];
             var prefix = $"mentions[{i}].";
-            v.Required(prefix + "id", mention.Id, 200).NoControlCharacters(prefix + "id", mention.Id)
+            if (mentions[i] is not { } mention)
+            {
+                v.Add($"mentions[{i}]", "Validation.Required");
+                requests.Add((new IngestMessageRequest(null, null), null));
+                continue;
+            }
+
+            // Network and id make the idempotency key (at most 200 characters).
+            v.Required(prefix + "id", mention.Id, 100).NoControlCharacters(prefix + "id", mention.Id)
                 .Required(prefix + "handle", mention.Handle, 100)
                 .MaxLength(prefix + "network", mention.Network, 50).NoControlCharacters(prefix + "network", mention.Network)
                 .MaxLength(prefix + "url", mention.Url, 2000);

@@ -8,6 +8,7 @@ public enum ErrorKind
     Conflict,
     PreconditionFailed,
     Forbidden,
+    Unexpected,
 }
 
 /// <summary>A problem with one input field; the message is a localization key with its arguments.</summary>
@@ -28,6 +29,9 @@ public sealed record Error(ErrorKind Kind, string MessageKey, object[] Args, IRe
     public static Error StaleVersion() => new(ErrorKind.PreconditionFailed, "Error.StaleVersion", [], []);
 
     public static Error Forbidden(string messageKey = "Error.Forbidden") => new(ErrorKind.Forbidden, messageKey, [], []);
+
+    /// <summary>Something failed on our side (logged); for answers that carry several results, each with its own status.</summary>
+    public static Error Unexpected() => new(ErrorKind.Unexpected, "Error.Unexpected", [], []);
 }
 
 /// <summary>Either a value or an <see cref="Error"/>; handlers return it for the failures a caller is expected to meet.</summary>

@@ -43,6 +43,7 @@ public static class ErrorResults
         ErrorKind.Conflict => StatusCodes.Status409Conflict,
         ErrorKind.PreconditionFailed => StatusCodes.Status412PreconditionFailed,
         ErrorKind.Forbidden => StatusCodes.Status403Forbidden,
+        ErrorKind.Unexpected => StatusCodes.Status500InternalServerError,
         _ => StatusCodes.Status400BadRequest,
     };
 

@@ -101,8 +101,9 @@ internal sealed class ApiKeyScopeRequirement : AuthorizationHandler<ApiKeyScopeR
             return Task.CompletedTask;
         }
 
-        var method = context.Resource is HttpContext http ? http.Request.Method : HttpMethods.Get;
-        if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || context.User.IsInRole(ApiKeyAuthenticationHandler.WriteRole) || context.User.IsInRole(ApiKeyAuthenticationHandler.AdminRole))
+        // Outside an HTTP request (no method to look at) a read-only key is refused rather than trusted.
+        var reads = context.Resource is HttpContext http && (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method));
+        if (reads || context.User.IsInRole(ApiKeyAuthenticationHandler.WriteRole) || context.User.IsInRole(ApiKeyAuthenticationHandler.AdminRole))
         {
             context.Succeed(requirement);
         }

@@ -38,7 +38,10 @@ internal sealed class WebhookAddressGuard(IOptions<WebhookOptions> options)
 
         if (address.AddressFamily == AddressFamily.InterNetworkV6)
         {
-            return !(address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || address.IsIPv6UniqueLocal);
+            // NAT64 (64:ff9b::/96), 6to4 (2002::/16) and Teredo (2001::/32) carry an IPv4 address inside: refused outright.
+            var v6 = address.GetAddressBytes();
+            var embedsIPv4 = (v6[0] == 0x00 && v6[1] == 0x64 && v6[2] == 0xff && v6[3] == 0x9b) || (v6[0] == 0x20 && v6[1] == 0x02) || (v6[0] == 0x20 && v6[1] == 0x01 && v6[2] == 0 && v6[3] == 0);
+            return !(embedsIPv4 || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || address.IsIPv6UniqueLocal);
         }
 
         var b = address.GetAddressBytes();
@@ -53,6 +56,7 @@ internal sealed class WebhookAddressGuard(IOptions<WebhookOptions> options)
         {
             AllowAutoRedirect = false,
             UseCookies = false,
+            UseProxy = false, // a proxy would make the guard check the proxy's address instead of the target's
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             ConnectCallback = async (context, ct) =>
             {
@@ -132,6 +136,13 @@ internal sealed partial class WebhookDispatcher(
     private const int BatchSize = 200;
 
     private const long IdleCursorInterval = 60_000;
+
+    /// <summary>How long a hole in the event ids is waited for (milliseconds, real time): far longer than any commit.</summary>
+    private const long GapPatience = 10_000;
+
+    private long _gapAt = -1;
+
+    private long _gapSeenAt;
 
     private long _idleCursorMovedAt = long.MinValue / 2;
 
@@ -215,7 +226,7 @@ internal sealed partial class WebhookDispatcher(
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var cursor = await db.Set<WebhookCursor>().SingleAsync(ct);
-        var events = await db.Set<EventRecord>().AsNoTracking().Where(e => e.Id > cursor.LastEventId).OrderBy(e => e.Id).Take(BatchSize).ToListAsync(ct);
+        var events = Contiguous(cursor.LastEventId, await db.Set<EventRecord>().AsNoTracking().Where(e => e.Id > cursor.LastEventId).OrderBy(e => e.Id).Take(BatchSize).ToListAsync(ct));
         if (events.Count == 0)
         {
             return 0;
@@ -244,6 +255,42 @@ internal sealed partial class WebhookDispatcher(
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return events.Count;
+    }
+
+    /// <summary>
+    /// The events that follow the cursor without a hole. On PostgreSQL ids are taken when rows are written, not when
+    /// they commit: a hole may be an event still being committed by a longer transaction, which must not be passed
+    /// over. A hole that stays longer than <see cref="GapPatience"/> was a rolled-back write, and is passed.
+    /// </summary>
+    private List<EventRecord> Contiguous(long cursor, List<EventRecord> events)
+    {
+        var expected = cursor + 1;
+        var count = 0;
+        while (count < events.Count && events[count].Id == expected)
+        {
+            count++;
+            expected++;
+        }
+
+        if (count == events.Count)
+        {
+            _gapAt = -1;
+            return events;
+        }
+
+        if (_gapAt != expected)
+        {
+            _gapAt = expected;
+            _gapSeenAt = Environment.TickCount64;
+        }
+
+        if (Environment.TickCount64 - _gapSeenAt >= GapPatience)
+        {
+            _gapAt = -1;
+            return events;
+        }
+
+        return events[..count];
     }
 
     private static string Body(EventRecord record)
@@ -300,15 +347,19 @@ internal sealed partial class WebhookDispatcher(
                     delivery.DeliveredAt = clock.GetUtcNow();
                     delivery.NextAttemptAt = null;
                     delivery.LastError = null;
+                    await db.SaveChangesAsync(CancellationToken.None);
                     continue;
                 }
 
                 delivery.LastError = (int)response.StatusCode is >= 300 and < 400 ? "Redirects are not followed." : $"HTTP {(int)response.StatusCode}";
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+            catch (Exception ex) when (!ct.IsCancellationRequested)
             {
+                // Unreachable, timed out, or a secret that no longer decrypts (lost Data Protection keys): this
+                // delivery's failure, recorded, never the round's.
                 delivery.LastStatusCode = null;
-                delivery.LastError = ex.Message.Length > 500 ? ex.Message[..500] : ex.Message;
+                var reason = ex is System.Security.Cryptography.CryptographicException ? "The signing secret cannot be read (Data Protection keys changed)." : ex.Message;
+                delivery.LastError = reason.Length > 500 ? reason[..500] : reason;
             }
 
             if (delivery.Attempts > Backoff.Length)
@@ -320,6 +371,9 @@ internal sealed partial class WebhookDispatcher(
             {
                 delivery.NextAttemptAt = clock.GetUtcNow() + Backoff[delivery.Attempts - 1];
             }
+
+            // Recorded at once: a round cut short never sends what it already sent again.
+            await db.SaveChangesAsync(CancellationToken.None);
         }
 
         await db.SaveChangesAsync(ct);

@@ -28,7 +28,7 @@ public sealed record WebhookCreated(WebhookDto Webhook, string Secret);
 public sealed record WebhookInput(string? Url, IReadOnlyList<string>? EventTypes, string? Description);
 
 public sealed record WebhookDeliveryDto(
-    long Id, long EventId, string EventType, string Status, int Attempts, DateTimeOffset CreatedAt, DateTimeOffset? NextAttemptAt, DateTimeOffset? DeliveredAt, int? LastStatusCode, string? LastError);
+    long Id, Guid SubscriptionId, long EventId, string EventType, string Status, int Attempts, DateTimeOffset CreatedAt, DateTimeOffset? NextAttemptAt, DateTimeOffset? DeliveredAt, int? LastStatusCode, string? LastError);
 
 public enum WebhookDeliveryStatus
 {
@@ -93,7 +93,7 @@ internal sealed class WebhookDelivery
 
     public string? LastError { get; set; }
 
-    public WebhookDeliveryDto ToDto() => new(Id, EventId, EventType, Status.ToString(), Attempts, CreatedAt, NextAttemptAt, DeliveredAt, LastStatusCode, LastError);
+    public WebhookDeliveryDto ToDto() => new(Id, SubscriptionId, EventId, EventType, Status.ToString(), Attempts, CreatedAt, NextAttemptAt, DeliveredAt, LastStatusCode, LastError);
 }
 
 /// <summary>How far the dispatcher has read the event log.</summary>
@@ -170,9 +170,14 @@ internal sealed partial class WebhookService(RibaltaDbContext db, IDataProtectio
             v.Add("eventTypes", "Validation.WebhookEventsRequired");
         }
 
-        foreach (var pattern in patterns.Where(p => !EventPattern().IsMatch(p)))
+        foreach (var pattern in patterns.Where(p => p.Length > 100 || !EventPattern().IsMatch(p)).Take(5))
         {
-            v.Add("eventTypes", "Validation.WebhookEventPattern", pattern);
+            v.Add("eventTypes", "Validation.WebhookEventPattern", pattern.Length > 100 ? pattern[..100] + "…" : pattern);
+        }
+
+        if (patterns.Count > 20)
+        {
+            v.Add("eventTypes", "Validation.WebhookEventCount", 20);
         }
 
         if (v.ToError() is { } invalid)
@@ -191,7 +196,8 @@ internal sealed partial class WebhookService(RibaltaDbContext db, IDataProtectio
             CreatedBy = actor.Name,
         };
         db.Add(webhook);
-        db.Append(clock, actor, "webhook.created", "webhook", webhook.Id.ToString(), new { webhook.Url, eventTypes = patterns });
+        // The log keeps where it goes without the query string, which often carries the receiver's own token.
+        db.Append(clock, actor, "webhook.created", "webhook", webhook.Id.ToString(), new { url = WithoutQuery(webhook.Url), eventTypes = patterns });
         await db.SaveChangesAsync(ct);
         return new WebhookCreated(webhook.ToDto(), secret);
     }
@@ -208,7 +214,7 @@ internal sealed partial class WebhookService(RibaltaDbContext db, IDataProtectio
         if (webhook.Active)
         {
             webhook.Active = false;
-            db.Append(clock, actor, "webhook.deactivated", "webhook", webhook.Id.ToString(), new { webhook.Url });
+            db.Append(clock, actor, "webhook.deactivated", "webhook", webhook.Id.ToString(), new { url = WithoutQuery(webhook.Url) });
             await db.SaveChangesAsync(ct);
         }
 
@@ -256,6 +262,8 @@ internal sealed partial class WebhookService(RibaltaDbContext db, IDataProtectio
         signal.Wake();
         return replay.ToDto();
     }
+
+    private static string WithoutQuery(string url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Path) : url;
 
     [GeneratedRegex(@"^(\*|[a-z_]+(\.[a-z_]+)*(\.\*)?)$", RegexOptions.CultureInvariant)]
     private static partial Regex EventPattern();

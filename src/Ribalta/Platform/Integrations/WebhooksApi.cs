@@ -20,7 +20,7 @@ internal static class WebhooksApi
         hooks.MapGet("/{id:guid}/deliveries", async (Guid id, WebhookService service, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
             (await service.DeliveriesAsync(id, ct)).ToHttp(TypedResults.Ok, localizer)).WithSummary("The latest 100 deliveries");
         hooks.MapPost("/deliveries/{id:long}/replay", async (long id, WebhookService service, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
-            (await service.ReplayAsync(Actor.From(http.User), id, ct)).ToHttp(d => TypedResults.Accepted($"/api/v1/webhooks/deliveries/{d.Id}", d), localizer))
+            (await service.ReplayAsync(Actor.From(http.User), id, ct)).ToHttp(d => TypedResults.Accepted($"/api/v1/webhooks/{d.SubscriptionId}/deliveries", d), localizer))
             .WithSummary("Send a delivery again, as a new delivery with the same body");
         return app;
     }

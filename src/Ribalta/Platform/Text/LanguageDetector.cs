@@ -5,8 +5,8 @@ using static Lingua.Language;
 namespace Ribalta.Platform.Text;
 
 /// <summary>
-/// Which of Ribalta's languages a customer's text is written in, or null when the text does not say clearly (too
-/// short, evenly mixed, or in another language). The models are Lingua's n-gram statistics, trained on large public
+/// Which of Ribalta's languages a customer's text is written in, or null when the text does not say clearly (under
+/// 20 characters, evenly mixed, or in another language). The models are Lingua's n-gram statistics, trained on large public
 /// corpora and maintained upstream; addresses, links and numbers are set aside first, since they read as English to
 /// any model. Thread-safe; one instance serves the application.
 /// </summary>
@@ -15,7 +15,10 @@ public sealed partial class LanguageDetector
     /// <summary>The start of a long message says enough; reading further only costs time.</summary>
     private const int MaxCharacters = 600;
 
-    /// <summary>Fewer letters than this and no language is claimed.</summary>
+    /// <summary>Shorter texts get no language: accuracy is measured (and holds) from 20 characters up.</summary>
+    private const int MinCharacters = 20;
+
+    /// <summary>Fewer letters than this, once links and numbers are set aside, and no language is claimed.</summary>
     private const int MinLetters = 4;
 
     private readonly Lingua.LanguageDetector _detector = LanguageDetectorBuilder
@@ -27,7 +30,7 @@ public sealed partial class LanguageDetector
     /// <summary>The language code ("en", "it", "es", "ar"), or null when unsure.</summary>
     public string? Detect(string? text)
     {
-        if (string.IsNullOrWhiteSpace(text))
+        if (string.IsNullOrWhiteSpace(text) || text.Trim().Length < MinCharacters)
         {
             return null;
         }
