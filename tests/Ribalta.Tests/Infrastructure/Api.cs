@@ -31,6 +31,16 @@ public static class Api
     public static async Task<JsonElement> ReadJsonAsync(this HttpResponseMessage response) =>
         await response.Content.ReadFromJsonAsync<JsonElement>(Json);
 
+    /// <summary>Asserts a 400 validation problem naming <paramref name="field"/>; returns that field's messages.</summary>
+    public static async Task<JsonElement> AssertRefusedAsync(this HttpResponseMessage response, string field)
+    {
+        // Read as text, which the content keeps, so a test may ask about several fields of one answer.
+        var problem = JsonSerializer.Deserialize<JsonElement>(await response.Content.ReadAsStringAsync(), Json);
+        Xunit.Assert.True(response.StatusCode == System.Net.HttpStatusCode.BadRequest, $"expected 400, got {(int)response.StatusCode}: {problem}");
+        Xunit.Assert.True(problem.GetProperty("errors").TryGetProperty(field, out var messages), $"expected an error for {field}: {problem}");
+        return messages;
+    }
+
     /// <summary>A value unique to this call, for data that must not collide with other tests on the shared database.</summary>
     public static string Unique(string prefix = "t") => $"{prefix}{Guid.NewGuid():N}"[..(prefix.Length + 10)];
 }

@@ -225,8 +225,7 @@ public abstract class IngestTests(RibaltaApp app)
                 new { body = "Senza mittente" },
             },
         }, Api.Json);
-        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-        Assert.True((await refused.ReadJsonAsync()).GetProperty("errors").TryGetProperty("messages[2].from", out _));
+        await refused.AssertRefusedAsync("messages[2].from");
         Assert.Equal(2, (await api.GetFromJsonAsync<MessagePage>($"/api/v1/cases/{owner.CaseId}/messages", Api.Json))!.Items.Count);
 
         Assert.Equal(HttpStatusCode.BadRequest, (await api.PostAsJsonAsync("/api/v1/messages/batch", new { messages = Array.Empty<object>() }, Api.Json)).StatusCode);
@@ -242,8 +241,7 @@ public abstract class IngestTests(RibaltaApp app)
         async Task RefusedAsync(object body, string field)
         {
             var response = await PostAsync(api, body);
-            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-            Assert.True((await response.ReadJsonAsync()).GetProperty("errors").TryGetProperty(field, out _), field);
+            await response.AssertRefusedAsync(field);
         }
 
         await RefusedAsync(new { body = "Hello" }, "from");

@@ -76,23 +76,19 @@ public abstract class SocialMentionTests(RibaltaApp app)
                 new { id = $"{tag}-bad", handle = $"@bad{tag}", text = "  ", url = "javascript:alert(1)" },
             },
         }, Api.Json);
-        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-        var errors = (await refused.ReadJsonAsync()).GetProperty("errors");
-        Assert.True(errors.TryGetProperty("mentions[1].text", out _));
-        Assert.True(errors.TryGetProperty("mentions[1].url", out _));
+        await refused.AssertRefusedAsync("mentions[1].text");
+        await refused.AssertRefusedAsync("mentions[1].url");
         Assert.Null((await lead.SearchCustomersAsync($"@ok{tag}")).Items.FirstOrDefault());
 
         var nulls = await lead.PostAsync("/api/v1/social/mentions", new StringContent("{\"mentions\": [null]}", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, nulls.StatusCode);
         var longId = await lead.PostAsJsonAsync("/api/v1/social/mentions", new { mentions = new[] { new { id = new string('9', 150), network = new string('n', 50), handle = "@long", text = "A mention with a very long id" } } }, Api.Json);
-        Assert.Equal(HttpStatusCode.BadRequest, longId.StatusCode);
-        Assert.True((await longId.ReadJsonAsync()).GetProperty("errors").TryGetProperty("mentions[0].id", out _));
+        await longId.AssertRefusedAsync("mentions[0].id");
 
         async Task FileRefusedAsync(string content, string mediaType, string field, string reason)
         {
             var response = await lead.PostAsync("/api/v1/social/mentions", new StringContent(content, Encoding.UTF8, mediaType));
-            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-            Assert.Contains(reason, (await response.ReadJsonAsync()).GetProperty("errors").GetProperty(field)[0].GetString());
+            Assert.Contains(reason, (await response.AssertRefusedAsync(field))[0].GetString());
         }
 
         await FileRefusedAsync("name,text\nAna,Hello there", "text/csv", "file", "id, handle and text");

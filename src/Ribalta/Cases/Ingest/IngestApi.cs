@@ -43,17 +43,12 @@ internal static class IngestApi
         }
 
         var (result, replayed) = (await gateway.SubmitAsync(Actor.From(http.User), [(request, key)], ct))[0];
-        if (!result.IsSuccess)
-        {
-            return result.Error!.Kind == ErrorKind.Validation ? result.Error.ToValidationProblem(localizer) : result.Error.ToProblem(localizer);
-        }
-
-        if (replayed)
+        if (replayed && result.IsSuccess)
         {
             http.Response.Headers["Idempotent-Replayed"] = "true";
         }
 
-        return TypedResults.Created($"/api/v1/cases/{result.Value.CaseId}", result.Value);
+        return result.ToHttp(r => TypedResults.Created($"/api/v1/cases/{r.CaseId}", r), localizer);
     }
 
     private static async Task<Results<Ok<IngestBatchResponse>, ValidationProblem>> IngestBatchAsync(

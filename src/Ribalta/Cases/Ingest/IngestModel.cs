@@ -44,7 +44,9 @@ internal sealed class IdempotencyRecord
 
     public DateTimeOffset CreatedAt { get; init; }
 
-    public IngestResult ToResult() => new(CaseId, MessageId, CustomerId, NewCase, NewCustomer);
+    /// <summary>The answer to a repeat of this key: the first result, or a conflict when the request differs.</summary>
+    public Result<IngestResult> AnswerTo(string requestHash) =>
+        RequestHash == requestHash ? new IngestResult(CaseId, MessageId, CustomerId, NewCase, NewCustomer) : Error.Conflict("Error.IdempotencyMismatch");
 
     public static IdempotencyRecord For(string scope, string key, string hash, IngestResult result, DateTimeOffset now) => new()
     {
@@ -79,7 +81,7 @@ internal sealed class IdempotencyRecord
     public static async Task<Result<IngestResult>?> ReplayAsync(RibaltaDbContext db, string scope, string key, string hash, CancellationToken ct)
     {
         var record = await db.Set<IdempotencyRecord>().AsNoTracking().FirstOrDefaultAsync(r => r.Scope == scope && r.Key == key, ct);
-        return record is null ? null : record.RequestHash == hash ? record.ToResult() : Error.Conflict("Error.IdempotencyMismatch");
+        return record?.AnswerTo(hash);
     }
 
     public static string Hash(IngestMessageRequest request) =>

@@ -133,7 +133,7 @@ internal sealed partial class IngestQueue(IServiceScopeFactory scopes, ILogger<I
             }
             else if (answered.TryGetValue((items[i].Scope, key), out var record))
             {
-                results[i] = record.RequestHash == items[i].Hash ? record.ToResult() : Error.Conflict("Error.IdempotencyMismatch");
+                results[i] = record.AnswerTo(items[i].Hash);
                 replayed[i] = true;
             }
             else if (firstOfKey.TryGetValue((items[i].Scope, key), out var first))
