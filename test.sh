@@ -11,6 +11,10 @@ trap 'rm -rf "$results"' EXIT
 need_packages=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_packages+=(postgresql)
 [ -x /usr/bin/chromium ] || need_packages+=(chromium)
+# Email tests run real mail servers: Dovecot (IMAP, POP3) and an aiosmtpd SMTP sink.
+[ -x /usr/sbin/dovecot ] || need_packages+=(dovecot-imapd dovecot-pop3d)
+[ -f /usr/lib/dovecot/pop3 ] || need_packages+=(dovecot-pop3d)
+[ -d /usr/lib/python3/dist-packages/aiosmtpd ] || need_packages+=(python3-aiosmtpd)
 if [ ${#need_packages[@]} -gt 0 ]; then
     echo "Installing test dependencies: ${need_packages[*]}"
     sudo_cmd=""

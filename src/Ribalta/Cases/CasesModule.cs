@@ -34,6 +34,16 @@ public static class CasesModule
         services.AddScoped<Targets.CaseTargets>();
         services.AddScoped<Targets.TargetSettings>();
         services.AddHostedService<Targets.TargetMonitor>();
+        services.AddOptions<Email.EmailOptions>().BindConfiguration(Email.EmailOptions.Section);
+        services.AddScoped<Email.MailboxService>();
+        services.AddScoped<Email.EmailIntake>();
+        services.AddScoped<Email.EmailOutbox>();
+        services.AddScoped<Email.EmailHtml>();
+        services.AddSingleton<Email.EmailSignal>();
+        services.AddSingleton<Email.MailboxPoller>();
+        services.AddHostedService(sp => sp.GetRequiredService<Email.MailboxPoller>());
+        services.AddSingleton<Email.EmailDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<Email.EmailDispatcher>());
         return services;
     }
 
@@ -44,6 +54,7 @@ public static class CasesModule
         Targets.TargetsApi.MapTargetsApi(app);
         Ingest.IngestApi.MapIngestApi(app);
         Social.SocialMentionsApi.MapSocialMentionsApi(app);
+        Email.EmailEndpoints.MapEmailEndpoints(app);
         return app;
     }
 }

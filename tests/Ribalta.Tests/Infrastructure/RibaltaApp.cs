@@ -36,6 +36,9 @@ public class RibaltaApp : WebApplicationFactory<Program>
 
             // Webhook tests receive on a loopback listener: allowed explicitly, as an administrator would allow an internal host.
             ["Webhooks:AllowedHosts:0"] = "127.0.0.1",
+
+            // Email tests show the size limit with a small message rather than a huge one.
+            ["Email:MaxMessageBytes"] = "1048576",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {

@@ -49,6 +49,14 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
         ("GET", "/api/v1/webhooks/{id:guid}/deliveries", AdminOnly, false),
         ("POST", "/api/v1/webhooks/deliveries/{id:long}/replay", AdminOnly, false),
         ("POST", "/api/v1/api-keys", AdminOnly, false),
+        ("GET", "/api/v1/mailboxes", AdminOnly, false),
+        ("POST", "/api/v1/mailboxes", AdminOnly, false),
+        ("GET", "/api/v1/mailboxes/{id:guid}", AdminOnly, false),
+        ("PUT", "/api/v1/mailboxes/{id:guid}", AdminOnly, false),
+        ("DELETE", "/api/v1/mailboxes/{id:guid}", AdminOnly, false),
+        ("POST", "/api/v1/mailboxes/{id:guid}/poll", AdminOnly, false),
+        ("GET", "/api/v1/cases/{caseId:long}/messages/{messageId:long}/email", Staff, false),
+        ("GET", "/api/v1/cases/{caseId:long}/messages/{messageId:long}/email/html", Staff, false),
         ("DELETE", "/api/v1/api-keys/{id:guid}", AdminOnly, false),
         ("POST", "/api/v1/staff/invitations", AdminOnly, false),
         ("DELETE", "/api/v1/staff/invitations/{id:guid}", AdminOnly, false),
@@ -100,6 +108,7 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
         ("GET", "/admin/staff", AdminOnly, false),
         ("GET", "/admin/api-keys", AdminOnly, false),
         ("GET", "/admin/webhooks", AdminOnly, false),
+        ("GET", "/admin/mailboxes", AdminOnly, false),
         ("GET", "/admin/audit", AdminOnly, false),
         ("GET", "/customers", Staff, false),
         ("GET", "/customers/new", CustomersWrite, false),
@@ -246,6 +255,8 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
         .Replace("{id:long}", "999999999", StringComparison.Ordinal)
         .Replace("{Id:long}", "999999999", StringComparison.Ordinal)
         .Replace("{otherId:long}", "999999998", StringComparison.Ordinal)
+        .Replace("{caseId:long}", "999999999", StringComparison.Ordinal)
+        .Replace("{messageId:long}", "999999997", StringComparison.Ordinal)
         .Replace("{Id:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
         .Replace("{Token}", "not-a-real-token", StringComparison.Ordinal);
 

@@ -159,7 +159,7 @@ internal sealed class AttachmentService(RibaltaDbContext db, IBlobStore blobs, T
         }
 
         if (viewer.CustomerId is { } customer
-            && (row.CustomerId != customer || row.Kind is null or MessageKind.InternalNote))
+            && (row.CustomerId != customer || row.Kind is null or MessageKind.InternalNote or MessageKind.System))
         {
             return null;
         }

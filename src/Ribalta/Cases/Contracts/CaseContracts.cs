@@ -42,6 +42,12 @@ public enum MessageKind
 
     /// <summary>A phone call, logged with direction, duration and summary.</summary>
     Call,
+
+    /// <summary>
+    /// Something that happened, told in the conversation for staff (an automatic reply received, a delivery failure).
+    /// Never shown to the customer. The body is a localization key and its arguments as JSON (see <c>SystemEntry</c>).
+    /// </summary>
+    System,
 }
 
 public enum CallDirection
@@ -115,7 +121,14 @@ public sealed record MessageDto(
     DateTimeOffset CreatedAt,
     CallDirection? CallDirection,
     int? CallSeconds,
-    IReadOnlyList<AttachmentDto> Attachments);
+    IReadOnlyList<AttachmentDto> Attachments,
+    MessageEmailDto? Email = null);
+
+/// <summary>
+/// For staff: the email a message came in (its original is kept; its HTML can be shown sanitised) or went out as
+/// (delivery: Pending, Sent or Failed, with the last error).
+/// </summary>
+public sealed record MessageEmailDto(string Address, bool HasHtml, bool HasOriginal, string? Delivery, int Attempts, DateTimeOffset? SentAt, string? DeliveryError);
 
 public sealed record AttachmentDto(Guid Id, string FileName, string ContentType, long Size);
 
@@ -137,6 +150,7 @@ public static class CaseEvents
     public const string Unlinked = "case.unlinked";
     public const string TargetBreached = "case.target_breached";
     public const string Mentioned = "case.mentioned";
+    public const string SystemEntry = "case.system_entry";
 }
 
 /// <summary>How other modules see a customer's cases without reaching into the Cases module.</summary>

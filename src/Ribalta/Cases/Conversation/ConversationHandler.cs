@@ -32,6 +32,7 @@ internal sealed class ConversationHandler(
     Mentions.MentionInbox mentions,
     ICustomerDirectory customers,
     LanguageDetector languages,
+    Email.EmailOutbox outbox,
     TimeProvider clock)
 {
     // A case is written by a handful of people at most; a few jittered retries settle any race among them.
@@ -52,7 +53,7 @@ internal sealed class ConversationHandler(
         return WriteAsync(
             caseId, customer, ct, null, incoming,
             (@case, now) => CustomerMessage(customer, @case, message, now),
-            language is null ? null : (@case, _) => customers.LearnLanguageAsync(@case.CustomerId, language, ct));
+            language is null ? null : (@case, _, _) => customers.LearnLanguageAsync(@case.CustomerId, language, ct));
     }
 
     /// <summary>
@@ -106,7 +107,8 @@ internal sealed class ConversationHandler(
                 var before = @case.Status;
                 @case.MoveTo(request.StatusAfter ?? CaseStatus.WaitingOnCustomer, now);
                 return (StaffMessage(staff, @case, MessageKind.Reply, request.Body!, now), CaseEvents.Replied, new { before = before.ToString(), after = @case.Status.ToString() });
-            });
+            },
+            (@case, reply, _) => outbox.StageReplyAsync(@case, reply, ct));
     }
 
     /// <summary>A note for colleagues; "@Name" or "@handle" pulls the people named into the case (they see it under Mentions).</summary>
@@ -124,7 +126,7 @@ internal sealed class ConversationHandler(
         return await WriteAsync(
             caseId, staff, ct, request.AttachmentIds, [],
             (@case, now) => (StaffMessage(staff, @case, MessageKind.InternalNote, request.Body!, now), CaseEvents.NoteAdded, new { mentioned }),
-            async (@case, now) =>
+            async (@case, _, now) =>
             {
                 foreach (var person in mentioned)
                 {
@@ -163,6 +165,24 @@ internal sealed class ConversationHandler(
                 return (message, CaseEvents.CallLogged, new { direction = request.Direction.ToString(), seconds = request.DurationSeconds });
             });
     }
+
+    /// <summary>
+    /// An entry for staff about something that happened (a bounce, an automatic reply), without changing the status.
+    /// The text is a localization key with its arguments, so each reader sees it in their own language.
+    /// </summary>
+    public Task<Result<long>> SystemEntryAsync(Actor actor, long caseId, SystemEntry entry, CancellationToken ct) =>
+        WriteAsync(caseId, actor, ct, null, [], (@case, now) => (new Message
+        {
+            CaseId = @case.Id,
+            Kind = MessageKind.System,
+            Channel = @case.Channel,
+            Language = null,
+            AuthorKind = actor.Kind,
+            AuthorId = actor.Id,
+            AuthorName = actor.Name,
+            Body = entry.ToBody(),
+            CreatedAt = now,
+        }, CaseEvents.SystemEntry, new { entry.Key }));
 
     /// <summary>The customer says their matter is settled: the case becomes solved (and reopens if they write again).</summary>
     public async Task<Result<bool>> CustomerSolvesAsync(Actor customer, long caseId, CancellationToken ct)
@@ -227,7 +247,7 @@ internal sealed class ConversationHandler(
         IReadOnlyList<Guid>? attachmentIds,
         IReadOnlyList<Attachments.CheckedFile> incoming,
         Func<Case, DateTimeOffset, (Message Message, string EventType, object Payload)> write,
-        Func<Case, DateTimeOffset, Task>? also = null)
+        Func<Case, Message, DateTimeOffset, Task>? also = null)
     {
         var viewerCustomer = actor.Kind == ActorKind.Customer ? actor.Id : null;
         for (var attempt = 1; ; attempt++)
@@ -266,13 +286,14 @@ internal sealed class ConversationHandler(
 
             if (also is not null)
             {
-                await also(@case, now);
+                await also(@case, message, now);
             }
 
             Stage(actor, @case, message, eventType, payload, now);
             try
             {
                 await db.SaveChangesAsync(ct);
+                outbox.Committed();
                 return message.Id;
             }
             catch (DbUpdateException ex) when (attempt < Attempts && (ex is DbUpdateConcurrencyException || DbErrors.IsUniqueViolation(ex)))

@@ -72,7 +72,7 @@ internal sealed class CaseReader(RibaltaDbContext db, ICustomerDirectory custome
         var query = db.Set<Message>().AsNoTracking().Where(m => m.CaseId == caseId);
         if (viewer.IsCustomer)
         {
-            query = query.Where(m => m.Kind != MessageKind.InternalNote);
+            query = query.Where(m => m.Kind != MessageKind.InternalNote && m.Kind != MessageKind.System);
         }
 
         if (after is { } cursor)
@@ -90,6 +90,16 @@ internal sealed class CaseReader(RibaltaDbContext db, ICustomerDirectory custome
         var files = (await db.Set<Attachments.Attachment>().AsNoTracking().Where(a => ids.Contains(a.MessageId)).OrderBy(a => a.Id).ToListAsync(ct))
             .ToLookup(a => a.MessageId!.Value, Attachments.AttachmentService.ToDto);
         page = page.Select(m => files.Contains(m.Id) ? m with { Attachments = files[m.Id].ToList() } : m).ToList();
+        if (!viewer.IsCustomer)
+        {
+            // The emails behind the page's messages: what came in, and how the replies' mail is doing.
+            var inbound = (await db.Set<Email.EmailRecord>().AsNoTracking().Where(e => e.Direction == Email.EmailDirection.Inbound && ids.Contains(e.MessageId)).ToListAsync(ct))
+                .ToDictionary(e => e.MessageId!.Value, e => new MessageEmailDto(e.Address, e.HasHtml, e.EmlSha256 is not null, null, 0, null, null));
+            var outbound = (await db.Set<Email.OutboundEmail>().AsNoTracking().Where(o => ids.Contains(o.MessageId)).ToListAsync(ct))
+                .ToDictionary(o => o.MessageId!.Value, o => new MessageEmailDto(o.ToAddress, false, false, o.Status.ToString(), o.Attempts, o.SentAt, o.LastError));
+            page = page.Select(m => (inbound.GetValueOrDefault(m.Id) ?? outbound.GetValueOrDefault(m.Id)) is { } email ? m with { Email = email } : m).ToList();
+        }
+
         return new MessagePage(page, items.Count > limit ? items[limit - 1].Id : null);
     }
 }

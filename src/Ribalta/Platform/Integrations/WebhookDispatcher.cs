@@ -86,27 +86,7 @@ internal sealed class WebhookAddressGuard(IOptions<WebhookOptions> options)
 }
 
 /// <summary>Wakes the dispatcher when there may be work (events committed, a replay queued).</summary>
-internal sealed class WebhookSignal
-{
-    private readonly SemaphoreSlim _wake = new(0, 1);
-
-    public void Wake()
-    {
-        if (_wake.CurrentCount == 0)
-        {
-            try
-            {
-                _wake.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Already awake.
-            }
-        }
-    }
-
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _wake.WaitAsync(timeout, ct);
-}
+internal sealed class WebhookSignal : Events.WakeSignal;
 
 internal sealed class WebhookEventSubscriber(WebhookSignal signal) : IEventSubscriber
 {

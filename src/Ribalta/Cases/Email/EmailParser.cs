@@ -1,0 +1,219 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using MimeKit;
+using MimeKit.Text;
+
+namespace Ribalta.Cases.Email;
+
+/// <summary>Mail that a person did not write and that must never be answered automatically.</summary>
+public enum AutomaticKind
+{
+    None,
+    AutoReply,
+    Bounce,
+    Bulk,
+}
+
+public sealed record EmailFile(string FileName, string DeclaredType, byte[] Content, string? ContentId);
+
+/// <summary>An inbound email as the help desk needs it: who, what about, which thread, the words and the files.</summary>
+public sealed record ParsedEmail(
+    string? FromAddress,
+    string? FromName,
+    string Subject,
+    string? MessageId,
+    string? InReplyTo,
+    IReadOnlyList<string> References,
+    long? CaseToken,
+    AutomaticKind Automatic,
+    string? BounceOf,
+    string Text,
+    string FullText,
+    string? Html,
+    IReadOnlyList<EmailFile> Attachments,
+    IReadOnlyList<EmailFile> InlineImages,
+    bool FromUs,
+    string ContentHash)
+{
+    public string Key => EmailRecord.KeyFor(MessageId, () => ContentHash);
+
+    /// <summary>Message-IDs this one answers, nearest first: what threading looks up.</summary>
+    public IEnumerable<string> Ancestors => (InReplyTo is null ? [] : new[] { InReplyTo }).Concat(References.Reverse()).Distinct();
+}
+
+/// <summary>
+/// Reads MIME with MimeKit: decoded headers (RFC 2047/2231, legacy charsets), the text (or the HTML made text when
+/// there is no text part, with <c>format=flowed</c> undone), attachments and inline images, and whether a machine sent
+/// it (auto-replies, bounces, bulk mail).
+/// </summary>
+internal static partial class EmailParser
+{
+    /// <summary>The header every mail Ribalta sends carries: mail coming back with it is a loop.</summary>
+    public const string LoopHeader = "X-Ribalta-Mailbox";
+
+    public static ParsedEmail Parse(MimeMessage message)
+    {
+        var from = message.From.Mailboxes.FirstOrDefault() ?? message.Sender;
+        var subject = Regex.Replace(message.Subject ?? "", @"\s+", " ").Trim();
+        var (textPart, htmlPart) = BodyParts(message);
+        var html = htmlPart?.Text;
+        var plain = textPart is null ? null : Unflow(textPart);
+        var fullText = EmailText.Normalize(plain ?? (html is null ? "" : EmailText.FromHtml(html, withoutQuotes: false)));
+        var text = plain is not null ? EmailText.StripQuoted(plain)
+            : html is not null ? EmailText.StripQuoted(EmailText.FromHtml(html, withoutQuotes: true))
+            : "";
+
+        var attachments = new List<EmailFile>();
+        var inline = new List<EmailFile>();
+        foreach (var entity in message.BodyParts)
+        {
+            if (ReferenceEquals(entity, textPart) || ReferenceEquals(entity, htmlPart))
+            {
+                continue;
+            }
+
+            switch (entity)
+            {
+                case MessagePart forwarded:
+                    using (var stream = new MemoryStream())
+                    {
+                        forwarded.Message?.WriteTo(stream);
+                        var name = forwarded.ContentDisposition?.FileName ?? forwarded.ContentType.Name;
+                        attachments.Add(new EmailFile(string.IsNullOrWhiteSpace(name) ? "forwarded.eml" : name, "message/rfc822", stream.ToArray(), null));
+                    }
+
+                    break;
+                case MimePart part:
+                    var content = Content(part);
+                    var cid = part.ContentId;
+                    if (cid is not null && html is not null && part.ContentType.MediaType.Equals("image", StringComparison.OrdinalIgnoreCase)
+                        && html.Contains("cid:" + cid, StringComparison.OrdinalIgnoreCase))
+                    {
+                        inline.Add(new EmailFile(part.FileName ?? $"image-{inline.Count + 1}.{part.ContentType.MediaSubtype}", part.ContentType.MimeType, content, cid));
+                    }
+                    else if (part.IsAttachment || part is not TextPart || !string.IsNullOrEmpty(part.FileName))
+                    {
+                        attachments.Add(new EmailFile(part.FileName ?? $"attachment-{attachments.Count + 1}", part.ContentType.MimeType, content, cid));
+                    }
+
+                    break;
+            }
+        }
+
+        var automatic = Classify(message, from?.Address, subject);
+        return new ParsedEmail(
+            from?.Address?.Trim().ToLowerInvariant(),
+            string.IsNullOrWhiteSpace(from?.Name) ? null : from.Name.Trim(),
+            subject,
+            string.IsNullOrWhiteSpace(message.MessageId) ? null : message.MessageId.Trim(),
+            string.IsNullOrWhiteSpace(message.InReplyTo) ? null : message.InReplyTo.Trim(),
+            message.References.Select(r => r.Trim()).Where(r => r.Length > 0).ToList(),
+            CaseToken().Match(subject) is { Success: true } token && long.TryParse(token.Groups[1].Value, out var caseId) ? caseId : null,
+            automatic,
+            automatic == AutomaticKind.Bounce ? BounceOf(message) : null,
+            text,
+            fullText,
+            html,
+            attachments,
+            inline,
+            message.Headers.Contains(LoopHeader),
+            ContentHash(message, fullText));
+    }
+
+    /// <summary>The text and HTML a reader sees: the first of each that is not an attachment.</summary>
+    private static (TextPart? Text, TextPart? Html) BodyParts(MimeMessage message)
+    {
+        var parts = message.BodyParts.OfType<TextPart>().Where(p => !p.IsAttachment).ToList();
+        var text = parts.FirstOrDefault(p => p.IsPlain);
+        var html = parts.FirstOrDefault(p => p.IsHtml);
+        return (text, html);
+    }
+
+    private static string Unflow(TextPart part)
+    {
+        var text = part.Text ?? "";
+        if (part.IsFlowed)
+        {
+            var delsp = part.ContentType.Parameters["delsp"] is { } value && value.Equals("yes", StringComparison.OrdinalIgnoreCase);
+            return new FlowedToText { DeleteSpace = delsp }.Convert(text);
+        }
+
+        return text;
+    }
+
+    private static byte[] Content(MimePart part)
+    {
+        using var stream = new MemoryStream();
+        part.Content?.DecodeTo(stream);
+        return stream.ToArray();
+    }
+
+    private static AutomaticKind Classify(MimeMessage message, string? fromAddress, string subject)
+    {
+        var headers = message.Headers;
+        var local = fromAddress?.Split('@')[0].ToLowerInvariant();
+        var returnPath = headers[HeaderId.ReturnPath]?.Trim();
+        if ((message.Body is MultipartReport report && report.ReportType?.Equals("delivery-status", StringComparison.OrdinalIgnoreCase) == true)
+            || local is "mailer-daemon" or "postmaster"
+            || (returnPath == "<>" && BounceSubject().IsMatch(subject)))
+        {
+            return AutomaticKind.Bounce;
+        }
+
+        var autoSubmitted = headers[HeaderId.AutoSubmitted]?.Trim();
+        var precedence = headers[HeaderId.Precedence]?.Trim().ToLowerInvariant();
+        if ((!string.IsNullOrEmpty(autoSubmitted) && !autoSubmitted.Equals("no", StringComparison.OrdinalIgnoreCase))
+            || headers.Contains("X-Autoreply") || headers.Contains("X-Autorespond") || headers.Contains("X-Autogenerated")
+            || precedence == "auto_reply"
+            || AutoReplySubject().IsMatch(subject))
+        {
+            return AutomaticKind.AutoReply;
+        }
+
+        return precedence is "bulk" or "list" or "junk" ? AutomaticKind.Bulk : AutomaticKind.None;
+    }
+
+    /// <summary>The Message-ID of the mail a bounce reports on: from the returned message or its headers.</summary>
+    private static string? BounceOf(MimeMessage message)
+    {
+        // The returned message itself, then its headers (text/rfc822-headers), then any text that quotes its Message-ID.
+        if (message.BodyParts.OfType<MessagePart>().Select(p => p.Message?.MessageId).FirstOrDefault(id => !string.IsNullOrEmpty(id)) is { } returned)
+        {
+            return returned;
+        }
+
+        var texts = message.BodyParts.OfType<MimePart>()
+            .OrderBy(p => p.ContentType.MimeType.Equals("text/rfc822-headers", StringComparison.OrdinalIgnoreCase) ? 0 : 1)
+            .Where(p => p.ContentType.MediaType.Equals("text", StringComparison.OrdinalIgnoreCase) || p.ContentType.MimeType.Equals("message/delivery-status", StringComparison.OrdinalIgnoreCase));
+        foreach (var part in texts)
+        {
+            var raw = part is TextPart text ? text.Text ?? "" : Encoding.UTF8.GetString(Content(part));
+            if (OriginalMessageId().Match(raw) is { Success: true } found)
+            {
+                return found.Groups[1].Value.Trim();
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>For mail without a Message-ID: who, when, what about and the words, but none of the transport headers.</summary>
+    private static string ContentHash(MimeMessage message, string text)
+    {
+        var identity = string.Join('\n', message.From.ToString(), message.To.ToString(), message.Headers[HeaderId.Date] ?? "", message.Subject ?? "", text);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)));
+    }
+
+    [GeneratedRegex(@"\[#(\d{1,12})\]")]
+    private static partial Regex CaseToken();
+
+    [GeneratedRegex(@"^\s*Message-ID:\s*<([^>\r\n]+)>", RegexOptions.IgnoreCase | RegexOptions.Multiline)]
+    private static partial Regex OriginalMessageId();
+
+    [GeneratedRegex(@"undeliver|delivery (status|failure|has failed)|returned mail|failure notice|mail delivery failed|non recapitabile|no se puede entregar", RegexOptions.IgnoreCase)]
+    private static partial Regex BounceSubject();
+
+    [GeneratedRegex(@"^(automatic reply|auto(matic)?[- ]?reply|out of (the )?office|risposta automatica|fuori sede|respuesta autom[aá]tica|fuera de la oficina|رد تلقائي|خارج المكتب)", RegexOptions.IgnoreCase)]
+    private static partial Regex AutoReplySubject();
+}

@@ -1,0 +1,301 @@
+using System.Net;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Ribalta.Platform.Data;
+using Ribalta.Platform.Errors;
+using Ribalta.Platform.Events;
+using Ribalta.Platform.Localization;
+
+namespace Ribalta.Cases.Email;
+
+/// <summary>
+/// A mailbox as an admin sets it. Passwords are write-only: leave them empty on an edit to keep the stored ones.
+/// Ports default to the protocol's usual one for the security chosen.
+/// </summary>
+public sealed record MailboxInput(
+    string? Name,
+    string? Address,
+    string? SenderName,
+    bool? Enabled = null,
+    MailProtocol? InboundProtocol = null,
+    string? InboundHost = null,
+    int? InboundPort = null,
+    MailSecurity? InboundSecurity = null,
+    string? InboundUser = null,
+    string? InboundPassword = null,
+    string? Folder = null,
+    AfterImport? AfterImport = null,
+    int? PollSeconds = null,
+    string? SmtpHost = null,
+    int? SmtpPort = null,
+    MailSecurity? SmtpSecurity = null,
+    string? SmtpUser = null,
+    string? SmtpPassword = null,
+    IReadOnlyDictionary<string, string>? Signatures = null);
+
+/// <summary>A mailbox as shown back: never its passwords, only whether they are set.</summary>
+public sealed record MailboxDto(
+    Guid Id,
+    string Name,
+    string Address,
+    string SenderName,
+    bool Enabled,
+    MailProtocol InboundProtocol,
+    string InboundHost,
+    int InboundPort,
+    MailSecurity InboundSecurity,
+    string InboundUser,
+    bool HasInboundPassword,
+    string Folder,
+    AfterImport AfterImport,
+    int PollSeconds,
+    string? SmtpHost,
+    int SmtpPort,
+    MailSecurity SmtpSecurity,
+    string? SmtpUser,
+    bool HasSmtpPassword,
+    IReadOnlyDictionary<string, string> Signatures,
+    DateTimeOffset? LastPolledAt,
+    string? LastError,
+    long ImportedCount,
+    DateTimeOffset CreatedAt);
+
+/// <summary>What one check of a mailbox did.</summary>
+public sealed record PollResult(int Fetched, int Landed, int Duplicates, int Automatic, int TooLarge, int Failed, string? Error);
+
+/// <summary>The admins' side of mailboxes: create, edit, remove, with secrets protected at rest.</summary>
+internal sealed class MailboxService(RibaltaDbContext db, IDataProtectionProvider protection, TimeProvider clock)
+{
+    public const int SignatureMax = 2000;
+
+    private IDataProtector Protector => protection.CreateProtector("Ribalta.Mailboxes.Password");
+
+    public string? Reveal(string? protectedSecret) => string.IsNullOrEmpty(protectedSecret) ? null : Protector.Unprotect(protectedSecret);
+
+    public async Task<IReadOnlyList<MailboxDto>> ListAsync(CancellationToken ct) =>
+        (await db.Set<Mailbox>().AsNoTracking().OrderBy(m => m.Name).ToListAsync(ct)).Select(ToDto).ToList();
+
+    public async Task<Result<MailboxDto>> GetAsync(Guid id, CancellationToken ct) =>
+        await db.Set<Mailbox>().AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, ct) is { } mailbox ? ToDto(mailbox) : Error.NotFound();
+
+    public async Task<Result<MailboxDto>> CreateAsync(Actor actor, MailboxInput input, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var mailbox = new Mailbox { Name = "", Address = "", SenderName = "", InboundHost = "", InboundUser = "", CreatedAt = now };
+        if (await ApplyAsync(mailbox, input, creating: true, ct) is { } invalid)
+        {
+            return invalid;
+        }
+
+        mailbox.UpdatedAt = now;
+        db.Add(mailbox);
+        db.Append(clock, actor, "mailbox.created", "mailbox", mailbox.Id.ToString(), Described(mailbox));
+        return await SaveAsync(mailbox, ct);
+    }
+
+    public async Task<Result<MailboxDto>> UpdateAsync(Actor actor, Guid id, MailboxInput input, CancellationToken ct)
+    {
+        var mailbox = await db.Set<Mailbox>().FirstOrDefaultAsync(m => m.Id == id, ct);
+        if (mailbox is null)
+        {
+            return Error.NotFound();
+        }
+
+        if (await ApplyAsync(mailbox, input, creating: false, ct) is { } invalid)
+        {
+            return invalid;
+        }
+
+        mailbox.UpdatedAt = clock.GetUtcNow();
+        db.Append(clock, actor, "mailbox.updated", "mailbox", mailbox.Id.ToString(), Described(mailbox));
+        return await SaveAsync(mailbox, ct);
+    }
+
+    /// <summary>Removes a mailbox that never sent mail; one with history can only be turned off, so its record stays whole.</summary>
+    public async Task<Result<bool>> DeleteAsync(Actor actor, Guid id, CancellationToken ct)
+    {
+        var mailbox = await db.Set<Mailbox>().FirstOrDefaultAsync(m => m.Id == id, ct);
+        if (mailbox is null)
+        {
+            return Error.NotFound();
+        }
+
+        if (await db.Set<OutboundEmail>().AnyAsync(o => o.MailboxId == id, ct))
+        {
+            return Error.Conflict("Error.MailboxHasHistory");
+        }
+
+        db.Remove(mailbox);
+        db.Append(clock, actor, "mailbox.deleted", "mailbox", mailbox.Id.ToString(), new { mailbox.Address });
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    private async Task<Result<MailboxDto>> SaveAsync(Mailbox mailbox, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return ToDto(mailbox);
+        }
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
+        {
+            db.ChangeTracker.Clear();
+            return Error.Validation("address", "Validation.MailboxAddressTaken");
+        }
+    }
+
+    private async Task<Error?> ApplyAsync(Mailbox mailbox, MailboxInput input, bool creating, CancellationToken ct)
+    {
+        var v = new ValidationBuilder()
+            .Required("name", input.Name, 100).NoControlCharacters("name", input.Name)
+            .Required("senderName", input.SenderName, 100).NoControlCharacters("senderName", input.SenderName)
+            .Required("address", input.Address, 254)
+            .Required("inboundHost", input.InboundHost, 253)
+            .Required("inboundUser", input.InboundUser, 254).NoControlCharacters("inboundUser", input.InboundUser)
+            .MaxLength("inboundPassword", input.InboundPassword, 500).MaxLength("smtpPassword", input.SmtpPassword, 500)
+            .MaxLength("smtpHost", input.SmtpHost, 253).MaxLength("smtpUser", input.SmtpUser, 254).NoControlCharacters("smtpUser", input.SmtpUser)
+            .MaxLength("folder", input.Folder, 200).NoControlCharacters("folder", input.Folder);
+        if (!string.IsNullOrWhiteSpace(input.Address))
+        {
+            v.Email("address", input.Address.Trim());
+        }
+
+        if (input.InboundProtocol is { } protocol && !Enum.IsDefined(protocol))
+        {
+            v.Add("inboundProtocol", "Validation.Invalid");
+        }
+
+        foreach (var (field, security) in new[] { ("inboundSecurity", input.InboundSecurity), ("smtpSecurity", input.SmtpSecurity) })
+        {
+            if (security is { } s && !Enum.IsDefined(s))
+            {
+                v.Add(field, "Validation.Invalid");
+            }
+        }
+
+        if (input.AfterImport is { } after && !Enum.IsDefined(after))
+        {
+            v.Add("afterImport", "Validation.Invalid");
+        }
+
+        var inboundSecurity = input.InboundSecurity ?? MailSecurity.Tls;
+        var smtpSecurity = input.SmtpSecurity ?? MailSecurity.StartTls;
+        CheckHost(v, "inboundHost", input.InboundHost, inboundSecurity);
+        CheckHost(v, "smtpHost", input.SmtpHost, smtpSecurity);
+        foreach (var (field, port) in new[] { ("inboundPort", input.InboundPort), ("smtpPort", input.SmtpPort) })
+        {
+            if (port is < 1 or > 65535)
+            {
+                v.Add(field, "Validation.Port");
+            }
+        }
+
+        if (input.PollSeconds is < 10 or > 3600)
+        {
+            v.Add("pollSeconds", "Validation.PollSeconds", 10, 3600);
+        }
+
+        if (creating && string.IsNullOrEmpty(input.InboundPassword))
+        {
+            v.Add("inboundPassword", "Validation.Required");
+        }
+
+        foreach (var (language, text) in input.Signatures ?? new Dictionary<string, string>())
+        {
+            if (!SupportedCultures.IsSupported(language))
+            {
+                v.Add("signatures", "Validation.LanguageUnsupported", language ?? "");
+            }
+
+            v.MaxLength($"signatures.{language}", text, SignatureMax).NoControlCharacters($"signatures.{language}", text);
+        }
+
+        if (v.ToError() is { } invalid)
+        {
+            return invalid;
+        }
+
+        var address = input.Address!.Trim().ToLowerInvariant();
+        if (await db.Set<Mailbox>().AnyAsync(m => m.Address == address && m.Id != mailbox.Id, ct))
+        {
+            return Error.Validation("address", "Validation.MailboxAddressTaken");
+        }
+
+        var inboundProtocol = input.InboundProtocol ?? MailProtocol.Imap;
+        mailbox.Name = input.Name!.Trim();
+        mailbox.Address = address;
+        mailbox.SenderName = input.SenderName!.Trim();
+        mailbox.Enabled = input.Enabled ?? true;
+        mailbox.InboundProtocol = inboundProtocol;
+        mailbox.InboundHost = input.InboundHost!.Trim();
+        mailbox.InboundSecurity = inboundSecurity;
+        mailbox.InboundPort = input.InboundPort ?? (inboundProtocol, inboundSecurity) switch
+        {
+            (MailProtocol.Imap, MailSecurity.Tls) => 993,
+            (MailProtocol.Imap, _) => 143,
+            (_, MailSecurity.Tls) => 995,
+            _ => 110,
+        };
+        mailbox.InboundUser = input.InboundUser!.Trim();
+        if (!string.IsNullOrEmpty(input.InboundPassword))
+        {
+            mailbox.ProtectedInboundPassword = Protector.Protect(input.InboundPassword);
+        }
+
+        mailbox.Folder = string.IsNullOrWhiteSpace(input.Folder) ? "INBOX" : input.Folder.Trim();
+        mailbox.AfterImport = input.AfterImport ?? AfterImport.MarkSeen;
+        mailbox.PollSeconds = input.PollSeconds ?? 60;
+        mailbox.SmtpHost = string.IsNullOrWhiteSpace(input.SmtpHost) ? null : input.SmtpHost.Trim();
+        mailbox.SmtpSecurity = smtpSecurity;
+        mailbox.SmtpPort = mailbox.SmtpHost is null ? 0 : input.SmtpPort ?? smtpSecurity switch { MailSecurity.Tls => 465, MailSecurity.StartTls => 587, _ => 25 };
+        mailbox.SmtpUser = string.IsNullOrWhiteSpace(input.SmtpUser) ? null : input.SmtpUser.Trim();
+        if (!string.IsNullOrEmpty(input.SmtpPassword))
+        {
+            mailbox.ProtectedSmtpPassword = Protector.Protect(input.SmtpPassword);
+        }
+
+        if (input.Signatures is not null)
+        {
+            mailbox.Signatures = input.Signatures.Where(s => !string.IsNullOrWhiteSpace(s.Value)).ToDictionary(s => s.Key, s => s.Value.Trim());
+        }
+
+        return null;
+    }
+
+    /// <summary>A host name or address; plain (unencrypted) connections only to this machine.</summary>
+    private static void CheckHost(ValidationBuilder v, string field, string? host, MailSecurity security)
+    {
+        if (string.IsNullOrWhiteSpace(host))
+        {
+            return;
+        }
+
+        var trimmed = host.Trim();
+        if (Uri.CheckHostName(trimmed) == UriHostNameType.Unknown)
+        {
+            v.Add(field, "Validation.Host");
+        }
+        else if (security == MailSecurity.None && !IsLoopback(trimmed))
+        {
+            v.Add(field, "Validation.MailTlsRequired");
+        }
+    }
+
+    public static bool IsLoopback(string host) =>
+        host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip));
+
+    private static object Described(Mailbox m) => new
+    {
+        m.Name,
+        m.Address,
+        m.Enabled,
+        inbound = $"{m.InboundProtocol} {m.InboundHost}:{m.InboundPort} {m.InboundSecurity}",
+        smtp = m.SmtpHost is null ? null : $"{m.SmtpHost}:{m.SmtpPort} {m.SmtpSecurity}",
+    };
+
+    public static MailboxDto ToDto(Mailbox m) => new(
+        m.Id, m.Name, m.Address, m.SenderName, m.Enabled, m.InboundProtocol, m.InboundHost, m.InboundPort, m.InboundSecurity, m.InboundUser,
+        m.ProtectedInboundPassword is not null, m.Folder, m.AfterImport, m.PollSeconds, m.SmtpHost, m.SmtpPort, m.SmtpSecurity, m.SmtpUser,
+        m.ProtectedSmtpPassword is not null, m.Signatures, m.LastPolledAt, m.LastError, m.ImportedCount, m.CreatedAt);
+}

@@ -1,0 +1,264 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Security;
+using MimeKit;
+using Xunit;
+
+namespace Ribalta.Tests.Infrastructure;
+
+/// <summary>
+/// Real mail servers for the email tests, started from Debian's packages on free loopback ports: Dovecot (IMAP and
+/// POP3, its own configuration and passwd-file users in a temporary directory) and an aiosmtpd SMTP sink writing to a
+/// Maildir. Never skipped: without the packages the tests fail and say how to install them.
+/// </summary>
+public sealed class MailServers : IAsyncLifetime
+{
+    public const string Password = "mail-secret";
+
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "ribalta-mail-" + Guid.NewGuid().ToString("N")[..8]);
+    private Process? _dovecot;
+    private Process? _smtp;
+
+    public int ImapPort { get; private set; }
+
+    public int Pop3Port { get; private set; }
+
+    public int SmtpPort { get; private set; }
+
+    public string SinkDirectory => Path.Combine(_root, "sink");
+
+    /// <summary>Mail users of the IMAP/POP3 server; a test takes its own so it sees only its own mail.</summary>
+    public static readonly string[] Users = ["imap1", "imap2", "imap3", "imap4", "imap5", "imap6", "pop1", "pop2"];
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists("/usr/sbin/dovecot"))
+        {
+            throw new InvalidOperationException("Dovecot is not installed. Run ./test.sh, which installs it, or `apt-get install dovecot-imapd dovecot-pop3d`.");
+        }
+
+        Directory.CreateDirectory(_root);
+        // Dovecot's auth process runs as another user and must be able to enter the directory.
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(_root, (UnixFileMode)Convert.ToInt32("755", 8));
+        }
+
+        var asRoot = Environment.UserName == "root";
+        var uid = asRoot ? 1000 : int.Parse(await OutputAsync("id", "-u"), System.Globalization.CultureInfo.InvariantCulture);
+        var gid = asRoot ? 1000 : int.Parse(await OutputAsync("id", "-g"), System.Globalization.CultureInfo.InvariantCulture);
+        var mail = Path.Combine(_root, "mail");
+        Directory.CreateDirectory(mail);
+        await File.WriteAllLinesAsync(Path.Combine(_root, "users"), Users.Select(u => $"{u}:{{PLAIN}}{Password}:{uid}:{gid}::{mail}/{u}"));
+        if (asRoot)
+        {
+            await OutputAsync("chown", $"{uid}:{gid}", mail);
+        }
+
+        ImapPort = FreePort();
+        Pop3Port = FreePort();
+        var users = asRoot ? "" : $"default_internal_user = {Environment.UserName}\ndefault_login_user = {Environment.UserName}\n";
+        await File.WriteAllTextAsync(Path.Combine(_root, "dovecot.conf"), $$"""
+            base_dir = {{_root}}/run
+            state_dir = {{_root}}/state
+            log_path = {{_root}}/dovecot.log
+            protocols = imap pop3
+            listen = 127.0.0.1
+            ssl = no
+            disable_plaintext_auth = no
+            auth_mechanisms = plain login
+            {{users}}
+            passdb {
+              driver = passwd-file
+              args = scheme=PLAIN username_format=%u {{_root}}/users
+            }
+            userdb {
+              driver = passwd-file
+              args = username_format=%u {{_root}}/users
+            }
+            mail_location = maildir:{{mail}}/%u
+            service imap-login {
+              inet_listener imap {
+                address = 127.0.0.1
+                port = {{ImapPort}}
+              }
+              inet_listener imaps {
+                port = 0
+              }
+            }
+            service pop3-login {
+              inet_listener pop3 {
+                address = 127.0.0.1
+                port = {{Pop3Port}}
+              }
+              inet_listener pop3s {
+                port = 0
+              }
+            }
+            """);
+        _dovecot = Started(new ProcessStartInfo("/usr/sbin/dovecot", ["-F", "-c", Path.Combine(_root, "dovecot.conf")]));
+        await WaitForPortAsync(ImapPort, "Dovecot", () => File.Exists(Path.Combine(_root, "dovecot.log")) ? File.ReadAllText(Path.Combine(_root, "dovecot.log")) : "");
+        await WaitForPortAsync(Pop3Port, "Dovecot POP3", () => "");
+
+        SmtpPort = FreePort();
+        StartSmtp();
+        await WaitForPortAsync(SmtpPort, "aiosmtpd", () => "");
+    }
+
+    /// <summary>Starts (or restarts, on the same port) the SMTP sink.</summary>
+    public void StartSmtp()
+    {
+        if (!File.Exists("/usr/bin/python3") || !Directory.Exists("/usr/lib/python3/dist-packages/aiosmtpd"))
+        {
+            throw new InvalidOperationException("aiosmtpd is not installed. Run ./test.sh, which installs it, or `apt-get install python3-aiosmtpd`.");
+        }
+
+        foreach (var folder in new[] { "tmp", "new", "cur" })
+        {
+            Directory.CreateDirectory(Path.Combine(SinkDirectory, folder));
+        }
+        _smtp = Started(new ProcessStartInfo("/usr/bin/python3", ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{SmtpPort}", "-c", "aiosmtpd.handlers.Mailbox", SinkDirectory]));
+    }
+
+    public async Task StartSmtpAsync()
+    {
+        StartSmtp();
+        await WaitForPortAsync(SmtpPort, "aiosmtpd", () => "");
+    }
+
+    /// <summary>Takes the SMTP server away, as an outage would.</summary>
+    public async Task StopSmtpAsync()
+    {
+        if (_smtp is { HasExited: false })
+        {
+            _smtp.Kill(entireProcessTree: true);
+            await _smtp.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>Delivers a message into a user's inbox the way a mail server would (IMAP APPEND).</summary>
+    public async Task DeliverAsync(string user, MimeMessage message)
+    {
+        using var client = new ImapClient();
+        await client.ConnectAsync("127.0.0.1", ImapPort, SecureSocketOptions.None);
+        await client.AuthenticateAsync(user, Password);
+        await client.Inbox.AppendAsync(message, MessageFlags.None);
+        await client.DisconnectAsync(true);
+    }
+
+    public async Task DeliverAsync(string user, byte[] raw)
+    {
+        using var stream = new MemoryStream(raw);
+        await DeliverAsync(user, await MimeMessage.LoadAsync(stream));
+    }
+
+    /// <summary>The user's messages on the server, with whether each is seen.</summary>
+    public async Task<IReadOnlyList<(string? MessageId, bool Seen)>> InboxAsync(string user)
+    {
+        using var client = new ImapClient();
+        await client.ConnectAsync("127.0.0.1", ImapPort, SecureSocketOptions.None);
+        await client.AuthenticateAsync(user, Password);
+        await client.Inbox.OpenAsync(FolderAccess.ReadOnly);
+        var summaries = client.Inbox.Count == 0 ? [] : await client.Inbox.FetchAsync(0, -1, MessageSummaryItems.Envelope | MessageSummaryItems.Flags);
+        await client.DisconnectAsync(true);
+        return summaries.Select(s => (s.Envelope!.MessageId, s.Flags!.Value.HasFlag(MessageFlags.Seen))).ToList();
+    }
+
+    /// <summary>Everything the SMTP sink received.</summary>
+    public IReadOnlyList<MimeMessage> Sent()
+    {
+        var folders = new[] { "new", "cur" }.Select(f => Path.Combine(SinkDirectory, f)).Where(Directory.Exists);
+        return folders.SelectMany(Directory.GetFiles).Select(f => MimeMessage.Load(f)).ToList();
+    }
+
+    public async Task<IReadOnlyList<MimeMessage>> WaitForSentAsync(Func<MimeMessage, bool> match, int count = 1)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            var found = Sent().Where(match).ToList();
+            if (found.Count >= count)
+            {
+                return found;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"Expected {count} matching mail at the SMTP sink; it has {Sent().Count} in all");
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var process in new[] { _dovecot, _smtp })
+        {
+            if (process is { HasExited: false })
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+        }
+
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    /// <summary>Starts a server whose output is read and dropped, so a full pipe never stalls it.</summary>
+    private static Process Started(ProcessStartInfo info)
+    {
+        info.RedirectStandardError = true;
+        info.RedirectStandardOutput = true;
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static int FreePort()
+    {
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
+
+    private static async Task WaitForPortAsync(int port, string what, Func<string> log)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        throw new InvalidOperationException($"{what} did not start listening on 127.0.0.1:{port}. {log()}");
+    }
+
+    private static async Task<string> OutputAsync(string file, params string[] args)
+    {
+        using var process = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return output.Trim();
+    }
+}
