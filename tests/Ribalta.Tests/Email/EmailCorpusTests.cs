@@ -150,6 +150,31 @@ public sealed class EmailCorpusTests
         Assert.True(wrong.Count <= results.Count / 20, "Wrong: " + string.Join(", ", wrong.Select(w => $"{w.File}={w.Detected ?? "unknown"} (not {w.Language})")));
     }
 
+    [Theory]
+    [InlineData("Out of office message help", null, null)]
+    [InlineData("Fuori sede: accesso VPN", null, null)]
+    [InlineData("Question for the postmaster", "postmaster@example.com", null)]
+    public void A_subject_or_a_sender_name_alone_does_not_make_mail_automatic(string subject, string? from, string? returnPath)
+    {
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse(from ?? "someone@example.com"));
+        message.Subject = subject;
+        if (returnPath is not null)
+        {
+            message.Headers.Add(HeaderId.ReturnPath, returnPath);
+        }
+
+        message.Body = new TextPart("plain") { Text = "My out of office reply does not switch off, can you help me with the settings?" };
+        Assert.Equal(AutomaticKind.None, EmailParser.Parse(message).Automatic);
+    }
+
+    [Fact]
+    public void Quoted_history_is_cut_in_one_pass_however_long_it_is()
+    {
+        var text = "Thanks, that solved it.\n\n" + string.Concat(Enumerable.Repeat("> quoted line\n", 40_000)) + "x";
+        Assert.Equal("Thanks, that solved it.", EmailText.StripQuoted(text.Replace("\nx", "", StringComparison.Ordinal)));
+    }
+
     /// <summary>Whitespace as one space, so a phrase matches across the line breaks of a wrapped body.</summary>
     private static string Flat(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ");
 }

@@ -378,8 +378,11 @@ public abstract class EmailTests(RibaltaApp app, MailServers mail)
         Assert.Equal(stored.ProtectedInboundPassword, after.ProtectedInboundPassword);
         await (await admin.PostAsJsonAsync("/api/v1/mailboxes", Valid(), Api.Json)).AssertRefusedAsync("address");
 
+        // The stored password goes only to the server it was given for: another host needs it typed again.
+        await (await admin.PutAsJsonAsync($"/api/v1/mailboxes/{mailbox.Id}", Valid() with { InboundHost = "imap.attacker.example", InboundPassword = null, SmtpPassword = null }, Api.Json)).AssertRefusedAsync("inboundPassword");
+
         // A server that cannot be reached is an error the admin can read, not a failure of the app.
-        var unreachable = await admin.PutAsJsonAsync($"/api/v1/mailboxes/{mailbox.Id}", Valid() with { InboundHost = "127.0.0.1", InboundPort = 1, InboundSecurity = MailSecurity.None, InboundPassword = null, Enabled = false }, Api.Json);
+        var unreachable = await admin.PutAsJsonAsync($"/api/v1/mailboxes/{mailbox.Id}", Valid() with { InboundHost = "127.0.0.1", InboundPort = 1, InboundSecurity = MailSecurity.None, InboundPassword = "another", Enabled = false }, Api.Json);
         Assert.Equal(HttpStatusCode.OK, unreachable.StatusCode);
         var poll = await admin.PostAsync($"/api/v1/mailboxes/{mailbox.Id}/poll", null);
         Assert.Equal(HttpStatusCode.OK, poll.StatusCode);

@@ -69,39 +69,44 @@ internal sealed partial class EmailDispatcher(IServiceScopeFactory scopes, Email
         var tried = 0;
         foreach (var group in due.GroupBy(o => o.MailboxId))
         {
-            var claimed = new List<OutboundEmail>();
-            foreach (var mail in group)
-            {
-                // The lease: of two senders, only the one whose update matches the row it read gets the mail.
-                var until = now + Lease;
-                var was = mail.NextAttemptAt;
-                if (await db.Set<OutboundEmail>().Where(o => o.Id == mail.Id && o.Status == OutboundStatus.Pending && o.NextAttemptAt == was)
-                        .ExecuteUpdateAsync(s => s.SetProperty(o => o.NextAttemptAt, until), ct) == 1)
-                {
-                    mail.NextAttemptAt = until;
-                    claimed.Add(mail);
-                }
-            }
-
-            if (claimed.Count == 0)
-            {
-                continue;
-            }
-
-            tried += claimed.Count;
+            tried += group.Count();
             var mailbox = await db.Set<Mailbox>().AsNoTracking().FirstOrDefaultAsync(m => m.Id == group.Key, ct);
-            await SendAsync(scope.ServiceProvider, db, mailbox, claimed, ct);
+            await SendAsync(scope.ServiceProvider, db, mailbox, group.ToList(), ct);
         }
 
         return tried;
+    }
+
+    /// <summary>
+    /// The lease, taken right before the mail is sent: of two senders, only the one whose update matches the row it
+    /// read gets it, and the lease runs from now, not from the start of a long round.
+    /// </summary>
+    private async Task<bool> ClaimAsync(RibaltaDbContext db, OutboundEmail mail, CancellationToken ct)
+    {
+        var until = clock.GetUtcNow() + Lease;
+        var was = mail.NextAttemptAt;
+        if (await db.Set<OutboundEmail>().Where(o => o.Id == mail.Id && o.Status == OutboundStatus.Pending && o.NextAttemptAt == was)
+                .ExecuteUpdateAsync(s => s.SetProperty(o => o.NextAttemptAt, until), ct) != 1)
+        {
+            return false;
+        }
+
+        mail.NextAttemptAt = until;
+        db.Entry(mail).Property(o => o.NextAttemptAt).IsModified = false;
+        return true;
     }
 
     private async Task SendAsync(IServiceProvider services, RibaltaDbContext db, Mailbox? mailbox, List<OutboundEmail> mails, CancellationToken ct)
     {
         if (mailbox is null || !mailbox.Enabled || !mailbox.CanSend)
         {
-            foreach (var mail in mails)
+            foreach (var mail in mails.ToList())
             {
+                if (!await ClaimAsync(db, mail, ct))
+                {
+                    continue;
+                }
+
                 await FailedAttemptAsync(services, db, mail, "The mailbox is turned off or has no SMTP server", permanent: false, ct);
             }
 
@@ -123,6 +128,11 @@ internal sealed partial class EmailDispatcher(IServiceScopeFactory scopes, Email
             LogConnectFailed(mailbox.Address, MailboxPoller.Describe(ex));
             foreach (var mail in mails)
             {
+                if (!await ClaimAsync(db, mail, ct))
+                {
+                    continue;
+                }
+
                 await FailedAttemptAsync(services, db, mail, MailboxPoller.Describe(ex), permanent: false, ct);
             }
 
@@ -131,6 +141,11 @@ internal sealed partial class EmailDispatcher(IServiceScopeFactory scopes, Email
 
         foreach (var mail in mails)
         {
+            if (!await ClaimAsync(db, mail, ct))
+            {
+                continue;
+            }
+
             try
             {
                 var message = await BuildAsync(services, db, mailbox, mail, ct);
@@ -148,6 +163,11 @@ internal sealed partial class EmailDispatcher(IServiceScopeFactory scopes, Email
                 {
                     foreach (var rest in mails.SkipWhile(m => m != mail).Skip(1))
                     {
+                        if (!await ClaimAsync(db, rest, ct))
+                        {
+                            continue;
+                        }
+
                         await FailedAttemptAsync(services, db, rest, "The connection to the SMTP server was lost", permanent: false, ct);
                     }
 
@@ -186,7 +206,9 @@ internal sealed partial class EmailDispatcher(IServiceScopeFactory scopes, Email
         LogAttemptFailed(mail.Id, mail.Attempts, reason);
         if (givingUp && mail.CaseId is { } caseId)
         {
-            var conversation = services.GetRequiredService<ConversationHandler>();
+            // Its own scope: a retry inside the conversation must not detach the other mails of this round.
+            using var scope = scopes.CreateScope();
+            var conversation = scope.ServiceProvider.GetRequiredService<ConversationHandler>();
             await conversation.SystemEntryAsync(new Actor(ActorKind.System, "mailbox:" + mail.MailboxId, "Email"), caseId, new SystemEntry("Email.DeliveryFailed", [mail.ToAddress, mail.LastError]), ct);
         }
     }

@@ -39,8 +39,9 @@ internal sealed class EmailHtml(RibaltaDbContext db, IBlobStore blobs)
 
         var message = await MimeMessage.LoadAsync(stream, ct);
         var html = message.HtmlBody;
-        if (html is null)
+        if (html is null || html.Length > EmailText.MaxHtmlToParse)
         {
+            // Too large to clean in good time: the text and the original stay available.
             return null;
         }
 

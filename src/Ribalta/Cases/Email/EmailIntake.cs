@@ -103,7 +103,7 @@ internal sealed class EmailIntake(
     {
         var key = email.Key;
         var mailer = new Actor(ActorKind.System, "mailbox:" + mailbox.Id, mailbox.Name);
-        var ours = await db.Set<Mailbox>().AsNoTracking().Select(m => m.Address).ToListAsync(ct);
+        var ours = await db.Set<Mailbox>().AsNoTracking().Select(m => new { m.Id, m.Address }).ToListAsync(ct);
         var record = new EmailRecord
         {
             Key = key,
@@ -117,10 +117,13 @@ internal sealed class EmailIntake(
             CreatedAt = clock.GetUtcNow(),
         };
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Content-addressed, so written before the transaction (which on SQLite holds the write lock): a rollback leaves
+        // at most a file nobody points to.
         record.EmlSha256 = await blobs.PutAsync(raw, ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         IntakeOutcome outcome;
-        if (email.FromUs || (email.FromAddress is { } from && ours.Contains(from)))
+        // Ours when it carries one of our own mailbox ids (another company's Ribalta uses the same header) or comes from our address.
+        if (ours.Any(m => m.Id.ToString() == email.LoopMarker || m.Address == email.FromAddress))
         {
             record.Disposition = EmailDisposition.Loop;
             outcome = IntakeOutcome.Loop;
@@ -202,7 +205,7 @@ internal sealed class EmailIntake(
         if (address is not null && ValidationBuilder.IsEmail(address))
         {
             var email = new ParsedEmail(address, from!.Name, subject, message.MessageId, message.InReplyTo, message.References.ToList(), null, AutomaticKind.None, null,
-                subject.Length > 0 ? subject : "—", "", null, [], [], false, key);
+                subject.Length > 0 ? subject : "—", "", null, [], [], null, key);
             var mailer = new Actor(ActorKind.System, "mailbox:" + mailbox.Id, mailbox.Name);
             var landed = await LandWordsAsync(mailbox, mailer, email, record, ct);
             if (!landed.IsSuccess)
@@ -232,7 +235,7 @@ internal sealed class EmailIntake(
         var body = words.Length > 0 ? words : string.Join(", ", email.Attachments.Select(a => a.FileName).DefaultIfEmpty("—"));
         if (body.Length > MessageConfiguration.BodyMax)
         {
-            body = string.Concat(body.AsSpan(0, MessageConfiguration.BodyMax - 1), "…");
+            body = Truncate(body, MessageConfiguration.BodyMax - 1) + "…";
         }
 
         var language = languages.Detect($"{email.Subject}\n{words}");
@@ -318,7 +321,7 @@ internal sealed class EmailIntake(
             };
             db.Add(attachment);
             kept++;
-            if (isInline)
+            if (isInline && file.ContentId!.Length <= 200)
             {
                 record.InlineImages[file.ContentId!] = attachment.Id;
             }
@@ -395,7 +398,9 @@ internal sealed class EmailIntake(
         return null;
     }
 
-    private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
+    /// <summary>At most <paramref name="max"/> characters, never half of a surrogate pair (PostgreSQL refuses those).</summary>
+    private static string Truncate(string value, int max) =>
+        value.Length <= max ? value : value[..(char.IsHighSurrogate(value[max - 1]) ? max - 1 : max)];
 
     private static string ValidationSafe(string value) => new(value.Where(c => !char.IsControl(c)).ToArray());
 }

@@ -241,6 +241,9 @@ internal sealed class OutboundEmail
 
 internal sealed class EmailConfigurations : IEntityTypeConfiguration<Mailbox>, IEntityTypeConfiguration<EmailRecord>, IEntityTypeConfiguration<OutboundEmail>
 {
+    // Arabic, Italian and Spanish signatures as written, not six-character escapes, so they fit their column.
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public void Configure(EntityTypeBuilder<Mailbox> builder)
     {
         builder.ToTable("mailboxes");
@@ -262,8 +265,8 @@ internal sealed class EmailConfigurations : IEntityTypeConfiguration<Mailbox>, I
         builder.Property(m => m.Folder).HasMaxLength(200);
         builder.Property(m => m.LastError).HasMaxLength(500);
         builder.Property(m => m.Signatures).HasMaxLength(20_000).HasConversion(
-            v => JsonSerializer.Serialize(v, (JsonSerializerOptions?)null),
-            v => JsonSerializer.Deserialize<Dictionary<string, string>>(v, (JsonSerializerOptions?)null) ?? new Dictionary<string, string>(),
+            v => JsonSerializer.Serialize(v, Readable),
+            v => JsonSerializer.Deserialize<Dictionary<string, string>>(v, Readable) ?? new Dictionary<string, string>(),
             new ValueComparer<Dictionary<string, string>>((a, b) => a!.Count == b!.Count && !a.Except(b).Any(), v => v.Count, v => new Dictionary<string, string>(v)));
         builder.Ignore(m => m.CanSend);
     }

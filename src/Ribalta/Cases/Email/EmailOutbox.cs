@@ -70,7 +70,7 @@ internal sealed partial class EmailOutbox(RibaltaDbContext db, ICustomerDirector
             Language = language,
             HeaderMessageId = id,
             InReplyTo = thread.FirstOrDefault()?.HeaderMessageId,
-            References = string.Join(' ', thread.Select(e => e.HeaderMessageId).Reverse()),
+            References = References(thread.Select(e => e.HeaderMessageId!).Reverse().ToList()),
             Status = OutboundStatus.Pending,
             NextAttemptAt = clock.GetUtcNow(),
             CreatedAt = clock.GetUtcNow(),
@@ -107,6 +107,26 @@ internal sealed partial class EmailOutbox(RibaltaDbContext db, ICustomerDirector
 
     private async Task<string?> PrimaryEmailAsync(Guid customerId, CancellationToken ct) =>
         (await customers.DetailsAsync(customerId, ct))?.ContactPoints.FirstOrDefault(c => c.Kind == ContactKind.Email)?.Value;
+
+    /// <summary>The thread's ids, oldest first, within the column: the first one and as many of the latest as fit (RFC 5322 §3.6.4).</summary>
+    public static string References(IReadOnlyList<string> ids)
+    {
+        const int Max = 4000;
+        var kept = new LinkedList<string>();
+        var length = 0;
+        for (var i = ids.Count - 1; i >= 1 && length + ids[i].Length + 1 <= Max - (ids[0].Length + 1); i--)
+        {
+            kept.AddFirst(ids[i]);
+            length += ids[i].Length + 1;
+        }
+
+        if (ids.Count > 0 && ids[0].Length + length + 1 <= Max)
+        {
+            kept.AddFirst(ids[0]);
+        }
+
+        return string.Join(' ', kept);
+    }
 
     public static string NewMessageId(Mailbox mailbox, long? caseId)
     {

@@ -14,6 +14,9 @@ internal static partial class EmailText
 {
     private static readonly HtmlParser Parser = new();
 
+    /// <summary>HTML larger than this is not parsed into a document (a deeply nested one takes seconds per 100 KB).</summary>
+    public const int MaxHtmlToParse = 256 * 1024;
+
     private static readonly HashSet<string> Blocks = new(StringComparer.OrdinalIgnoreCase)
     {
         "p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "ul", "ol", "hr", "section", "article", "header", "footer",
@@ -22,6 +25,12 @@ internal static partial class EmailText
     /// <summary>The text of an HTML body, paragraphs as lines; with <paramref name="withoutQuotes"/> the quoted history is left out.</summary>
     public static string FromHtml(string html, bool withoutQuotes)
     {
+        if (html.Length > MaxHtmlToParse)
+        {
+            // Too big (or too deep) to build a document for in good time: the tags dropped, the text kept.
+            return Normalize(System.Net.WebUtility.HtmlDecode(Tags().Replace(Regex.Replace(html, @"(?is)<(script|style)\b.*?</\1\s*>", ""), " ")));
+        }
+
         var document = Parser.ParseDocument(html);
         foreach (var element in document.QuerySelectorAll("script, style, head, title").ToList())
         {
@@ -156,6 +165,14 @@ internal static partial class EmailText
     {
         var lines = Normalize(text).Split('\n');
         var cut = lines.Length;
+
+        // Where the trailing run of quoted (or blank) lines starts: one pass from the end, so the scan stays linear.
+        var quotedTail = lines.Length;
+        while (quotedTail > 0 && (lines[quotedTail - 1].TrimStart().StartsWith('>') || lines[quotedTail - 1].Trim().Length == 0))
+        {
+            quotedTail--;
+        }
+
         for (var i = 0; i < lines.Length; i++)
         {
             var line = lines[i].Trim();
@@ -173,7 +190,7 @@ internal static partial class EmailText
             }
 
             // A run of quoted lines with nothing of the writer's own after it: the history.
-            if (line.StartsWith('>') && lines.Skip(i).All(l => l.TrimStart().StartsWith('>') || l.Trim().Length == 0))
+            if (line.StartsWith('>') && i >= quotedTail)
             {
                 cut = i;
                 break;
@@ -210,6 +227,9 @@ internal static partial class EmailText
 
         return false;
     }
+
+    [GeneratedRegex(@"<[^>]*>")]
+    private static partial Regex Tags();
 
     [GeneratedRegex(@"^(Sent from my |Sent from Outlook|Get Outlook for |Inviato da(l mio)? |Enviado desde (mi )?|Enviado do meu |أُ?رسلت من |تم الإرسال من )", RegexOptions.IgnoreCase)]
     private static partial Regex SentFrom();

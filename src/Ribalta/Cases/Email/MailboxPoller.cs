@@ -172,7 +172,8 @@ internal sealed partial class MailboxPoller(IServiceScopeFactory scopes, IOption
                 tally.Count(outcome);
                 // Committed: now the server may forget it. Mail too large to fetch is never deleted, only marked.
                 await folder.AddFlagsAsync(summary.UniqueId, MessageFlags.Seen, silent: true, ct);
-                if (mailbox.AfterImport == AfterImport.Delete && outcome != IntakeOutcome.TooLarge)
+                // Mail too large to fetch is never deleted (also when seen again, recognised as stored).
+                if (mailbox.AfterImport == AfterImport.Delete && outcome != IntakeOutcome.TooLarge && !(summary.Size > options.Value.MaxMessageBytes))
                 {
                     deleted.Add(summary.UniqueId);
                 }
@@ -181,7 +182,11 @@ internal sealed partial class MailboxPoller(IServiceScopeFactory scopes, IOption
             if (deleted.Count > 0)
             {
                 await folder.AddFlagsAsync(deleted, MessageFlags.Deleted, silent: true, ct);
-                await folder.ExpungeAsync(ct);
+                // Only ours: other messages someone flagged deleted in a shared mailbox stay until their owner expunges.
+                if (client.Capabilities.HasFlag(ImapCapabilities.UidPlus))
+                {
+                    await folder.ExpungeAsync(deleted, ct);
+                }
             }
         }
 
@@ -224,7 +229,7 @@ internal sealed partial class MailboxPoller(IServiceScopeFactory scopes, IOption
             tally.Count(outcome);
             // POP3 has no "seen": what is stored here is deleted there (at QUIT, so a broken session deletes nothing).
             // Mail too large to fetch stays on the server.
-            if (outcome != IntakeOutcome.TooLarge)
+            if (outcome != IntakeOutcome.TooLarge && sizes[i] <= options.Value.MaxMessageBytes)
             {
                 await client.DeleteMessageAsync(i, ct);
             }

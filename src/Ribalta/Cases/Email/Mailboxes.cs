@@ -196,9 +196,21 @@ internal sealed class MailboxService(RibaltaDbContext db, IDataProtectionProvide
             v.Add("pollSeconds", "Validation.PollSeconds", 10, 3600);
         }
 
-        if (creating && string.IsNullOrEmpty(input.InboundPassword))
+        // A stored password goes only to the server it was given for: a new server (or user) needs it typed again.
+        var inboundMoved = !creating && (!string.Equals(mailbox.InboundHost, input.InboundHost?.Trim(), StringComparison.OrdinalIgnoreCase)
+            || !string.Equals(mailbox.InboundUser, input.InboundUser?.Trim(), StringComparison.Ordinal)
+            || (input.InboundPort is { } inPort && inPort != mailbox.InboundPort) || inboundSecurity != mailbox.InboundSecurity);
+        if ((creating || inboundMoved) && string.IsNullOrEmpty(input.InboundPassword))
         {
             v.Add("inboundPassword", "Validation.Required");
+        }
+
+        var smtpMoved = !creating && mailbox.ProtectedSmtpPassword is not null && (!string.Equals(mailbox.SmtpHost, input.SmtpHost?.Trim(), StringComparison.OrdinalIgnoreCase)
+            || !string.Equals(mailbox.SmtpUser, string.IsNullOrWhiteSpace(input.SmtpUser) ? null : input.SmtpUser.Trim(), StringComparison.Ordinal)
+            || (input.SmtpPort is { } smtpPort && smtpPort != mailbox.SmtpPort) || smtpSecurity != mailbox.SmtpSecurity);
+        if (smtpMoved && string.IsNullOrEmpty(input.SmtpPassword))
+        {
+            v.Add("smtpPassword", "Validation.Required");
         }
 
         foreach (var (language, text) in input.Signatures ?? new Dictionary<string, string>())
@@ -253,6 +265,10 @@ internal sealed class MailboxService(RibaltaDbContext db, IDataProtectionProvide
         if (!string.IsNullOrEmpty(input.SmtpPassword))
         {
             mailbox.ProtectedSmtpPassword = Protector.Protect(input.SmtpPassword);
+        }
+        else if (mailbox.SmtpHost is null)
+        {
+            mailbox.ProtectedSmtpPassword = null;
         }
 
         if (input.Signatures is not null)
