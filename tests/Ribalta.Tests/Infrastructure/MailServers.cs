@@ -58,8 +58,8 @@ public sealed class MailServers : IAsyncLifetime
             await OutputAsync("chown", $"{uid}:{gid}", mail);
         }
 
-        ImapPort = FreePort();
-        Pop3Port = FreePort();
+        ImapPort = PostgresServer.FreePort();
+        Pop3Port = PostgresServer.FreePort();
         var users = asRoot ? "" : $"default_internal_user = {Environment.UserName}\ndefault_login_user = {Environment.UserName}\n";
         await File.WriteAllTextAsync(Path.Combine(_root, "dovecot.conf"), $$"""
             base_dir = {{_root}}/run
@@ -103,7 +103,7 @@ public sealed class MailServers : IAsyncLifetime
         await WaitForPortAsync(ImapPort, "Dovecot", () => File.Exists(Path.Combine(_root, "dovecot.log")) ? File.ReadAllText(Path.Combine(_root, "dovecot.log")) : "");
         await WaitForPortAsync(Pop3Port, "Dovecot POP3", () => "");
 
-        SmtpPort = FreePort();
+        SmtpPort = PostgresServer.FreePort();
         StartSmtp();
         await WaitForPortAsync(SmtpPort, "aiosmtpd", () => "");
     }
@@ -224,15 +224,6 @@ public sealed class MailServers : IAsyncLifetime
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
-    }
-
-    private static int FreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
     }
 
     private static async Task WaitForPortAsync(int port, string what, Func<string> log)

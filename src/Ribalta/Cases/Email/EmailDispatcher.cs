@@ -107,7 +107,7 @@ internal sealed partial class EmailDispatcher(IServiceScopeFactory scopes, Email
                     continue;
                 }
 
-                await FailedAttemptAsync(services, db, mail, "The mailbox is turned off or has no SMTP server", permanent: false, ct);
+                await FailedAttemptAsync(db, mail, "The mailbox is turned off or has no SMTP server", permanent: false, ct);
             }
 
             return;
@@ -133,7 +133,7 @@ internal sealed partial class EmailDispatcher(IServiceScopeFactory scopes, Email
                     continue;
                 }
 
-                await FailedAttemptAsync(services, db, mail, MailboxPoller.Describe(ex), permanent: false, ct);
+                await FailedAttemptAsync(db, mail, MailboxPoller.Describe(ex), permanent: false, ct);
             }
 
             return;
@@ -153,12 +153,12 @@ internal sealed partial class EmailDispatcher(IServiceScopeFactory scopes, Email
             }
             catch (SmtpCommandException ex) when (ex is { StatusCode: >= (SmtpStatusCode)500 })
             {
-                await FailedAttemptAsync(services, db, mail, $"{(int)ex.StatusCode} {ex.Message}", permanent: true, ct);
+                await FailedAttemptAsync(db, mail, $"{(int)ex.StatusCode} {ex.Message}", permanent: true, ct);
                 continue;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                await FailedAttemptAsync(services, db, mail, MailboxPoller.Describe(ex), permanent: false, ct);
+                await FailedAttemptAsync(db, mail, MailboxPoller.Describe(ex), permanent: false, ct);
                 if (!client.IsConnected)
                 {
                     foreach (var rest in mails.SkipWhile(m => m != mail).Skip(1))
@@ -168,7 +168,7 @@ internal sealed partial class EmailDispatcher(IServiceScopeFactory scopes, Email
                             continue;
                         }
 
-                        await FailedAttemptAsync(services, db, rest, "The connection to the SMTP server was lost", permanent: false, ct);
+                        await FailedAttemptAsync(db, rest, "The connection to the SMTP server was lost", permanent: false, ct);
                     }
 
                     return;
@@ -187,7 +187,7 @@ internal sealed partial class EmailDispatcher(IServiceScopeFactory scopes, Email
         await client.DisconnectAsync(quit: true, ct);
     }
 
-    private async Task FailedAttemptAsync(IServiceProvider services, RibaltaDbContext db, OutboundEmail mail, string reason, bool permanent, CancellationToken ct)
+    private async Task FailedAttemptAsync(RibaltaDbContext db, OutboundEmail mail, string reason, bool permanent, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         mail.Attempts++;
