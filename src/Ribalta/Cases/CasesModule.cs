@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.SignalR;
 using Ribalta.Cases.Contracts;
 using Ribalta.Cases.Conversation;
 using Ribalta.Cases.Inbox;
@@ -44,10 +45,26 @@ public static class CasesModule
         services.AddHostedService(sp => sp.GetRequiredService<Email.MailboxPoller>());
         services.AddSingleton<Email.EmailDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<Email.EmailDispatcher>());
+        services.AddOptions<Chat.ChatOptions>().BindConfiguration(Chat.ChatOptions.Section);
+        services.AddSignalR().AddHubOptions<Chat.ChatHub>(options =>
+        {
+            options.MaximumReceiveMessageSize = 32 * 1024;
+            options.MaximumParallelInvocationsPerClient = 1;
+            options.EnableDetailedErrors = false;
+            options.AddFilter<Chat.ChatHubFilter>();
+        });
+        services.AddSingleton<Chat.ChatHubFilter>();
+        services.AddSingleton<Chat.ChatLimits>();
+        services.AddSingleton<Chat.ChatWidgetCache>();
+        services.AddSingleton<Chat.ChatPresence>();
+        services.AddSingleton<Chat.ChatRelay>();
+        services.AddScoped<Platform.Events.IEventSubscriber, Chat.ChatRelaySubscriber>();
+        services.AddScoped<Chat.ChatWidgetService>();
+        services.AddScoped<Chat.ChatService>();
         return services;
     }
 
-    public static IEndpointRouteBuilder MapCases(this IEndpointRouteBuilder app)
+    public static WebApplication MapCases(this WebApplication app)
     {
         app.MapCasesApi();
         Attachments.AttachmentEndpoints.MapAttachmentEndpoints(app);
@@ -55,6 +72,7 @@ public static class CasesModule
         Ingest.IngestApi.MapIngestApi(app);
         Social.SocialMentionsApi.MapSocialMentionsApi(app);
         Email.EmailEndpoints.MapEmailEndpoints(app);
+        Chat.ChatEndpoints.MapChat(app);
         return app;
     }
 }

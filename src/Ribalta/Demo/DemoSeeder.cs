@@ -28,7 +28,8 @@ internal sealed class DemoSeeder(
     ConversationHandler conversation,
     CannedReplyLibrary cannedReplies,
     Cases.Targets.TargetSettings targets,
-    Cases.UpdateCase.UpdateCaseHandler updateCase) : IDemoSeeder
+    Cases.UpdateCase.UpdateCaseHandler updateCase,
+    Cases.Chat.ChatWidgetService chatWidgets) : IDemoSeeder
 {
     public const string Password = "ribalta-demo-2026";
 
@@ -68,6 +69,9 @@ internal sealed class DemoSeeder(
         await targets.SaveCalendarAsync(Actor.System, null, DemoData.OrganisationCalendar, cancellationToken);
         await targets.SaveTargetsAsync(Actor.System, DemoData.Targets(segmentIds), cancellationToken);
         var care = departments.First(d => d.Name == DemoData.Departments[0]).Id;
+
+        // A chat widget for the company's site; its preview page (Administration → Chat) works before any site is listed.
+        await chatWidgets.CreateAsync(Actor.System, new Cases.Chat.ChatWidgetInput("Website", [], true, care), cancellationToken);
 
         // On a database that already holds customers (a benchmark dataset, an import) only the people and settings are added.
         if (await db.Set<Customer>().AnyAsync(cancellationToken))

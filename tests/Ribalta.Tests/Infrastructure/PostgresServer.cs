@@ -92,7 +92,7 @@ public sealed class PostgresServer : IAsyncDisposable
         }
     }
 
-    internal static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -39,6 +39,9 @@ public class RibaltaApp : WebApplicationFactory<Program>
 
             // Email tests show the size limit with a small message rather than a huge one.
             ["Email:MaxMessageBytes"] = "1048576",
+
+            // Every test's visitor comes from the same (test server) address; the cap per address has its own test.
+            ["Chat:StartsPerHourPerAddress"] = "10000",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {

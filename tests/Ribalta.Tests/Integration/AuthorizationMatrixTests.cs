@@ -55,6 +55,18 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
         ("PUT", "/api/v1/mailboxes/{id:guid}", AdminOnly, false),
         ("DELETE", "/api/v1/mailboxes/{id:guid}", AdminOnly, false),
         ("POST", "/api/v1/mailboxes/{id:guid}/poll", AdminOnly, false),
+        ("GET", "/api/v1/chat/widgets", AdminOnly, false),
+        ("POST", "/api/v1/chat/widgets", AdminOnly, false),
+        ("GET", "/api/v1/chat/widgets/{id:guid}", AdminOnly, false),
+        ("PUT", "/api/v1/chat/widgets/{id:guid}", AdminOnly, false),
+        ("DELETE", "/api/v1/chat/widgets/{id:guid}", AdminOnly, false),
+        ("GET", "/api/v1/cases/{caseId:long}/chat", Staff, false),
+        ("GET", "/chat/preview/{key}", Staff, false),
+
+        // Visitors' doors: open to anyone, guarded by the widget's key and the page's origin (ChatTests prove the guard).
+        ("GET", "/chat/hub", Everyone, false),
+        ("GET", "/chat/hub/negotiate", Everyone, false),
+        ("GET", "/chat/widgets/{key}/config", Everyone, false),
         ("GET", "/api/v1/cases/{caseId:long}/messages/{messageId:long}/email", Staff, false),
         ("GET", "/api/v1/cases/{caseId:long}/messages/{messageId:long}/email/html", Staff, false),
         ("DELETE", "/api/v1/api-keys/{id:guid}", AdminOnly, false),
@@ -109,6 +121,7 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
         ("GET", "/admin/api-keys", AdminOnly, false),
         ("GET", "/admin/webhooks", AdminOnly, false),
         ("GET", "/admin/mailboxes", AdminOnly, false),
+        ("GET", "/admin/chat", AdminOnly, false),
         ("GET", "/admin/audit", AdminOnly, false),
         ("GET", "/customers", Staff, false),
         ("GET", "/customers/new", CustomersWrite, false),
@@ -258,7 +271,8 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
         .Replace("{caseId:long}", "999999999", StringComparison.Ordinal)
         .Replace("{messageId:long}", "999999997", StringComparison.Ordinal)
         .Replace("{Id:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
-        .Replace("{Token}", "not-a-real-token", StringComparison.Ordinal);
+        .Replace("{Token}", "not-a-real-token", StringComparison.Ordinal)
+        .Replace("{key}", "no-such-widget", StringComparison.Ordinal);
 
     private static bool IsDenied(HttpResponseMessage response)
     {

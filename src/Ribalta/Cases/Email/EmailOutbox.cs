@@ -17,9 +17,10 @@ public sealed record EmailDeliveryDto(long MessageId, string ToAddress, Outbound
 
 /// <summary>
 /// Puts mail in the outbox within the caller's unit of work, so it is committed with what it tells or not at all:
-/// a staff reply on a case that came (or continued) by email goes back to the customer, threaded on their mail.
+/// a staff reply on a case that came (or continued) by email goes back to the customer, threaded on their mail; so does
+/// one on a chat whose visitor has gone and left an address.
 /// </summary>
-internal sealed partial class EmailOutbox(RibaltaDbContext db, ICustomerDirectory customers, EmailSignal signal, TimeProvider clock)
+internal sealed partial class EmailOutbox(RibaltaDbContext db, ICustomerDirectory customers, Chat.ChatPresence chatPresence, EmailSignal signal, TimeProvider clock)
 {
     private bool _staged;
 
@@ -39,14 +40,34 @@ internal sealed partial class EmailOutbox(RibaltaDbContext db, ICustomerDirector
         var thread = await db.Set<EmailRecord>().AsNoTracking()
             .Where(e => e.CaseId == @case.Id && e.HeaderMessageId != null && (e.Disposition == EmailDisposition.Landed || e.Disposition == EmailDisposition.Sent))
             .OrderByDescending(e => e.Id).Take(20).ToListAsync(ct);
-        if (thread.Count == 0 && @case.Channel != Channel.Email)
+        var lastInbound = thread.FirstOrDefault(e => e.Direction == EmailDirection.Inbound);
+        var to = lastInbound?.Address;
+        var preferred = lastInbound?.MailboxId;
+        if (@case.Channel == Channel.Chat)
+        {
+            // A visitor who is still in the chat reads the reply there; one who has gone (or asked) gets it by email.
+            var chat = await db.Set<Chat.ChatSession>().AsNoTracking().Where(s => s.CaseId == @case.Id)
+                .Join(db.Set<Chat.ChatWidget>(), s => s.WidgetId, w => w.Id, (s, w) => new { s.VisitorEmail, s.ContinueByEmail, w.MailboxId })
+                .FirstOrDefaultAsync(ct);
+            if (chat is not null && !chat.ContinueByEmail && chatPresence.IsOnline(@case.Id))
+            {
+                return;
+            }
+
+            to ??= chat?.VisitorEmail;
+            preferred ??= chat?.MailboxId;
+            if (to is null)
+            {
+                return;
+            }
+        }
+        else if (thread.Count == 0 && @case.Channel != Channel.Email)
         {
             return;
         }
 
-        var lastInbound = thread.FirstOrDefault(e => e.Direction == EmailDirection.Inbound);
-        var mailbox = await SenderAsync(lastInbound?.MailboxId, ct);
-        var to = lastInbound?.Address ?? await PrimaryEmailAsync(@case.CustomerId, ct);
+        var mailbox = await SenderAsync(preferred, ct);
+        to ??= await PrimaryEmailAsync(@case.CustomerId, ct);
         if (mailbox is null || string.IsNullOrEmpty(to))
         {
             return;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.EntityFrameworkCore;
 using Ribalta.Cases.Contracts;
 using Ribalta.Cases.Data;
 using Ribalta.Cases.Domain;
@@ -14,7 +15,7 @@ using Ribalta.Platform.Text;
 namespace Ribalta.Cases.OpenCase;
 
 /// <summary>What opens a case: who it is for, what it is about, and the customer's first words.</summary>
-public sealed record OpenCaseRequest(Guid CustomerId, string? Subject, string? Body, Channel? Channel = null, CasePriority? Priority = null, string? Language = null);
+public sealed record OpenCaseRequest(Guid CustomerId, string? Subject, string? Body, Channel? Channel = null, CasePriority? Priority = null, string? Language = null, Guid? DepartmentId = null);
 
 /// <summary>
 /// Opens a case with its first message. A customer opens their own (from the portal); staff open one for a
@@ -66,6 +67,12 @@ internal sealed class OpenCaseHandler(
             return Error.Conflict("Error.CustomerMerged");
         }
 
+        if (actor.Kind != ActorKind.Customer && request.DepartmentId is { } department
+            && !await db.Set<Platform.Identity.Department>().AnyAsync(d => d.Id == department, ct))
+        {
+            return Error.Validation("departmentId", "Validation.DepartmentUnknown");
+        }
+
         var now = clock.GetUtcNow();
         var fromCustomer = actor.Kind == ActorKind.Customer;
         var @case = new Case
@@ -74,6 +81,7 @@ internal sealed class OpenCaseHandler(
             Subject = request.Subject!.Trim(),
             Channel = fromCustomer ? Contracts.Channel.Portal : request.Channel ?? Contracts.Channel.Phone,
             Priority = fromCustomer ? CasePriority.Normal : request.Priority ?? CasePriority.Normal,
+            DepartmentId = fromCustomer ? null : request.DepartmentId,
             // Said by the form or the door; else, when staff type it in, the customer's known language first, then the
             // words; when the customer writes, the words first (they may write in another language than their usual).
             Language = !string.IsNullOrEmpty(request.Language) ? request.Language
@@ -122,7 +130,6 @@ internal sealed class OpenCaseHandler(
         {
             await transaction.CommitAsync(ct);
         }
-
 
         return (await reader.FindAsync(@case.Id, CaseViewer.Staff, ct))!;
     }

@@ -100,4 +100,13 @@ public interface ICustomerDirectory
     /// Expected failures (an invalid value, the contact taken meanwhile) come back as errors.
     /// </summary>
     Task<Platform.Errors.Result<CustomerRef>> CreateFromContactAsync(Platform.Events.Actor actor, string? name, ContactKind kind, string value, string? language, CancellationToken cancellationToken);
+
+    /// <summary>Someone who has not said how to reach them (a chat visitor): a person with a name and perhaps a language.</summary>
+    Task<Platform.Errors.Result<CustomerRef>> CreatePersonAsync(Platform.Events.Actor actor, string name, string? language, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Gives a person a way to reach them, when nobody has it yet: true when added, false when another person owns it
+    /// (or the person has no room left). Saved at once, outside any caller's transaction.
+    /// </summary>
+    Task<bool> AddContactAsync(Platform.Events.Actor actor, Guid customerId, ContactKind kind, string value, CancellationToken cancellationToken);
 }

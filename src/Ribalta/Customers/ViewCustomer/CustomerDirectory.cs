@@ -89,4 +89,45 @@ internal sealed class CustomerDirectory(
             ? new CustomerRef(created.Value.Id, created.Value.DisplayName, created.Value.PreferredLanguage, null)
             : created.Error!;
     }
+
+    public async Task<Result<CustomerRef>> CreatePersonAsync(Actor actor, string name, string? language, CancellationToken cancellationToken)
+    {
+        var created = await create.HandleAsync(actor, new CustomerInput(name, PreferredLanguage: language), cancellationToken);
+        return created.IsSuccess
+            ? new CustomerRef(created.Value.Id, created.Value.DisplayName, created.Value.PreferredLanguage, null)
+            : created.Error!;
+    }
+
+    public async Task<bool> AddContactAsync(Actor actor, Guid customerId, ContactKind kind, string value, CancellationToken cancellationToken)
+    {
+        var normalized = ContactPoint.Normalize(kind, value);
+        if (normalized.Length == 0 || await db.Set<ContactPoint>().AnyAsync(p => p.Kind == kind && p.NormalizedValue == normalized, cancellationToken))
+        {
+            return false;
+        }
+
+        var customer = await db.Set<Customer>().Include(c => c.ContactPoints).Include(c => c.SearchTerms).AsSplitQuery()
+            .FirstOrDefaultAsync(c => c.Id == customerId && c.MergedIntoId == null, cancellationToken);
+        if (customer is null || customer.ContactPoints.Count >= CustomerInput.MaxContactPoints)
+        {
+            return false;
+        }
+
+        customer.ContactPoints.Add(new ContactPoint { CustomerId = customer.Id, Kind = kind, Value = value.Trim(), NormalizedValue = normalized });
+        var organisation = await db.Set<Organisation>().Where(o => o.Id == customer.OrganisationId).Select(o => o.Name).FirstOrDefaultAsync(cancellationToken);
+        CustomerInputRules.SyncSearchTerms(customer, organisation);
+        customer.Touch(clock.GetUtcNow());
+        db.Append(clock, actor, CustomerEvents.Edited, "customer", customer.Id.ToString(), new { added = kind.ToString() }, customer.Id);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex) || ex is DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            return false;
+        }
+    }
 }
+

@@ -1,0 +1,211 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
+using Ribalta.Platform.Errors;
+using Ribalta.Platform.Localization;
+
+namespace Ribalta.Cases.Chat;
+
+/// <summary>
+/// The visitor's end of a chat, for the widget on a company's site. The gate in front has checked the widget and the
+/// page's origin; a connection then starts a chat (or resumes one with its token) and from then on speaks as that
+/// chat's visitor. Every write is committed before the call returns, so an acknowledged line is never lost.
+/// </summary>
+internal sealed class ChatHub(ChatService chats, ChatPresence presence, ChatLimits limits, IStringLocalizer<Strings> localizer, TimeProvider clock) : Hub
+{
+    private const string ChatKey = "chat";
+    private const string WidgetKey = "widget";
+    private const string OriginKey = "origin";
+
+    public override Task OnConnectedAsync()
+    {
+        var http = Context.GetHttpContext()!;
+        var widget = (WidgetView)http.Items[typeof(WidgetView)]!;
+        Context.Items[WidgetKey] = widget;
+        Context.Items[OriginKey] = ChatOrigin.Normalize(http.Request.Headers.Origin.ToString()) ?? ChatOrigin.Normalize($"{http.Request.Scheme}://{http.Request.Host}")!;
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        if (Context.Items[ChatKey] is VisitorChat chat)
+        {
+            presence.Leave(chat.CaseId, Context.ConnectionId);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Opens a chat (a new case); the answer carries the token the widget keeps to come back to it.</summary>
+    public async Task<ChatState> Start(ChatStartRequest request)
+    {
+        if (Context.Items[ChatKey] is not null)
+        {
+            throw Refused(Error.Conflict("Chat.AlreadyStarted"));
+        }
+
+        var address = Context.GetHttpContext()?.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (!limits.MayStart(address))
+        {
+            throw Refused(Error.Conflict("Chat.TooManyChats"));
+        }
+
+        var language = SupportedCultures.IsSupported(CultureInfo.CurrentUICulture.Name) ? CultureInfo.CurrentUICulture.Name : null;
+        var started = await chats.StartAsync(Widget, (string)Context.Items[OriginKey]!, language, localizer["Chat.VisitorName"], request ?? new(null, null, null, null), Context.ConnectionAborted);
+        if (!started.IsSuccess)
+        {
+            throw Refused(started.Error!);
+        }
+
+        await JoinAsync(started.Value.Chat);
+        return started.Value.State;
+    }
+
+    /// <summary>Comes back to a chat after a reload or a dropped connection; an unknown or expired token is refused.</summary>
+    public async Task<ChatState> Resume(string token)
+    {
+        var resumed = await chats.ResumeAsync(Widget, token, Context.ConnectionAborted) ?? throw Refused(Error.NotFound("Chat.NotFound"));
+        if (Context.Items[ChatKey] is VisitorChat before && before.SessionId != resumed.Chat.SessionId)
+        {
+            await LeaveAsync(before);
+        }
+
+        await JoinAsync(resumed.Chat);
+        return resumed.State;
+    }
+
+    public async Task<ChatLine> Send(string body)
+    {
+        var sent = await chats.SendAsync(Chat, body, Context.ConnectionAborted);
+        presence.Typing(Chat.CaseId, false, clock.GetUtcNow());
+        return sent.IsSuccess ? sent.Value : throw Refused(sent.Error!);
+    }
+
+    /// <summary>The visitor is (or stopped) writing: the agent's case page says so for a few seconds.</summary>
+    public void Typing(bool typing) => presence.Typing(Chat.CaseId, typing, clock.GetUtcNow());
+
+    public async Task ContinueByEmail(string email)
+    {
+        var result = await chats.ContinueByEmailAsync(Chat, email, Context.ConnectionAborted);
+        if (!result.IsSuccess)
+        {
+            throw Refused(result.Error!);
+        }
+
+        await Clients.OthersInGroup(ChatRelay.Group(Chat.CaseId)).SendAsync("ended", email, Context.ConnectionAborted);
+    }
+
+    public async Task End()
+    {
+        await chats.EndAsync(Chat, Context.ConnectionAborted);
+        await Clients.OthersInGroup(ChatRelay.Group(Chat.CaseId)).SendAsync("ended", null, Context.ConnectionAborted);
+    }
+
+    private WidgetView Widget => (WidgetView)Context.Items[WidgetKey]!;
+
+    private VisitorChat Chat => Context.Items[ChatKey] as VisitorChat ?? throw Refused(Error.Conflict("Chat.NotStarted"));
+
+    private async Task JoinAsync(VisitorChat chat)
+    {
+        Context.Items[ChatKey] = chat;
+        await Groups.AddToGroupAsync(Context.ConnectionId, ChatRelay.Group(chat.CaseId), Context.ConnectionAborted);
+        presence.Join(chat.CaseId, Context.ConnectionId);
+    }
+
+    private async Task LeaveAsync(VisitorChat chat)
+    {
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, ChatRelay.Group(chat.CaseId), Context.ConnectionAborted);
+        presence.Leave(chat.CaseId, Context.ConnectionId);
+    }
+
+    /// <summary>An expected refusal, as a sentence in the visitor's language (a HubException's message reaches the client).</summary>
+    private HubException Refused(Error error) => new(error.Describe(localizer));
+}
+
+/// <summary>
+/// How fast visitors may go: a token bucket per connection for every call, and a cap on new chats per network
+/// address per hour, so one script cannot flood the front line with cases.
+/// </summary>
+internal sealed class ChatLimits(IOptions<ChatOptions> options) : IDisposable
+{
+    private readonly PartitionedRateLimiter<string> _starts = PartitionedRateLimiter.Create<string, string>(address =>
+        RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = options.Value.StartsPerHourPerAddress,
+            Window = TimeSpan.FromHours(1),
+            QueueLimit = 0,
+        }));
+
+    public bool MayStart(string address)
+    {
+        using var lease = _starts.AttemptAcquire(address);
+        return lease.IsAcquired;
+    }
+
+    public RateLimiter ForConnection() => new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+    {
+        TokenLimit = options.Value.Burst,
+        TokensPerPeriod = options.Value.PerSecond,
+        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    });
+
+    public void Dispose() => _starts.Dispose();
+}
+
+/// <summary>
+/// Runs around every call to the chat hub: in the visitor's language (the widget says which on connecting), and
+/// within the connection's rate limit; a call over the limit is refused with a sentence, not queued.
+/// </summary>
+internal sealed class ChatHubFilter(ChatLimits limits, IStringLocalizer<Strings> localizer) : IHubFilter
+{
+    private const string LimiterKey = "limiter";
+    private const string CultureKey = "culture";
+
+    public Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
+    {
+        if (context.Hub is not ChatHub)
+        {
+            return next(context);
+        }
+
+        var requested = context.Context.GetHttpContext()?.Request.Query["lang"].ToString();
+        context.Context.Items[CultureKey] = new CultureInfo(SupportedCultures.IsSupported(requested) ? requested! : "en");
+        context.Context.Items[LimiterKey] = limits.ForConnection();
+        return next(context);
+    }
+
+    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocation, Func<HubInvocationContext, ValueTask<object?>> next)
+    {
+        if (invocation.Hub is not ChatHub)
+        {
+            return await next(invocation);
+        }
+
+        var items = invocation.Context.Items;
+        var culture = (CultureInfo)items[CultureKey]!;
+        (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (culture, culture);
+        using var lease = ((RateLimiter)items[LimiterKey]!).AttemptAcquire();
+        if (!lease.IsAcquired)
+        {
+            throw new HubException(localizer["Chat.TooFast"]);
+        }
+
+        return await next(invocation);
+    }
+
+    public async Task OnDisconnectedAsync(HubLifetimeContext context, Exception? exception, Func<HubLifetimeContext, Exception?, Task> next)
+    {
+        try
+        {
+            await next(context, exception);
+        }
+        finally
+        {
+            (context.Context.Items[LimiterKey] as IDisposable)?.Dispose();
+        }
+    }
+}

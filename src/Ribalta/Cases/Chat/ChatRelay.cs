@@ -1,0 +1,158 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Microsoft.AspNetCore.SignalR;
+using Ribalta.Cases.Contracts;
+using Ribalta.Cases.ViewCase;
+using Ribalta.Platform.Events;
+
+namespace Ribalta.Cases.Chat;
+
+/// <summary>
+/// Which chats have their visitor here right now (in this instance), and whether they are typing; the case page shows
+/// it, and a staff reply to a visitor who has gone is mailed instead (when they left an address).
+/// </summary>
+internal sealed class ChatPresence
+{
+    private static readonly TimeSpan TypingFor = TimeSpan.FromSeconds(6);
+    private readonly ConcurrentDictionary<long, ConcurrentDictionary<string, byte>> _visitors = new();
+    private readonly ConcurrentDictionary<long, DateTimeOffset> _typingUntil = new();
+
+    public event Action<long>? Changed;
+
+    public void Join(long caseId, string connectionId)
+    {
+        if (_visitors.GetOrAdd(caseId, _ => new ConcurrentDictionary<string, byte>()).TryAdd(connectionId, 0))
+        {
+            Changed?.Invoke(caseId);
+        }
+    }
+
+    public void Leave(long caseId, string connectionId)
+    {
+        if (_visitors.TryGetValue(caseId, out var connections) && connections.TryRemove(connectionId, out _))
+        {
+            if (connections.IsEmpty)
+            {
+                _visitors.TryRemove(new KeyValuePair<long, ConcurrentDictionary<string, byte>>(caseId, connections));
+                _typingUntil.TryRemove(caseId, out _);
+            }
+
+            Changed?.Invoke(caseId);
+        }
+    }
+
+    public bool IsOnline(long caseId) => _visitors.TryGetValue(caseId, out var connections) && !connections.IsEmpty;
+
+    public void Typing(long caseId, bool typing, DateTimeOffset now)
+    {
+        var changed = typing ? _typingUntil.TryAdd(caseId, now + TypingFor) || Refresh(caseId, now) : _typingUntil.TryRemove(caseId, out _);
+        if (changed)
+        {
+            Changed?.Invoke(caseId);
+        }
+    }
+
+    public bool IsTyping(long caseId, DateTimeOffset now) => _typingUntil.TryGetValue(caseId, out var until) && until > now;
+
+    private bool Refresh(long caseId, DateTimeOffset now)
+    {
+        var wasTyping = IsTyping(caseId, now);
+        _typingUntil[caseId] = now + TypingFor;
+        return !wasTyping;
+    }
+}
+
+/// <summary>
+/// Brings what staff (or the visitor in another tab) committed to the visitor's widget: after each commit, the case's
+/// new lines go to every connection of its chat. Also tells the visitor when an agent is writing to them.
+/// Lines may arrive twice (a commit seen both in the history and by the relay); the widget keeps one per id.
+/// </summary>
+internal sealed partial class ChatRelay : IDisposable
+{
+    private static readonly HashSet<string> Carried = [CaseEvents.Replied, CaseEvents.CustomerWrote, CaseEvents.Reopened];
+    private readonly IHubContext<ChatHub> _hub;
+    private readonly ChatPresence _visitors;
+    private readonly CasePresence _staff;
+    private readonly IServiceScopeFactory _scopes;
+    private readonly ILogger<ChatRelay> _logger;
+    private readonly ConcurrentDictionary<long, bool> _agentTyping = new();
+
+    public ChatRelay(IHubContext<ChatHub> hub, ChatPresence visitors, CasePresence staff, IServiceScopeFactory scopes, ILogger<ChatRelay> logger)
+    {
+        (_hub, _visitors, _staff, _scopes, _logger) = (hub, visitors, staff, scopes, logger);
+        _staff.Changed += OnStaffChanged;
+    }
+
+    public static string Group(long caseId) => "case:" + caseId.ToString(CultureInfo.InvariantCulture);
+
+    public async Task RelayAsync(IReadOnlyList<EventRecord> events, CancellationToken ct)
+    {
+        var cases = events
+            .Where(e => e.SubjectType == "case" && Carried.Contains(e.Type) && long.TryParse(e.SubjectId, CultureInfo.InvariantCulture, out _))
+            .GroupBy(e => long.Parse(e.SubjectId, CultureInfo.InvariantCulture))
+            .Where(g => _visitors.IsOnline(g.Key))
+            .ToList();
+        if (cases.Count == 0)
+        {
+            return;
+        }
+
+        await using var scope = _scopes.CreateAsyncScope();
+        var chats = scope.ServiceProvider.GetRequiredService<ChatService>();
+        foreach (var chat in cases)
+        {
+            // A message and its event share a moment, give or take the time it took to write them.
+            var since = chat.Min(e => e.OccurredAt) - TimeSpan.FromSeconds(5);
+            foreach (var line in await chats.SinceAsync(chat.Key, since, ct))
+            {
+                await _hub.Clients.Group(Group(chat.Key)).SendAsync("message", line, ct);
+            }
+
+            if (chat.Any(e => e.Type == CaseEvents.Replied))
+            {
+                _agentTyping.TryRemove(chat.Key, out _);
+                await _hub.Clients.Group(Group(chat.Key)).SendAsync("agentTyping", false, ct);
+            }
+        }
+    }
+
+    private void OnStaffChanged(long caseId)
+    {
+        if (!_visitors.IsOnline(caseId))
+        {
+            return;
+        }
+
+        var typing = _staff.Others(caseId, Guid.Empty).Any(v => v.Replying);
+        if (_agentTyping.TryGetValue(caseId, out var before) && before == typing)
+        {
+            return;
+        }
+
+        _agentTyping[caseId] = typing;
+        _ = SendTypingAsync(caseId, typing);
+    }
+
+    private async Task SendTypingAsync(long caseId, bool typing)
+    {
+        try
+        {
+            await _hub.Clients.Group(Group(caseId)).SendAsync("agentTyping", typing);
+        }
+        catch (Exception ex)
+        {
+            LogTypingFailed(_logger, ex, caseId);
+        }
+    }
+
+    public void Dispose() => _staff.Changed -= OnStaffChanged;
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Telling chat {CaseId} an agent is typing failed")]
+    private static partial void LogTypingFailed(ILogger logger, Exception exception, long caseId);
+}
+
+/// <summary>Hands committed events to the relay.</summary>
+internal sealed class ChatRelaySubscriber(ChatRelay relay) : IEventSubscriber
+{
+    public Task HandleAsync(IReadOnlyList<EventRecord> events, CancellationToken cancellationToken) => relay.RelayAsync(events, cancellationToken);
+}

@@ -1,0 +1,476 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Ribalta.Cases;
+using Ribalta.Cases.Chat;
+using Ribalta.Cases.Contracts;
+using Ribalta.Cases.Domain;
+using Ribalta.Cases.Email;
+using Ribalta.Customers.Contracts;
+using Ribalta.Platform.Data;
+using Ribalta.Tests.Infrastructure;
+using Xunit;
+
+namespace Ribalta.Tests.Integration;
+
+/// <summary>
+/// The chat widget's server end, through the front door: a real SignalR connection (WebSocket, and long polling as the
+/// fallback) from a page on an allowed site, origins checked on every handshake, lines committed before they are
+/// acknowledged, staff replies relayed live, resume by token, continue by email, and limits that refuse with a sentence.
+/// </summary>
+public abstract class ChatTests(RibaltaApp app) : IAsyncDisposable
+{
+    private const string Shop = "https://shop.example";
+    private readonly List<HubConnection> _connections = [];
+
+    protected RibaltaApp App { get; } = app;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var connection in _connections)
+        {
+            await connection.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    private async Task<ChatWidgetDto> WidgetAsync(string[]? origins = null, Guid? mailboxId = null, bool enabled = true)
+    {
+        var admin = await App.AsAdmin();
+        var response = await admin.PostAsJsonAsync("/api/v1/chat/widgets", new ChatWidgetInput(Api.Unique("Shop site "), origins ?? [Shop], enabled, null, mailboxId), Api.Json);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<ChatWidgetDto>(Api.Json))!;
+    }
+
+    private HubConnection Visitor(string key, string? origin = Shop, string lang = "en", HttpTransportType transport = HttpTransportType.WebSockets, bool skipNegotiation = false)
+    {
+        var server = App.Server;
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(server.BaseAddress, $"/chat/hub?widget={key}&lang={lang}"), options =>
+            {
+                options.Transports = transport;
+                options.SkipNegotiation = skipNegotiation;
+                options.HttpMessageHandlerFactory = _ => server.CreateHandler();
+                if (origin is not null)
+                {
+                    options.Headers["Origin"] = origin;
+                }
+
+                options.WebSocketFactory = async (context, ct) =>
+                {
+                    var client = server.CreateWebSocketClient();
+                    client.ConfigureRequest = request =>
+                    {
+                        if (origin is not null)
+                        {
+                            request.Headers.Origin = origin;
+                        }
+                    };
+                    return await client.ConnectAsync(context.Uri, ct);
+                };
+            })
+            .Build();
+        _connections.Add(connection);
+        return connection;
+    }
+
+    private static PushedLines Lines(HubConnection connection)
+    {
+        var lines = new PushedLines();
+        connection.On<ChatLine>("message", lines.Add);
+        return lines;
+    }
+
+    private static async Task<ChatLine> NextAsync(PushedLines lines, Func<ChatLine, bool> wanted)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            var line = await lines.Pushed.Reader.ReadAsync(timeout.Token);
+            if (wanted(line))
+            {
+                return line;
+            }
+        }
+    }
+
+    /// <summary>A mailbox that can send (to a closed port: what is staged stays in the outbox), for chats that go on by email.</summary>
+    private async Task<MailboxDto> SendingMailboxAsync()
+    {
+        var admin = await App.AsAdmin();
+        var response = await admin.PostAsJsonAsync("/api/v1/mailboxes", new MailboxInput(
+            "Chat follow-up", $"{Api.Unique("chat")}@acme.test", "Acme", true, MailProtocol.Imap, "127.0.0.1", 1, MailSecurity.None, "nobody", "secret",
+            PollSeconds: 3600, SmtpHost: "127.0.0.1", SmtpPort: 1, SmtpSecurity: MailSecurity.None), Api.Json);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<MailboxDto>(Api.Json))!;
+    }
+
+    private Task<T> Db<T>(Func<RibaltaDbContext, Task<T>> query) => App.WithServices(sp => query(sp.GetRequiredService<RibaltaDbContext>()));
+
+    [Fact]
+    public async Task A_chat_becomes_a_case_lines_are_committed_before_the_ack_and_staff_replies_reach_the_visitor_live()
+    {
+        var widget = await WidgetAsync();
+        var visitor = Visitor(widget.Key, lang: "it");
+        var lines = Lines(visitor);
+        await visitor.StartAsync();
+
+        var started = await visitor.InvokeAsync<ChatState>("Start", new ChatStartRequest("Giulia Ferri", null, "Buongiorno, il mio ordine è in ritardo di una settimana. Potete aiutarmi?", "https://shop.example/ordini?id=55#dettagli"));
+        Assert.False(string.IsNullOrEmpty(started.Token));
+        Assert.True(started.Token!.Length >= 22);
+        var first = Assert.Single(started.Messages);
+        Assert.Equal("visitor", first.From);
+
+        var @case = await Db(db => db.Set<Case>().AsNoTracking().FirstAsync(c => c.Id == started.CaseId));
+        Assert.Equal(Channel.Chat, @case.Channel);
+        Assert.Equal("it", @case.Language);
+        var customer = await App.WithServices(sp => sp.GetRequiredService<ICustomerDirectory>().FindAsync(@case.CustomerId, default));
+        Assert.Equal("Giulia Ferri", customer!.DisplayName);
+        Assert.Equal("it", customer.PreferredLanguage);
+
+        // Acknowledged means stored: the line is in the case the moment the call returns.
+        var sent = await visitor.InvokeAsync<ChatLine>("Send", "Il numero d'ordine è 4471.");
+        Assert.True(await Db(db => db.Set<Message>().AnyAsync(m => m.Id == sent.Id && m.CaseId == started.CaseId && m.Channel == Channel.Chat && m.Kind == MessageKind.Customer)));
+
+        var agent = await App.AsFrontline();
+        var chat = await agent.GetFromJsonAsync<ChatSessionDto>($"/api/v1/cases/{started.CaseId}/chat", Api.Json);
+        Assert.True(chat!.Online);
+        Assert.Equal("https://shop.example/ordini", chat.PageUrl);
+        Assert.Equal(Shop, chat.Origin);
+        Assert.Equal("Giulia Ferri", chat.VisitorName);
+
+        // A note stays with staff; the reply after it reaches the visitor, and only the reply.
+        Assert.Equal(HttpStatusCode.Created, (await agent.PostAsJsonAsync($"/api/v1/cases/{started.CaseId}/notes", new { body = "Nota interna: controllare il corriere" }, Api.Json)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await agent.PostAsJsonAsync($"/api/v1/cases/{started.CaseId}/replies", new { body = "Ciao Giulia, il pacco parte oggi." }, Api.Json)).StatusCode);
+        var reply = await NextAsync(lines, l => l.From == "agent");
+        Assert.Equal("Ciao Giulia, il pacco parte oggi.", reply.Body);
+        Assert.DoesNotContain(lines.All, l => l.Body.Contains("Nota interna", StringComparison.Ordinal));
+
+        // The agent's reply on a visitor who is here is not mailed.
+        Assert.False(await Db(db => db.Set<OutboundEmail>().AnyAsync(o => o.CaseId == started.CaseId)));
+    }
+
+    [Fact]
+    public async Task A_visitor_resumes_with_their_token_and_sees_their_lines_and_replies_but_never_notes()
+    {
+        var widget = await WidgetAsync();
+        var first = Visitor(widget.Key, lang: "es");
+        await first.StartAsync();
+        var started = await first.InvokeAsync<ChatState>("Start", new ChatStartRequest(null, null, "Hola, no puedo entrar en mi cuenta desde ayer por la tarde.", null));
+        var agent = await App.AsFrontline();
+        await agent.PostAsJsonAsync($"/api/v1/cases/{started.CaseId}/notes", new { body = "Solo para el equipo" }, Api.Json);
+        await agent.PostAsJsonAsync($"/api/v1/cases/{started.CaseId}/replies", new { body = "Hola, te ayudo ahora mismo." }, Api.Json);
+        await first.StopAsync();
+
+        var again = Visitor(widget.Key, lang: "es", transport: HttpTransportType.LongPolling);
+        await again.StartAsync();
+        var resumed = await again.InvokeAsync<ChatState>("Resume", started.Token);
+        Assert.Null(resumed.Token);
+        Assert.Equal(started.CaseId, resumed.CaseId);
+        Assert.Equal(["visitor", "agent"], resumed.Messages.Select(m => m.From));
+        Assert.DoesNotContain(resumed.Messages, m => m.Body.Contains("Solo para el equipo", StringComparison.Ordinal));
+        var sent = await again.InvokeAsync<ChatLine>("Send", "Gracias, ya funciona.");
+        Assert.Equal("visitor", sent.From);
+
+        // Ending it is recorded for staff, and nothing more can be written to it.
+        await again.InvokeAsync("End");
+        var ended = await Db(db => db.Set<ChatSession>().AsNoTracking().SingleAsync(s => s.CaseId == started.CaseId));
+        Assert.Equal(ChatEndedBy.Visitor, ended.EndedBy);
+        Assert.NotNull(ended.EndedAt);
+        Assert.True(await Db(db => db.Set<Message>().AnyAsync(m => m.CaseId == started.CaseId && m.Kind == MessageKind.System && m.Body.Contains("Chat.VisitorEnded"))));
+        var closed = await Assert.ThrowsAsync<HubException>(() => again.InvokeAsync<ChatLine>("Send", "¿Hola?"));
+        Assert.Contains("Este chat ha terminado", closed.Message, StringComparison.Ordinal);
+
+        // A token does not open a chat of another widget, and a made-up one opens nothing: refused in the visitor's language.
+        var other = await WidgetAsync();
+        var stranger = Visitor(other.Key, lang: "es");
+        await stranger.StartAsync();
+        var refused = await Assert.ThrowsAsync<HubException>(() => stranger.InvokeAsync<ChatState>("Resume", started.Token));
+        Assert.Contains("Este chat ya no se puede retomar", refused.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<HubException>(() => stranger.InvokeAsync<ChatState>("Resume", "not-a-token"));
+        await Assert.ThrowsAsync<HubException>(() => stranger.InvokeAsync<ChatLine>("Send", "hola"));
+    }
+
+    [Fact]
+    public async Task Only_the_widgets_sites_may_connect_on_any_transport_and_cors_answers_only_them()
+    {
+        var widget = await WidgetAsync([Shop, "http://localhost:8080/"]);
+        var http = App.Anonymous();
+
+        async Task<HttpResponseMessage> NegotiateAsync(string key, string? origin)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/chat/hub/negotiate?widget={key}&negotiateVersion=1");
+            if (origin is not null)
+            {
+                request.Headers.Add("Origin", origin);
+            }
+
+            return await http.SendAsync(request);
+        }
+
+        var allowed = await NegotiateAsync(widget.Key, Shop);
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        Assert.Equal(Shop, allowed.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Equal(HttpStatusCode.OK, (await NegotiateAsync(widget.Key, "http://localhost:8080")).StatusCode);
+
+        foreach (var spoofed in new[] { "https://evil.example", "https://shop.example.evil.example", "http://shop.example", "https://shop.example:8443", "null" })
+        {
+            var response = await NegotiateAsync(widget.Key, spoofed);
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"));
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await NegotiateAsync(widget.Key, null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await NegotiateAsync("no-such-widget", Shop)).StatusCode);
+
+        // The preflight a browser sends before negotiating.
+        using (var preflight = new HttpRequestMessage(HttpMethod.Options, $"/chat/hub/negotiate?widget={widget.Key}"))
+        {
+            preflight.Headers.Add("Origin", Shop);
+            preflight.Headers.Add("Access-Control-Request-Method", "POST");
+            preflight.Headers.Add("Access-Control-Request-Headers", "x-requested-with,x-signalr-user-agent");
+            var answer = await http.SendAsync(preflight);
+            Assert.Equal(HttpStatusCode.NoContent, answer.StatusCode);
+            Assert.Contains("POST", answer.Headers.GetValues("Access-Control-Allow-Methods").Single(), StringComparison.Ordinal);
+        }
+
+        // A spoofed origin is refused on the WebSocket handshake too, even without negotiating first; and on long polling.
+        var websocket = Visitor(widget.Key, "https://evil.example", skipNegotiation: true);
+        await Assert.ThrowsAnyAsync<Exception>(() => websocket.StartAsync());
+        var polling = Visitor(widget.Key, "https://evil.example", transport: HttpTransportType.LongPolling);
+        await Assert.ThrowsAnyAsync<Exception>(() => polling.StartAsync());
+
+        // The widget's words, for its sites only, in the visitor's language and direction.
+        using (var config = new HttpRequestMessage(HttpMethod.Get, $"/chat/widgets/{widget.Key}/config?lang=ar"))
+        {
+            config.Headers.Add("Origin", Shop);
+            var answer = await http.SendAsync(config);
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            var body = await answer.Content.ReadFromJsonAsync<ChatWidgetConfig>(Api.Json);
+            Assert.Equal("rtl", body!.Direction);
+            Assert.Equal("ar", body.Language);
+            Assert.Equal("إرسال", body.Text["send"]);
+        }
+
+        using (var config = new HttpRequestMessage(HttpMethod.Get, $"/chat/widgets/{widget.Key}/config?lang=it"))
+        {
+            config.Headers.Add("Origin", "https://evil.example");
+            Assert.Equal(HttpStatusCode.Forbidden, (await http.SendAsync(config)).StatusCode);
+        }
+
+        // A widget turned off is gone for everyone.
+        var off = await WidgetAsync(enabled: false);
+        Assert.Equal(HttpStatusCode.NotFound, (await NegotiateAsync(off.Key, Shop)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_visitor_who_leaves_an_address_gets_replies_by_email_and_the_chat_ends()
+    {
+        var mailbox = await SendingMailboxAsync();
+        var widget = await WidgetAsync(mailboxId: mailbox.Id);
+        var visitor = Visitor(widget.Key, lang: "en");
+        await visitor.StartAsync();
+        var started = await visitor.InvokeAsync<ChatState>("Start", new ChatStartRequest("Sam", null, "My invoice shows the wrong billing address, can you fix it?", null));
+
+        var invalid = await Assert.ThrowsAsync<HubException>(() => visitor.InvokeAsync("ContinueByEmail", "not an address"));
+        Assert.Contains("email", invalid.Message, StringComparison.OrdinalIgnoreCase);
+        var address = $"{Api.Unique("sam")}@example.com";
+        await visitor.InvokeAsync("ContinueByEmail", address);
+
+        var ended = await Assert.ThrowsAsync<HubException>(() => visitor.InvokeAsync<ChatLine>("Send", "one more thing"));
+        Assert.Contains("ended", ended.Message, StringComparison.OrdinalIgnoreCase);
+
+        var agent = await App.AsFrontline();
+        var chat = await agent.GetFromJsonAsync<ChatSessionDto>($"/api/v1/cases/{started.CaseId}/chat", Api.Json);
+        Assert.True(chat!.ContinueByEmail);
+        Assert.Equal(address, chat.VisitorEmail);
+        Assert.NotNull(chat.EndedAt);
+        var person = await App.WithServices(sp => sp.GetRequiredService<ICustomerDirectory>().FindByContactAsync(ContactKind.Email, address, default));
+        var @case = await Db(db => db.Set<Case>().AsNoTracking().FirstAsync(c => c.Id == started.CaseId));
+        Assert.Equal(@case.CustomerId, person!.Id);
+
+        Assert.Equal(HttpStatusCode.Created, (await agent.PostAsJsonAsync($"/api/v1/cases/{started.CaseId}/replies", new { body = "Fixed: your next invoice will show the new address." }, Api.Json)).StatusCode);
+        var outbound = await Db(db => db.Set<OutboundEmail>().AsNoTracking().SingleAsync(o => o.CaseId == started.CaseId));
+        Assert.Equal(address, outbound.ToAddress);
+        Assert.Equal(mailbox.Id, outbound.MailboxId);
+        Assert.Contains($"[#{started.CaseId}]", outbound.Subject, StringComparison.Ordinal);
+        var entries = await Db(db => db.Set<Message>().AsNoTracking().Where(m => m.CaseId == started.CaseId && m.Kind == MessageKind.System).Select(m => m.Body).ToListAsync());
+        Assert.Contains(entries, e => e.Contains("Chat.ContinuesByEmail", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_visitor_who_gave_an_address_and_went_away_gets_the_reply_by_email_not_while_here()
+    {
+        var mailbox = await SendingMailboxAsync();
+        var widget = await WidgetAsync(mailboxId: mailbox.Id);
+        var address = $"{Api.Unique("lina")}@example.com";
+        var visitor = Visitor(widget.Key, lang: "ar");
+        await visitor.StartAsync();
+        var started = await visitor.InvokeAsync<ChatState>("Start", new ChatStartRequest("لينا", address, "مرحبًا، لم يصل طلبي بعد وقد مر أسبوعان على الشراء.", null));
+        Assert.Equal(address, started.Email);
+        var @case = await Db(db => db.Set<Case>().AsNoTracking().FirstAsync(c => c.Id == started.CaseId));
+        Assert.Equal("ar", @case.Language);
+
+        var agent = await App.AsFrontline();
+        await agent.PostAsJsonAsync($"/api/v1/cases/{started.CaseId}/replies", new { body = "مرحبًا لينا، نتحقق من الشحنة الآن." }, Api.Json);
+        Assert.False(await Db(db => db.Set<OutboundEmail>().AnyAsync(o => o.CaseId == started.CaseId)));
+
+        await visitor.StopAsync();
+        for (var i = 0; i < 50 && (await agent.GetFromJsonAsync<ChatSessionDto>($"/api/v1/cases/{started.CaseId}/chat", Api.Json))!.Online; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        await agent.PostAsJsonAsync($"/api/v1/cases/{started.CaseId}/replies", new { body = "وصلت الشحنة إلى مركز التوزيع." }, Api.Json);
+        var outbound = await Db(db => db.Set<OutboundEmail>().AsNoTracking().SingleAsync(o => o.CaseId == started.CaseId));
+        Assert.Equal(address, outbound.ToAddress);
+        Assert.Equal(mailbox.Id, outbound.MailboxId);
+        Assert.Equal("ar", outbound.Language);
+    }
+
+    [Fact]
+    public async Task Bad_input_is_refused_with_a_sentence_and_stores_nothing()
+    {
+        var widget = await WidgetAsync();
+        var visitor = Visitor(widget.Key, lang: "it");
+        await visitor.StartAsync();
+        var before = await Db(db => db.Set<ChatSession>().CountAsync(s => s.WidgetId == widget.Id));
+
+        var notStarted = await Assert.ThrowsAsync<HubException>(() => visitor.InvokeAsync<ChatLine>("Send", "ciao"));
+        Assert.Contains("Prima avvia la chat", notStarted.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<HubException>(() => visitor.InvokeAsync<ChatState>("Start", new ChatStartRequest(null, null, "   ", null)));
+        await Assert.ThrowsAsync<HubException>(() => visitor.InvokeAsync<ChatState>("Start", new ChatStartRequest(null, null, new string('a', 4001), null)));
+        await Assert.ThrowsAsync<HubException>(() => visitor.InvokeAsync<ChatState>("Start", new ChatStartRequest(null, "giulia@", "Ciao", null)));
+        await Assert.ThrowsAsync<HubException>(() => visitor.InvokeAsync<ChatState>("Start", new ChatStartRequest("Giulia\u0007", null, "Ciao", null)));
+        Assert.Equal(before, await Db(db => db.Set<ChatSession>().CountAsync(s => s.WidgetId == widget.Id)));
+
+        // A page address that is not http(s) is simply not kept.
+        var started = await visitor.InvokeAsync<ChatState>("Start", new ChatStartRequest(null, null, "Ciao, ho una domanda sulla garanzia del prodotto.", "javascript:alert(1)"));
+        var session = await Db(db => db.Set<ChatSession>().AsNoTracking().SingleAsync(s => s.CaseId == started.CaseId));
+        Assert.Null(session.PageUrl);
+        await Assert.ThrowsAsync<HubException>(() => visitor.InvokeAsync<ChatState>("Start", new ChatStartRequest(null, null, "Ancora", null)));
+        await Assert.ThrowsAsync<HubException>(() => visitor.InvokeAsync<ChatLine>("Send", ""));
+    }
+
+    [Fact]
+    public async Task A_connection_that_floods_is_slowed_down_and_what_it_was_refused_is_not_stored()
+    {
+        var widget = await WidgetAsync();
+        var visitor = Visitor(widget.Key);
+        await visitor.StartAsync();
+        var started = await visitor.InvokeAsync<ChatState>("Start", new ChatStartRequest(null, null, "Hello, I need help with my order please.", null));
+        var accepted = 0;
+        var refused = 0;
+        for (var i = 0; i < 40; i++)
+        {
+            try
+            {
+                await visitor.InvokeAsync<ChatLine>("Send", $"line {i}");
+                accepted++;
+            }
+            catch (HubException ex)
+            {
+                Assert.Contains("too fast", ex.Message, StringComparison.Ordinal);
+                refused++;
+            }
+        }
+
+        Assert.True(refused > 0, "The per-connection limit never refused a call");
+        var stored = await Db(db => db.Set<Message>().CountAsync(m => m.CaseId == started.CaseId && m.Kind == MessageKind.Customer));
+        Assert.Equal(accepted + 1, stored);
+    }
+
+    [Fact]
+    public void New_chats_per_address_are_capped_per_hour()
+    {
+        using var limits = new ChatLimits(Microsoft.Extensions.Options.Options.Create(new ChatOptions { StartsPerHourPerAddress = 3 }));
+        Assert.True(limits.MayStart("203.0.113.7"));
+        Assert.True(limits.MayStart("203.0.113.7"));
+        Assert.True(limits.MayStart("203.0.113.7"));
+        Assert.False(limits.MayStart("203.0.113.7"));
+        Assert.True(limits.MayStart("198.51.100.1"));
+    }
+
+    [Fact]
+    public async Task Admins_set_widgets_up_with_clean_origins_and_bad_input_changes_nothing()
+    {
+        var admin = await App.AsAdmin();
+        var created = await admin.PostAsJsonAsync("/api/v1/chat/widgets", new ChatWidgetInput("Main site", ["HTTPS://WWW.Example.COM/", "https://www.example.com", "http://127.0.0.1:5000"], Greetings: new Dictionary<string, string> { ["it"] = "Ciao! Come possiamo aiutarti?" }), Api.Json);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var widget = (await created.Content.ReadFromJsonAsync<ChatWidgetDto>(Api.Json))!;
+        Assert.Equal(["https://www.example.com", "http://127.0.0.1:5000"], widget.AllowedOrigins);
+        Assert.True(widget.Key.Length >= 22);
+
+        foreach (var bad in new[] { "javascript:alert(1)", "https://www.example.com/shop", "*.example.com", "ftp://files.example.com", "https://user@example.com", "example.com" })
+        {
+            var response = await admin.PutAsJsonAsync($"/api/v1/chat/widgets/{widget.Id}", new ChatWidgetInput("Main site", [bad]), Api.Json);
+            await response.AssertRefusedAsync("allowedOrigins");
+        }
+
+        await (await admin.PostAsJsonAsync("/api/v1/chat/widgets", new ChatWidgetInput("", [Shop]), Api.Json)).AssertRefusedAsync("name");
+        await (await admin.PostAsJsonAsync("/api/v1/chat/widgets", new ChatWidgetInput("X", [Shop], DepartmentId: Guid.NewGuid()), Api.Json)).AssertRefusedAsync("departmentId");
+        await (await admin.PostAsJsonAsync("/api/v1/chat/widgets", new ChatWidgetInput("X", [Shop], MailboxId: Guid.NewGuid()), Api.Json)).AssertRefusedAsync("mailboxId");
+        await (await admin.PostAsJsonAsync("/api/v1/chat/widgets", new ChatWidgetInput("X", [Shop], Greetings: new Dictionary<string, string> { ["fr"] = "Bonjour" }), Api.Json)).AssertRefusedAsync("greetings");
+        var unchanged = await admin.GetFromJsonAsync<ChatWidgetDto>($"/api/v1/chat/widgets/{widget.Id}", Api.Json);
+        Assert.Equal(widget.AllowedOrigins, unchanged!.AllowedOrigins);
+
+        // The Italian greeting is the widget's own; other languages get the built-in one.
+        var http = App.Anonymous();
+        using var config = new HttpRequestMessage(HttpMethod.Get, $"/chat/widgets/{widget.Key}/config?lang=it");
+        config.Headers.Add("Origin", "https://www.example.com");
+        var body = await (await http.SendAsync(config)).Content.ReadFromJsonAsync<ChatWidgetConfig>(Api.Json);
+        Assert.Equal("Ciao! Come possiamo aiutarti?", body!.Greeting);
+
+        // A widget with chats can only be turned off; one without can be removed.
+        var used = await WidgetAsync();
+        var visitor = Visitor(used.Key);
+        await visitor.StartAsync();
+        await visitor.InvokeAsync<ChatState>("Start", new ChatStartRequest(null, null, "Hi, is the shop open on Sunday?", null));
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.DeleteAsync($"/api/v1/chat/widgets/{used.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/chat/widgets/{widget.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/v1/chat/widgets/{widget.Id}")).StatusCode);
+    }
+}
+
+/// <summary>What the hub pushed to a visitor: all of it, and a queue to wait on.</summary>
+internal sealed class PushedLines
+{
+    private readonly List<ChatLine> _all = [];
+
+    public System.Threading.Channels.Channel<ChatLine> Pushed { get; } = System.Threading.Channels.Channel.CreateUnbounded<ChatLine>();
+
+    public IReadOnlyList<ChatLine> All
+    {
+        get
+        {
+            lock (_all)
+            {
+                return _all.ToList();
+            }
+        }
+    }
+
+    public void Add(ChatLine line)
+    {
+        lock (_all)
+        {
+            _all.Add(line);
+        }
+
+        Pushed.Writer.TryWrite(line);
+    }
+}
+
+[Collection(SqliteCollection.Name)]
+[Trait("Suite", "Sqlite")]
+public sealed class ChatTestsOnSqlite(SqliteAppFixture fixture) : ChatTests(fixture.App);
+
+[Collection(PostgresCollection.Name)]
+[Trait("Suite", "Postgres")]
+public sealed class ChatTestsOnPostgres(PostgresAppFixture fixture) : ChatTests(fixture.App);
