@@ -8,10 +8,18 @@ namespace Ribalta.Bench.Run;
 
 /// <summary>
 /// Measures a running Ribalta over loopback: inbox page, opening a case with 50 messages (details and
-/// conversation), full-text search, and a durable message write through the API. Bounded in time and in requests;
+/// conversation), full-text search, durable message writes through the API, chat lines through the widget's hub and
+/// (with --email) mail fetched over IMAP. Bounded in time and in requests;
 /// waits for a quiet machine before each scenario and records the load average around it; reports percentiles,
 /// throughput, errors and the server's resident memory as Markdown and JSON under bench/results/.
 /// </summary>
+internal enum Outcome
+{
+    Ok,
+    Refused,
+    Error,
+}
+
 internal static class LoadDriver
 {
     private const int MaxRequestsPerScenario = 50_000;
@@ -100,13 +108,25 @@ internal static class LoadDriver
             return response;
         }));
 
+        // Chat lines as visitors send them from the widget: --chat-visitors connections (SignalR over WebSockets), each
+        // sending its next line as soon as the last is acknowledged (committed).
+        var chatVisitors = options.Int("chat-visitors", 32);
+        var chatName = $"chat lines, SignalR Send ({chatVisitors} visitors, durable)";
+        // Mail fetched from a real IMAP server (Dovecot, started here) by the server's poller: --emails messages.
+        var emailCount = options.Int("emails", 0);
+        var emailName = $"email ingest, IMAP fetch + parse + land ({emailCount} messages, checks of up to 200)";
+
+        bool Wanted(string name) => only.Length == 0 || only.Any(word => name.Contains(word, StringComparison.OrdinalIgnoreCase));
+        async Task<MachineState> QuietAsync() =>
+            quietWait > TimeSpan.Zero ? await QuietMachine.WaitAsync(quietWait, ignore) : new MachineState(false, QuietMachine.LoadAverage(), TimeSpan.Zero, ["not checked"]);
+
         var results = new List<ScenarioResult>();
-        var all = scenarios.Select(s => (s.Name, s.Call, Concurrency: workers, PerRequest: 1))
-            .Append((ingest.Item1, ingest.Item2, ingestWorkers, 1))
-            .Append((batch.Item1, batch.Item2, batchWorkers, batchSize));
+        var all = scenarios.Select(s => (s.Name, Call: Http(client, s.Call), Concurrency: workers, PerRequest: 1))
+            .Append((ingest.Item1, Http(client, ingest.Item2), ingestWorkers, 1))
+            .Append((batch.Item1, Http(client, batch.Item2), batchWorkers, batchSize));
         foreach (var (name, call, concurrency, perRequest) in all)
         {
-            if (only.Length > 0 && !only.Any(word => name.Contains(word, StringComparison.OrdinalIgnoreCase)))
+            if (!Wanted(name))
             {
                 continue;
             }
@@ -117,8 +137,18 @@ internal static class LoadDriver
                 continue;
             }
 
-            var machine = quietWait > TimeSpan.Zero ? await QuietMachine.WaitAsync(quietWait, ignore) : new MachineState(false, QuietMachine.LoadAverage(), TimeSpan.Zero, ["not checked"]);
-            results.Add(await MeasureAsync(name, seconds, warmUp, concurrency, call, client, machine, ignore) with { PerRequest = perRequest });
+            results.Add(await MeasureAsync(name, seconds, warmUp, concurrency, call, await QuietAsync(), ignore) with { PerRequest = perRequest });
+        }
+
+        if (chatVisitors > 0 && Wanted(chatName))
+        {
+            await using var chat = await ChatLoad.StartAsync(client, url, chatVisitors);
+            results.Add(await MeasureAsync(chatName, seconds, warmUp, chatVisitors, chat.SendAsync, await QuietAsync(), ignore));
+        }
+
+        if (emailCount > 0 && Wanted(emailName))
+        {
+            results.Add(await EmailLoad.RunAsync(client, emailName, emailCount, QuietAsync, ignore));
         }
 
         var rss = pid is null ? null : ReadMemory(pid);
@@ -126,7 +156,17 @@ internal static class LoadDriver
         return 0;
     }
 
-    private static async Task<ScenarioResult> MeasureAsync(string name, int seconds, TimeSpan warmUp, int workers, Func<HttpClient, Random, Task<HttpResponseMessage>> call, HttpClient client, MachineState machine, IReadOnlyCollection<int> ignore)
+    /// <summary>An HTTP call as a measured operation: 5xx, 401 and 403 are errors; other 4xx are refusals.</summary>
+    private static Func<int, Random, Task<Outcome>> Http(HttpClient client, Func<HttpClient, Random, Task<HttpResponseMessage>> call) => async (_, random) =>
+    {
+        using var response = await call(client, random);
+        return (int)response.StatusCode >= 500 || response.StatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden ? Outcome.Error
+            : response.IsSuccessStatusCode ? Outcome.Ok
+            // Expected refusals, such as a note on a case closed meanwhile: correct answers, but not the operation measured.
+            : Outcome.Refused;
+    };
+
+    public static async Task<ScenarioResult> MeasureAsync(string name, int seconds, TimeSpan warmUp, int workers, Func<int, Random, Task<Outcome>> call, MachineState machine, IReadOnlyCollection<int> ignore)
     {
         // Warm up with the same concurrency, unrecorded: the first requests compile queries, tier up the JIT and fill caches.
         var warmUntil = Stopwatch.StartNew();
@@ -135,7 +175,7 @@ internal static class LoadDriver
             var warm = new Random(1000 + w);
             for (var i = 0; i < 500 && warmUntil.Elapsed < warmUp; i++)
             {
-                (await call(client, warm)).Dispose();
+                await call(w, warm);
             }
         }));
 
@@ -154,15 +194,14 @@ internal static class LoadDriver
             while (deadline.Elapsed.TotalSeconds < seconds && Interlocked.Increment(ref total) <= MaxRequestsPerScenario)
             {
                 var started = Stopwatch.GetTimestamp();
-                using var response = await call(client, random);
+                var outcome = await call(w, random);
                 latencies[w].Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                if ((int)response.StatusCode >= 500 || response.StatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden)
+                if (outcome == Outcome.Error)
                 {
                     Interlocked.Increment(ref errors);
                 }
-                else if (!response.IsSuccessStatusCode)
+                else if (outcome == Outcome.Refused)
                 {
-                    // Expected refusals, such as a note on a case closed meanwhile: correct answers, but not the operation measured.
                     Interlocked.Increment(ref refused);
                 }
             }
@@ -303,7 +342,7 @@ internal static class LoadDriver
         Console.WriteLine(markdown);
     }
 
-    private sealed record ScenarioResult(
+    internal sealed record ScenarioResult(
         string Name, int Requests, double PerSecond, double P50, double P95, double P99, double Max, int Errors, int Refused,
         bool Quiet, double WaitedSeconds, double LoadAtStart, double LoadAtEnd, IReadOnlyList<string> Busy)
     {

@@ -60,45 +60,7 @@ public sealed class MailServers : IAsyncLifetime
 
         ImapPort = PostgresServer.FreePort();
         Pop3Port = PostgresServer.FreePort();
-        var users = asRoot ? "" : $"default_internal_user = {Environment.UserName}\ndefault_login_user = {Environment.UserName}\n";
-        await File.WriteAllTextAsync(Path.Combine(_root, "dovecot.conf"), $$"""
-            base_dir = {{_root}}/run
-            state_dir = {{_root}}/state
-            log_path = {{_root}}/dovecot.log
-            protocols = imap pop3
-            listen = 127.0.0.1
-            ssl = no
-            disable_plaintext_auth = no
-            auth_mechanisms = plain login
-            {{users}}
-            passdb {
-              driver = passwd-file
-              args = scheme=PLAIN username_format=%u {{_root}}/users
-            }
-            userdb {
-              driver = passwd-file
-              args = username_format=%u {{_root}}/users
-            }
-            mail_location = maildir:{{mail}}/%u
-            service imap-login {
-              inet_listener imap {
-                address = 127.0.0.1
-                port = {{ImapPort}}
-              }
-              inet_listener imaps {
-                port = 0
-              }
-            }
-            service pop3-login {
-              inet_listener pop3 {
-                address = 127.0.0.1
-                port = {{Pop3Port}}
-              }
-              inet_listener pop3s {
-                port = 0
-              }
-            }
-            """);
+        await File.WriteAllTextAsync(Path.Combine(_root, "dovecot.conf"), Ribalta.Testing.DovecotConfig.Render(_root, mail, ImapPort, Pop3Port, asRoot));
         _dovecot = Started(new ProcessStartInfo("/usr/sbin/dovecot", ["-F", "-c", Path.Combine(_root, "dovecot.conf")]));
         await WaitForPortAsync(ImapPort, "Dovecot", () => File.Exists(Path.Combine(_root, "dovecot.log")) ? File.ReadAllText(Path.Combine(_root, "dovecot.log")) : "");
         await WaitForPortAsync(Pop3Port, "Dovecot POP3", () => "");

@@ -144,6 +144,12 @@ public abstract class ChatTests(RibaltaApp app) : IAsyncDisposable
         Assert.Equal(Shop, chat.Origin);
         Assert.Equal("Giulia Ferri", chat.VisitorName);
 
+        // The visitor typing shows beside the case; sending a line ends it.
+        await visitor.InvokeAsync("Typing", true);
+        Assert.True((await agent.GetFromJsonAsync<ChatSessionDto>($"/api/v1/cases/{started.CaseId}/chat", Api.Json))!.Typing);
+        await visitor.InvokeAsync("Typing", false);
+        Assert.False((await agent.GetFromJsonAsync<ChatSessionDto>($"/api/v1/cases/{started.CaseId}/chat", Api.Json))!.Typing);
+
         // A note stays with staff; the reply after it reaches the visitor, and only the reply.
         Assert.Equal(HttpStatusCode.Created, (await agent.PostAsJsonAsync($"/api/v1/cases/{started.CaseId}/notes", new { body = "Nota interna: controllare il corriere" }, Api.Json)).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await agent.PostAsJsonAsync($"/api/v1/cases/{started.CaseId}/replies", new { body = "Ciao Giulia, il pacco parte oggi." }, Api.Json)).StatusCode);
@@ -169,7 +175,7 @@ public abstract class ChatTests(RibaltaApp app) : IAsyncDisposable
 
         var again = Visitor(widget.Key, lang: "es", transport: HttpTransportType.LongPolling);
         await again.StartAsync();
-        var resumed = await again.InvokeAsync<ChatState>("Resume", started.Token);
+        var resumed = (await again.InvokeAsync<ChatState?>("Resume", started.Token))!;
         Assert.Null(resumed.Token);
         Assert.Equal(started.CaseId, resumed.CaseId);
         Assert.Equal(["visitor", "agent"], resumed.Messages.Select(m => m.From));
@@ -190,10 +196,10 @@ public abstract class ChatTests(RibaltaApp app) : IAsyncDisposable
         var other = await WidgetAsync();
         var stranger = Visitor(other.Key, lang: "es");
         await stranger.StartAsync();
-        var refused = await Assert.ThrowsAsync<HubException>(() => stranger.InvokeAsync<ChatState>("Resume", started.Token));
-        Assert.Contains("Este chat ya no se puede retomar", refused.Message, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<HubException>(() => stranger.InvokeAsync<ChatState>("Resume", "not-a-token"));
-        await Assert.ThrowsAsync<HubException>(() => stranger.InvokeAsync<ChatLine>("Send", "hola"));
+        Assert.Null(await stranger.InvokeAsync<ChatState?>("Resume", started.Token));
+        Assert.Null(await stranger.InvokeAsync<ChatState?>("Resume", "not-a-token"));
+        var refused = await Assert.ThrowsAsync<HubException>(() => stranger.InvokeAsync<ChatLine>("Send", "hola"));
+        Assert.Contains("Primero inicia el chat", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -291,9 +297,8 @@ public abstract class ChatTests(RibaltaApp app) : IAsyncDisposable
         Assert.True(chat!.ContinueByEmail);
         Assert.Equal(address, chat.VisitorEmail);
         Assert.NotNull(chat.EndedAt);
-        var person = await App.WithServices(sp => sp.GetRequiredService<ICustomerDirectory>().FindByContactAsync(ContactKind.Email, address, default));
-        var @case = await Db(db => db.Set<Case>().AsNoTracking().FirstAsync(c => c.Id == started.CaseId));
-        Assert.Equal(@case.CustomerId, person!.Id);
+        // A typed address is a claim: it stays on the chat until the visitor answers our mail from it.
+        Assert.Null(await App.WithServices(sp => sp.GetRequiredService<ICustomerDirectory>().FindByContactAsync(ContactKind.Email, address, default)));
 
         Assert.Equal(HttpStatusCode.Created, (await agent.PostAsJsonAsync($"/api/v1/cases/{started.CaseId}/replies", new { body = "Fixed: your next invoice will show the new address." }, Api.Json)).StatusCode);
         var outbound = await Db(db => db.Set<OutboundEmail>().AsNoTracking().SingleAsync(o => o.CaseId == started.CaseId));
@@ -382,8 +387,77 @@ public abstract class ChatTests(RibaltaApp app) : IAsyncDisposable
         }
 
         Assert.True(refused > 0, "The per-connection limit never refused a call");
+
+        // Another connection to the same chat does not get a fresh allowance for its lines.
+        var second = Visitor(widget.Key);
+        await second.StartAsync();
+        Assert.NotNull(await second.InvokeAsync<ChatState?>("Resume", started.Token));
+        var refusedToSecond = 0;
+        for (var i = 0; i < 3; i++)
+        {
+            try
+            {
+                await second.InvokeAsync<ChatLine>("Send", $"again {i}");
+                accepted++;
+            }
+            catch (HubException)
+            {
+                refusedToSecond++;
+            }
+        }
+
+        Assert.True(refusedToSecond > 0, "A second connection to the chat got a fresh allowance");
         var stored = await Db(db => db.Set<Message>().CountAsync(m => m.CaseId == started.CaseId && m.Kind == MessageKind.Customer));
         Assert.Equal(accepted + 1, stored);
+    }
+
+    [Fact]
+    public async Task An_address_typed_in_the_chat_never_opens_another_customers_record()
+    {
+        var agent = await App.AsFrontline();
+        var address = $"{Api.Unique("victoria")}@example.com";
+        var victim = await agent.CreateCustomerAsync(new { displayName = "Victoria Realname", emails = new[] { address } });
+        var widget = await WidgetAsync();
+        var visitor = Visitor(widget.Key);
+        await visitor.StartAsync();
+
+        var started = await visitor.InvokeAsync<ChatState>("Start", new ChatStartRequest("Mallory", address, "Hi, what address do you have on file for me?", null));
+        Assert.DoesNotContain(started.Messages, m => m.Name.Contains("Victoria", StringComparison.Ordinal));
+        var @case = await Db(db => db.Set<Case>().AsNoTracking().FirstAsync(c => c.Id == started.CaseId));
+        Assert.NotEqual(victim.Id, @case.CustomerId);
+        var entries = await Db(db => db.Set<Message>().AsNoTracking().Where(m => m.CaseId == started.CaseId && m.Kind == MessageKind.System).Select(m => m.Body).ToListAsync());
+        Assert.Contains(entries, e => e.Contains("Chat.AddressOwned", StringComparison.Ordinal) && e.Contains("Victoria Realname", StringComparison.Ordinal));
+
+        // Leaving another address does not hand it to anyone either.
+        var other = $"{Api.Unique("mallory")}@example.net";
+        await visitor.InvokeAsync("ContinueByEmail", other);
+        Assert.Null(await App.WithServices(sp => sp.GetRequiredService<ICustomerDirectory>().FindByContactAsync(ContactKind.Email, other, default)));
+        var owner = await App.WithServices(sp => sp.GetRequiredService<ICustomerDirectory>().FindByContactAsync(ContactKind.Email, address, default));
+        Assert.Equal(victim.Id, owner!.Id);
+    }
+
+    [Fact]
+    public async Task A_reply_after_the_visitor_ended_the_chat_goes_by_email_even_while_their_page_is_open()
+    {
+        var mailbox = await SendingMailboxAsync();
+        var widget = await WidgetAsync(mailboxId: mailbox.Id);
+        var address = $"{Api.Unique("ended")}@example.com";
+        var visitor = Visitor(widget.Key);
+        await visitor.StartAsync();
+        var started = await visitor.InvokeAsync<ChatState>("Start", new ChatStartRequest(null, address, "Can I change the size of my order?", null));
+        await visitor.InvokeAsync("End");
+
+        var agent = await App.AsFrontline();
+        var chat = await agent.GetFromJsonAsync<ChatSessionDto>($"/api/v1/cases/{started.CaseId}/chat", Api.Json);
+        Assert.False(chat!.Online);
+        Assert.NotNull(chat.EndedAt);
+        await agent.PostAsJsonAsync($"/api/v1/cases/{started.CaseId}/replies", new { body = "Yes, until it ships tomorrow." }, Api.Json);
+        var outbound = await Db(db => db.Set<OutboundEmail>().AsNoTracking().SingleAsync(o => o.CaseId == started.CaseId));
+        Assert.Equal(address, outbound.ToAddress);
+
+        // The same page can start a new chat at once.
+        var next = await visitor.InvokeAsync<ChatState>("Start", new ChatStartRequest(null, null, "One more question about delivery times.", null));
+        Assert.NotEqual(started.CaseId, next.CaseId);
     }
 
     [Fact]
@@ -437,6 +511,71 @@ public abstract class ChatTests(RibaltaApp app) : IAsyncDisposable
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/v1/chat/widgets/{widget.Id}")).StatusCode);
     }
 }
+
+/// <summary>
+/// A chat that goes on by email, against real mail servers: the agent's reply reaches the address the visitor left,
+/// and the visitor's answer from that address lands on the chat's case, which proves the address theirs.
+/// </summary>
+public abstract class ChatByEmailTests(RibaltaApp app, MailServers mail)
+{
+    [Fact]
+    public async Task The_visitors_answer_by_email_lands_on_the_chat_and_proves_the_address_theirs()
+    {
+        var admin = await app.AsAdmin();
+        var mailboxResponse = await admin.PostAsJsonAsync("/api/v1/mailboxes", new MailboxInput(
+            "Chat mail", $"{Api.Unique("chat")}@acme.test", "Acme", true, MailProtocol.Imap, "127.0.0.1", mail.ImapPort, MailSecurity.None, "imap1", MailServers.Password,
+            PollSeconds: 3600, SmtpHost: "127.0.0.1", SmtpPort: mail.SmtpPort, SmtpSecurity: MailSecurity.None), Api.Json);
+        Assert.Equal(HttpStatusCode.Created, mailboxResponse.StatusCode);
+        var mailbox = (await mailboxResponse.Content.ReadFromJsonAsync<MailboxDto>(Api.Json))!;
+        var widgetResponse = await admin.PostAsJsonAsync("/api/v1/chat/widgets", new ChatWidgetInput("Chat by mail", ["https://shop.example"], MailboxId: mailbox.Id), Api.Json);
+        var widget = (await widgetResponse.Content.ReadFromJsonAsync<ChatWidgetDto>(Api.Json))!;
+
+        var server = app.Server;
+        await using var visitor = new HubConnectionBuilder()
+            .WithUrl(new Uri(server.BaseAddress, $"/chat/hub?widget={widget.Key}&lang=it"), options =>
+            {
+                options.Transports = HttpTransportType.LongPolling;
+                options.HttpMessageHandlerFactory = _ => server.CreateHandler();
+                options.Headers["Origin"] = "https://shop.example";
+            })
+            .Build();
+        await visitor.StartAsync();
+        var started = await visitor.InvokeAsync<ChatState>("Start", new ChatStartRequest("Paola", null, "Salve, vorrei sapere quando riaprite il negozio di via Roma.", null));
+        var address = $"{Api.Unique("paola")}@example.it";
+        await visitor.InvokeAsync("ContinueByEmail", address);
+
+        var agent = await app.AsFrontline();
+        await agent.PostAsJsonAsync($"/api/v1/cases/{started.CaseId}/replies", new { body = "Buongiorno Paola, riapriamo lunedì alle 9." }, Api.Json);
+        var sent = Assert.Single(await mail.WaitForSentAsync(m => m.To.Mailboxes.Any(t => t.Address == address)));
+        Assert.Contains($"[#{started.CaseId}]", sent.Subject, StringComparison.Ordinal);
+
+        var answer = new MimeKit.MimeMessage();
+        answer.From.Add(new MimeKit.MailboxAddress("Paola", address));
+        answer.To.Add(MimeKit.MailboxAddress.Parse(mailbox.Address));
+        answer.Subject = "Re: " + sent.Subject;
+        answer.MessageId = $"{Guid.NewGuid():N}@example.it";
+        answer.InReplyTo = sent.MessageId!;
+        answer.References.Add(sent.MessageId!);
+        answer.Body = new MimeKit.TextPart("plain") { Text = "Perfetto, grazie mille! Passerò lunedì mattina." };
+        await mail.DeliverAsync("imap1", answer);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/v1/mailboxes/{mailbox.Id}/poll", null)).StatusCode);
+
+        var landed = await app.WithServices(sp => sp.GetRequiredService<RibaltaDbContext>().Set<Message>().AsNoTracking()
+            .Where(m => m.CaseId == started.CaseId && m.Channel == Channel.Email && m.Kind == MessageKind.Customer).ToListAsync());
+        Assert.Contains(landed, m => m.Body.Contains("Passerò lunedì mattina", StringComparison.Ordinal));
+        var @case = await app.WithServices(sp => sp.GetRequiredService<RibaltaDbContext>().Set<Case>().AsNoTracking().FirstAsync(c => c.Id == started.CaseId));
+        var owner = await app.WithServices(sp => sp.GetRequiredService<ICustomerDirectory>().FindByContactAsync(ContactKind.Email, address, default));
+        Assert.Equal(@case.CustomerId, owner!.Id);
+    }
+}
+
+[Collection(SqliteCollection.Name)]
+[Trait("Suite", "Sqlite")]
+public sealed class ChatByEmailTestsOnSqlite(SqliteAppFixture fixture, MailServers mail) : ChatByEmailTests(fixture.App, mail), IClassFixture<MailServers>;
+
+[Collection(PostgresCollection.Name)]
+[Trait("Suite", "Postgres")]
+public sealed class ChatByEmailTestsOnPostgres(PostgresAppFixture fixture, MailServers mail) : ChatByEmailTests(fixture.App, mail), IClassFixture<MailServers>;
 
 /// <summary>What the hub pushed to a visitor: all of it, and a queue to wait on.</summary>
 internal sealed class PushedLines

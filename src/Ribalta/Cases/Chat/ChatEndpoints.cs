@@ -23,7 +23,7 @@ internal static class ChatEndpoints
     [
         "Title", "Open", "Close", "Name", "Email", "EmailHint", "Message", "Start", "Send", "Sending", "Failed", "Retry",
         "ContinueByEmail", "ContinueHint", "Continue", "Cancel", "End", "Ended", "ContinuesAt", "NewChat", "AgentTyping",
-        "You", "Reconnecting", "Unavailable", "CaseNumber",
+        "You", "Reconnecting", "Unavailable", "CaseNumber", "MessageRequired",
     ];
 
     public static WebApplication MapChat(this WebApplication app)

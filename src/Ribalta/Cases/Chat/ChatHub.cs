@@ -13,11 +13,12 @@ namespace Ribalta.Cases.Chat;
 /// page's origin; a connection then starts a chat (or resumes one with its token) and from then on speaks as that
 /// chat's visitor. Every write is committed before the call returns, so an acknowledged line is never lost.
 /// </summary>
-internal sealed class ChatHub(ChatService chats, ChatPresence presence, ChatLimits limits, IStringLocalizer<Strings> localizer, TimeProvider clock) : Hub
+internal sealed class ChatHub(ChatService chats, ChatPresence presence, ChatRelay relay, ChatLimits limits, IStringLocalizer<Strings> localizer, TimeProvider clock) : Hub
 {
     private const string ChatKey = "chat";
     private const string WidgetKey = "widget";
     private const string OriginKey = "origin";
+    private const string EndedKey = "ended";
 
     public override Task OnConnectedAsync()
     {
@@ -63,23 +64,48 @@ internal sealed class ChatHub(ChatService chats, ChatPresence presence, ChatLimi
         return started.Value.State;
     }
 
-    /// <summary>Comes back to a chat after a reload or a dropped connection; an unknown or expired token is refused.</summary>
-    public async Task<ChatState> Resume(string token)
+    /// <summary>
+    /// Comes back to a chat after a reload or a dropped connection. Null when the token is unknown or expired (the
+    /// widget then forgets it); any other failure is an error to try again, and the token is kept.
+    /// </summary>
+    public async Task<ChatState?> Resume(string token)
     {
-        var resumed = await chats.ResumeAsync(Widget, token, Context.ConnectionAborted) ?? throw Refused(Error.NotFound("Chat.NotFound"));
+        if (await chats.ResumeAsync(Widget, token, Context.ConnectionAborted) is not { } resumed)
+        {
+            return null;
+        }
+
         if (Context.Items[ChatKey] is VisitorChat before && before.SessionId != resumed.Chat.SessionId)
         {
             await LeaveAsync(before);
         }
 
+        if (resumed.State.Ended)
+        {
+            // An ended chat can be read again, not written to: the connection does not join it.
+            return resumed.State;
+        }
+
         await JoinAsync(resumed.Chat);
+        if (relay.AgentTyping(resumed.Chat.CaseId))
+        {
+            await Clients.Caller.SendAsync("agentTyping", true, Context.ConnectionAborted);
+        }
+
         return resumed.State;
     }
 
     public async Task<ChatLine> Send(string body)
     {
-        var sent = await chats.SendAsync(Chat, body, Context.ConnectionAborted);
-        presence.Typing(Chat.CaseId, false, clock.GetUtcNow());
+        var chat = Chat;
+        // Per chat as well as per connection: opening more connections to one chat does not make it faster.
+        if (!limits.MaySend(chat.SessionId))
+        {
+            throw Refused(Error.Conflict("Chat.TooFast"));
+        }
+
+        var sent = await chats.SendAsync(chat, body, Context.ConnectionAborted);
+        presence.Typing(chat.CaseId, false, clock.GetUtcNow());
         return sent.IsSuccess ? sent.Value : throw Refused(sent.Error!);
     }
 
@@ -88,28 +114,44 @@ internal sealed class ChatHub(ChatService chats, ChatPresence presence, ChatLimi
 
     public async Task ContinueByEmail(string email)
     {
-        var result = await chats.ContinueByEmailAsync(Chat, email, Context.ConnectionAborted);
+        var chat = Chat;
+        var result = await chats.ContinueByEmailAsync(chat, email, Context.ConnectionAborted);
         if (!result.IsSuccess)
         {
             throw Refused(result.Error!);
         }
 
-        await Clients.OthersInGroup(ChatRelay.Group(Chat.CaseId)).SendAsync("ended", email, Context.ConnectionAborted);
+        await EndedAsync(chat, email.Trim());
     }
 
     public async Task End()
     {
-        await chats.EndAsync(Chat, Context.ConnectionAborted);
-        await Clients.OthersInGroup(ChatRelay.Group(Chat.CaseId)).SendAsync("ended", null, Context.ConnectionAborted);
+        var chat = Chat;
+        await chats.EndAsync(chat, Context.ConnectionAborted);
+        await EndedAsync(chat, null);
+    }
+
+    /// <summary>
+    /// The visitor has gone from this chat, though their page may stay open: their other tabs are told, and this
+    /// connection leaves it (so replies now go by email), free to start a new one.
+    /// </summary>
+    private async Task EndedAsync(VisitorChat chat, string? email)
+    {
+        await Clients.OthersInGroup(ChatRelay.Group(chat.CaseId)).SendAsync("ended", email, Context.ConnectionAborted);
+        await LeaveAsync(chat);
+        Context.Items[ChatKey] = null;
+        Context.Items[EndedKey] = true;
     }
 
     private WidgetView Widget => (WidgetView)Context.Items[WidgetKey]!;
 
-    private VisitorChat Chat => Context.Items[ChatKey] as VisitorChat ?? throw Refused(Error.Conflict("Chat.NotStarted"));
+    private VisitorChat Chat => Context.Items[ChatKey] as VisitorChat
+        ?? throw Refused(Error.Conflict(Context.Items.ContainsKey(EndedKey) ? "Chat.Ended" : "Chat.NotStarted"));
 
     private async Task JoinAsync(VisitorChat chat)
     {
         Context.Items[ChatKey] = chat;
+        Context.Items.Remove(EndedKey);
         await Groups.AddToGroupAsync(Context.ConnectionId, ChatRelay.Group(chat.CaseId), Context.ConnectionAborted);
         presence.Join(chat.CaseId, Context.ConnectionId);
     }
@@ -125,8 +167,8 @@ internal sealed class ChatHub(ChatService chats, ChatPresence presence, ChatLimi
 }
 
 /// <summary>
-/// How fast visitors may go: a token bucket per connection for every call, and a cap on new chats per network
-/// address per hour, so one script cannot flood the front line with cases.
+/// How fast visitors may go: a token bucket per connection for every call and one per chat for its lines, and a cap
+/// on new chats per network address per hour, so one script cannot flood the front line with cases or lines.
 /// </summary>
 internal sealed class ChatLimits(IOptions<ChatOptions> options) : IDisposable
 {
@@ -138,22 +180,37 @@ internal sealed class ChatLimits(IOptions<ChatOptions> options) : IDisposable
             QueueLimit = 0,
         }));
 
+    private readonly PartitionedRateLimiter<long> _chats = PartitionedRateLimiter.Create<long, long>(session =>
+        RateLimitPartition.GetTokenBucketLimiter(session, _ => Bucket(options.Value)));
+
     public bool MayStart(string address)
     {
         using var lease = _starts.AttemptAcquire(address);
         return lease.IsAcquired;
     }
 
-    public RateLimiter ForConnection() => new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+    public bool MaySend(long sessionId)
     {
-        TokenLimit = options.Value.Burst,
-        TokensPerPeriod = options.Value.PerSecond,
+        using var lease = _chats.AttemptAcquire(sessionId);
+        return lease.IsAcquired;
+    }
+
+    public RateLimiter ForConnection() => new TokenBucketRateLimiter(Bucket(options.Value));
+
+    private static TokenBucketRateLimiterOptions Bucket(ChatOptions options) => new()
+    {
+        TokenLimit = options.Burst,
+        TokensPerPeriod = options.PerSecond,
         ReplenishmentPeriod = TimeSpan.FromSeconds(1),
         QueueLimit = 0,
         AutoReplenishment = true,
-    });
+    };
 
-    public void Dispose() => _starts.Dispose();
+    public void Dispose()
+    {
+        _starts.Dispose();
+        _chats.Dispose();
+    }
 }
 
 /// <summary>

@@ -14,14 +14,26 @@ namespace Ribalta.Cases.Chat;
 internal sealed class ChatPresence
 {
     private static readonly TimeSpan TypingFor = TimeSpan.FromSeconds(6);
-    private readonly ConcurrentDictionary<long, ConcurrentDictionary<string, byte>> _visitors = new();
-    private readonly ConcurrentDictionary<long, DateTimeOffset> _typingUntil = new();
+    private readonly Lock _gate = new();
+    private readonly Dictionary<long, HashSet<string>> _visitors = [];
+    private readonly Dictionary<long, DateTimeOffset> _typingUntil = [];
 
     public event Action<long>? Changed;
 
     public void Join(long caseId, string connectionId)
     {
-        if (_visitors.GetOrAdd(caseId, _ => new ConcurrentDictionary<string, byte>()).TryAdd(connectionId, 0))
+        bool added;
+        lock (_gate)
+        {
+            if (!_visitors.TryGetValue(caseId, out var connections))
+            {
+                _visitors[caseId] = connections = [];
+            }
+
+            added = connections.Add(connectionId);
+        }
+
+        if (added)
         {
             Changed?.Invoke(caseId);
         }
@@ -29,36 +41,62 @@ internal sealed class ChatPresence
 
     public void Leave(long caseId, string connectionId)
     {
-        if (_visitors.TryGetValue(caseId, out var connections) && connections.TryRemove(connectionId, out _))
+        bool removed;
+        lock (_gate)
         {
-            if (connections.IsEmpty)
+            removed = _visitors.TryGetValue(caseId, out var connections) && connections.Remove(connectionId);
+            if (removed && connections!.Count == 0)
             {
-                _visitors.TryRemove(new KeyValuePair<long, ConcurrentDictionary<string, byte>>(caseId, connections));
-                _typingUntil.TryRemove(caseId, out _);
+                _visitors.Remove(caseId);
+                _typingUntil.Remove(caseId);
             }
+        }
 
+        if (removed)
+        {
             Changed?.Invoke(caseId);
         }
     }
 
-    public bool IsOnline(long caseId) => _visitors.TryGetValue(caseId, out var connections) && !connections.IsEmpty;
+    public bool IsOnline(long caseId)
+    {
+        lock (_gate)
+        {
+            return _visitors.ContainsKey(caseId);
+        }
+    }
 
+    /// <summary>The visitor is (or stopped) typing; a "typing" nobody renews lapses after a few seconds.</summary>
     public void Typing(long caseId, bool typing, DateTimeOffset now)
     {
-        var changed = typing ? _typingUntil.TryAdd(caseId, now + TypingFor) || Refresh(caseId, now) : _typingUntil.TryRemove(caseId, out _);
+        bool changed;
+        lock (_gate)
+        {
+            var before = _typingUntil.TryGetValue(caseId, out var until) && until > now;
+            if (typing && _visitors.ContainsKey(caseId))
+            {
+                _typingUntil[caseId] = now + TypingFor;
+            }
+            else
+            {
+                _typingUntil.Remove(caseId);
+            }
+
+            changed = before != (typing && _visitors.ContainsKey(caseId));
+        }
+
         if (changed)
         {
             Changed?.Invoke(caseId);
         }
     }
 
-    public bool IsTyping(long caseId, DateTimeOffset now) => _typingUntil.TryGetValue(caseId, out var until) && until > now;
-
-    private bool Refresh(long caseId, DateTimeOffset now)
+    public bool IsTyping(long caseId, DateTimeOffset now)
     {
-        var wasTyping = IsTyping(caseId, now);
-        _typingUntil[caseId] = now + TypingFor;
-        return !wasTyping;
+        lock (_gate)
+        {
+            return _typingUntil.TryGetValue(caseId, out var until) && until > now;
+        }
     }
 }
 
@@ -81,6 +119,7 @@ internal sealed partial class ChatRelay : IDisposable
     {
         (_hub, _visitors, _staff, _scopes, _logger) = (hub, visitors, staff, scopes, logger);
         _staff.Changed += OnStaffChanged;
+        _visitors.Changed += OnVisitorsChanged;
     }
 
     public static string Group(long caseId) => "case:" + caseId.ToString(CultureInfo.InvariantCulture);
@@ -116,14 +155,19 @@ internal sealed partial class ChatRelay : IDisposable
         }
     }
 
+    /// <summary>Whether someone on the staff is writing a reply on the case right now.</summary>
+    public bool AgentTyping(long caseId) => _staff.Others(caseId, Guid.Empty).Any(v => v.Replying);
+
     private void OnStaffChanged(long caseId)
     {
         if (!_visitors.IsOnline(caseId))
         {
+            // Nobody to tell; a visitor who comes back is told the state as it is then.
+            _agentTyping.TryRemove(caseId, out _);
             return;
         }
 
-        var typing = _staff.Others(caseId, Guid.Empty).Any(v => v.Replying);
+        var typing = AgentTyping(caseId);
         if (_agentTyping.TryGetValue(caseId, out var before) && before == typing)
         {
             return;
@@ -145,7 +189,19 @@ internal sealed partial class ChatRelay : IDisposable
         }
     }
 
-    public void Dispose() => _staff.Changed -= OnStaffChanged;
+    private void OnVisitorsChanged(long caseId)
+    {
+        if (!_visitors.IsOnline(caseId))
+        {
+            _agentTyping.TryRemove(caseId, out _);
+        }
+    }
+
+    public void Dispose()
+    {
+        _staff.Changed -= OnStaffChanged;
+        _visitors.Changed -= OnVisitorsChanged;
+    }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Telling chat {CaseId} an agent is typing failed")]
     private static partial void LogTypingFailed(ILogger logger, Exception exception, long caseId);

@@ -28,8 +28,11 @@ public sealed class ChatOptions
     /// <summary>New chats one network address may start in an hour.</summary>
     public int StartsPerHourPerAddress { get; init; } = 20;
 
-    /// <summary>How long a visitor's browser can come back to a chat it left open.</summary>
-    public TimeSpan ResumeFor { get; init; } = TimeSpan.FromDays(30);
+    /// <summary>
+    /// How long after its last line a browser can come back to a chat it left open. Short, because the browser may be
+    /// shared (a library, a shop's kiosk); a visitor who left an address gets the answers by email anyway.
+    /// </summary>
+    public TimeSpan ResumeFor { get; init; } = TimeSpan.FromHours(24);
 }
 
 /// <summary>What a visitor types before the chat starts; everything but the message is optional.</summary>
@@ -58,7 +61,11 @@ public sealed record ChatSessionDto(
     bool Typing);
 
 /// <summary>Who a connection is chatting as, once it has started or resumed a chat.</summary>
-internal sealed record VisitorChat(long SessionId, long CaseId, Guid CustomerId, string Name);
+internal sealed record VisitorChat(long SessionId, long CaseId, Guid CustomerId, string Name)
+{
+    /// <summary>When this connection last recorded the chat's activity; at most once a minute, not once a line.</summary>
+    public DateTimeOffset ActivityRecordedAt { get; set; }
+}
 
 /// <summary>
 /// A visitor's chat as a case conversation: started (the person found by the email they gave, or a new one), resumed
@@ -93,63 +100,54 @@ internal sealed class ChatService(
         var actor = new Actor(ActorKind.System, "chat:" + widget.Id, widget.Name);
         var name = string.IsNullOrWhiteSpace(request.Name) ? null : request.Name.Trim();
         var body = request.Message!.Trim();
-        var page = request.PageUrl is { Length: > 0 } url && Uri.TryCreate(url, UriKind.Absolute, out var pageUri) && pageUri.Scheme is "http" or "https"
+        // Only a page of the site the chat came from: anything else is not where the visitor was.
+        var page = request.PageUrl is { Length: > 0 } url && Uri.TryCreate(url, UriKind.Absolute, out var pageUri) && ChatOrigin.Normalize(pageUri.GetLeftPart(UriPartial.Authority)) == origin
             ? Truncate(pageUri.GetLeftPart(UriPartial.Path), 1000)
             : null;
-        for (var attempt = 1; ; attempt++)
+
+        // A visitor is a new person, whatever address they type: an address is only a claim, so it never picks an
+        // existing customer (whose history and name would then show in a stranger's chat). It becomes theirs when they
+        // answer the mail we send there (see EmailIntake); until then it is kept on the chat alone.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var created = await customers.CreatePersonAsync(actor, name ?? fallbackName, language, ct);
+        if (!created.IsSuccess)
         {
-            try
-            {
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                var person = email is null ? null : await customers.FindByContactAsync(ContactKind.Email, email, ct);
-                if (person is null)
-                {
-                    var created = email is null
-                        ? await customers.CreatePersonAsync(actor, name ?? fallbackName, language, ct)
-                        : await customers.CreateFromContactAsync(actor, name, ContactKind.Email, email, language, ct);
-                    if (!created.IsSuccess)
-                    {
-                        return created.Error!.Kind == ErrorKind.Conflict ? throw new LandingConflict(created.Error.MessageKey) : created.Error;
-                    }
-
-                    person = created.Value;
-                }
-
-                var opened = await open.HandleAsync(actor, new OpenCaseRequest(person.Id, Ingest.IngestProcessor.SubjectFrom(body), body, Channel.Chat, DepartmentId: widget.DepartmentId), ct);
-                if (!opened.IsSuccess)
-                {
-                    return opened.Error!;
-                }
-
-                var token = SecretToken.Create();
-                var now = clock.GetUtcNow();
-                var session = new ChatSession
-                {
-                    WidgetId = widget.Id,
-                    CaseId = opened.Value.Id,
-                    CustomerId = person.Id,
-                    TokenHash = SecretToken.Hash(token),
-                    VisitorName = name ?? person.DisplayName,
-                    VisitorEmail = email,
-                    Language = language,
-                    PageUrl = page,
-                    Origin = origin,
-                    StartedAt = now,
-                    LastActivityAt = now,
-                };
-                db.Add(session);
-                await db.SaveChangesAsync(ct);
-                await transaction.CommitAsync(ct);
-                var chat = new VisitorChat(session.Id, session.CaseId, person.Id, person.DisplayName);
-                return (chat, new ChatState(token, session.CaseId, await HistoryAsync(session.CaseId, ct), false, email));
-            }
-            catch (Exception ex) when (attempt < 3 && (ex is LandingConflict || (ex is DbUpdateException update && DbErrors.IsUniqueViolation(update))))
-            {
-                // Two first chats from one new address at once: the loser finds the person on its retry.
-                db.ChangeTracker.Clear();
-                await Task.Delay(Random.Shared.Next(5, 50 * attempt), ct);
-            }
+            return created.Error!;
         }
+
+        var person = created.Value;
+        var opened = await open.HandleAsync(actor, new OpenCaseRequest(person.Id, Ingest.IngestProcessor.SubjectFrom(body), body, Channel.Chat, DepartmentId: widget.DepartmentId), ct);
+        if (!opened.IsSuccess)
+        {
+            return opened.Error!;
+        }
+
+        var token = SecretToken.Create();
+        var now = clock.GetUtcNow();
+        var session = new ChatSession
+        {
+            WidgetId = widget.Id,
+            CaseId = opened.Value.Id,
+            CustomerId = person.Id,
+            TokenHash = SecretToken.Hash(token),
+            VisitorName = person.DisplayName,
+            VisitorEmail = email,
+            Language = language,
+            PageUrl = page,
+            Origin = origin,
+            StartedAt = now,
+            LastActivityAt = now,
+        };
+        db.Add(session);
+        await db.SaveChangesAsync(ct);
+        if (email is not null && await OwnerNoticeAsync(email, person.Id, ct) is { } notice)
+        {
+            await conversation.SystemEntryAsync(actor, session.CaseId, notice, ct);
+        }
+
+        await transaction.CommitAsync(ct);
+        var chat = new VisitorChat(session.Id, session.CaseId, person.Id, person.DisplayName) { ActivityRecordedAt = now };
+        return (chat, new ChatState(token, session.CaseId, await HistoryAsync(session.CaseId, ct), false, email));
     }
 
     /// <summary>The chat behind a token, while it may still be resumed; null for a token that is unknown, expired or for another widget.</summary>
@@ -168,7 +166,7 @@ internal sealed class ChatService(
         }
 
         var name = (await customers.FindAsync(session.CustomerId, ct))?.DisplayName ?? session.VisitorName;
-        return (new VisitorChat(session.Id, session.CaseId, session.CustomerId, name),
+        return (new VisitorChat(session.Id, session.CaseId, session.CustomerId, name) { ActivityRecordedAt = session.LastActivityAt },
             new ChatState(null, session.CaseId, await HistoryAsync(session.CaseId, ct), session.EndedAt is not null, session.VisitorEmail));
     }
 
@@ -193,13 +191,21 @@ internal sealed class ChatService(
             return written.Error!;
         }
 
-        await TouchAsync(chat.SessionId, ct);
+        // Activity only decides how long a token may resume the chat (days): a write a minute is plenty, and it keeps
+        // each line to one commit.
+        var now = clock.GetUtcNow();
+        if (now - chat.ActivityRecordedAt > TimeSpan.FromMinutes(1))
+        {
+            chat.ActivityRecordedAt = now;
+            await db.Set<ChatSession>().Where(s => s.Id == chat.SessionId).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastActivityAt, now), ct);
+        }
+
         return (await LinesAsync(db.Set<Message>().Where(m => m.Id == written.Value), ct)).Single();
     }
 
     /// <summary>
-    /// The visitor leaves an address and goes: the chat ends, replies from now on are mailed there, and the person
-    /// gets the address when nobody else has it (an address someone else owns is only noted for staff; it is not verified).
+    /// The visitor leaves an address and goes: the chat ends and replies from now on are mailed there. The address is
+    /// kept on the chat only (it is a claim, not verified); it joins the person when they answer our mail from it.
     /// </summary>
     public async Task<Result<bool>> ContinueByEmailAsync(VisitorChat chat, string? email, CancellationToken ct)
     {
@@ -230,18 +236,20 @@ internal sealed class ChatService(
         await db.SaveChangesAsync(ct);
 
         var widgetActor = new Actor(ActorKind.System, "chat:" + session.WidgetId, "Chat");
-        var owner = await customers.FindByContactAsync(ContactKind.Email, address, ct);
-        if (owner is null)
+        await conversation.SystemEntryAsync(widgetActor, chat.CaseId, new SystemEntry("Chat.ContinuesByEmail", [address]), ct);
+        if (await OwnerNoticeAsync(address, chat.CustomerId, ct) is { } notice)
         {
-            await customers.AddContactAsync(widgetActor, chat.CustomerId, ContactKind.Email, address, ct);
+            await conversation.SystemEntryAsync(widgetActor, chat.CaseId, notice, ct);
         }
 
-        var entry = owner is not null && owner.Id != chat.CustomerId
-            ? new SystemEntry("Chat.ContinuesByEmailOwned", [address, owner.DisplayName])
-            : new SystemEntry("Chat.ContinuesByEmail", [address]);
-        await conversation.SystemEntryAsync(widgetActor, chat.CaseId, entry, ct);
         return true;
     }
+
+    /// <summary>When the address a visitor typed belongs to someone else, a word for staff: the same person, or not?</summary>
+    private async Task<SystemEntry?> OwnerNoticeAsync(string address, Guid visitor, CancellationToken ct) =>
+        await customers.FindByContactAsync(ContactKind.Email, address, ct) is { } owner && owner.Id != visitor
+            ? new SystemEntry("Chat.AddressOwned", [address, owner.DisplayName])
+            : null;
 
     public async Task<Result<bool>> EndAsync(VisitorChat chat, CancellationToken ct)
     {
@@ -274,26 +282,19 @@ internal sealed class ChatService(
 
     /// <summary>What the visitor may see of the case: their words and staff replies, the latest <see cref="HistoryMax"/>.</summary>
     public async Task<IReadOnlyList<ChatLine>> HistoryAsync(long caseId, CancellationToken ct) =>
-        (await LinesAsync(db.Set<Message>().Where(m => m.CaseId == caseId).OrderByDescending(m => m.Id).Take(HistoryMax), ct)).OrderBy(l => l.Id).ToList();
+        (await LinesAsync(Visible(caseId).OrderByDescending(m => m.Id).Take(HistoryMax), ct)).OrderBy(l => l.Id).ToList();
 
     /// <summary>Lines of a case written since <paramref name="since"/>: what the relay pushes after a commit.</summary>
     public Task<IReadOnlyList<ChatLine>> SinceAsync(long caseId, DateTimeOffset since, CancellationToken ct) =>
-        LinesAsync(db.Set<Message>().Where(m => m.CaseId == caseId && m.CreatedAt >= since).OrderBy(m => m.Id).Take(HistoryMax), ct);
+        LinesAsync(Visible(caseId).Where(m => m.CreatedAt >= since).OrderBy(m => m.Id).Take(HistoryMax), ct);
+
+    private IQueryable<Message> Visible(long caseId) =>
+        db.Set<Message>().AsNoTracking().Where(m => m.CaseId == caseId && (m.Kind == MessageKind.Customer || m.Kind == MessageKind.Reply));
 
     private static async Task<IReadOnlyList<ChatLine>> LinesAsync(IQueryable<Message> messages, CancellationToken ct) =>
-        (await messages.AsNoTracking().Where(m => m.Kind == MessageKind.Customer || m.Kind == MessageKind.Reply)
-            .Select(m => new { m.Id, m.Kind, m.AuthorName, m.Body, m.CreatedAt }).ToListAsync(ct))
+        (await messages.Select(m => new { m.Id, m.Kind, m.AuthorName, m.Body, m.CreatedAt }).ToListAsync(ct))
         .Select(m => new ChatLine(m.Id, m.Kind == MessageKind.Customer ? "visitor" : "agent", m.AuthorName, m.Body, m.CreatedAt))
         .ToList();
 
-    private Task TouchAsync(long sessionId, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        return db.Set<ChatSession>().Where(s => s.Id == sessionId).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastActivityAt, now), ct);
-    }
-
     private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
-
-    /// <summary>A start that lost a race for a new person: tried again, and then the person is found.</summary>
-    private sealed class LandingConflict(string message) : Exception(message);
 }

@@ -46,7 +46,7 @@ internal sealed class ChatWidgetService(RibaltaDbContext db, ChatWidgetCache cac
     {
         var now = clock.GetUtcNow();
         var widget = new ChatWidget { Key = NewKey(), Name = "", CreatedAt = now };
-        if (await ApplyAsync(widget, input, ct) is { } invalid)
+        if (await ApplyAsync(widget, input, creating: true, ct) is { } invalid)
         {
             return invalid;
         }
@@ -67,7 +67,7 @@ internal sealed class ChatWidgetService(RibaltaDbContext db, ChatWidgetCache cac
             return Error.NotFound();
         }
 
-        if (await ApplyAsync(widget, input, ct) is { } invalid)
+        if (await ApplyAsync(widget, input, creating: false, ct) is { } invalid)
         {
             return invalid;
         }
@@ -94,12 +94,23 @@ internal sealed class ChatWidgetService(RibaltaDbContext db, ChatWidgetCache cac
 
         db.Remove(widget);
         db.Append(clock, actor, "chat_widget.deleted", "chat_widget", widget.Id.ToString(), new { widget.Name });
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // A chat started between the check and the delete: its widget stays.
+            db.ChangeTracker.Clear();
+            return Error.Conflict("Error.ChatWidgetHasChats");
+        }
+
         cache.Forget(widget.Key);
         return true;
     }
 
-    private async Task<Error?> ApplyAsync(ChatWidget widget, ChatWidgetInput input, CancellationToken ct)
+    /// <summary>Checks and applies the input; on an edit, what it leaves out (enabled, greetings) stays as it was.</summary>
+    private async Task<Error?> ApplyAsync(ChatWidget widget, ChatWidgetInput input, bool creating, CancellationToken ct)
     {
         var v = new ValidationBuilder().Required("name", input.Name, ChatWidget.NameMax).NoControlCharacters("name", input.Name);
         var origins = new List<string>();
@@ -151,7 +162,7 @@ internal sealed class ChatWidgetService(RibaltaDbContext db, ChatWidgetCache cac
 
         widget.Name = input.Name!.Trim();
         widget.AllowedOrigins = origins;
-        widget.Enabled = input.Enabled ?? true;
+        widget.Enabled = input.Enabled ?? (creating || widget.Enabled);
         widget.DepartmentId = input.DepartmentId;
         widget.MailboxId = input.MailboxId;
         if (input.Greetings is not null)
@@ -178,7 +189,7 @@ internal sealed class ChatWidgetService(RibaltaDbContext db, ChatWidgetCache cac
 internal sealed class ChatWidgetCache(IServiceScopeFactory scopes, TimeProvider clock)
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
-    private readonly ConcurrentDictionary<string, (WidgetView? Widget, DateTimeOffset Until)> _byKey = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (WidgetView Widget, DateTimeOffset Until)> _byKey = new(StringComparer.Ordinal);
 
     public async Task<WidgetView?> FindAsync(string? key, CancellationToken ct)
     {
@@ -196,13 +207,15 @@ internal sealed class ChatWidgetCache(IServiceScopeFactory scopes, TimeProvider 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RibaltaDbContext>();
         var widget = await db.Set<ChatWidget>().AsNoTracking().FirstOrDefaultAsync(w => w.Key == key, ct);
-        var view = widget is null ? null : new WidgetView(widget.Id, widget.Key, widget.Name, widget.Enabled,
-            widget.AllowedOrigins.ToHashSet(StringComparer.Ordinal), widget.DepartmentId, widget.MailboxId, widget.Greetings);
-        if (_byKey.Count > 10_000)
+        if (widget is null)
         {
-            _byKey.Clear();
+            // Misses are not kept: made-up keys would otherwise fill the cache (one indexed lookup each is cheap).
+            _byKey.TryRemove(key, out _);
+            return null;
         }
 
+        var view = new WidgetView(widget.Id, widget.Key, widget.Name, widget.Enabled,
+            widget.AllowedOrigins.ToHashSet(StringComparer.Ordinal), widget.DepartmentId, widget.MailboxId, widget.Greetings);
         _byKey[key] = (view, now + Lifetime);
         return view;
     }

@@ -240,6 +240,13 @@ internal sealed class EmailIntake(
 
         var language = languages.Detect($"{email.Subject}\n{words}");
         var sender = await customers.FindByContactAsync(ContactKind.Email, email.FromAddress!, ct);
+        if (sender is null && await ChatVisitorAsync(email, ct) is { } visitor
+            && await customers.AddContactAsync(mailer, visitor, ContactKind.Email, email.FromAddress!, ct))
+        {
+            // They answered the mail we sent to the address they left in a chat: now we know the address is theirs.
+            sender = await customers.FindAsync(visitor, ct);
+        }
+
         if (sender is null)
         {
             var name = email.FromName is { Length: > 0 } n ? Truncate(ValidationSafe(n), 200) : null;
@@ -357,6 +364,27 @@ internal sealed class EmailIntake(
         {
             await conversation.SystemEntryAsync(mailer, caseId, new SystemEntry("Email.Bounced", [sent.ToAddress, reason]), ct);
         }
+    }
+
+    /// <summary>
+    /// The chat visitor this mail comes from, when it answers our mail on a chat case and comes from the very address
+    /// the visitor left there (nobody else can answer mail sent to an address they do not read).
+    /// </summary>
+    private async Task<Guid?> ChatVisitorAsync(ParsedEmail email, CancellationToken ct)
+    {
+        var ancestors = email.Ancestors.Where(a => a.Length <= EmailRecord.KeyMax).Take(30).ToList();
+        if (ancestors.Count == 0)
+        {
+            return null;
+        }
+
+        var cases = await db.Set<EmailRecord>().AsNoTracking()
+            .Where(e => e.Direction == EmailDirection.Outbound && e.HeaderMessageId != null && ancestors.Contains(e.HeaderMessageId) && e.CaseId != null)
+            .Select(e => e.CaseId!.Value).Distinct().ToListAsync(ct);
+        var from = email.FromAddress!.Trim().ToLowerInvariant();
+        return cases.Count == 0 ? null : await db.Set<Chat.ChatSession>().AsNoTracking()
+            .Where(s => cases.Contains(s.CaseId) && s.VisitorEmail != null && s.VisitorEmail.ToLower() == from)
+            .Select(s => (Guid?)s.CustomerId).FirstOrDefaultAsync(ct);
     }
 
     /// <summary>

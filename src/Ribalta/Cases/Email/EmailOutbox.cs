@@ -47,9 +47,9 @@ internal sealed partial class EmailOutbox(RibaltaDbContext db, ICustomerDirector
         {
             // A visitor who is still in the chat reads the reply there; one who has gone (or asked) gets it by email.
             var chat = await db.Set<Chat.ChatSession>().AsNoTracking().Where(s => s.CaseId == @case.Id)
-                .Join(db.Set<Chat.ChatWidget>(), s => s.WidgetId, w => w.Id, (s, w) => new { s.VisitorEmail, s.ContinueByEmail, w.MailboxId })
+                .Join(db.Set<Chat.ChatWidget>(), s => s.WidgetId, w => w.Id, (s, w) => new { s.VisitorEmail, s.EndedAt, w.MailboxId })
                 .FirstOrDefaultAsync(ct);
-            if (chat is not null && !chat.ContinueByEmail && chatPresence.IsOnline(@case.Id))
+            if (chat is not null && chat.EndedAt is null && chatPresence.IsOnline(@case.Id))
             {
                 return;
             }

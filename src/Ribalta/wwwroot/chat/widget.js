@@ -149,16 +149,40 @@
     state.started = true;
     var token = storedToken();
     connect().then(function () {
-      if (token) {
-        return connection.invoke('Resume', token).then(showChat, function () {
+      if (!token) {
+        showForm();
+        return;
+      }
+      return connection.invoke('Resume', token).then(function (chat) {
+        if (chat) {
+          showChat(chat);
+        } else {
+          // Unknown or expired: a new chat, then.
           storeToken(null);
           showForm();
-        });
-      }
-      showForm();
+        }
+      }, function () {
+        // A passing failure: the chat is still there, so keep its token and offer to try again.
+        offerRetry(text.unavailable);
+      });
     }, function () {
+      offerRetry(text.unavailable);
+    });
+  }
+
+  /** Something failed on the way: say so, and let the visitor try again from the start (the token is kept). */
+  function offerRetry(message) {
+    ui.body.textContent = '';
+    ui.footer.textContent = '';
+    ui.footer.hidden = true;
+    var again = el('button', { type: 'button', class: 'primary', text: text.retry });
+    ui.body.appendChild(el('p', { class: 'error', role: 'alert', text: message }));
+    ui.body.appendChild(again);
+    again.addEventListener('click', function () {
+      var old = connection;
+      connection = null;
       state.started = false;
-      showError(ui.body, text.unavailable);
+      (old ? old.stop().catch(function () { /* already stopped */ }) : Promise.resolve()).then(begin);
     });
   }
 
@@ -182,7 +206,15 @@
         if (ui.typing) { ui.typing.textContent = ''; }
         var token = storedToken();
         if (token) {
-          connection.invoke('Resume', token).then(function (chat) { chat.messages.forEach(addLine); }, function () { /* ended meanwhile */ });
+          connection.invoke('Resume', token).then(function (chat) {
+            if (chat) { chat.messages.forEach(addLine); }
+          }, function () { /* the next line sent will say what is wrong */ });
+        }
+      });
+      connection.onclose(function () {
+        // Reconnection gave up (a long sleep, no network): nothing is lost, the visitor reconnects when ready.
+        if (!state.ended && state.started) {
+          offerRetry(text.reconnecting);
         }
       });
       return connection.start();
@@ -229,7 +261,7 @@
     form.addEventListener('submit', function (e) {
       e.preventDefault();
       if (!message.value.trim()) {
-        showError(form, text.message);
+        showError(form, text.messageRequired);
         message.focus();
         return;
       }
@@ -276,24 +308,46 @@
     showError(ui.footer, '');
     input.focus();
 
+    function deliver(body, bubble) {
+      bubble.className = 'visitor pending';
+      bubble.querySelector('.who').textContent = text.you + ' · ' + text.sending;
+      var retry = bubble.querySelector('button');
+      if (retry) { retry.parentNode.remove(); }
+      connection.invoke('Send', body).then(function (line) {
+        bubble.remove();
+        addLine(line);
+        showError(ui.footer, '');
+      }, function (error) {
+        // Not stored: the bubble says so and can be sent again as it is.
+        bubble.className = 'visitor failed';
+        bubble.querySelector('.who').textContent = text.you + ' · ' + text.failed;
+        var again = el('button', { type: 'button', class: 'link', text: text.retry });
+        again.addEventListener('click', function () { deliver(body, bubble); });
+        bubble.appendChild(el('div', {}, [again]));
+        showError(ui.footer, refusal(error));
+      });
+    }
+
     function submit() {
       var body = input.value.trim();
       if (!body) {
         return;
       }
       input.value = '';
-      var pending = el('li', { class: 'visitor pending' }, [el('span', { class: 'who', text: text.you + ' · ' + text.sending }), document.createTextNode(body)]);
-      ui.list.appendChild(pending);
+      stopTyping();
+      var bubble = el('li', { class: 'visitor pending' }, [el('span', { class: 'who' }), document.createTextNode(body)]);
+      ui.list.appendChild(bubble);
       scroll();
-      connection.invoke('Send', body).then(function (line) {
-        pending.remove();
-        addLine(line);
-      }, function (error) {
-        pending.className = 'visitor failed';
-        pending.querySelector('.who').textContent = text.you + ' · ' + text.failed;
-        input.value = input.value || body;
-        showError(ui.footer, refusal(error));
-      });
+      deliver(body, bubble);
+    }
+
+    var typingIdle = null;
+    function stopTyping() {
+      clearTimeout(typingIdle);
+      if (typingSentAt) {
+        typingSentAt = 0;
+        connection.invoke('Typing', false).catch(function () { /* a typing hint is not worth an error */ });
+      }
     }
 
     send.addEventListener('click', submit);
@@ -305,11 +359,18 @@
     });
     input.addEventListener('input', function () {
       var now = Date.now();
-      if (now - typingSentAt > 3000 && input.value.trim()) {
+      if (!input.value.trim()) {
+        stopTyping();
+        return;
+      }
+      if (now - typingSentAt > 3000) {
         typingSentAt = now;
         connection.invoke('Typing', true).catch(function () { /* a typing hint is not worth an error */ });
       }
+      clearTimeout(typingIdle);
+      typingIdle = setTimeout(stopTyping, 4000);
     });
+    input.addEventListener('blur', stopTyping);
     toEmail.addEventListener('click', showEmailForm);
     end.addEventListener('click', function () {
       connection.invoke('End').then(function () { showEnded(null); }, function (error) { showError(ui.footer, refusal(error)); });
@@ -345,12 +406,11 @@
     ui.footer.appendChild(notice);
     ui.footer.appendChild(again);
     again.addEventListener('click', function () {
+      var old = connection;
+      connection = null;
       state.ended = false;
-      connection.stop().then(function () {
-        connection = null;
-        state.started = false;
-        begin();
-      });
+      state.started = false;
+      old.stop().catch(function () { /* already stopped */ }).then(begin);
     });
   }
 
