@@ -39,6 +39,7 @@ public static class CasesModule
         services.AddScoped<Email.MailboxService>();
         services.AddScoped<Email.EmailIntake>();
         services.AddScoped<Email.EmailOutbox>();
+        services.AddScoped<Platform.Mail.IOutboundMail>(sp => sp.GetRequiredService<Email.EmailOutbox>());
         services.AddScoped<Email.EmailHtml>();
         services.AddSingleton<Email.EmailSignal>();
         services.AddSingleton<Email.MailboxPoller>();

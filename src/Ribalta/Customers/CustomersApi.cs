@@ -23,6 +23,9 @@ public sealed record MergeRequest(Guid SourceId);
 
 public sealed record PortalLinkResponse(string Url, DateTimeOffset ExpiresAt);
 
+/// <summary>A sign-in link was put in the outbox for this address.</summary>
+public sealed record PortalLinkEmailed(string EmailedTo);
+
 public sealed record CreateSegmentRequest(string? Name, string? Description);
 
 public sealed record ImportReportResponse(int Rows, int Imported, int Skipped, string? FileError, IReadOnlyList<ImportRowErrorResponse> Errors);
@@ -42,6 +45,8 @@ internal static class CustomersApi
         customers.MapGet("/{id:guid}/timeline", Timeline);
         customers.MapPost("/{id:guid}/merge", Merge).RequireAuthorization(Policies.CustomersManage);
         customers.MapPost("/{id:guid}/portal-links", IssuePortalLink).RequireAuthorization(Policies.CustomersWrite);
+        customers.MapPost("/{id:guid}/portal-links/email", EmailPortalLink).RequireAuthorization(Policies.CustomersWrite)
+            .WithSummary("Mail the customer a sign-in link for the portal (to their first email); answers where it went");
         customers.MapPost("/import", Import).RequireAuthorization(Policies.CustomersManage).Accepts<string>("text/csv");
 
         var segments = app.MapGroup("/api/v1/segments").RequireAuthorization(Policies.Staff).WithTags("Customers");
@@ -133,6 +138,15 @@ internal static class CustomersApi
         CancellationToken ct) =>
         (await links.IssueAsync(Actor.From(http.User), id, ct))
             .ToHttp(l => TypedResults.Ok(new PortalLinkResponse(PortalUrl(http.Request, l.Token), l.ExpiresAt)), localizer);
+
+    private static async Task<Results<Accepted<PortalLinkEmailed>, ValidationProblem, ProblemHttpResult>> EmailPortalLink(
+        Guid id,
+        PortalLinks links,
+        HttpContext http,
+        IStringLocalizer<Strings> localizer,
+        CancellationToken ct) =>
+        (await links.EmailAsync(Actor.From(http.User), id, null, System.Globalization.CultureInfo.CurrentUICulture.Name, ct))
+            .ToHttp(to => TypedResults.Accepted((string?)null, new PortalLinkEmailed(to)), localizer);
 
     private static async Task<Results<Ok<ImportReportResponse>, ProblemHttpResult>> Import(
         HttpContext http,

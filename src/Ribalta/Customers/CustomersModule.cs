@@ -24,6 +24,7 @@ public static class CustomersModule
         services.AddScoped<CustomerImport>();
         services.AddScoped<SegmentCatalogue>();
         services.AddScoped<PortalLinks>();
+        services.AddSingleton<PortalLinkLimits>();
         services.AddScoped<ICustomerDirectory, CustomerDirectory>();
         return services;
     }

@@ -36,10 +36,11 @@ internal sealed class StartupTasks(
     IOptions<DemoOptions> demo,
     SetupGate setup,
     IHostApplicationLifetime lifetime,
-    IServer server) : IHostedService
+    Mail.PublicSite site) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        _ = site.Configured;
         await services.MigrateDatabaseAsync(cancellationToken);
 
         IReadOnlyList<DemoLogin> logins = [];
@@ -76,11 +77,7 @@ internal sealed class StartupTasks(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private string BaseUrl()
-    {
-        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://127.0.0.1:5080";
-        return address.Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal).Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
-    }
+    private string BaseUrl() => site.BaseUrl;
 
     // Operators read these on the console, whatever the log configuration says.
     private static void Announce(string line) => Console.WriteLine(line);

@@ -40,6 +40,9 @@ public class RibaltaApp : WebApplicationFactory<Program>
             // Email tests show the size limit with a small message rather than a huge one.
             ["Email:MaxMessageBytes"] = "1048576",
 
+            // Links in mail point here, whatever Host a request claims.
+            ["PublicUrl"] = "https://desk.ribalta.test",
+
             // Every test's visitor comes from the same (test server) address; the cap per address has its own test.
             ["Chat:StartsPerHourPerAddress"] = "10000",
         };

@@ -84,6 +84,7 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
         ("GET", "/api/v1/customers/{id:guid}/timeline", Staff, false),
         ("POST", "/api/v1/customers/{id:guid}/merge", CustomersManage, false),
         ("POST", "/api/v1/customers/{id:guid}/portal-links", CustomersWrite, false),
+        ("POST", "/api/v1/customers/{id:guid}/portal-links/email", CustomersWrite, false),
         ("POST", "/api/v1/customers/import", CustomersManage, false),
         ("GET", "/api/v1/segments", Staff, false),
         ("POST", "/api/v1/segments", CustomersManage, false),

@@ -181,6 +181,7 @@ internal sealed partial class EmailDispatcher(IServiceScopeFactory scopes, Email
             mail.Attempts++;
             mail.SentAt = clock.GetUtcNow();
             mail.LastError = null;
+            Forget(mail);
             await db.SaveChangesAsync(CancellationToken.None);
         }
 
@@ -192,10 +193,13 @@ internal sealed partial class EmailDispatcher(IServiceScopeFactory scopes, Email
         var now = clock.GetUtcNow();
         mail.Attempts++;
         mail.LastError = reason.Length <= 500 ? reason : reason[..500];
-        var givingUp = permanent || now - mail.CreatedAt >= options.Value.GiveUpAfter;
+        // A sign-in link is worth sending only while it works.
+        var giveUpAfter = mail.Kind == OutboundKind.SignInLink ? SignInLinkLifetime : options.Value.GiveUpAfter;
+        var givingUp = permanent || now - mail.CreatedAt >= giveUpAfter;
         if (givingUp)
         {
             mail.Status = OutboundStatus.Failed;
+            Forget(mail);
         }
         else
         {
@@ -210,6 +214,18 @@ internal sealed partial class EmailDispatcher(IServiceScopeFactory scopes, Email
             using var scope = scopes.CreateScope();
             var conversation = scope.ServiceProvider.GetRequiredService<ConversationHandler>();
             await conversation.SystemEntryAsync(new Actor(ActorKind.System, "mailbox:" + mail.MailboxId, "Email"), caseId, new SystemEntry("Email.DeliveryFailed", [mail.ToAddress, mail.LastError]), ct);
+        }
+    }
+
+    /// <summary>How long a portal sign-in link works (the portal's own setting; a link mailed later is useless).</summary>
+    public static readonly TimeSpan SignInLinkLifetime = TimeSpan.FromMinutes(30);
+
+    /// <summary>A sign-in link's secret does not stay in the outbox once it has gone (or will never go).</summary>
+    private static void Forget(OutboundEmail mail)
+    {
+        if (mail.Kind == OutboundKind.SignInLink)
+        {
+            mail.TextBody = "";
         }
     }
 

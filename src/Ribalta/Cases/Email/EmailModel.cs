@@ -47,6 +47,9 @@ internal sealed class Mailbox
 
     public bool Enabled { get; set; } = true;
 
+    /// <summary>Sends what belongs to no conversation yet (sign-in links, notes on portal and phone cases); one at most.</summary>
+    public bool IsDefault { get; set; }
+
     public MailProtocol InboundProtocol { get; set; }
 
     public required string InboundHost { get; set; }
@@ -214,7 +217,8 @@ internal sealed class OutboundEmail
 
     public required string Subject { get; init; }
 
-    public required string TextBody { get; init; }
+    /// <summary>The words; a sign-in link's are wiped once sent or given up, since they carry its secret.</summary>
+    public required string TextBody { get; set; }
 
     public string? Language { get; init; }
 

@@ -5,7 +5,9 @@ using Microsoft.EntityFrameworkCore;
 using Ribalta.Cases.Contracts;
 using Ribalta.Cases.Domain;
 using Ribalta.Customers.Contracts;
+using Microsoft.Extensions.Localization;
 using Ribalta.Platform.Data;
+using Ribalta.Platform.Localization;
 
 namespace Ribalta.Cases.Email;
 
@@ -20,7 +22,14 @@ public sealed record EmailDeliveryDto(long MessageId, string ToAddress, Outbound
 /// a staff reply on a case that came (or continued) by email goes back to the customer, threaded on their mail; so does
 /// one on a chat whose visitor has gone and left an address.
 /// </summary>
-internal sealed partial class EmailOutbox(RibaltaDbContext db, ICustomerDirectory customers, Chat.ChatPresence chatPresence, EmailSignal signal, TimeProvider clock)
+internal sealed partial class EmailOutbox(
+    RibaltaDbContext db,
+    ICustomerDirectory customers,
+    Chat.ChatPresence chatPresence,
+    EmailSignal signal,
+    Platform.Mail.PublicSite site,
+    IStringLocalizer<Strings> localizer,
+    TimeProvider clock) : Platform.Mail.IOutboundMail
 {
     private bool _staged;
 
@@ -61,8 +70,9 @@ internal sealed partial class EmailOutbox(RibaltaDbContext db, ICustomerDirector
                 return;
             }
         }
-        else if (thread.Count == 0 && @case.Channel != Channel.Email)
+        else if (thread.Count == 0 && @case.Channel is not (Channel.Email or Channel.Portal or Channel.Phone))
         {
+            // Social and API cases are answered where they came from (the listening tool, the integration).
             return;
         }
 
@@ -78,6 +88,12 @@ internal sealed partial class EmailOutbox(RibaltaDbContext db, ICustomerDirector
         var id = NewMessageId(mailbox, @case.Id);
         var signature = mailbox.SignatureFor(language);
         var body = signature.Length > 0 ? $"{reply.Body}\n\n-- \n{signature}" : reply.Body;
+        if (@case.Channel is Channel.Portal or Channel.Phone)
+        {
+            // The customer also has the portal: say where the whole conversation is (they can answer by mail too).
+            var footer = Platform.Mail.PublicSite.InLanguage(language, () => localizer["CaseMail.PortalFooter", site.Link($"portal/cases/{@case.Id}")].Value);
+            body = $"{body}\n\n{footer}";
+        }
         var outbound = new OutboundEmail
         {
             MailboxId = mailbox.Id,
@@ -112,18 +128,49 @@ internal sealed partial class EmailOutbox(RibaltaDbContext db, ICustomerDirector
         });
     }
 
+    /// <summary>A mail to a customer that is not a reply (a sign-in link), from the first mailbox that can send.</summary>
+    public async Task<bool> StageAsync(Platform.Mail.CustomerMail mail, CancellationToken cancellationToken)
+    {
+        if (await SenderAsync(null, cancellationToken) is not { } mailbox)
+        {
+            return false;
+        }
+
+        var now = clock.GetUtcNow();
+        db.Add(new OutboundEmail
+        {
+            MailboxId = mailbox.Id,
+            Kind = mail.Kind switch
+            {
+                Platform.Mail.CustomerMailKind.SignInLink => OutboundKind.SignInLink,
+                _ => throw new ArgumentOutOfRangeException(nameof(mail), mail.Kind, null),
+            },
+            ToAddress = mail.ToAddress,
+            ToName = mail.ToName,
+            Subject = mail.Subject,
+            TextBody = mail.Text,
+            Language = mail.Language,
+            HeaderMessageId = NewMessageId(mailbox, null),
+            Status = OutboundStatus.Pending,
+            NextAttemptAt = now,
+            CreatedAt = now,
+        });
+        _staged = true;
+        return true;
+    }
+
     /// <summary>The deliveries of a case's replies, by message, for the conversation view.</summary>
     public async Task<IReadOnlyDictionary<long, EmailDeliveryDto>> DeliveriesAsync(long caseId, CancellationToken ct) =>
         (await db.Set<OutboundEmail>().AsNoTracking().Where(o => o.CaseId == caseId && o.MessageId != null)
             .Select(o => new EmailDeliveryDto(o.MessageId!.Value, o.ToAddress, o.Status, o.Attempts, o.SentAt, o.LastError)).ToListAsync(ct))
         .ToDictionary(d => d.MessageId);
 
-    /// <summary>The mailbox a reply goes out from: the one the customer wrote to, else the first that can send.</summary>
+    /// <summary>The mailbox a mail goes out from: the one the customer wrote to, else the default one, else the oldest that can send.</summary>
     private async Task<Mailbox?> SenderAsync(Guid? preferred, CancellationToken ct)
     {
         var usable = db.Set<Mailbox>().AsNoTracking().Where(m => m.Enabled && m.SmtpHost != null && m.SmtpPort > 0);
         return (preferred is { } id ? await usable.FirstOrDefaultAsync(m => m.Id == id, ct) : null)
-            ?? await usable.OrderBy(m => m.CreatedAt).FirstOrDefaultAsync(ct);
+            ?? await usable.OrderByDescending(m => m.IsDefault).ThenBy(m => m.CreatedAt).FirstOrDefaultAsync(ct);
     }
 
     private async Task<string?> PrimaryEmailAsync(Guid customerId, CancellationToken ct) =>

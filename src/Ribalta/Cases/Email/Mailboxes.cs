@@ -31,7 +31,8 @@ public sealed record MailboxInput(
     MailSecurity? SmtpSecurity = null,
     string? SmtpUser = null,
     string? SmtpPassword = null,
-    IReadOnlyDictionary<string, string>? Signatures = null);
+    IReadOnlyDictionary<string, string>? Signatures = null,
+    bool? IsDefault = null);
 
 /// <summary>A mailbox as shown back: never its passwords, only whether they are set.</summary>
 public sealed record MailboxDto(
@@ -55,6 +56,7 @@ public sealed record MailboxDto(
     string? SmtpUser,
     bool HasSmtpPassword,
     IReadOnlyDictionary<string, string> Signatures,
+    bool IsDefault,
     DateTimeOffset? LastPolledAt,
     string? LastError,
     long ImportedCount,
@@ -276,6 +278,19 @@ internal sealed class MailboxService(RibaltaDbContext db, IDataProtectionProvide
             mailbox.Signatures = input.Signatures.Where(s => !string.IsNullOrWhiteSpace(s.Value)).ToDictionary(s => s.Key, s => s.Value.Trim());
         }
 
+        if (input.IsDefault is { } isDefault)
+        {
+            mailbox.IsDefault = isDefault;
+            if (isDefault)
+            {
+                // One default: choosing this one stops the others being it, in the same transaction as the save.
+                foreach (var other in await db.Set<Mailbox>().Where(m => m.IsDefault && m.Id != mailbox.Id).ToListAsync(ct))
+                {
+                    other.IsDefault = false;
+                }
+            }
+        }
+
         return null;
     }
 
@@ -313,5 +328,5 @@ internal sealed class MailboxService(RibaltaDbContext db, IDataProtectionProvide
     public static MailboxDto ToDto(Mailbox m) => new(
         m.Id, m.Name, m.Address, m.SenderName, m.Enabled, m.InboundProtocol, m.InboundHost, m.InboundPort, m.InboundSecurity, m.InboundUser,
         m.ProtectedInboundPassword is not null, m.Folder, m.AfterImport, m.PollSeconds, m.SmtpHost, m.SmtpPort, m.SmtpSecurity, m.SmtpUser,
-        m.ProtectedSmtpPassword is not null, m.Signatures, m.LastPolledAt, m.LastError, m.ImportedCount, m.CreatedAt);
+        m.ProtectedSmtpPassword is not null, m.Signatures, m.IsDefault, m.LastPolledAt, m.LastError, m.ImportedCount, m.CreatedAt);
 }
