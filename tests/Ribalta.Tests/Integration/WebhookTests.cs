@@ -37,6 +37,9 @@ public abstract class WebhookTests(RibaltaApp app)
 
         public ConcurrentQueue<int> Answers { get; } = new();
 
+        /// <summary>When set, every request waits for it before being answered: a receiver that hangs.</summary>
+        public TaskCompletionSource? Hold { get; init; }
+
         public ConcurrentQueue<(Dictionary<string, string> Headers, string Body, int Answered)> Received { get; } = new();
 
         public void Dispose() => _listener.Close();
@@ -73,6 +76,11 @@ public abstract class WebhookTests(RibaltaApp app)
 
                 using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
                 var body = await reader.ReadToEndAsync();
+                if (Hold is not null)
+                {
+                    await Hold.Task;
+                }
+
                 var status = Answers.TryDequeue(out var queued) ? queued : 200;
                 Received.Enqueue((context.Request.Headers.AllKeys.ToDictionary(k => k!, k => context.Request.Headers[k]!, StringComparer.OrdinalIgnoreCase), body, status));
                 context.Response.StatusCode = status;
@@ -105,6 +113,34 @@ public abstract class WebhookTests(RibaltaApp app)
         using var json = JsonDocument.Parse(body);
         return json.RootElement.GetProperty("type").GetString() == "case.opened" && json.RootElement.GetProperty("subject").GetProperty("id").GetString() == caseId.ToString(System.Globalization.CultureInfo.InvariantCulture);
     };
+
+    [Fact]
+    public async Task A_receiver_that_hangs_does_not_hold_back_the_others()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var hanging = new Receiver { Hold = release };
+        using var healthy = new Receiver();
+        var admin = await App.AsAdmin();
+        // The hanging one first, so its delivery is the older one.
+        var stuck = await SubscribeAsync(admin, $"http://127.0.0.1:{hanging.Port}/hook", "case.opened");
+        var fine = await SubscribeAsync(admin, $"http://127.0.0.1:{healthy.Port}/hook", "case.opened");
+        try
+        {
+            var opened = await OpenCaseAsync(await App.AsFrontline(), Guid.NewGuid().ToString("N")[..8]);
+
+            // Well before the hanging call times out (10 s), the healthy receiver has its event.
+            var deadline = Task.Delay(TimeSpan.FromSeconds(7));
+            var arrived = healthy.WaitForAsync(OpenedCase(opened.CaseId));
+            Assert.Same(arrived, await Task.WhenAny(arrived, deadline));
+            Assert.False(release.Task.IsCompleted);
+        }
+        finally
+        {
+            release.TrySetResult();
+            await admin.DeleteAsync($"/api/v1/webhooks/{stuck.Webhook.Id}");
+            await admin.DeleteAsync($"/api/v1/webhooks/{fine.Webhook.Id}");
+        }
+    }
 
     [Fact]
     public async Task A_subscribed_receiver_gets_signed_events_retried_after_failures_and_replayed_on_request()

@@ -115,6 +115,12 @@ internal sealed partial class WebhookDispatcher(
 
     private const int BatchSize = 200;
 
+    /// <summary>Receivers called at once.</summary>
+    private const int ParallelReceivers = 8;
+
+    /// <summary>The receivers being called now, each by one task.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, byte> _sending = new();
+
     private const long IdleCursorInterval = 60_000;
 
     /// <summary>How long a hole in the event ids is waited for (milliseconds, real time): far longer than any commit.</summary>
@@ -288,25 +294,70 @@ internal sealed partial class WebhookDispatcher(
         }, Json);
     }
 
+    /// <summary>
+    /// Starts sending what is due: each receiver's deliveries in order on a task of its own, up to
+    /// <see cref="ParallelReceivers"/> receivers at once, without waiting for them. A slow or dead receiver (each attempt
+    /// up to the timeout) holds back neither the others nor the next events.
+    /// </summary>
     private async Task SendDueAsync(HttpClient http, CancellationToken ct)
+    {
+        List<(long Id, Guid SubscriptionId)> due;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RibaltaDbContext>();
+            var now = clock.GetUtcNow();
+            due = (await db.Set<WebhookDelivery>().AsNoTracking()
+                .Where(d => d.Status == WebhookDeliveryStatus.Pending && d.NextAttemptAt <= now)
+                .OrderBy(d => d.NextAttemptAt).ThenBy(d => d.Id).Take(BatchSize)
+                .Select(d => new { d.Id, d.SubscriptionId }).ToListAsync(ct))
+                .Select(d => (d.Id, d.SubscriptionId)).ToList();
+        }
+
+        foreach (var receiver in due.GroupBy(d => d.SubscriptionId))
+        {
+            // A receiver still busy with an earlier round keeps its order; the rest wait for it, not the others.
+            // Marked busy before its task starts, so a quick task cannot finish (and unmark) before it is marked.
+            if (_sending.Count >= ParallelReceivers || !_sending.TryAdd(receiver.Key, 0))
+            {
+                continue;
+            }
+
+            var ids = receiver.Select(d => d.Id).ToList();
+            var task = Task.Run(() => SendToAsync(http, receiver.Key, ids, ct), CancellationToken.None);
+            _ = task.ContinueWith(
+                finished =>
+                {
+                    _sending.TryRemove(receiver.Key, out _);
+                    if (finished.Exception is { } failed)
+                    {
+                        LogLoopFailed(logger, failed);
+                    }
+
+                    // What came for it meanwhile goes at once; after a failure the rest waits for the next look.
+                    if (finished.IsCompletedSuccessfully && finished.Result)
+                    {
+                        signal.Wake();
+                    }
+                },
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>
+    /// One receiver's due deliveries, oldest first, each recorded as soon as it is answered. After a failure the rest
+    /// wait for the next look (false): a receiver that is down costs one attempt (one timeout) a round, not one per delivery.
+    /// </summary>
+    private async Task<bool> SendToAsync(HttpClient http, Guid subscriptionId, List<long> ids, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RibaltaDbContext>();
         var protector = scope.ServiceProvider.GetRequiredService<WebhookService>().Protector;
-        var now = clock.GetUtcNow();
-        var due = await db.Set<WebhookDelivery>()
-            .Where(d => d.Status == WebhookDeliveryStatus.Pending && d.NextAttemptAt <= now)
-            .OrderBy(d => d.NextAttemptAt).ThenBy(d => d.Id).Take(BatchSize).ToListAsync(ct);
-        if (due.Count == 0)
+        var subscription = await db.Set<WebhookSubscription>().AsNoTracking().FirstAsync(w => w.Id == subscriptionId, ct);
+        var deliveries = await db.Set<WebhookDelivery>()
+            .Where(d => ids.Contains(d.Id) && d.Status == WebhookDeliveryStatus.Pending)
+            .OrderBy(d => d.NextAttemptAt).ThenBy(d => d.Id).ToListAsync(ct);
+        foreach (var delivery in deliveries)
         {
-            return;
-        }
-
-        var ids = due.Select(d => d.SubscriptionId).Distinct().ToList();
-        var subscriptions = await db.Set<WebhookSubscription>().AsNoTracking().Where(w => ids.Contains(w.Id)).ToDictionaryAsync(w => w.Id, ct);
-        foreach (var delivery in due)
-        {
-            var subscription = subscriptions[delivery.SubscriptionId];
             if (!subscription.Active)
             {
                 delivery.Status = WebhookDeliveryStatus.Failed;
@@ -354,9 +405,11 @@ internal sealed partial class WebhookDispatcher(
 
             // Recorded at once: a round cut short never sends what it already sent again.
             await db.SaveChangesAsync(CancellationToken.None);
+            return false;
         }
 
         await db.SaveChangesAsync(ct);
+        return true;
     }
 
     private HttpRequestMessage Request(WebhookSubscription subscription, WebhookDelivery delivery, string secret)
