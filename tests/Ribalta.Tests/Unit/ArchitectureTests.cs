@@ -11,7 +11,7 @@ public sealed class ArchitectureTests
 {
     private static readonly System.Reflection.Assembly Ribalta = typeof(RibaltaDbContext).Assembly;
 
-    private static readonly string[] Modules = ["Ribalta.Customers", "Ribalta.Cases"];
+    private static readonly string[] Modules = ["Ribalta.Customers", "Ribalta.Cases", "Ribalta.Empowerment"];
 
     [Fact]
     public void Platform_depends_on_no_module()
@@ -25,6 +25,7 @@ public sealed class ArchitectureTests
     [Theory]
     [InlineData("Ribalta.Customers")]
     [InlineData("Ribalta.Cases")]
+    [InlineData("Ribalta.Empowerment")]
     public void Other_modules_use_only_a_modules_contracts(string module)
     {
         var others = Modules.Where(m => m != module).Append("Ribalta.Platform").ToArray();
