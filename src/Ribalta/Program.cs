@@ -2,6 +2,7 @@ using Ribalta.Cases;
 using Ribalta.Components;
 using Ribalta.Customers;
 using Ribalta.Demo;
+using Ribalta.Empowerment;
 using Ribalta.Platform;
 using Ribalta.Platform.Data;
 
@@ -28,6 +29,7 @@ builder.WebHost.UseStaticWebAssets();
 builder.AddPlatform();
 builder.Services.AddCustomers();
 builder.Services.AddCases();
+builder.Services.AddEmpowerment();
 builder.Services.AddDemo();
 builder.Services.AddWorkspace();
 
@@ -45,6 +47,7 @@ app.UsePlatform();
 app.MapPlatform();
 app.MapCustomers();
 app.MapCases();
+app.MapEmpowerment();
 app.MapWorkspace();
 
 app.Run();

@@ -30,6 +30,7 @@ public static class CasesModule
         services.AddScoped<ICaseDirectory>(sp => sp.GetRequiredService<InboxQuery>());
         services.AddScoped<OpenCaseHandler>();
         services.AddScoped<ConversationHandler>();
+        services.AddScoped<ICaseConversation>(sp => sp.GetRequiredService<ConversationHandler>());
         services.AddScoped<UpdateCaseHandler>();
         services.AddSingleton<Targets.TargetRulesCache>();
         services.AddScoped<Targets.CaseTargets>();

@@ -157,4 +157,16 @@ public static class CaseEvents
 public interface ICaseDirectory
 {
     Task<CasePage> ForCustomerAsync(Guid customerId, string? after, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The least another module needs of a case: whose it is, where it stands, its language.</summary>
+    Task<CaseRef?> FindAsync(long caseId, CancellationToken cancellationToken);
+}
+
+public sealed record CaseRef(long Id, Guid CustomerId, CaseStatus Status, string? Language, string Subject);
+
+/// <summary>Writing to a case's customer from another module, in the caller's transaction when there is one.</summary>
+public interface ICaseConversation
+{
+    /// <summary>A reply the customer sees (and receives by their channel), with its event; the case then waits on them.</summary>
+    Task<Platform.Errors.Result<long>> ReplyAsync(Platform.Events.Actor staff, long caseId, string body, CancellationToken cancellationToken);
 }

@@ -33,8 +33,11 @@ internal sealed class ConversationHandler(
     ICustomerDirectory customers,
     LanguageDetector languages,
     Email.EmailOutbox outbox,
-    TimeProvider clock)
+    TimeProvider clock) : ICaseConversation
 {
+    Task<Result<long>> ICaseConversation.ReplyAsync(Actor staff, long caseId, string body, CancellationToken cancellationToken) =>
+        ReplyAsync(staff, caseId, new ReplyRequest(body), cancellationToken);
+
     // A case is written by a handful of people at most; a few jittered retries settle any race among them.
     private const int Attempts = 10;
 

@@ -41,6 +41,11 @@ public sealed record InboxFilter(InboxView View = InboxView.Open, Guid? Me = nul
 /// <summary>Lists of cases for the agent workspace, most recently active first, paged by a (time, id) cursor.</summary>
 internal sealed class InboxQuery(RibaltaDbContext db, ICustomerDirectory customers, TimeProvider clock) : ICaseDirectory
 {
+    public Task<CaseRef?> FindAsync(long caseId, CancellationToken cancellationToken) =>
+        db.Set<Case>().AsNoTracking().Where(c => c.Id == caseId)
+            .Select(c => new CaseRef(c.Id, c.CustomerId, c.Status, c.Language, c.Subject))
+            .FirstOrDefaultAsync(cancellationToken);
+
     public const int MaxLimit = 200;
 
     private static readonly CaseStatus[] Active = [CaseStatus.New, CaseStatus.Open, CaseStatus.WaitingOnCustomer, CaseStatus.WaitingOnUs];

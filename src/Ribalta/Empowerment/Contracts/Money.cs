@@ -143,3 +143,31 @@ public readonly record struct Money : IComparable<Money>
     private static Money SameCurrency(Money a, Money b) =>
         a.Currency == b.Currency ? b : throw new InvalidOperationException($"Cannot combine {a.Currency} with {b.Currency}.");
 }
+
+/// <summary>What a grant of an option gives: an amount of money, days (an extension), items (a replacement), or an exception to a rule.</summary>
+public enum OptionMeasure
+{
+    Money,
+    Days,
+    Items,
+    Exception,
+}
+
+/// <summary>The kinds of resolution the catalogue starts with; <c>Other</c> is any the organisation names itself.</summary>
+public enum ResolutionKind
+{
+    Refund,
+    Credit,
+    FeeWaiver,
+    Replacement,
+    Upgrade,
+    Extension,
+    PolicyException,
+    Other,
+}
+
+/// <summary>An amount as JSON carries it: <c>{ "amount": 25.00, "currency": "EUR" }</c>.</summary>
+public sealed record MoneyDto(decimal? Amount, string? Currency)
+{
+    public static MoneyDto From(Money money) => new(money.Amount, money.Currency.Code);
+}

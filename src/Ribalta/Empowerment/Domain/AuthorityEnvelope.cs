@@ -2,14 +2,6 @@ using Ribalta.Empowerment.Contracts;
 
 namespace Ribalta.Empowerment.Domain;
 
-/// <summary>What a grant of an option gives: an amount of money, days (an extension), items (a replacement), or an exception to a rule.</summary>
-internal enum OptionMeasure
-{
-    Money,
-    Days,
-    Items,
-    Exception,
-}
 
 /// <summary>
 /// The limits within which someone may grant one resolution option without asking anyone. Money limits are listed per

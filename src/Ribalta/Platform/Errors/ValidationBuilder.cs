@@ -15,6 +15,17 @@ public sealed class ValidationBuilder
         return this;
     }
 
+    /// <summary>Takes the field errors of a check made elsewhere (a value type's own validation).</summary>
+    public ValidationBuilder Include(Error? error)
+    {
+        foreach (var field in error?.Fields ?? [])
+        {
+            Add(field.Field, field.MessageKey, field.Args);
+        }
+
+        return this;
+    }
+
     public ValidationBuilder Required(string field, string? value, int maxLength)
     {
         if (string.IsNullOrWhiteSpace(value))

@@ -1,0 +1,12 @@
+namespace Ribalta.Empowerment.Contracts;
+
+public static class EmpowermentEvents
+{
+    public const string OptionCreated = "resolution_option.created";
+    public const string OptionChanged = "resolution_option.changed";
+    public const string RuleSaved = "envelope_rule.saved";
+    public const string RuleRemoved = "envelope_rule.removed";
+
+    /// <summary>A resolution granted on a case (its subject), within the envelope.</summary>
+    public const string Granted = "case.resolution_granted";
+}

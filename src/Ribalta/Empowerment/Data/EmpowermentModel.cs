@@ -1,0 +1,189 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Ribalta.Empowerment.Contracts;
+using Ribalta.Empowerment.Domain;
+
+namespace Ribalta.Empowerment.Data;
+
+/// <summary>A way to make things right that the catalogue offers (a refund, a credit, a deadline extension...), named in each language.</summary>
+internal sealed class ResolutionOption
+{
+    public const int NameMax = 100;
+
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+
+    public ResolutionKind Kind { get; set; }
+
+    public OptionMeasure Measure { get; set; }
+
+    /// <summary>Name per language (en, it, es, ar); English when the reader's is missing.</summary>
+    public Dictionary<string, string> Names { get; set; } = [];
+
+    public bool Active { get; set; } = true;
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public string NameIn(string? language) => Names.GetValueOrDefault(language ?? "") is { Length: > 0 } own ? own : Names.GetValueOrDefault("en") ?? Names.Values.FirstOrDefault() ?? "";
+}
+
+/// <summary>
+/// What a role may grant of one option without asking, optionally only for one team (department), one customer
+/// segment, or people with at least some months of tenure. Of the rules that fit, the most specific applies.
+/// </summary>
+internal sealed class EnvelopeRule
+{
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+
+    public Guid OptionId { get; set; }
+
+    public required string Role { get; set; }
+
+    public Guid? DepartmentId { get; set; }
+
+    public Guid? SegmentId { get; set; }
+
+    public int? MinTenureMonths { get; set; }
+
+    public List<Money> PerGrant { get; set; } = [];
+
+    public List<Money> PerCustomer { get; set; } = [];
+
+    public int CustomerWindowDays { get; set; } = 90;
+
+    public List<Money> MonthlyBudget { get; set; } = [];
+
+    public int? MaxQuantity { get; set; }
+
+    public int? MaxGrantsPerCustomer { get; set; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public int Specificity => (DepartmentId is null ? 0 : 1) + (SegmentId is null ? 0 : 1) + (MinTenureMonths is null ? 0 : 1);
+
+    public EnvelopeTerms Terms => new()
+    {
+        PerGrant = PerGrant,
+        PerCustomer = PerCustomer,
+        CustomerWindowDays = CustomerWindowDays,
+        MonthlyBudget = MonthlyBudget,
+        MaxQuantity = MaxQuantity,
+        MaxGrantsPerCustomer = MaxGrantsPerCustomer,
+    };
+}
+
+/// <summary>One thing granted to a customer on a case: who, what, how much, why, and whether a manager reversed it.</summary>
+internal sealed class Grant
+{
+    public long Id { get; private set; }
+
+    /// <summary>The grants made together in one resolution share it.</summary>
+    public Guid ResolutionId { get; init; }
+
+    public long CaseId { get; init; }
+
+    public Guid CustomerId { get; init; }
+
+    public Guid OptionId { get; init; }
+
+    public decimal? Amount { get; init; }
+
+    public string? Currency { get; init; }
+
+    public int Quantity { get; init; } = 1;
+
+    public required string Reason { get; init; }
+
+    public Guid GrantedBy { get; init; }
+
+    public required string GrantedByName { get; init; }
+
+    public DateTimeOffset GrantedAt { get; init; }
+
+    public DateTimeOffset? ReversedAt { get; set; }
+
+    public Guid? ReversedBy { get; set; }
+
+    public string? ReversalReason { get; set; }
+
+    public Money? Money => Amount is { } amount && Currency is { } code ? Contracts.Money.Of(amount, code) : null;
+}
+
+/// <summary>
+/// A row per person and per customer whose version every grant bumps, in the grant's transaction: two grants that
+/// read the same history at once cannot both commit, so two tabs (or two agents on one customer) never overspend.
+/// </summary>
+internal sealed class EnvelopeLedger
+{
+    public required string Key { get; init; }
+
+    public int Version { get; set; }
+}
+
+internal sealed class EmpowermentConfiguration :
+    IEntityTypeConfiguration<ResolutionOption>, IEntityTypeConfiguration<EnvelopeRule>, IEntityTypeConfiguration<Grant>, IEntityTypeConfiguration<EnvelopeLedger>
+{
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public void Configure(EntityTypeBuilder<ResolutionOption> builder)
+    {
+        builder.ToTable("resolution_options");
+        builder.HasKey(o => o.Id);
+        builder.Property(o => o.Kind).HasConversion<string>().HasMaxLength(20);
+        builder.Property(o => o.Measure).HasConversion<string>().HasMaxLength(12);
+        builder.Property(o => o.Names).HasMaxLength(2000).HasConversion(
+            v => JsonSerializer.Serialize(v, Readable),
+            v => JsonSerializer.Deserialize<Dictionary<string, string>>(v, Readable) ?? new Dictionary<string, string>(),
+            new ValueComparer<Dictionary<string, string>>((a, b) => a!.Count == b!.Count && !a.Except(b).Any(), v => v.Count, v => new Dictionary<string, string>(v)));
+    }
+
+    public void Configure(EntityTypeBuilder<EnvelopeRule> builder)
+    {
+        builder.ToTable("envelope_rules");
+        builder.HasKey(r => r.Id);
+        builder.Property(r => r.Role).HasMaxLength(40);
+        builder.HasIndex(r => new { r.OptionId, r.Role });
+        builder.HasOne<ResolutionOption>().WithMany().HasForeignKey(r => r.OptionId).OnDelete(DeleteBehavior.Cascade);
+        foreach (var limits in new[] { nameof(EnvelopeRule.PerGrant), nameof(EnvelopeRule.PerCustomer), nameof(EnvelopeRule.MonthlyBudget) })
+        {
+            builder.Property<List<Money>>(limits).HasMaxLength(2000).HasConversion(
+                v => string.Join(';', v.Select(m => m.ToString())),
+                v => Parse(v),
+                new ValueComparer<List<Money>>((a, b) => a!.SequenceEqual(b!), v => v.Count, v => v.ToList()));
+        }
+
+        builder.Ignore(r => r.Terms);
+        builder.Ignore(r => r.Specificity);
+    }
+
+    public void Configure(EntityTypeBuilder<Grant> builder)
+    {
+        builder.ToTable("grants");
+        builder.HasKey(g => g.Id);
+        builder.Property(g => g.Amount).HasPrecision(18, 4);
+        builder.Property(g => g.Currency).HasMaxLength(3);
+        builder.Property(g => g.Reason).HasMaxLength(500);
+        builder.Property(g => g.GrantedByName).HasMaxLength(200);
+        builder.Property(g => g.ReversalReason).HasMaxLength(500);
+        builder.HasIndex(g => new { g.CustomerId, g.GrantedAt });
+        builder.HasIndex(g => new { g.GrantedBy, g.GrantedAt });
+        builder.HasIndex(g => new { g.CaseId, g.Id });
+        builder.HasIndex(g => g.GrantedAt);
+        builder.HasOne<ResolutionOption>().WithMany().HasForeignKey(g => g.OptionId).OnDelete(DeleteBehavior.Restrict);
+        builder.Ignore(g => g.Money);
+    }
+
+    public void Configure(EntityTypeBuilder<EnvelopeLedger> builder)
+    {
+        builder.ToTable("envelope_ledgers");
+        builder.HasKey(l => l.Key);
+        builder.Property(l => l.Key).HasMaxLength(80);
+        builder.Property(l => l.Version).IsConcurrencyToken();
+    }
+
+    private static List<Money> Parse(string stored) =>
+        stored.Split(';', StringSplitOptions.RemoveEmptyEntries)
+            .Select(part => part.Split(' ') is [var amount, var code] ? Money.Of(decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture), code) : throw new FormatException(part))
+            .ToList();
+}

@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Localization;
+using Ribalta.Empowerment.Catalogue;
+using Ribalta.Empowerment.Envelopes;
+using Ribalta.Empowerment.Resolve;
+using Ribalta.Platform.Errors;
+using Ribalta.Platform.Events;
+using Ribalta.Platform.Identity;
+using Ribalta.Platform.Localization;
+
+namespace Ribalta.Empowerment;
+
+/// <summary>What the front line may decide for the customer: resolution options, authority envelopes, grants.</summary>
+public static class EmpowermentModule
+{
+    public static IServiceCollection AddEmpowerment(this IServiceCollection services)
+    {
+        services.AddOptions<EmpowermentOptions>().BindConfiguration(EmpowermentOptions.Section)
+            .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _), "Empowerment:TimeZone must be an IANA time zone such as Europe/Rome")
+            .ValidateOnStart();
+        services.AddScoped<ResolutionCatalogue>();
+        services.AddScoped<EnvelopeRules>();
+        services.AddScoped<ResolveHandler>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapEmpowerment(this IEndpointRouteBuilder app)
+    {
+        var options = app.MapGroup("/api/v1/resolution-options").RequireAuthorization(Policies.Staff).WithTags("Empowerment");
+        options.MapGet("", async (ResolutionCatalogue catalogue, CancellationToken ct) => TypedResults.Ok(await catalogue.ListAsync(ct)))
+            .WithSummary("The catalogue of resolution options");
+        options.MapPost("", async (ResolutionOptionInput input, ResolutionCatalogue catalogue, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+            (await catalogue.SaveAsync(Actor.From(http.User), null, input, ct)).ToHttp(o => TypedResults.Created($"/api/v1/resolution-options/{o.Id}", o), localizer))
+            .RequireAuthorization(Policies.CasesManage).WithSummary("Add a resolution option (names per language; money, days, items or an exception)");
+        options.MapPut("/{id:guid}", async (Guid id, ResolutionOptionInput input, ResolutionCatalogue catalogue, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+            (await catalogue.SaveAsync(Actor.From(http.User), id, input, ct)).ToHttp(TypedResults.Ok, localizer))
+            .RequireAuthorization(Policies.CasesManage).WithSummary("Change a resolution option, or turn it off");
+
+        var envelopes = app.MapGroup("/api/v1/envelope-rules").RequireAuthorization(Policies.Staff).WithTags("Empowerment");
+        envelopes.MapGet("", async (EnvelopeRules rules, CancellationToken ct) => TypedResults.Ok(await rules.ListAsync(ct)))
+            .WithSummary("Who may grant what without asking");
+        envelopes.MapPost("", async (EnvelopeRuleInput input, EnvelopeRules rules, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+            (await rules.SaveAsync(Actor.From(http.User), null, input, ct)).ToHttp(r => TypedResults.Created($"/api/v1/envelope-rules/{r.Id}", r), localizer))
+            .RequireAuthorization(Policies.CasesManage).WithSummary("Add an envelope rule: an option, a role (optionally a team, segment or tenure), its limits per currency");
+        envelopes.MapPut("/{id:guid}", async (Guid id, EnvelopeRuleInput input, EnvelopeRules rules, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+            (await rules.SaveAsync(Actor.From(http.User), id, input, ct)).ToHttp(TypedResults.Ok, localizer))
+            .RequireAuthorization(Policies.CasesManage);
+        envelopes.MapDelete("/{id:guid}", async (Guid id, EnvelopeRules rules, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+            (await rules.RemoveAsync(Actor.From(http.User), id, ct)).ToHttp(_ => TypedResults.NoContent(), localizer))
+            .RequireAuthorization(Policies.CasesManage);
+
+        var cases = app.MapGroup("/api/v1/cases/{caseId:long}").WithTags("Empowerment");
+        cases.MapGet("/resolve", async (long caseId, ResolveHandler resolve, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+            (await resolve.OptionsAsync(Actor.From(http.User), caseId, ct)).ToHttp(TypedResults.Ok, localizer))
+            .RequireAuthorization(Policies.CasesWork).WithSummary("The options this agent may grant this customer now, with what is left of each limit");
+        cases.MapPost("/resolutions", async (long caseId, ResolutionRequest request, ResolveHandler resolve, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+            (await resolve.GrantAsync(Actor.From(http.User), caseId, request, ct)).ToHttp(r => TypedResults.Created($"/api/v1/cases/{caseId}/grants", r), localizer))
+            .RequireAuthorization(Policies.CasesWork)
+            .WithSummary("Grant a resolution within the agent's envelope: recorded, told to the customer, logged; above it, 400 with the limits reached (ask for help)");
+        cases.MapGet("/grants", async (long caseId, ResolveHandler resolve, CancellationToken ct) => TypedResults.Ok(await resolve.ForCaseAsync(caseId, ct)))
+            .RequireAuthorization(Policies.Staff).WithSummary("What was granted on the case: who, what, how much, why");
+        return app;
+    }
+}

@@ -1,0 +1,295 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Ribalta.Cases.Contracts;
+using Ribalta.Customers.Contracts;
+using Ribalta.Empowerment.Contracts;
+using Ribalta.Empowerment.Data;
+using Ribalta.Empowerment.Domain;
+using Ribalta.Empowerment.Envelopes;
+using Ribalta.Platform.Data;
+using Ribalta.Platform.Errors;
+using Ribalta.Platform.Events;
+using Ribalta.Platform.Localization;
+
+namespace Ribalta.Empowerment.Resolve;
+
+public sealed class EmpowermentOptions
+{
+    public const string Section = "Empowerment";
+
+    /// <summary>The organisation's time zone (IANA), in which a monthly budget's month begins and ends.</summary>
+    public string TimeZone { get; init; } = "UTC";
+}
+
+/// <summary>One option in a resolution: an amount for money options, a quantity of days or items.</summary>
+public sealed record ResolutionLineInput(Guid? OptionId, MoneyDto? Amount = null, int? Quantity = null);
+
+public sealed record ResolutionRequest(IReadOnlyList<ResolutionLineInput>? Lines, string? Reason);
+
+public sealed record GrantDto(long Id, Guid OptionId, string Option, MoneyDto? Amount, int Quantity, string Reason, Guid GrantedBy, string GrantedByName, DateTimeOffset GrantedAt, DateTimeOffset? ReversedAt);
+
+public sealed record ResolutionDto(Guid ResolutionId, long CaseId, long MessageId, IReadOnlyList<GrantDto> Grants);
+
+/// <summary>An option as the Resolve panel shows it: what is left of it for this agent and this customer.</summary>
+public sealed record ResolveOptionDto(Guid OptionId, string Name, ResolutionKind Kind, OptionMeasure Measure, IReadOnlyList<HeadroomDto> Currencies, int? MaxQuantity, int? GrantsLeft);
+
+public sealed record HeadroomDto(string Currency, MoneyDto? MostNow, MoneyDto? PerGrant, MoneyDto? CustomerLeft, MoneyDto? BudgetLeft);
+
+/// <summary>
+/// The agent resolves the customer's problem on the spot: the options their envelope allows, with what is left; a
+/// resolution within it is granted at once (the grants, a message to the customer in their language, the event) in one
+/// transaction; above it, nothing is granted and the answer says which limit, so the agent can ask for help.
+/// </summary>
+internal sealed class ResolveHandler(
+    RibaltaDbContext db,
+    EnvelopeRules rules,
+    ICaseDirectory cases,
+    ICaseConversation conversation,
+    ICustomerDirectory customers,
+    IStringLocalizer<Strings> localizer,
+    Microsoft.Extensions.Options.IOptions<EmpowermentOptions> options,
+    TimeProvider clock)
+{
+    private const int Attempts = 5;
+    public const int ReasonMax = 500;
+
+    private TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
+
+    public async Task<Result<IReadOnlyList<ResolveOptionDto>>> OptionsAsync(Actor agent, long caseId, CancellationToken ct)
+    {
+        if (await cases.FindAsync(caseId, ct) is not { } @case || !Guid.TryParse(agent.Id, out var agentId))
+        {
+            return Error.NotFound();
+        }
+
+        var envelope = await rules.ForAsync(agentId, @case.CustomerId, ct);
+        var optionIds = envelope.Keys.ToList();
+        var catalogue = await db.Set<ResolutionOption>().AsNoTracking().Where(o => o.Active && optionIds.Contains(o.Id)).OrderBy(o => o.CreatedAt).ToListAsync(ct);
+        var prior = await PriorAsync(@case.CustomerId, agentId, ct);
+        var now = clock.GetUtcNow();
+        var language = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName;
+        return catalogue.Select(option =>
+        {
+            var terms = envelope[option.Id];
+            var currencies = terms.PerGrant.Concat(terms.PerCustomer).Concat(terms.MonthlyBudget).Select(m => m.Currency).Distinct()
+                .Select(c => EnvelopeEvaluator.HeadroomOf(option.Id, terms, c, prior, @case.CustomerId, agentId, now, Zone))
+                .Select(h => new HeadroomDto(h.Currency!.Value.Code, Dto(h.MostNow), Dto(h.PerGrant), Dto(h.CustomerLeft), Dto(h.BudgetLeft)))
+                .ToList();
+            var counts = EnvelopeEvaluator.HeadroomOf(option.Id, terms, null, prior, @case.CustomerId, agentId, now, Zone);
+            return new ResolveOptionDto(option.Id, option.NameIn(language), option.Kind, option.Measure, currencies, counts.MaxQuantity, counts.GrantsLeft);
+        }).ToList();
+    }
+
+    public async Task<Result<ResolutionDto>> GrantAsync(Actor agent, long caseId, ResolutionRequest request, CancellationToken ct)
+    {
+        var v = new ValidationBuilder().Required("reason", request.Reason, ReasonMax).NoControlCharacters("reason", request.Reason);
+        var lines = request.Lines ?? [];
+        if (lines.Count is 0 or > 10)
+        {
+            v.Add("lines", "Validation.ResolutionLines", 10);
+        }
+
+        if (v.ToError() is { } shapeInvalid)
+        {
+            return shapeInvalid;
+        }
+
+        if (await cases.FindAsync(caseId, ct) is not { } @case || !Guid.TryParse(agent.Id, out var agentId))
+        {
+            return Error.NotFound();
+        }
+
+        if (@case.Status == CaseStatus.Closed)
+        {
+            return Error.Conflict("Error.CaseClosed");
+        }
+
+        var optionIds = lines.Where(l => l.OptionId is not null).Select(l => l.OptionId!.Value).Distinct().ToList();
+        var catalogue = await db.Set<ResolutionOption>().AsNoTracking().Where(o => optionIds.Contains(o.Id) && o.Active).ToDictionaryAsync(o => o.Id, ct);
+        var asked = new List<(GrantLine Line, ResolutionOption Option)>();
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var line = lines[i];
+            if (line.OptionId is not { } id || !catalogue.TryGetValue(id, out var option))
+            {
+                v.Add($"lines[{i}].optionId", "Validation.OptionUnknown");
+                continue;
+            }
+
+            if (option.Measure == OptionMeasure.Money)
+            {
+                var money = Money.Create(line.Amount?.Amount, line.Amount?.Currency, $"lines[{i}].amount");
+                if (!money.IsSuccess)
+                {
+                    v.Include(money.Error);
+                }
+                else if (money.Value.Amount == 0)
+                {
+                    v.Add($"lines[{i}].amount.amount", "Validation.AmountZero");
+                }
+                else
+                {
+                    asked.Add((new GrantLine(id, option.Measure, money.Value), option));
+                }
+            }
+            else
+            {
+                var quantity = option.Measure == OptionMeasure.Exception ? 1 : line.Quantity ?? 0;
+                if (quantity is < 1 or > 3650)
+                {
+                    v.Add($"lines[{i}].quantity", "Validation.Range", 1, 3650);
+                }
+                else
+                {
+                    asked.Add((new GrantLine(id, option.Measure, null, quantity), option));
+                }
+            }
+        }
+
+        if (v.ToError() is { } invalid)
+        {
+            return invalid;
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await GrantOnceAsync(agent, agentId, @case, asked, request.Reason!.Trim(), ct);
+            }
+            catch (DbUpdateException ex) when (attempt < Attempts && (ex is DbUpdateConcurrencyException || DbErrors.IsUniqueViolation(ex)))
+            {
+                // Someone granted to this customer (or this agent in another tab) meanwhile: decide again on fresh history.
+                db.ChangeTracker.Clear();
+                await Task.Delay(Random.Shared.Next(2, 20 * attempt), ct);
+            }
+        }
+    }
+
+    private async Task<Result<ResolutionDto>> GrantOnceAsync(Actor agent, Guid agentId, CaseRef @case, List<(GrantLine Line, ResolutionOption Option)> asked, string reason, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+
+        // The ledgers first: what this transaction read is what it writes against, or it does not commit.
+        var ledgers = await TouchLedgersAsync([$"customer:{@case.CustomerId:N}", $"agent:{agentId:N}"], ct);
+        var prior = await PriorAsync(@case.CustomerId, agentId, ct);
+        var envelope = await rules.ForAsync(agentId, @case.CustomerId, ct);
+        var now = clock.GetUtcNow();
+        var decision = EnvelopeEvaluator.Evaluate(envelope, asked.Select(a => a.Line).ToList(), prior, @case.CustomerId, agentId, now, Zone);
+        if (!decision.Allowed)
+        {
+            return OutsideEnvelope(decision, asked);
+        }
+
+        var resolutionId = Guid.CreateVersion7();
+        var grants = asked.Select(a => new Grant
+        {
+            ResolutionId = resolutionId,
+            CaseId = @case.Id,
+            CustomerId = @case.CustomerId,
+            OptionId = a.Line.OptionId,
+            Amount = a.Line.Amount?.Amount,
+            Currency = a.Line.Amount?.Currency.Code,
+            Quantity = a.Line.Quantity,
+            Reason = reason,
+            GrantedBy = agentId,
+            GrantedByName = agent.Name,
+            GrantedAt = now,
+        }).ToList();
+        db.AddRange(grants);
+        db.Append(clock, agent, EmpowermentEvents.Granted, "case", @case.Id.ToString(CultureInfo.InvariantCulture), new
+        {
+            resolutionId,
+            reason,
+            grants = asked.Select(a => new { option = a.Option.NameIn("en"), kind = a.Option.Kind.ToString(), amount = a.Line.Amount?.ToString(), a.Line.Quantity }),
+        }, @case.CustomerId);
+        foreach (var ledger in ledgers)
+        {
+            ledger.Version++;
+        }
+
+        await db.SaveChangesAsync(ct);
+
+        // The customer hears it at once, in their language, by their channel.
+        var language = @case.Language ?? (await customers.FindAsync(@case.CustomerId, ct))?.PreferredLanguage;
+        var message = Platform.Mail.PublicSite.InLanguage(language, () => string.Join("\n", asked.Select(a => Sentence(a.Option, a.Line, language))));
+        var written = await conversation.ReplyAsync(agent, @case.Id, message, ct);
+        if (!written.IsSuccess)
+        {
+            return written.Error!;
+        }
+
+        await transaction.CommitAsync(ct);
+        return new ResolutionDto(resolutionId, @case.Id, written.Value, grants.Select(g => ToDto(g, asked.First(a => a.Option.Id == g.OptionId).Option)).ToList());
+    }
+
+    /// <summary>The grants of a case, newest first.</summary>
+    public async Task<IReadOnlyList<GrantDto>> ForCaseAsync(long caseId, CancellationToken ct)
+    {
+        var grants = await db.Set<Grant>().AsNoTracking().Where(g => g.CaseId == caseId).OrderByDescending(g => g.Id).Take(200).ToListAsync(ct);
+        var ids = grants.Select(g => g.OptionId).Distinct().ToList();
+        var catalogue = await db.Set<ResolutionOption>().AsNoTracking().Where(o => ids.Contains(o.Id)).ToDictionaryAsync(o => o.Id, ct);
+        return grants.Select(g => ToDto(g, catalogue[g.OptionId])).ToList();
+    }
+
+    private string Sentence(ResolutionOption option, GrantLine line, string? language)
+    {
+        var culture = CultureInfo.CurrentUICulture;
+        var amount = line.Amount?.Format(culture) ?? "";
+        return option.Kind switch
+        {
+            ResolutionKind.Refund => localizer["Resolution.Customer.Refund", amount],
+            ResolutionKind.Credit => localizer["Resolution.Customer.Credit", amount],
+            ResolutionKind.FeeWaiver => localizer["Resolution.Customer.FeeWaiver", amount],
+            ResolutionKind.Replacement => localizer["Resolution.Customer.Replacement", line.Quantity],
+            ResolutionKind.Extension => localizer["Resolution.Customer.Extension", line.Quantity],
+            ResolutionKind.Upgrade => localizer["Resolution.Customer.Upgrade", option.NameIn(language)],
+            ResolutionKind.PolicyException => localizer["Resolution.Customer.Exception", option.NameIn(language)],
+            _ => line.Amount is null ? localizer["Resolution.Customer.Other", option.NameIn(language)] : localizer["Resolution.Customer.OtherAmount", option.NameIn(language), amount],
+        };
+    }
+
+    private static Error OutsideEnvelope(EnvelopeDecision decision, List<(GrantLine Line, ResolutionOption Option)> asked)
+    {
+        var fields = decision.Reached.Select(r =>
+        {
+            var index = asked.FindIndex(a => a.Line.OptionId == r.OptionId);
+            var name = asked.FirstOrDefault(a => a.Line.OptionId == r.OptionId).Option?.NameIn(CultureInfo.CurrentUICulture.TwoLetterISOLanguageName) ?? "";
+            object[] args = [name, r.LimitAmount?.Format(CultureInfo.CurrentCulture) ?? r.LimitCount?.ToString(CultureInfo.CurrentCulture) ?? "", r.Left?.Format(CultureInfo.CurrentCulture) ?? r.CountLeft?.ToString(CultureInfo.CurrentCulture) ?? ""];
+            return new FieldError($"lines[{Math.Max(0, index)}]", $"Envelope.{r.Limit}", args);
+        }).ToList();
+        return new Error(ErrorKind.Validation, "Error.OutsideEnvelope", [], fields);
+    }
+
+    /// <summary>Every grant that can count for this customer or this agent now (the longest look-back is ten years).</summary>
+    private async Task<List<PriorGrant>> PriorAsync(Guid customerId, Guid agentId, CancellationToken ct)
+    {
+        var since = clock.GetUtcNow().AddDays(-3650);
+        var monthAgo = clock.GetUtcNow().AddDays(-32);
+        var rows = await db.Set<Grant>().AsNoTracking()
+            .Where(g => g.ReversedAt == null && ((g.CustomerId == customerId && g.GrantedAt > since) || (g.GrantedBy == agentId && g.GrantedAt > monthAgo)))
+            .Select(g => new { g.OptionId, g.Amount, g.Currency, g.Quantity, g.CustomerId, g.GrantedBy, g.GrantedAt })
+            .ToListAsync(ct);
+        return rows.Select(g => new PriorGrant(g.OptionId, g.Amount is { } a && g.Currency is { } c ? Money.Of(a, c) : null, g.Quantity, g.CustomerId, g.GrantedBy, g.GrantedAt)).ToList();
+    }
+
+    private async Task<List<EnvelopeLedger>> TouchLedgersAsync(IReadOnlyList<string> keys, CancellationToken ct)
+    {
+        var ledgers = await db.Set<EnvelopeLedger>().Where(l => keys.Contains(l.Key)).ToListAsync(ct);
+        foreach (var key in keys.Where(k => ledgers.All(l => l.Key != k)))
+        {
+            var ledger = new EnvelopeLedger { Key = key };
+            db.Add(ledger);
+            ledgers.Add(ledger);
+        }
+
+        return ledgers;
+    }
+
+    private static MoneyDto? Dto(Money? money) => money is { } m ? MoneyDto.From(m) : null;
+
+    private static GrantDto ToDto(Grant g, ResolutionOption option) => new(
+        g.Id, g.OptionId, option.NameIn(CultureInfo.CurrentUICulture.TwoLetterISOLanguageName), g.Money is { } m ? MoneyDto.From(m) : null, g.Quantity, g.Reason,
+        g.GrantedBy, g.GrantedByName, g.GrantedAt, g.ReversedAt);
+}

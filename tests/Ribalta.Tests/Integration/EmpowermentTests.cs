@@ -1,0 +1,184 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Ribalta.Cases.Contracts;
+using Ribalta.Cases.Domain;
+using Ribalta.Empowerment.Catalogue;
+using Ribalta.Empowerment.Contracts;
+using Ribalta.Empowerment.Envelopes;
+using Ribalta.Empowerment.Resolve;
+using Ribalta.Platform.Data;
+using Ribalta.Platform.Identity;
+using Ribalta.Tests.Infrastructure;
+using Xunit;
+
+namespace Ribalta.Tests.Integration;
+
+/// <summary>
+/// Resolving on the spot, through the API on both databases: a manager sets an option and its envelope; an agent sees
+/// what is left, grants within it (the customer is told in their language), is refused above it with the limit named
+/// and nothing written, and two agents at once cannot both take the last of a customer's allowance.
+/// </summary>
+public abstract class EmpowermentTests(RibaltaApp app)
+{
+    private async Task<(HttpClient Agent, Guid AgentId)> NewAgentAsync()
+    {
+        var email = $"{Api.Unique("agent")}@staff.test";
+        var user = await app.CreateStaffAsync(email, "Marta Neri", [StaffRoles.Frontline]);
+        return (await app.SignInAsync(email, RibaltaApp.Password), user.Id);
+    }
+
+    private async Task<ResolutionOptionDto> RefundOptionAsync(HttpClient manager)
+    {
+        var response = await manager.PostAsJsonAsync("/api/v1/resolution-options", new ResolutionOptionInput(ResolutionKind.Refund, OptionMeasure.Money,
+            new Dictionary<string, string> { ["en"] = "Refund " + Api.Unique(), ["it"] = "Rimborso", ["es"] = "Reembolso", ["ar"] = "استرداد" }), Api.Json);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<ResolutionOptionDto>(Api.Json))!;
+    }
+
+    private static async Task RuleAsync(HttpClient manager, Guid optionId, decimal perGrant, decimal perCustomer, decimal budget)
+    {
+        var response = await manager.PostAsJsonAsync("/api/v1/envelope-rules", new EnvelopeRuleInput(optionId, StaffRoles.Frontline,
+            PerGrant: [new MoneyDto(perGrant, "EUR")], PerCustomer: [new MoneyDto(perCustomer, "EUR")], MonthlyBudget: [new MoneyDto(budget, "EUR"), new MoneyDto(budget, "USD")]), Api.Json);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
+    private async Task<long> CaseAsync(HttpClient agent, string language = "it")
+    {
+        var customer = await agent.CreateCustomerAsync(new { displayName = "Giulia Ferri", preferredLanguage = language });
+        var opened = await agent.PostAsJsonAsync("/api/v1/cases", new { customerId = customer.Id, subject = "Pacco arrivato rotto", body = "Il vaso è arrivato in pezzi.", channel = "Phone", language }, Api.Json);
+        Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
+        return (await opened.ReadJsonAsync()).GetProperty("id").GetInt64();
+    }
+
+    private static Task<HttpResponseMessage> ResolveAsync(HttpClient agent, long caseId, Guid optionId, decimal amount, string currency = "EUR", string reason = "Broken in transit") =>
+        agent.PostAsJsonAsync($"/api/v1/cases/{caseId}/resolutions", new ResolutionRequest([new ResolutionLineInput(optionId, new MoneyDto(amount, currency))], reason), Api.Json);
+
+    private Task<int> GrantCountAsync(long caseId) =>
+        app.WithServices(sp => sp.GetRequiredService<RibaltaDbContext>().Set<Ribalta.Empowerment.Data.Grant>().CountAsync(g => g.CaseId == caseId));
+
+    [Fact]
+    public async Task An_agent_grants_within_the_envelope_at_once_and_the_customer_is_told_in_their_language()
+    {
+        var manager = await app.AsStaff(StaffRoles.Manager);
+        var option = await RefundOptionAsync(manager);
+        await RuleAsync(manager, option.Id, 50, 80, 500);
+        var (agent, agentId) = await NewAgentAsync();
+        var caseId = await CaseAsync(agent);
+
+        var offered = (await agent.GetFromJsonAsync<List<ResolveOptionDto>>($"/api/v1/cases/{caseId}/resolve", Api.Json))!;
+        var refund = Assert.Single(offered, o => o.OptionId == option.Id);
+        var eur = Assert.Single(refund.Currencies, c => c.Currency == "EUR");
+        Assert.Equal(50m, eur.MostNow!.Amount);
+
+        var granted = await ResolveAsync(agent, caseId, option.Id, 30m);
+        Assert.Equal(HttpStatusCode.Created, granted.StatusCode);
+        var resolution = (await granted.Content.ReadFromJsonAsync<ResolutionDto>(Api.Json))!;
+        var grant = Assert.Single(resolution.Grants);
+        Assert.Equal(30m, grant.Amount!.Amount);
+        Assert.Equal(agentId, grant.GrantedBy);
+        Assert.Equal("Broken in transit", grant.Reason);
+
+        var reply = await app.WithServices(sp => sp.GetRequiredService<RibaltaDbContext>().Set<Message>().AsNoTracking().FirstAsync(m => m.Id == resolution.MessageId));
+        Assert.Equal(MessageKind.Reply, reply.Kind);
+        Assert.Equal("Ti abbiamo rimborsato 30,00 EUR.", reply.Body);
+        Assert.NotNull(await app.Events.WaitForAsync(e => e.Type == EmpowermentEvents.Granted && e.SubjectId == caseId.ToString(System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromSeconds(10)));
+
+        // What is left shrinks: the customer may get 50 more in the period, this agent 470 more this month.
+        offered = (await agent.GetFromJsonAsync<List<ResolveOptionDto>>($"/api/v1/cases/{caseId}/resolve", Api.Json))!;
+        eur = offered.Single(o => o.OptionId == option.Id).Currencies.Single(c => c.Currency == "EUR");
+        Assert.Equal(50m, eur.CustomerLeft!.Amount);
+        Assert.Equal(470m, eur.BudgetLeft!.Amount);
+        Assert.Single((await agent.GetFromJsonAsync<List<GrantDto>>($"/api/v1/cases/{caseId}/grants", Api.Json))!);
+    }
+
+    [Fact]
+    public async Task Above_the_envelope_nothing_is_granted_and_the_answer_names_the_limit_and_offers_help()
+    {
+        var manager = await app.AsStaff(StaffRoles.Manager);
+        var option = await RefundOptionAsync(manager);
+        await RuleAsync(manager, option.Id, 50, 80, 500);
+        var (agent, _) = await NewAgentAsync();
+        var caseId = await CaseAsync(agent);
+        var before = await app.WithServices(sp => sp.GetRequiredService<RibaltaDbContext>().Set<Message>().CountAsync(m => m.CaseId == caseId));
+
+        var tooMuch = await ResolveAsync(agent, caseId, option.Id, 50.01m);
+        Assert.Equal(HttpStatusCode.BadRequest, tooMuch.StatusCode);
+        var problem = await tooMuch.ReadJsonAsync();
+        Assert.Equal("Error.OutsideEnvelope", problem.GetProperty("code").GetString());
+        Assert.Contains("Ask for help", problem.GetProperty("title").GetString(), StringComparison.Ordinal);
+        Assert.Contains("50.00 EUR", problem.GetProperty("errors").GetProperty("lines[0]")[0].GetString(), StringComparison.Ordinal);
+
+        // The per-customer allowance: 40 + 40 fit in 80, the next 10 does not (0 left).
+        Assert.Equal(HttpStatusCode.Created, (await ResolveAsync(agent, caseId, option.Id, 40m)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await ResolveAsync(agent, caseId, option.Id, 40m)).StatusCode);
+        var over = await ResolveAsync(agent, caseId, option.Id, 10m);
+        Assert.Equal(HttpStatusCode.BadRequest, over.StatusCode);
+        Assert.Contains("0.00 EUR left", (await over.ReadJsonAsync()).GetProperty("errors").GetProperty("lines[0]")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(2, await GrantCountAsync(caseId));
+        var after = await app.WithServices(sp => sp.GetRequiredService<RibaltaDbContext>().Set<Message>().CountAsync(m => m.CaseId == caseId));
+        Assert.Equal(before + 2, after);
+    }
+
+    [Fact]
+    public async Task Bad_input_is_refused_with_reasons_and_grants_nothing()
+    {
+        var manager = await app.AsStaff(StaffRoles.Manager);
+        var option = await RefundOptionAsync(manager);
+        await RuleAsync(manager, option.Id, 50, 80, 500);
+        var (agent, _) = await NewAgentAsync();
+        var caseId = await CaseAsync(agent);
+
+        await (await ResolveAsync(agent, caseId, option.Id, -5m)).AssertRefusedAsync("lines[0].amount.amount");
+        await (await ResolveAsync(agent, caseId, option.Id, 0m)).AssertRefusedAsync("lines[0].amount.amount");
+        await (await ResolveAsync(agent, caseId, option.Id, 10.001m)).AssertRefusedAsync("lines[0].amount.amount");
+        await (await ResolveAsync(agent, caseId, option.Id, 9_999_999_999m)).AssertRefusedAsync("lines[0].amount.amount");
+        await (await ResolveAsync(agent, caseId, option.Id, 10m, "EUX")).AssertRefusedAsync("lines[0].amount.currency");
+        await (await ResolveAsync(agent, caseId, Guid.NewGuid(), 10m)).AssertRefusedAsync("lines[0].optionId");
+        await (await ResolveAsync(agent, caseId, option.Id, 10m, reason: " ")).AssertRefusedAsync("reason");
+        var gbp = await ResolveAsync(agent, caseId, option.Id, 10m, "GBP");
+        Assert.Equal("Error.OutsideEnvelope", (await gbp.ReadJsonAsync()).GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await ResolveAsync(agent, 999_999_999, option.Id, 10m)).StatusCode);
+        Assert.Equal(0, await GrantCountAsync(caseId));
+
+        // Rules refuse what could never work.
+        await (await manager.PostAsJsonAsync("/api/v1/envelope-rules", new EnvelopeRuleInput(option.Id, "Wizard", PerGrant: [new MoneyDto(10, "EUR")]), Api.Json)).AssertRefusedAsync("role");
+        await (await manager.PostAsJsonAsync("/api/v1/envelope-rules", new EnvelopeRuleInput(option.Id, StaffRoles.Frontline), Api.Json)).AssertRefusedAsync("perGrant");
+        await (await manager.PostAsJsonAsync("/api/v1/envelope-rules", new EnvelopeRuleInput(option.Id, StaffRoles.Frontline, PerGrant: [new MoneyDto(10, "EUR"), new MoneyDto(20, "eur")]), Api.Json)).AssertRefusedAsync("perGrant[1].currency");
+        await (await manager.PostAsJsonAsync("/api/v1/envelope-rules", new EnvelopeRuleInput(option.Id, StaffRoles.Frontline, PerGrant: [new MoneyDto(-1, "EUR")]), Api.Json)).AssertRefusedAsync("perGrant[0].amount");
+        await (await manager.PostAsJsonAsync("/api/v1/resolution-options", new ResolutionOptionInput(ResolutionKind.Credit, OptionMeasure.Money, new Dictionary<string, string> { ["it"] = "Credito" }), Api.Json)).AssertRefusedAsync("names.en");
+
+        // Only managers set the catalogue and the envelopes.
+        Assert.Equal(HttpStatusCode.Forbidden, (await agent.PostAsJsonAsync("/api/v1/envelope-rules", new EnvelopeRuleInput(option.Id, StaffRoles.Frontline, PerGrant: [new MoneyDto(5000, "EUR")]), Api.Json)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Two_agents_at_once_cannot_both_take_the_last_of_a_customers_allowance()
+    {
+        var manager = await app.AsStaff(StaffRoles.Manager);
+        var option = await RefundOptionAsync(manager);
+        await RuleAsync(manager, option.Id, 50, 80, 5000);
+        var (first, _) = await NewAgentAsync();
+        var (second, _) = await NewAgentAsync();
+        var caseId = await CaseAsync(first);
+
+        for (var round = 0; round < 3; round++)
+        {
+            var otherCase = round == 0 ? caseId : await CaseAsync(first);
+            var answers = await Task.WhenAll(ResolveAsync(first, otherCase, option.Id, 50m), ResolveAsync(second, otherCase, option.Id, 50m));
+            Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Created);
+            Assert.Single(answers, a => a.StatusCode == HttpStatusCode.BadRequest);
+            Assert.Equal(1, await GrantCountAsync(otherCase));
+        }
+    }
+}
+
+[Collection(SqliteCollection.Name)]
+[Trait("Suite", "Sqlite")]
+public sealed class EmpowermentTestsOnSqlite(SqliteAppFixture fixture) : EmpowermentTests(fixture.App);
+
+[Collection(PostgresCollection.Name)]
+[Trait("Suite", "Postgres")]
+public sealed class EmpowermentTestsOnPostgres(PostgresAppFixture fixture) : EmpowermentTests(fixture.App);
