@@ -21,6 +21,7 @@ public static class EmpowermentModule
         services.AddScoped<ResolutionCatalogue>();
         services.AddScoped<EnvelopeRules>();
         services.AddScoped<ResolveHandler>();
+        services.AddSingleton(new Cases.Contracts.CasePanel(typeof(ResolvePanel), 10));
         return services;
     }
 

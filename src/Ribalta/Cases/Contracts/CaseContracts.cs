@@ -170,3 +170,9 @@ public interface ICaseConversation
     /// <summary>A reply the customer sees (and receives by their channel), with its event; the case then waits on them.</summary>
     Task<Platform.Errors.Result<long>> ReplyAsync(Platform.Events.Actor staff, long caseId, string body, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// A panel another module adds beside a case's conversation (the Resolve panel, later promises): a component that
+/// takes the case's id as its <c>CaseId</c> parameter. Registered in the container; drawn in <see cref="Order"/>.
+/// </summary>
+public sealed record CasePanel(Type Component, int Order);

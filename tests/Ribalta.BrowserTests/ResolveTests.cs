@@ -1,0 +1,87 @@
+using System.Net.Http.Json;
+using Microsoft.Playwright;
+using Ribalta.Empowerment.Catalogue;
+using Ribalta.Empowerment.Contracts;
+using Ribalta.Empowerment.Envelopes;
+using Ribalta.Platform.Identity;
+using Ribalta.Tests.Infrastructure;
+using Xunit;
+using static Microsoft.Playwright.Assertions;
+
+namespace Ribalta.BrowserTests;
+
+/// <summary>An agent resolves a customer's problem on the spot, in Italian, with two options at once; above the envelope, the panel says which limit.</summary>
+[Collection(BrowserCollection.Name)]
+[Trait("Suite", "Browser")]
+public sealed class ResolveTests(BrowserFixture fixture) : IAsyncLifetime
+{
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => fixture.CloseContextsAsync();
+
+    /// <summary>An API client for a new member of staff, over the demo server's real port.</summary>
+    private async Task<HttpClient> ApiClientAsync(string role)
+    {
+        var email = $"{role.ToLowerInvariant()}-{Guid.NewGuid():N}@staff.test";
+        await fixture.Demo.CreateStaffAsync(email, "API " + role, [role]);
+        var client = new HttpClient(new HttpClientHandler { UseCookies = true }) { BaseAddress = new Uri(fixture.DemoUrl) };
+        (await client.PostAsJsonAsync("/api/v1/session", new { email, password = RibaltaApp.Password })).EnsureSuccessStatusCode();
+        return client;
+    }
+
+    [Fact]
+    public async Task An_agent_resolves_a_case_with_two_options_in_italian()
+    {
+        // A manager puts a refund and a deadline extension in the front line's envelope.
+        var manager = await ApiClientAsync(StaffRoles.Manager);
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        async Task<ResolutionOptionDto> OptionAsync(ResolutionKind kind, OptionMeasure measure, string it)
+        {
+            var response = await manager.PostAsJsonAsync("/api/v1/resolution-options", new ResolutionOptionInput(kind, measure,
+                new Dictionary<string, string> { ["en"] = $"{kind} {suffix}", ["it"] = $"{it} {suffix}" }), Api.Json);
+            response.EnsureSuccessStatusCode();
+            return (await response.Content.ReadFromJsonAsync<ResolutionOptionDto>(Api.Json))!;
+        }
+
+        var refund = await OptionAsync(ResolutionKind.Refund, OptionMeasure.Money, "Rimborso");
+        var extension = await OptionAsync(ResolutionKind.Extension, OptionMeasure.Days, "Proroga");
+        (await manager.PostAsJsonAsync("/api/v1/envelope-rules", new EnvelopeRuleInput(refund.Id, StaffRoles.Frontline, PerGrant: [new MoneyDto(50, "EUR")], MonthlyBudget: [new MoneyDto(1000, "EUR")]), Api.Json)).EnsureSuccessStatusCode();
+        (await manager.PostAsJsonAsync("/api/v1/envelope-rules", new EnvelopeRuleInput(extension.Id, StaffRoles.Frontline, MaxQuantity: 14), Api.Json)).EnsureSuccessStatusCode();
+
+        // An Italian customer's case.
+        var frontline = await ApiClientAsync(StaffRoles.Frontline);
+        var customer = await frontline.CreateCustomerAsync(new { displayName = "Giulia Ferri", preferredLanguage = "it" });
+        var opened = await frontline.PostAsJsonAsync("/api/v1/cases", new { customerId = customer.Id, subject = "Consegna in ritardo " + suffix, body = "Il pacco non è ancora arrivato.", channel = "Phone", language = "it" }, Api.Json);
+        var caseId = (await opened.ReadJsonAsync()).GetProperty("id").GetInt64();
+
+        var agent = await fixture.SignInStaffAsync("agent@demo.ribalta.test", "it");
+        await agent.GotoAsync($"{fixture.DemoUrl}/cases/{caseId}");
+        var panel = agent.Locator("aside.resolve-panel");
+        await Expect(panel.Locator("form.resolve-form[data-live]")).ToBeAttachedAsync();
+        await Expect(panel.GetByRole(AriaRole.Heading, new() { Name = "Risolvi" })).ToBeVisibleAsync();
+
+        var refundBox = panel.Locator($"fieldset[data-option='{refund.Id}']");
+        await refundBox.GetByRole(AriaRole.Checkbox).CheckAsync();
+        await Expect(refundBox.Locator(".headroom")).ToContainTextAsync("Fino a 50,00 EUR ora");
+        await refundBox.GetByLabel("Importo").FillAsync("25");
+        var extensionBox = panel.Locator($"fieldset[data-option='{extension.Id}']");
+        await extensionBox.GetByRole(AriaRole.Checkbox).CheckAsync();
+        await extensionBox.GetByLabel("Giorni").FillAsync("7");
+        await panel.GetByLabel("Perché (una riga, per il registro)").FillAsync("Corriere in ritardo di una settimana");
+        await panel.GetByRole(AriaRole.Button, new() { Name = "Concedi ora" }).ClickAsync();
+
+        await Expect(panel.GetByRole(AriaRole.Status)).ToContainTextAsync("Concesso");
+        await Expect(panel.Locator("ul.grants li")).ToHaveCountAsync(2);
+        await Expect(agent.Locator(".messages .body").Last).ToContainTextAsync("Ti abbiamo rimborsato 25,00 EUR.");
+        await Expect(agent.Locator(".messages .body").Last).ToContainTextAsync("Abbiamo prorogato la tua scadenza di 7 giorni.");
+
+        // Above the envelope: nothing is granted, and the panel says which limit and to ask for help.
+        await refundBox.GetByRole(AriaRole.Checkbox).CheckAsync();
+        await refundBox.GetByLabel("Importo").FillAsync("80");
+        await panel.GetByLabel("Perché (una riga, per il registro)").FillAsync("Secondo disguido");
+        await panel.GetByRole(AriaRole.Button, new() { Name = "Concedi ora" }).ClickAsync();
+        await Expect(panel.GetByRole(AriaRole.Alert)).ToContainTextAsync("Chiedi aiuto");
+        await Expect(panel.GetByRole(AriaRole.Alert)).ToContainTextAsync("al massimo 50,00 EUR per volta");
+        await Expect(panel.Locator("ul.grants li")).ToHaveCountAsync(2);
+    }
+}
