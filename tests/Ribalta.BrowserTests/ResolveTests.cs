@@ -84,4 +84,33 @@ public sealed class ResolveTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(panel.GetByRole(AriaRole.Alert)).ToContainTextAsync("al massimo 50,00 EUR per volta");
         await Expect(panel.Locator("ul.grants li")).ToHaveCountAsync(2);
     }
+
+    [Fact]
+    public async Task A_manager_sets_an_option_and_its_envelope_in_spanish()
+    {
+        var manager = await fixture.SignInStaffAsync("manager@demo.ribalta.test", "es");
+        await manager.GotoAsync($"{fixture.DemoUrl}/settings/envelopes");
+        await Expect(manager.Locator("form.option-form[data-live]")).ToBeAttachedAsync();
+        var name = $"Bono {Guid.NewGuid():N}"[..13];
+        await manager.Locator("#opt-kind").SelectOptionAsync("Credit");
+        await manager.Locator("#opt-name-en").FillAsync(name + " (en)");
+        await manager.Locator("#opt-name-es").FillAsync(name);
+        await manager.Locator("form.option-form button[type=submit]").ClickAsync();
+        await Expect(manager.GetByRole(AriaRole.Status)).ToContainTextAsync(name);
+        await Expect(manager.Locator("table.options")).ToContainTextAsync(name);
+
+        // A limit that cannot be read is refused with the hint; a good one is saved and shown as people read money.
+        var option = manager.Locator("#rule-option");
+        await option.SelectOptionAsync(new SelectOptionValue { Label = name });
+        await manager.Locator("#rule-per-grant").FillAsync("40 euros");
+        await manager.Locator("form.rule-form button[type=submit]").ClickAsync();
+        await Expect(manager.Locator("form.rule-form")).ToContainTextAsync("Importes con su moneda");
+        await manager.Locator("#rule-per-grant").FillAsync("40 EUR, 45,50 USD");
+        await manager.Locator("form.rule-form button[type=submit]").ClickAsync();
+        await Expect(manager.GetByRole(AriaRole.Status)).ToContainTextAsync("Margen guardado");
+        var row = manager.Locator("table.rules tr", new() { HasText = name });
+        await Expect(row).ToContainTextAsync("40,00 EUR");
+        await Expect(row).ToContainTextAsync("45,50 USD");
+        await Expect(row).ToContainTextAsync("Primera línea");
+    }
 }

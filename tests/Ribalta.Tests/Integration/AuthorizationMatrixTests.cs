@@ -161,6 +161,7 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
         ("GET", "/api/v1/targets", Staff, false),
         ("PUT", "/api/v1/targets", CasesManage, false),
         ("GET", "/settings/targets", CasesManage, false),
+        ("GET", "/settings/envelopes", CasesManage, false),
         ("GET", "/social/import", CasesWork, false),
         ("GET", "/api/v1/departments", Staff, false),
         ("POST", "/api/v1/departments", AdminOnly, false),
