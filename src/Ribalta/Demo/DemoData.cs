@@ -161,4 +161,36 @@ internal static class DemoData
         ("Executive", "exec@demo.ribalta.test", "Karim Nasser", "ar", "Customer Care"),
         ("Admin", "admin@demo.ribalta.test", "Alex Morgan", "en", "Customer Care"),
     ];
+
+    public static readonly (Empowerment.Contracts.ResolutionKind Kind, Empowerment.Contracts.OptionMeasure Measure, Dictionary<string, string> Names)[] ResolutionOptions =
+    [
+        (Empowerment.Contracts.ResolutionKind.Refund, Empowerment.Contracts.OptionMeasure.Money, new() { ["en"] = "Refund", ["it"] = "Rimborso", ["es"] = "Reembolso", ["ar"] = "استرداد المبلغ" }),
+        (Empowerment.Contracts.ResolutionKind.Credit, Empowerment.Contracts.OptionMeasure.Money, new() { ["en"] = "Account credit", ["it"] = "Credito sul conto", ["es"] = "Crédito en la cuenta", ["ar"] = "رصيد في الحساب" }),
+        (Empowerment.Contracts.ResolutionKind.FeeWaiver, Empowerment.Contracts.OptionMeasure.Money, new() { ["en"] = "Waive a fee", ["it"] = "Annullare un addebito", ["es"] = "Anular un cargo", ["ar"] = "إلغاء رسم" }),
+        (Empowerment.Contracts.ResolutionKind.Replacement, Empowerment.Contracts.OptionMeasure.Items, new() { ["en"] = "Free replacement", ["it"] = "Sostituzione gratuita", ["es"] = "Reemplazo gratuito", ["ar"] = "استبدال مجاني" }),
+        (Empowerment.Contracts.ResolutionKind.Extension, Empowerment.Contracts.OptionMeasure.Days, new() { ["en"] = "Extend a deadline", ["it"] = "Prorogare una scadenza", ["es"] = "Ampliar un plazo", ["ar"] = "تمديد مهلة" }),
+        (Empowerment.Contracts.ResolutionKind.PolicyException, Empowerment.Contracts.OptionMeasure.Exception, new() { ["en"] = "Return after 30 days", ["it"] = "Reso oltre i 30 giorni", ["es"] = "Devolución pasados 30 días", ["ar"] = "الإرجاع بعد 30 يومًا" }),
+    ];
+
+    private static Empowerment.Contracts.MoneyDto Eur(decimal amount) => new(amount, "EUR");
+
+    public static readonly (Empowerment.Contracts.ResolutionKind Kind, string Role, Empowerment.Envelopes.EnvelopeRuleInput Rule)[] Envelopes =
+    [
+        (Empowerment.Contracts.ResolutionKind.Refund, "Frontline", new(null, null, PerGrant: [Eur(50), new(55, "USD"), new(200, "SAR")], PerCustomer: [Eur(150), new(165, "USD"), new(600, "SAR")], MonthlyBudget: [Eur(2000), new(2200, "USD"), new(8000, "SAR")])),
+        (Empowerment.Contracts.ResolutionKind.Credit, "Frontline", new(null, null, PerGrant: [Eur(30)], PerCustomer: [Eur(60)], MonthlyBudget: [Eur(1000)])),
+        (Empowerment.Contracts.ResolutionKind.FeeWaiver, "Frontline", new(null, null, PerGrant: [Eur(25)], MonthlyBudget: [Eur(500)])),
+        (Empowerment.Contracts.ResolutionKind.Replacement, "Frontline", new(null, null, MaxQuantity: 2, MaxGrantsPerCustomer: 2)),
+        (Empowerment.Contracts.ResolutionKind.Extension, "Frontline", new(null, null, MaxQuantity: 14, MaxGrantsPerCustomer: 3)),
+        (Empowerment.Contracts.ResolutionKind.Refund, "TeamLead", new(null, null, PerGrant: [Eur(200)], PerCustomer: [Eur(400)], MonthlyBudget: [Eur(6000)])),
+        (Empowerment.Contracts.ResolutionKind.PolicyException, "TeamLead", new(null, null, MaxGrantsPerCustomer: 1)),
+    ];
+
+    public static readonly string[] GrantReasons =
+    [
+        "Arrived damaged",
+        "Delivered a week late",
+        "Charged twice by mistake",
+        "Second contact about the same problem",
+    ];
 }
+

@@ -29,7 +29,10 @@ internal sealed class DemoSeeder(
     CannedReplyLibrary cannedReplies,
     Cases.Targets.TargetSettings targets,
     Cases.UpdateCase.UpdateCaseHandler updateCase,
-    Cases.Chat.ChatWidgetService chatWidgets) : IDemoSeeder
+    Cases.Chat.ChatWidgetService chatWidgets,
+    Empowerment.Catalogue.ResolutionCatalogue resolutionOptions,
+    Empowerment.Envelopes.EnvelopeRules envelopeRules,
+    Empowerment.Resolve.ResolveHandler resolve) : IDemoSeeder
 {
     public const string Password = "ribalta-demo-2026";
 
@@ -73,6 +76,22 @@ internal sealed class DemoSeeder(
         // A chat widget for the company's site; its preview page (Administration → Chat) works before any site is listed.
         await chatWidgets.CreateAsync(Actor.System, new Cases.Chat.ChatWidgetInput("Website", [], true, care), cancellationToken);
 
+        // What the front line may grant without asking, and a little more for team leads.
+        var resolutionIds = new Dictionary<Empowerment.Contracts.ResolutionKind, Guid>();
+        foreach (var (kind, measure, names) in DemoData.ResolutionOptions)
+        {
+            resolutionIds[kind] = (await resolutionOptions.SaveAsync(Actor.System, null, new Empowerment.Catalogue.ResolutionOptionInput(kind, measure, names), cancellationToken)).Value.Id;
+        }
+
+        foreach (var (kind, role, rule) in DemoData.Envelopes)
+        {
+            var saved = await envelopeRules.SaveAsync(Actor.System, null, rule with { OptionId = resolutionIds[kind], Role = role }, cancellationToken);
+            if (!saved.IsSuccess)
+            {
+                throw new InvalidOperationException($"Demo envelope rejected: {string.Join(", ", saved.Error!.Fields.Select(f => f.Field + " " + f.MessageKey))}");
+            }
+        }
+
         // On a database that already holds customers (a benchmark dataset, an import) only the people and settings are added.
         if (await db.Set<Customer>().AnyAsync(cancellationToken))
         {
@@ -102,6 +121,17 @@ internal sealed class DemoSeeder(
                 {
                     var agent = agents[random.Next(agents.Count)];
                     await conversation.ReplyAsync(agent, opened.Id, new ReplyRequest(reply, random.NextDouble() < 0.4 ? CaseStatus.Solved : CaseStatus.WaitingOnCustomer), cancellationToken);
+
+                    // Some are made right on the spot: a refund or a credit within the agent's envelope.
+                    if (random.NextDouble() < 0.3)
+                    {
+                        var kind = random.NextDouble() < 0.6 ? Empowerment.Contracts.ResolutionKind.Refund : Empowerment.Contracts.ResolutionKind.Credit;
+                        var amount = random.Next(5, 30);
+                        db.ChangeTracker.Clear();
+                        await resolve.GrantAsync(agent, opened.Id, new Empowerment.Resolve.ResolutionRequest(
+                            [new Empowerment.Resolve.ResolutionLineInput(resolutionIds[kind], new Empowerment.Contracts.MoneyDto(amount, "EUR"))],
+                            DemoData.GrantReasons[random.Next(DemoData.GrantReasons.Length)]), cancellationToken);
+                    }
                 }
             }
 

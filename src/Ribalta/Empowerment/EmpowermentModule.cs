@@ -13,6 +13,35 @@ namespace Ribalta.Empowerment;
 /// <summary>What the front line may decide for the customer: resolution options, authority envelopes, grants.</summary>
 public static class EmpowermentModule
 {
+    private static async Task<IResult> ExportAsync(DateOnly? from, DateOnly? to, ResolveHandler resolve, TimeProvider clock, IStringLocalizer<Strings> localizer, CancellationToken ct)
+    {
+        var until = to ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(1);
+        var since = from ?? until.AddDays(-30);
+        if (since >= until || until.DayNumber - since.DayNumber > 366)
+        {
+            return Error.Validation("from", "Validation.ExportPeriod", 366).ToValidationProblem(localizer);
+        }
+
+        var rows = await resolve.ExportAsync(new DateTimeOffset(since.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), new DateTimeOffset(until.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), ct);
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        await using var text = new StringWriter(invariant);
+        await using (var csv = CsvHelper.CsvWriter.Create(text, CsvHelper.CsvWriterOptions.Default, leaveOpen: true))
+        {
+            csv.WriteRecord(["Id", "GrantedAt", "CaseId", "CustomerId", "Option", "Kind", "Amount", "Currency", "Quantity", "GrantedBy", "GrantedById", "Reason", "ReversedAt", "ReversalReason"]);
+            foreach (var r in rows)
+            {
+                csv.WriteRecord([
+                    r.Id.ToString(invariant), r.GrantedAt.ToString("O", invariant), r.CaseId.ToString(invariant), r.CustomerId.ToString(), r.Option, r.Kind,
+                    r.Amount?.ToString(invariant) ?? "", r.Currency ?? "", r.Quantity.ToString(invariant), r.GrantedBy, r.GrantedById.ToString(), r.Reason,
+                    r.ReversedAt?.ToString("O", invariant) ?? "", r.ReversalReason ?? "",
+                ]);
+            }
+        }
+
+        return TypedResults.File(System.Text.Encoding.UTF8.GetPreamble().Concat(System.Text.Encoding.UTF8.GetBytes(text.ToString())).ToArray(), "text/csv; charset=utf-8",
+            $"grants-{since:yyyy-MM-dd}-{until:yyyy-MM-dd}.csv");
+    }
+
     public static IServiceCollection AddEmpowerment(this IServiceCollection services)
     {
         services.AddOptions<EmpowermentOptions>().BindConfiguration(EmpowermentOptions.Section)
@@ -60,6 +89,13 @@ public static class EmpowermentModule
             .WithSummary("Grant a resolution within the agent's envelope: recorded, told to the customer, logged; above it, 400 with the limits reached (ask for help)");
         cases.MapGet("/grants", async (long caseId, ResolveHandler resolve, CancellationToken ct) => TypedResults.Ok(await resolve.ForCaseAsync(caseId, ct)))
             .RequireAuthorization(Policies.Staff).WithSummary("What was granted on the case: who, what, how much, why");
+
+        var grants = app.MapGroup("/api/v1/grants").RequireAuthorization(Policies.CasesManage).WithTags("Empowerment");
+        grants.MapPost("/{id:long}/reverse", async (long id, ReverseRequest request, ResolveHandler resolve, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+            (await resolve.ReverseAsync(Actor.From(http.User), id, request.Reason, ct)).ToHttp(TypedResults.Ok, localizer))
+            .WithSummary("Take a grant back, with a reason; it stays on record and no longer counts against any limit");
+        grants.MapGet("/export", ExportAsync)
+            .WithSummary("Every grant in a period as CSV (from, to: ISO dates; at most a year): who, what, how much, why, which case, reversals");
         return app;
     }
 }

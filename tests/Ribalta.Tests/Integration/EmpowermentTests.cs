@@ -155,6 +155,41 @@ public abstract class EmpowermentTests(RibaltaApp app)
     }
 
     [Fact]
+    public async Task A_manager_reverses_a_grant_with_a_reason_and_it_stops_counting_and_the_export_shows_it_all()
+    {
+        var manager = await app.AsStaff(StaffRoles.Manager);
+        var option = await RefundOptionAsync(manager);
+        await RuleAsync(manager, option.Id, 50, 80, 500);
+        var (agent, _) = await NewAgentAsync();
+        var caseId = await CaseAsync(agent);
+        var first = (await (await ResolveAsync(agent, caseId, option.Id, 50m, reason: "Parcel lost")).Content.ReadFromJsonAsync<ResolutionDto>(Api.Json))!.Grants[0];
+        Assert.Equal(HttpStatusCode.BadRequest, (await ResolveAsync(agent, caseId, option.Id, 50m)).StatusCode);
+
+        await (await manager.PostAsJsonAsync($"/api/v1/grants/{first.Id}/reverse", new ReverseRequest(" "), Api.Json)).AssertRefusedAsync("reason");
+        var reversed = await manager.PostAsJsonAsync($"/api/v1/grants/{first.Id}/reverse", new ReverseRequest("The parcel was found"), Api.Json);
+        Assert.Equal(HttpStatusCode.OK, reversed.StatusCode);
+        Assert.NotNull((await reversed.Content.ReadFromJsonAsync<GrantDto>(Api.Json))!.ReversedAt);
+        Assert.Equal(HttpStatusCode.Conflict, (await manager.PostAsJsonAsync($"/api/v1/grants/{first.Id}/reverse", new ReverseRequest("Again"), Api.Json)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await manager.PostAsJsonAsync("/api/v1/grants/999999999/reverse", new ReverseRequest("x"), Api.Json)).StatusCode);
+
+        // Taken back, it no longer uses the customer's allowance.
+        Assert.Equal(HttpStatusCode.Created, (await ResolveAsync(agent, caseId, option.Id, 50m, reason: "Parcel lost again")).StatusCode);
+
+        var export = await manager.GetAsync("/api/v1/grants/export");
+        Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+        Assert.Equal("text/csv", export.Content.Headers.ContentType?.MediaType);
+        var csv = await export.Content.ReadAsStringAsync();
+        var line = csv.Split('\n').Single(l => l.StartsWith($"{first.Id},", StringComparison.Ordinal));
+        Assert.Contains("Parcel lost", line, StringComparison.Ordinal);
+        Assert.Contains("The parcel was found", line, StringComparison.Ordinal);
+        var fields = line.Split(',');
+        Assert.Equal(50m, decimal.Parse(fields[6], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("EUR", fields[7]);
+        Assert.StartsWith("Id,GrantedAt,CaseId,CustomerId,Option,Kind,Amount,Currency", csv.TrimStart('\uFEFF'), StringComparison.Ordinal);
+        await (await manager.GetAsync("/api/v1/grants/export?from=2026-01-01&to=2025-01-01")).AssertRefusedAsync("from");
+    }
+
+    [Fact]
     public async Task Two_agents_at_once_cannot_both_take_the_last_of_a_customers_allowance()
     {
         var manager = await app.AsStaff(StaffRoles.Manager);

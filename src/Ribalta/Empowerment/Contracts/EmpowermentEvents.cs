@@ -9,4 +9,7 @@ public static class EmpowermentEvents
 
     /// <summary>A resolution granted on a case (its subject), within the envelope.</summary>
     public const string Granted = "case.resolution_granted";
+
+    /// <summary>A manager took a grant back, with a reason.</summary>
+    public const string Reversed = "case.grant_reversed";
 }

@@ -29,6 +29,12 @@ public sealed record ResolutionRequest(IReadOnlyList<ResolutionLineInput>? Lines
 
 public sealed record GrantDto(long Id, Guid OptionId, string Option, MoneyDto? Amount, int Quantity, string Reason, Guid GrantedBy, string GrantedByName, DateTimeOffset GrantedAt, DateTimeOffset? ReversedAt);
 
+public sealed record GrantExportRow(
+    long Id, DateTimeOffset GrantedAt, long CaseId, Guid CustomerId, string Option, string Kind, decimal? Amount, string? Currency, int Quantity,
+    string GrantedBy, Guid GrantedById, string Reason, DateTimeOffset? ReversedAt, string? ReversalReason);
+
+public sealed record ReverseRequest(string? Reason);
+
 public sealed record ResolutionDto(Guid ResolutionId, long CaseId, long MessageId, IReadOnlyList<GrantDto> Grants);
 
 /// <summary>An option as the Resolve panel shows it: what is left of it for this agent and this customer.</summary>
@@ -222,6 +228,56 @@ internal sealed class ResolveHandler(
 
         await transaction.CommitAsync(ct);
         return new ResolutionDto(resolutionId, @case.Id, written.Value, grants.Select(g => ToDto(g, asked.First(a => a.Option.Id == g.OptionId).Option)).ToList());
+    }
+
+    /// <summary>
+    /// A manager takes a grant back, with a reason: it stays on record (who, when, why), no longer counts against any
+    /// limit, and the event says so. A grant is reversed once.
+    /// </summary>
+    public async Task<Result<GrantDto>> ReverseAsync(Actor manager, long grantId, string? reason, CancellationToken ct)
+    {
+        var v = new ValidationBuilder().Required("reason", reason, ReasonMax).NoControlCharacters("reason", reason);
+        if (v.ToError() is { } invalid)
+        {
+            return invalid;
+        }
+
+        var grant = await db.Set<Grant>().FirstOrDefaultAsync(g => g.Id == grantId, ct);
+        if (grant is null || !Guid.TryParse(manager.Id, out var managerId))
+        {
+            return Error.NotFound();
+        }
+
+        if (grant.ReversedAt is not null)
+        {
+            return Error.Conflict("Error.GrantReversed");
+        }
+
+        grant.ReversedAt = clock.GetUtcNow();
+        grant.ReversedBy = managerId;
+        grant.ReversalReason = reason!.Trim();
+        db.Append(clock, manager, EmpowermentEvents.Reversed, "case", grant.CaseId.ToString(CultureInfo.InvariantCulture), new
+        {
+            grantId = grant.Id,
+            amount = grant.Money?.ToString(),
+            grant.Quantity,
+            grantedBy = grant.GrantedByName,
+            reason = grant.ReversalReason,
+        }, grant.CustomerId);
+        await db.SaveChangesAsync(ct);
+        var option = await db.Set<ResolutionOption>().AsNoTracking().FirstAsync(o => o.Id == grant.OptionId, ct);
+        return ToDto(grant, option);
+    }
+
+    /// <summary>Every grant made in [from, to), oldest first, for audit: who, what, how much, why, which case, and any reversal.</summary>
+    public async Task<IReadOnlyList<GrantExportRow>> ExportAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        var rows = await db.Set<Grant>().AsNoTracking().Where(g => g.GrantedAt >= from && g.GrantedAt < to).OrderBy(g => g.Id)
+            .Join(db.Set<ResolutionOption>(), g => g.OptionId, o => o.Id, (g, o) => new { Grant = g, Option = o })
+            .Take(100_000).ToListAsync(ct);
+        return rows.Select(r => new GrantExportRow(
+            r.Grant.Id, r.Grant.GrantedAt, r.Grant.CaseId, r.Grant.CustomerId, r.Option.NameIn("en"), r.Option.Kind.ToString(), r.Grant.Amount, r.Grant.Currency,
+            r.Grant.Quantity, r.Grant.GrantedByName, r.Grant.GrantedBy, r.Grant.Reason, r.Grant.ReversedAt, r.Grant.ReversalReason)).ToList();
     }
 
     /// <summary>The grants of a case, newest first.</summary>
