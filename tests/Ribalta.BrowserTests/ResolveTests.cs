@@ -91,6 +91,8 @@ public sealed class ResolveTests(BrowserFixture fixture) : IAsyncLifetime
         var manager = await fixture.SignInStaffAsync("manager@demo.ribalta.test", "es");
         await manager.GotoAsync($"{fixture.DemoUrl}/settings/envelopes");
         await Expect(manager.Locator("form.option-form[data-live]")).ToBeAttachedAsync();
+        // The demo's grants show in the usage table, by option and team.
+        await Expect(manager.Locator("table.usage")).ToContainTextAsync("Reembolso");
         var name = $"Bono {Guid.NewGuid():N}"[..13];
         await manager.Locator("#opt-kind").SelectOptionAsync("Credit");
         await manager.Locator("#opt-name-en").FillAsync(name + " (en)");

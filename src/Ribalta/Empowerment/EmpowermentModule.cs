@@ -13,6 +13,18 @@ namespace Ribalta.Empowerment;
 /// <summary>What the front line may decide for the customer: resolution options, authority envelopes, grants.</summary>
 public static class EmpowermentModule
 {
+    private static async Task<IResult> UsageAsync(DateOnly? from, DateOnly? to, ResolveHandler resolve, TimeProvider clock, IStringLocalizer<Strings> localizer, CancellationToken ct)
+    {
+        var until = to ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(1);
+        var since = from ?? until.AddDays(-90);
+        if (since >= until || until.DayNumber - since.DayNumber > 366)
+        {
+            return Error.Validation("from", "Validation.ExportPeriod", 366).ToValidationProblem(localizer);
+        }
+
+        return TypedResults.Ok(await resolve.UsageAsync(new DateTimeOffset(since.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), new DateTimeOffset(until.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), ct));
+    }
+
     private static async Task<IResult> ExportAsync(DateOnly? from, DateOnly? to, ResolveHandler resolve, TimeProvider clock, IStringLocalizer<Strings> localizer, CancellationToken ct)
     {
         var until = to ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(1);
@@ -94,6 +106,8 @@ public static class EmpowermentModule
         grants.MapPost("/{id:long}/reverse", async (long id, ReverseRequest request, ResolveHandler resolve, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
             (await resolve.ReverseAsync(Actor.From(http.User), id, request.Reason, ct)).ToHttp(TypedResults.Ok, localizer))
             .WithSummary("Take a grant back, with a reason; it stays on record and no longer counts against any limit");
+        app.MapGet("/api/v1/envelopes/usage", UsageAsync).RequireAuthorization(Policies.CasesManage).WithTags("Empowerment")
+            .WithSummary("Per option and team: grants and how often a limit stopped an agent (from, to: ISO dates; the last 90 days by default)");
         grants.MapGet("/export", ExportAsync)
             .WithSummary("Every grant in a period as CSV (from, to: ISO dates; at most a year): who, what, how much, why, which case, reversals");
         return app;

@@ -67,6 +67,7 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
         ("GET", "/api/v1/cases/{caseId:long}/grants", Staff, false),
         ("POST", "/api/v1/grants/{id:long}/reverse", CasesManage, false),
         ("GET", "/api/v1/grants/export", CasesManage, false),
+        ("GET", "/api/v1/envelopes/usage", CasesManage, false),
         ("GET", "/api/v1/chat/widgets", AdminOnly, false),
         ("POST", "/api/v1/chat/widgets", AdminOnly, false),
         ("GET", "/api/v1/chat/widgets/{id:guid}", AdminOnly, false),

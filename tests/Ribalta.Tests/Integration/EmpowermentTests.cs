@@ -120,6 +120,14 @@ public abstract class EmpowermentTests(RibaltaApp app)
         Assert.Equal(2, await GrantCountAsync(caseId));
         var after = await app.WithServices(sp => sp.GetRequiredService<RibaltaDbContext>().Set<Message>().CountAsync(m => m.CaseId == caseId));
         Assert.Equal(before + 2, after);
+
+        // The managers see where the envelope stopped people: 2 grants, 2 limits reached (one per grant, one per customer).
+        var usage = (await manager.GetFromJsonAsync<List<EnvelopeUsageRow>>("/api/v1/envelopes/usage", Api.Json))!.Single(r => r.OptionId == option.Id);
+        Assert.Equal(2, usage.Granted);
+        Assert.Equal(2, usage.LimitReached);
+        Assert.Equal(1, usage.ByLimit["PerGrant"]);
+        Assert.Equal(1, usage.ByLimit["PerCustomer"]);
+        Assert.Equal(0.5, usage.ReachedShare);
     }
 
     [Fact]

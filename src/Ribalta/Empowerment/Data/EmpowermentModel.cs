@@ -111,6 +111,28 @@ internal sealed class Grant
 }
 
 /// <summary>
+/// A time an agent reached a limit of their envelope: the signal, for the managers who own it, that the envelope may be
+/// too small. Kept apart from grants; never used against the agent.
+/// </summary>
+internal sealed class EnvelopeRefusal
+{
+    public long Id { get; private set; }
+
+    public Guid OptionId { get; init; }
+
+    public EnvelopeLimit Limit { get; init; }
+
+    public Guid StaffId { get; init; }
+
+    /// <summary>The agent's team when it happened.</summary>
+    public Guid? DepartmentId { get; init; }
+
+    public long CaseId { get; init; }
+
+    public DateTimeOffset At { get; init; }
+}
+
+/// <summary>
 /// A row per person and per customer whose version every grant bumps, in the grant's transaction: two grants that
 /// read the same history at once cannot both commit, so two tabs (or two agents on one customer) never overspend.
 /// </summary>
@@ -122,8 +144,18 @@ internal sealed class EnvelopeLedger
 }
 
 internal sealed class EmpowermentConfiguration :
-    IEntityTypeConfiguration<ResolutionOption>, IEntityTypeConfiguration<EnvelopeRule>, IEntityTypeConfiguration<Grant>, IEntityTypeConfiguration<EnvelopeLedger>
+    IEntityTypeConfiguration<ResolutionOption>, IEntityTypeConfiguration<EnvelopeRule>, IEntityTypeConfiguration<Grant>, IEntityTypeConfiguration<EnvelopeLedger>,
+    IEntityTypeConfiguration<EnvelopeRefusal>
 {
+    public void Configure(EntityTypeBuilder<EnvelopeRefusal> builder)
+    {
+        builder.ToTable("envelope_refusals");
+        builder.HasKey(r => r.Id);
+        builder.Property(r => r.Limit).HasConversion<string>().HasMaxLength(20);
+        builder.HasIndex(r => r.At);
+        builder.HasOne<ResolutionOption>().WithMany().HasForeignKey(r => r.OptionId).OnDelete(DeleteBehavior.Cascade);
+    }
+
     private static readonly JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public void Configure(EntityTypeBuilder<ResolutionOption> builder)

@@ -35,6 +35,10 @@ public sealed record GrantExportRow(
 
 public sealed record ReverseRequest(string? Reason);
 
+/// <summary>One option in one team: grants, times a limit stopped an agent (by limit), and the share of attempts that did.</summary>
+public sealed record EnvelopeUsageRow(
+    Guid OptionId, string Option, Guid? DepartmentId, string? Department, int Granted, int LimitReached, IReadOnlyDictionary<string, int> ByLimit, double ReachedShare);
+
 public sealed record ResolutionDto(Guid ResolutionId, long CaseId, long MessageId, IReadOnlyList<GrantDto> Grants);
 
 /// <summary>An option as the Resolve panel shows it: what is left of it for this agent and this customer.</summary>
@@ -162,7 +166,13 @@ internal sealed class ResolveHandler(
         {
             try
             {
-                return await GrantOnceAsync(agent, agentId, @case, asked, request.Reason!.Trim(), ct);
+                var (result, refused) = await GrantOnceAsync(agent, agentId, @case, asked, request.Reason!.Trim(), ct);
+                if (refused is not null)
+                {
+                    await RecordRefusalAsync(agentId, @case.Id, refused, ct);
+                }
+
+                return result;
             }
             catch (DbUpdateException ex) when (attempt < Attempts && (ex is DbUpdateConcurrencyException || DbErrors.IsUniqueViolation(ex)))
             {
@@ -173,7 +183,8 @@ internal sealed class ResolveHandler(
         }
     }
 
-    private async Task<Result<ResolutionDto>> GrantOnceAsync(Actor agent, Guid agentId, CaseRef @case, List<(GrantLine Line, ResolutionOption Option)> asked, string reason, CancellationToken ct)
+    private async Task<(Result<ResolutionDto> Result, EnvelopeDecision? Refused)> GrantOnceAsync(
+        Actor agent, Guid agentId, CaseRef @case, List<(GrantLine Line, ResolutionOption Option)> asked, string reason, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
 
@@ -185,7 +196,7 @@ internal sealed class ResolveHandler(
         var decision = EnvelopeEvaluator.Evaluate(envelope, asked.Select(a => a.Line).ToList(), prior, @case.CustomerId, agentId, now, Zone);
         if (!decision.Allowed)
         {
-            return OutsideEnvelope(decision, asked);
+            return (OutsideEnvelope(decision, asked), decision);
         }
 
         var resolutionId = Guid.CreateVersion7();
@@ -223,11 +234,50 @@ internal sealed class ResolveHandler(
         var written = await conversation.ReplyAsync(agent, @case.Id, message, ct);
         if (!written.IsSuccess)
         {
-            return written.Error!;
+            return (written.Error!, null);
         }
 
         await transaction.CommitAsync(ct);
-        return new ResolutionDto(resolutionId, @case.Id, written.Value, grants.Select(g => ToDto(g, asked.First(a => a.Option.Id == g.OptionId).Option)).ToList());
+        return (new ResolutionDto(resolutionId, @case.Id, written.Value, grants.Select(g => ToDto(g, asked.First(a => a.Option.Id == g.OptionId).Option)).ToList()), null);
+    }
+
+    /// <summary>After the refused transaction is gone: one row per limit reached, for the usage report.</summary>
+    private async Task RecordRefusalAsync(Guid agentId, long caseId, EnvelopeDecision decision, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        var department = await db.Users.AsNoTracking().Where(u => u.Id == agentId).Select(u => u.DepartmentId).FirstOrDefaultAsync(ct);
+        var now = clock.GetUtcNow();
+        db.AddRange(decision.Reached.Select(r => new EnvelopeRefusal { OptionId = r.OptionId, Limit = r.Limit, StaffId = agentId, DepartmentId = department, CaseId = caseId, At = now }));
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// Per option and team over [from, to): how often it was granted and how often a limit stopped an agent, by limit.
+    /// A high share of limits reached says the envelope is too small: a system problem for its owners, not the agents'.
+    /// </summary>
+    public async Task<IReadOnlyList<EnvelopeUsageRow>> UsageAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        var grants = await db.Set<Grant>().AsNoTracking().Where(g => g.GrantedAt >= from && g.GrantedAt < to)
+            .Join(db.Users, g => g.GrantedBy, u => u.Id, (g, u) => new { g.OptionId, u.DepartmentId })
+            .GroupBy(g => new { g.OptionId, g.DepartmentId }).Select(g => new { g.Key.OptionId, g.Key.DepartmentId, Count = g.Count() }).ToListAsync(ct);
+        var refusals = await db.Set<EnvelopeRefusal>().AsNoTracking().Where(r => r.At >= from && r.At < to)
+            .GroupBy(r => new { r.OptionId, r.DepartmentId, r.Limit }).Select(g => new { g.Key.OptionId, g.Key.DepartmentId, g.Key.Limit, Count = g.Count() }).ToListAsync(ct);
+        var names = await db.Set<ResolutionOption>().AsNoTracking().ToDictionaryAsync(o => o.Id, ct);
+        var departments = await db.Set<Platform.Identity.Department>().AsNoTracking().ToDictionaryAsync(d => d.Id, d => d.Name, ct);
+        var language = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName;
+        return grants.Select(g => (g.OptionId, g.DepartmentId)).Concat(refusals.Select(r => (r.OptionId, r.DepartmentId))).Distinct()
+            .Where(key => names.ContainsKey(key.OptionId))
+            .Select(key =>
+            {
+                var granted = grants.Where(g => g.OptionId == key.OptionId && g.DepartmentId == key.DepartmentId).Sum(g => g.Count);
+                var byLimit = refusals.Where(r => r.OptionId == key.OptionId && r.DepartmentId == key.DepartmentId)
+                    .ToDictionary(r => r.Limit.ToString(), r => r.Count);
+                var reached = byLimit.Values.Sum();
+                return new EnvelopeUsageRow(key.OptionId, names[key.OptionId].NameIn(language), key.DepartmentId,
+                    key.DepartmentId is { } d ? departments.GetValueOrDefault(d) : null, granted, reached, byLimit,
+                    granted + reached == 0 ? 0 : Math.Round((double)reached / (granted + reached), 3));
+            })
+            .OrderByDescending(r => r.ReachedShare).ThenByDescending(r => r.LimitReached).ToList();
     }
 
     /// <summary>

@@ -1326,6 +1326,43 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                     b.ToTable("envelope_ledgers", (string)null);
                 });
 
+            modelBuilder.Entity("Ribalta.Empowerment.Data.EnvelopeRefusal", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("CaseId")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid?>("DepartmentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Limit")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid>("OptionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("StaffId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("OptionId");
+
+                    b.ToTable("envelope_refusals", (string)null);
+                });
+
             modelBuilder.Entity("Ribalta.Empowerment.Data.EnvelopeRule", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2061,6 +2098,15 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                     b.HasOne("Ribalta.Customers.Domain.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ribalta.Empowerment.Data.EnvelopeRefusal", b =>
+                {
+                    b.HasOne("Ribalta.Empowerment.Data.ResolutionOption", null)
+                        .WithMany()
+                        .HasForeignKey("OptionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1304,6 +1304,41 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                     b.ToTable("envelope_ledgers", (string)null);
                 });
 
+            modelBuilder.Entity("Ribalta.Empowerment.Data.EnvelopeRefusal", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("DepartmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Limit")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OptionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("StaffId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("OptionId");
+
+                    b.ToTable("envelope_refusals", (string)null);
+                });
+
             modelBuilder.Entity("Ribalta.Empowerment.Data.EnvelopeRule", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2033,6 +2068,15 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                     b.HasOne("Ribalta.Customers.Domain.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ribalta.Empowerment.Data.EnvelopeRefusal", b =>
+                {
+                    b.HasOne("Ribalta.Empowerment.Data.ResolutionOption", null)
+                        .WithMany()
+                        .HasForeignKey("OptionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

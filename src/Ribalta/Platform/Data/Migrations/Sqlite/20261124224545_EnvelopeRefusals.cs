@@ -1,0 +1,56 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Ribalta.Platform.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class EnvelopeRefusals : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "envelope_refusals",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    OptionId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Limit = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    StaffId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    DepartmentId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    CaseId = table.Column<long>(type: "INTEGER", nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_envelope_refusals", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_envelope_refusals_resolution_options_OptionId",
+                        column: x => x.OptionId,
+                        principalTable: "resolution_options",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_envelope_refusals_At",
+                table: "envelope_refusals",
+                column: "At");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_envelope_refusals_OptionId",
+                table: "envelope_refusals",
+                column: "OptionId");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "envelope_refusals");
+        }
+    }
+}
