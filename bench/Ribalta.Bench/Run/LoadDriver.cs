@@ -116,6 +116,18 @@ internal static class LoadDriver
         var emailCount = options.Int("emails", 0);
         var emailName = $"email ingest, IMAP fetch + parse + land ({emailCount} messages, checks of up to 200)";
 
+        // Resolutions granted on the spot: a 1 EUR credit each, on open cases, within an envelope the driver sets for
+        // the signed-in person's role (Admin) so the limits never stop it: what is measured is the grant's write path
+        // (history read, envelope decision, grants, ledger versions, the customer's reply, in one transaction).
+        var grantName = $"resolution granted, POST /api/v1/cases/{{id}}/resolutions ({workers} in flight, durable)";
+        var grantOption = Wanted(grantName) ? await GrantSetupAsync(client) : (Guid?)null;
+        var grant = (grantName, new Func<HttpClient, Random, Task<HttpResponseMessage>>((c, r) =>
+            c.PostAsJsonAsync($"/api/v1/cases/{openCases[r.Next(openCases.Count)]}/resolutions", new
+            {
+                lines = new[] { new { optionId = grantOption, amount = new { amount = 1, currency = "EUR" } } },
+                reason = "Bench: goodwill credit",
+            })));
+
         bool Wanted(string name) => only.Length == 0 || only.Any(word => name.Contains(word, StringComparison.OrdinalIgnoreCase));
         async Task<MachineState> QuietAsync() =>
             quietWait > TimeSpan.Zero ? await QuietMachine.WaitAsync(quietWait, ignore) : new MachineState(false, QuietMachine.LoadAverage(), TimeSpan.Zero, ["not checked"]);
@@ -138,6 +150,11 @@ internal static class LoadDriver
             }
 
             results.Add(await MeasureAsync(name, seconds, warmUp, concurrency, call, await QuietAsync(), ignore) with { PerRequest = perRequest });
+        }
+
+        if (grantOption is not null)
+        {
+            results.Add(await MeasureAsync(grantName, seconds, warmUp, workers, Http(client, grant.Item2), await QuietAsync(), ignore));
         }
 
         if (chatVisitors > 0 && Wanted(chatName))
@@ -223,6 +240,23 @@ internal static class LoadDriver
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{name}: {result.Requests} requests, {result.PerSecond:N0}/s, p50 {result.P50:N1} ms, p95 {result.P95:N1} ms, p99 {result.P99:N1} ms, max {result.Max:N1} ms, {errors} errors, {refused} refused; load {result.LoadAtStart:F2} -> {result.LoadAtEnd:F2}{(machine.Quiet ? "" : " (machine NOT quiet: " + string.Join(", ", machine.Busy) + ")")}"));
         return result;
+    }
+
+    /// <summary>A credit option and an envelope for the bench's own role that no run can exhaust.</summary>
+    private static async Task<Guid> GrantSetupAsync(HttpClient client)
+    {
+        var option = await client.PostAsJsonAsync("/api/v1/resolution-options", new
+        {
+            kind = "Credit", measure = "Money", names = new Dictionary<string, string> { ["en"] = "Bench credit " + DateTimeOffset.UtcNow.ToUnixTimeSeconds() },
+        });
+        option.EnsureSuccessStatusCode();
+        var id = (await option.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var rule = await client.PostAsJsonAsync("/api/v1/envelope-rules", new
+        {
+            optionId = id, role = "Admin", perGrant = new[] { new { amount = 10, currency = "EUR" } }, monthlyBudget = new[] { new { amount = 100_000_000, currency = "EUR" } },
+        });
+        rule.EnsureSuccessStatusCode();
+        return id;
     }
 
     /// <summary>The highest case id, by doubling then halving over GET /api/v1/cases/{id} (ids are dense).</summary>
