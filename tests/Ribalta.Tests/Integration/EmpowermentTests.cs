@@ -198,6 +198,28 @@ public abstract class EmpowermentTests(RibaltaApp app)
     }
 
     [Fact]
+    public async Task A_persons_monthly_budget_spans_their_customers_and_a_reversal_gives_it_back()
+    {
+        var manager = await app.AsStaff(StaffRoles.Manager);
+        var option = await RefundOptionAsync(manager);
+        await RuleAsync(manager, option.Id, 50, 80, 60);
+        var (agent, _) = await NewAgentAsync();
+        var first = await CaseAsync(agent);
+        var second = await CaseAsync(agent);
+
+        var granted = (await (await ResolveAsync(agent, first, option.Id, 50m)).Content.ReadFromJsonAsync<ResolutionDto>(Api.Json))!.Grants[0];
+        var over = await ResolveAsync(agent, second, option.Id, 20m);
+        Assert.Equal(HttpStatusCode.BadRequest, over.StatusCode);
+        Assert.Contains("10.00 EUR left", (await over.ReadJsonAsync()).GetProperty("errors").GetProperty("lines[0]")[0].GetString(), StringComparison.Ordinal);
+        var left = (await agent.GetFromJsonAsync<List<ResolveOptionDto>>($"/api/v1/cases/{second}/resolve", Api.Json))!
+            .Single(o => o.OptionId == option.Id).Currencies.Single(c => c.Currency == "EUR");
+        Assert.Equal(10m, left.BudgetLeft!.Amount);
+
+        Assert.Equal(HttpStatusCode.OK, (await manager.PostAsJsonAsync($"/api/v1/grants/{granted.Id}/reverse", new ReverseRequest("Duplicate"), Api.Json)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await ResolveAsync(agent, second, option.Id, 20m)).StatusCode);
+    }
+
+    [Fact]
     public async Task Two_agents_at_once_cannot_both_take_the_last_of_a_customers_allowance()
     {
         var manager = await app.AsStaff(StaffRoles.Manager);

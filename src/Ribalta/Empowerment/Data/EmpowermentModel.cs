@@ -133,6 +133,28 @@ internal sealed class EnvelopeRefusal
 }
 
 /// <summary>
+/// What one person has granted of one option in one currency in one calendar month (the organisation's), kept in each
+/// grant's transaction and lowered when a grant is taken back: the monthly budget reads one row, not the month's grants.
+/// </summary>
+internal sealed class EnvelopeTotal
+{
+    public required string Key { get; init; }
+
+    public Guid StaffId { get; init; }
+
+    public Guid OptionId { get; init; }
+
+    public required string Currency { get; init; }
+
+    /// <summary>"2026-11".</summary>
+    public required string Month { get; init; }
+
+    public decimal Amount { get; set; }
+
+    public static string KeyOf(Guid staffId, Guid optionId, string currency, string month) => $"{staffId:N}:{optionId:N}:{currency}:{month}";
+}
+
+/// <summary>
 /// A row per person and per customer whose version every grant bumps, in the grant's transaction: two grants that
 /// read the same history at once cannot both commit, so two tabs (or two agents on one customer) never overspend.
 /// </summary>
@@ -145,8 +167,19 @@ internal sealed class EnvelopeLedger
 
 internal sealed class EmpowermentConfiguration :
     IEntityTypeConfiguration<ResolutionOption>, IEntityTypeConfiguration<EnvelopeRule>, IEntityTypeConfiguration<Grant>, IEntityTypeConfiguration<EnvelopeLedger>,
-    IEntityTypeConfiguration<EnvelopeRefusal>
+    IEntityTypeConfiguration<EnvelopeRefusal>, IEntityTypeConfiguration<EnvelopeTotal>
 {
+    public void Configure(EntityTypeBuilder<EnvelopeTotal> builder)
+    {
+        builder.ToTable("envelope_totals");
+        builder.HasKey(t => t.Key);
+        builder.Property(t => t.Key).HasMaxLength(120);
+        builder.Property(t => t.Currency).HasMaxLength(3);
+        builder.Property(t => t.Month).HasMaxLength(7);
+        builder.Property(t => t.Amount).HasPrecision(18, 4);
+        builder.HasIndex(t => new { t.StaffId, t.Month });
+    }
+
     public void Configure(EntityTypeBuilder<EnvelopeRefusal> builder)
     {
         builder.ToTable("envelope_refusals");

@@ -215,6 +215,11 @@ internal sealed class ResolveHandler(
             GrantedAt = now,
         }).ToList();
         db.AddRange(grants);
+        foreach (var spent in asked.Where(a => a.Line.Amount is not null).GroupBy(a => (a.Line.OptionId, a.Line.Amount!.Value.Currency)))
+        {
+            await AddToTotalAsync(agentId, spent.Key.OptionId, spent.Select(a => a.Line.Amount!.Value).Aggregate((x, y) => x + y), now, +1, ct);
+        }
+
         db.Append(clock, agent, EmpowermentEvents.Granted, "case", @case.Id.ToString(CultureInfo.InvariantCulture), new
         {
             resolutionId,
@@ -303,6 +308,11 @@ internal sealed class ResolveHandler(
             return Error.Conflict("Error.GrantReversed");
         }
 
+        if (grant.Money is { } amount)
+        {
+            await AddToTotalAsync(grant.GrantedBy, grant.OptionId, amount, grant.GrantedAt, -1, ct);
+        }
+
         grant.ReversedAt = clock.GetUtcNow();
         grant.ReversedBy = managerId;
         grant.ReversalReason = reason!.Trim();
@@ -368,16 +378,44 @@ internal sealed class ResolveHandler(
         return new Error(ErrorKind.Validation, "Error.OutsideEnvelope", [], fields);
     }
 
-    /// <summary>Every grant that can count for this customer or this agent now (the longest look-back is ten years).</summary>
+    /// <summary>
+    /// What counts now: the customer's grants (for the per-customer limits; ten years is the longest look-back) and, for
+    /// the monthly budgets, this person's running totals of the month, one row per option and currency.
+    /// </summary>
     private async Task<List<PriorGrant>> PriorAsync(Guid customerId, Guid agentId, CancellationToken ct)
     {
-        var since = clock.GetUtcNow().AddDays(-3650);
-        var monthAgo = clock.GetUtcNow().AddDays(-32);
-        var rows = await db.Set<Grant>().AsNoTracking()
-            .Where(g => g.ReversedAt == null && ((g.CustomerId == customerId && g.GrantedAt > since) || (g.GrantedBy == agentId && g.GrantedAt > monthAgo)))
-            .Select(g => new { g.OptionId, g.Amount, g.Currency, g.Quantity, g.CustomerId, g.GrantedBy, g.GrantedAt })
+        var now = clock.GetUtcNow();
+        var since = now.AddDays(-3650);
+        var customerRows = await db.Set<Grant>().AsNoTracking()
+            .Where(g => g.ReversedAt == null && g.CustomerId == customerId && g.GrantedAt > since)
+            .Select(g => new { g.OptionId, g.Amount, g.Currency, g.Quantity, g.GrantedAt })
             .ToListAsync(ct);
-        return rows.Select(g => new PriorGrant(g.OptionId, g.Amount is { } a && g.Currency is { } c ? Money.Of(a, c) : null, g.Quantity, g.CustomerId, g.GrantedBy, g.GrantedAt)).ToList();
+        var month = MonthOf(now);
+        var totals = await db.Set<EnvelopeTotal>().AsNoTracking().Where(t => t.StaffId == agentId && t.Month == month).ToListAsync(ct);
+        var monthStart = EnvelopeEvaluator.MonthStart(now, Zone);
+        // The customer's rows count for the customer only (no one's budget), the totals for the budget only (no customer):
+        // nothing is counted twice.
+        return customerRows
+            .Select(g => new PriorGrant(g.OptionId, g.Amount is { } a && g.Currency is { } c ? Money.Of(a, c) : null, g.Quantity, customerId, Guid.Empty, g.GrantedAt))
+            .Concat(totals.Where(t => t.Amount > 0).Select(t => new PriorGrant(t.OptionId, Money.Of(t.Amount, t.Currency), 1, Guid.Empty, agentId, monthStart)))
+            .ToList();
+    }
+
+    private string MonthOf(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Zone).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+
+    /// <summary>Adds (or, for a reversal, takes away) an amount from the person's running total of the month it was granted in.</summary>
+    private async Task AddToTotalAsync(Guid staffId, Guid optionId, Money amount, DateTimeOffset grantedAt, int sign, CancellationToken ct)
+    {
+        var month = MonthOf(grantedAt);
+        var key = EnvelopeTotal.KeyOf(staffId, optionId, amount.Currency.Code, month);
+        var total = await db.Set<EnvelopeTotal>().FirstOrDefaultAsync(t => t.Key == key, ct);
+        if (total is null)
+        {
+            total = new EnvelopeTotal { Key = key, StaffId = staffId, OptionId = optionId, Currency = amount.Currency.Code, Month = month };
+            db.Add(total);
+        }
+
+        total.Amount = Math.Max(0m, total.Amount + (sign * amount.Amount));
     }
 
     private async Task<List<EnvelopeLedger>> TouchLedgersAsync(IReadOnlyList<string> keys, CancellationToken ct)

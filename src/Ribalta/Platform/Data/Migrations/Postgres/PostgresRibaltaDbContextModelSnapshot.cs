@@ -1420,6 +1420,39 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                     b.ToTable("envelope_rules", (string)null);
                 });
 
+            modelBuilder.Entity("Ribalta.Empowerment.Data.EnvelopeTotal", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<string>("Month")
+                        .IsRequired()
+                        .HasMaxLength(7)
+                        .HasColumnType("character varying(7)");
+
+                    b.Property<Guid>("OptionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("StaffId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("StaffId", "Month");
+
+                    b.ToTable("envelope_totals", (string)null);
+                });
+
             modelBuilder.Entity("Ribalta.Empowerment.Data.Grant", b =>
                 {
                     b.Property<long>("Id")

@@ -1396,6 +1396,39 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                     b.ToTable("envelope_rules", (string)null);
                 });
 
+            modelBuilder.Entity("Ribalta.Empowerment.Data.EnvelopeTotal", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Month")
+                        .IsRequired()
+                        .HasMaxLength(7)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OptionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("StaffId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("StaffId", "Month");
+
+                    b.ToTable("envelope_totals", (string)null);
+                });
+
             modelBuilder.Entity("Ribalta.Empowerment.Data.Grant", b =>
                 {
                     b.Property<long>("Id")
