@@ -45,6 +45,15 @@ public abstract class EmpowermentTests(RibaltaApp app)
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
     }
 
+    /// <summary>A manager adds a refund option with an envelope for the front line (EUR limits; the budget also in USD).</summary>
+    private async Task<(HttpClient Manager, ResolutionOptionDto Option)> RefundEnvelopeAsync(decimal perGrant, decimal perCustomer, decimal budget)
+    {
+        var manager = await app.AsStaff(StaffRoles.Manager);
+        var option = await RefundOptionAsync(manager);
+        await RuleAsync(manager, option.Id, perGrant, perCustomer, budget);
+        return (manager, option);
+    }
+
     private async Task<long> CaseAsync(HttpClient agent, string language = "it")
     {
         var customer = await agent.CreateCustomerAsync(new { displayName = "Giulia Ferri", preferredLanguage = language });
@@ -62,9 +71,7 @@ public abstract class EmpowermentTests(RibaltaApp app)
     [Fact]
     public async Task An_agent_grants_within_the_envelope_at_once_and_the_customer_is_told_in_their_language()
     {
-        var manager = await app.AsStaff(StaffRoles.Manager);
-        var option = await RefundOptionAsync(manager);
-        await RuleAsync(manager, option.Id, 50, 80, 500);
+        var (_, option) = await RefundEnvelopeAsync(50, 80, 500);
         var (agent, agentId) = await NewAgentAsync();
         var caseId = await CaseAsync(agent);
 
@@ -97,9 +104,7 @@ public abstract class EmpowermentTests(RibaltaApp app)
     [Fact]
     public async Task Above_the_envelope_nothing_is_granted_and_the_answer_names_the_limit_and_offers_help()
     {
-        var manager = await app.AsStaff(StaffRoles.Manager);
-        var option = await RefundOptionAsync(manager);
-        await RuleAsync(manager, option.Id, 50, 80, 500);
+        var (manager, option) = await RefundEnvelopeAsync(50, 80, 500);
         var (agent, _) = await NewAgentAsync();
         var caseId = await CaseAsync(agent);
         var before = await app.WithServices(sp => sp.GetRequiredService<RibaltaDbContext>().Set<Message>().CountAsync(m => m.CaseId == caseId));
@@ -133,9 +138,7 @@ public abstract class EmpowermentTests(RibaltaApp app)
     [Fact]
     public async Task Bad_input_is_refused_with_reasons_and_grants_nothing()
     {
-        var manager = await app.AsStaff(StaffRoles.Manager);
-        var option = await RefundOptionAsync(manager);
-        await RuleAsync(manager, option.Id, 50, 80, 500);
+        var (manager, option) = await RefundEnvelopeAsync(50, 80, 500);
         var (agent, _) = await NewAgentAsync();
         var caseId = await CaseAsync(agent);
 
@@ -165,9 +168,7 @@ public abstract class EmpowermentTests(RibaltaApp app)
     [Fact]
     public async Task A_manager_reverses_a_grant_with_a_reason_and_it_stops_counting_and_the_export_shows_it_all()
     {
-        var manager = await app.AsStaff(StaffRoles.Manager);
-        var option = await RefundOptionAsync(manager);
-        await RuleAsync(manager, option.Id, 50, 80, 500);
+        var (manager, option) = await RefundEnvelopeAsync(50, 80, 500);
         var (agent, _) = await NewAgentAsync();
         var caseId = await CaseAsync(agent);
         var first = (await (await ResolveAsync(agent, caseId, option.Id, 50m, reason: "Parcel lost")).Content.ReadFromJsonAsync<ResolutionDto>(Api.Json))!.Grants[0];
@@ -200,9 +201,7 @@ public abstract class EmpowermentTests(RibaltaApp app)
     [Fact]
     public async Task A_persons_monthly_budget_spans_their_customers_and_a_reversal_gives_it_back()
     {
-        var manager = await app.AsStaff(StaffRoles.Manager);
-        var option = await RefundOptionAsync(manager);
-        await RuleAsync(manager, option.Id, 50, 80, 60);
+        var (manager, option) = await RefundEnvelopeAsync(50, 80, 60);
         var (agent, _) = await NewAgentAsync();
         var first = await CaseAsync(agent);
         var second = await CaseAsync(agent);
@@ -222,9 +221,7 @@ public abstract class EmpowermentTests(RibaltaApp app)
     [Fact]
     public async Task Two_agents_at_once_cannot_both_take_the_last_of_a_customers_allowance()
     {
-        var manager = await app.AsStaff(StaffRoles.Manager);
-        var option = await RefundOptionAsync(manager);
-        await RuleAsync(manager, option.Id, 50, 80, 5000);
+        var (_, option) = await RefundEnvelopeAsync(50, 80, 5000);
         var (first, _) = await NewAgentAsync();
         var (second, _) = await NewAgentAsync();
         var caseId = await CaseAsync(first);
