@@ -149,6 +149,10 @@ public abstract class EmpowermentTests(RibaltaApp app)
         await (await ResolveAsync(agent, caseId, option.Id, 10m, "EUX")).AssertRefusedAsync("lines[0].amount.currency");
         await (await ResolveAsync(agent, caseId, Guid.NewGuid(), 10m)).AssertRefusedAsync("lines[0].optionId");
         await (await ResolveAsync(agent, caseId, option.Id, 10m, reason: " ")).AssertRefusedAsync("reason");
+        var nullLine = await agent.PostAsync($"/api/v1/cases/{caseId}/resolutions", new StringContent("{\"lines\":[null],\"reason\":\"x\"}", System.Text.Encoding.UTF8, "application/json"));
+        await nullLine.AssertRefusedAsync("lines[0].optionId");
+        var noLines = await agent.PostAsync($"/api/v1/cases/{caseId}/resolutions", new StringContent("{\"reason\":\"x\"}", System.Text.Encoding.UTF8, "application/json"));
+        await noLines.AssertRefusedAsync("lines");
         var gbp = await ResolveAsync(agent, caseId, option.Id, 10m, "GBP");
         Assert.Equal("Error.OutsideEnvelope", (await gbp.ReadJsonAsync()).GetProperty("code").GetString());
         Assert.Equal(HttpStatusCode.NotFound, (await ResolveAsync(agent, 999_999_999, option.Id, 10m)).StatusCode);

@@ -180,6 +180,12 @@ internal sealed class EnvelopeRules(RibaltaDbContext db, Customers.Contracts.ICu
         var limits = new List<Money>();
         foreach (var (dto, index) in (given ?? []).Select((d, i) => (d, i)))
         {
+            if (dto is null)
+            {
+                v.Add($"{field}[{index}]", "Validation.Required");
+                continue;
+            }
+
             var money = Money.Create(dto.Amount, dto.Currency, $"{field}[{index}]");
             if (!money.IsSuccess)
             {

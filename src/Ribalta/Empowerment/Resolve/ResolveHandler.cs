@@ -115,13 +115,13 @@ internal sealed class ResolveHandler(
             return Error.Conflict("Error.CaseClosed");
         }
 
-        var optionIds = lines.Where(l => l.OptionId is not null).Select(l => l.OptionId!.Value).Distinct().ToList();
+        var optionIds = lines.Where(l => l?.OptionId is not null).Select(l => l.OptionId!.Value).Distinct().ToList();
         var catalogue = await db.Set<ResolutionOption>().AsNoTracking().Where(o => optionIds.Contains(o.Id) && o.Active).ToDictionaryAsync(o => o.Id, ct);
         var asked = new List<(GrantLine Line, ResolutionOption Option)>();
         for (var i = 0; i < lines.Count; i++)
         {
             var line = lines[i];
-            if (line.OptionId is not { } id || !catalogue.TryGetValue(id, out var option))
+            if (line?.OptionId is not { } id || !catalogue.TryGetValue(id, out var option))
             {
                 v.Add($"lines[{i}].optionId", "Validation.OptionUnknown");
                 continue;
@@ -129,7 +129,7 @@ internal sealed class ResolveHandler(
 
             if (option.Measure == OptionMeasure.Money)
             {
-                var money = Money.Create(line.Amount?.Amount, line.Amount?.Currency, $"lines[{i}].amount");
+                var money = Money.Create(line!.Amount?.Amount, line.Amount?.Currency, $"lines[{i}].amount");
                 if (!money.IsSuccess)
                 {
                     v.Include(money.Error);
@@ -145,7 +145,7 @@ internal sealed class ResolveHandler(
             }
             else
             {
-                var quantity = option.Measure == OptionMeasure.Exception ? 1 : line.Quantity ?? 0;
+                var quantity = option.Measure == OptionMeasure.Exception ? 1 : line!.Quantity ?? 0;
                 if (quantity is < 1 or > 3650)
                 {
                     v.Add($"lines[{i}].quantity", "Validation.Range", 1, 3650);
