@@ -182,6 +182,10 @@ internal static class DemoData
         (Empowerment.Contracts.ResolutionKind.Replacement, "Frontline", new(null, null, MaxQuantity: 2, MaxGrantsPerCustomer: 2)),
         (Empowerment.Contracts.ResolutionKind.Extension, "Frontline", new(null, null, MaxQuantity: 14, MaxGrantsPerCustomer: 3)),
         (Empowerment.Contracts.ResolutionKind.Refund, "TeamLead", new(null, null, PerGrant: [Eur(200)], PerCustomer: [Eur(400)], MonthlyBudget: [Eur(6000)])),
+        (Empowerment.Contracts.ResolutionKind.Credit, "TeamLead", new(null, null, PerGrant: [Eur(100)], PerCustomer: [Eur(200)], MonthlyBudget: [Eur(3000)])),
+        (Empowerment.Contracts.ResolutionKind.FeeWaiver, "TeamLead", new(null, null, PerGrant: [Eur(75)], MonthlyBudget: [Eur(1500)])),
+        (Empowerment.Contracts.ResolutionKind.Replacement, "TeamLead", new(null, null, MaxQuantity: 5, MaxGrantsPerCustomer: 3)),
+        (Empowerment.Contracts.ResolutionKind.Extension, "TeamLead", new(null, null, MaxQuantity: 30, MaxGrantsPerCustomer: 4)),
         (Empowerment.Contracts.ResolutionKind.PolicyException, "TeamLead", new(null, null, MaxGrantsPerCustomer: 1)),
     ];
 

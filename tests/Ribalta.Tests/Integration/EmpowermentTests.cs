@@ -153,6 +153,9 @@ public abstract class EmpowermentTests(RibaltaApp app)
         await nullLine.AssertRefusedAsync("lines[0].optionId");
         var noLines = await agent.PostAsync($"/api/v1/cases/{caseId}/resolutions", new StringContent("{\"reason\":\"x\"}", System.Text.Encoding.UTF8, "application/json"));
         await noLines.AssertRefusedAsync("lines");
+        var twice = await agent.PostAsJsonAsync($"/api/v1/cases/{caseId}/resolutions", new ResolutionRequest(
+            [new ResolutionLineInput(option.Id, new MoneyDto(10, "EUR")), new ResolutionLineInput(option.Id, new MoneyDto(10, "EUR"))], "Split"), Api.Json);
+        await twice.AssertRefusedAsync("lines[1].optionId");
         var gbp = await ResolveAsync(agent, caseId, option.Id, 10m, "GBP");
         Assert.Equal("Error.OutsideEnvelope", (await gbp.ReadJsonAsync()).GetProperty("code").GetString());
         Assert.Equal(HttpStatusCode.NotFound, (await ResolveAsync(agent, 999_999_999, option.Id, 10m)).StatusCode);
@@ -184,6 +187,15 @@ public abstract class EmpowermentTests(RibaltaApp app)
         Assert.NotNull((await reversed.Content.ReadFromJsonAsync<GrantDto>(Api.Json))!.ReversedAt);
         Assert.Equal(HttpStatusCode.Conflict, (await manager.PostAsJsonAsync($"/api/v1/grants/{first.Id}/reverse", new ReverseRequest("Again"), Api.Json)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await manager.PostAsJsonAsync("/api/v1/grants/999999999/reverse", new ReverseRequest("x"), Api.Json)).StatusCode);
+
+        // Nobody takes back their own grant (it would give their own budget back).
+        await manager.PostAsJsonAsync("/api/v1/envelope-rules", new EnvelopeRuleInput(option.Id, StaffRoles.TeamLead, PerGrant: [new MoneyDto(100, "EUR")]), Api.Json);
+        var leadEmail = $"{Api.Unique("lead")}@staff.test";
+        await app.CreateStaffAsync(leadEmail, "Lia Conti", [StaffRoles.TeamLead]);
+        var lead = await app.SignInAsync(leadEmail, RibaltaApp.Password);
+        var leadCase = await CaseAsync(lead);
+        var own = (await (await ResolveAsync(lead, leadCase, option.Id, 20m)).Content.ReadFromJsonAsync<ResolutionDto>(Api.Json))!.Grants[0];
+        Assert.Equal(HttpStatusCode.Forbidden, (await lead.PostAsJsonAsync($"/api/v1/grants/{own.Id}/reverse", new ReverseRequest("Mine"), Api.Json)).StatusCode);
 
         // Taken back, it no longer uses the customer's allowance.
         Assert.Equal(HttpStatusCode.Created, (await ResolveAsync(agent, caseId, option.Id, 50m, reason: "Parcel lost again")).StatusCode);

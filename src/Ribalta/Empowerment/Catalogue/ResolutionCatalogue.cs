@@ -63,9 +63,10 @@ internal sealed class ResolutionCatalogue(RibaltaDbContext db, TimeProvider cloc
             option = new ResolutionOption { CreatedAt = clock.GetUtcNow() };
             db.Add(option);
         }
-        else if (option.Measure != input.Measure && await db.Set<Grant>().AnyAsync(g => g.OptionId == option.Id, ct))
+        else if (option.Measure != input.Measure
+            && (await db.Set<Grant>().AnyAsync(g => g.OptionId == option.Id, ct) || await db.Set<EnvelopeRule>().AnyAsync(r => r.OptionId == option.Id, ct)))
         {
-            // Grants already made were measured the old way; a different measure is a different option.
+            // Grants made and limits set were measured the old way; a different measure is a different option.
             return Error.Validation("measure", "Validation.MeasureInUse");
         }
 

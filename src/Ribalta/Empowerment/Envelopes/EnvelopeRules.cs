@@ -170,9 +170,23 @@ internal sealed class EnvelopeRules(RibaltaDbContext db, Customers.Contracts.ICu
                 && (r.SegmentId is null || segments.Contains(r.SegmentId.Value))
                 && (r.MinTenureMonths is null || tenureMonths >= r.MinTenureMonths))
             .GroupBy(r => r.OptionId)
-            .ToDictionary(
-                g => g.Key,
-                g => g.OrderByDescending(r => r.Specificity).ThenByDescending(r => r.PerGrant.Sum(m => m.Amount)).ThenByDescending(r => r.MaxQuantity ?? 0).First().Terms);
+            .ToDictionary(g => g.Key, g => Generous(g.Where(r => r.Specificity == g.Max(x => x.Specificity)).ToList()));
+    }
+
+    /// <summary>Equally specific rules (two roles of one person) give the most generous of each limit, currency by currency.</summary>
+    private static Domain.EnvelopeTerms Generous(IReadOnlyList<EnvelopeRule> rules)
+    {
+        static List<Money> Most(IEnumerable<Money> limits) => limits.GroupBy(m => m.Currency).Select(g => g.Max()).ToList();
+        static int? Loosest(IEnumerable<int?> limits) => limits.Any(l => l is null) ? null : limits.Max();
+        return new Domain.EnvelopeTerms
+        {
+            PerGrant = Most(rules.SelectMany(r => r.PerGrant)),
+            PerCustomer = Most(rules.SelectMany(r => r.PerCustomer)),
+            CustomerWindowDays = rules.Min(r => r.CustomerWindowDays),
+            MonthlyBudget = Most(rules.SelectMany(r => r.MonthlyBudget)),
+            MaxQuantity = Loosest(rules.Select(r => r.MaxQuantity)),
+            MaxGrantsPerCustomer = Loosest(rules.Select(r => r.MaxGrantsPerCustomer)),
+        };
     }
 
     private static List<Money> Limits(ValidationBuilder v, string field, IReadOnlyList<MoneyDto>? given)

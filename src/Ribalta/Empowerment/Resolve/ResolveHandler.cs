@@ -127,6 +127,13 @@ internal sealed class ResolveHandler(
                 continue;
             }
 
+            if (lines.Take(i).Any(l => l?.OptionId == id))
+            {
+                // One grant per option in a resolution: what the limits count is what is written.
+                v.Add($"lines[{i}].optionId", "Validation.OptionTwice");
+                continue;
+            }
+
             if (option.Measure == OptionMeasure.Money)
             {
                 var money = Money.Create(line!.Amount?.Amount, line.Amount?.Currency, $"lines[{i}].amount");
@@ -174,10 +181,15 @@ internal sealed class ResolveHandler(
 
                 return result;
             }
-            catch (DbUpdateException ex) when (attempt < Attempts && (ex is DbUpdateConcurrencyException || DbErrors.IsUniqueViolation(ex)))
+            catch (DbUpdateException ex) when (ex is DbUpdateConcurrencyException || DbErrors.IsUniqueViolation(ex))
             {
                 // Someone granted to this customer (or this agent in another tab) meanwhile: decide again on fresh history.
                 db.ChangeTracker.Clear();
+                if (attempt >= Attempts)
+                {
+                    return Error.Conflict("Error.TryAgain");
+                }
+
                 await Task.Delay(Random.Shared.Next(2, 20 * attempt), ct);
             }
         }
@@ -190,7 +202,7 @@ internal sealed class ResolveHandler(
 
         // The ledgers first: what this transaction read is what it writes against, or it does not commit.
         var ledgers = await TouchLedgersAsync([$"customer:{@case.CustomerId:N}", $"agent:{agentId:N}"], ct);
-        var prior = await PriorAsync(@case.CustomerId, agentId, ct);
+        var prior = await PriorAsync(@case.CustomerId, agentId, ct, keep: true);
         var envelope = await rules.ForAsync(agentId, @case.CustomerId, ct);
         var now = clock.GetUtcNow();
         var decision = EnvelopeEvaluator.Evaluate(envelope, asked.Select(a => a.Line).ToList(), prior, @case.CustomerId, agentId, now, Zone);
@@ -277,7 +289,8 @@ internal sealed class ResolveHandler(
                 var granted = grants.Where(g => g.OptionId == key.OptionId && g.DepartmentId == key.DepartmentId).Sum(g => g.Count);
                 var byLimit = refusals.Where(r => r.OptionId == key.OptionId && r.DepartmentId == key.DepartmentId)
                     .ToDictionary(r => r.Limit.ToString(), r => r.Count);
-                var reached = byLimit.Values.Sum();
+                // "Not in the envelope" and "another currency" are kept by limit but are not the envelope being too small.
+                var reached = byLimit.Where(b => b.Key is not (nameof(EnvelopeLimit.NotInEnvelope) or nameof(EnvelopeLimit.Currency))).Sum(b => b.Value);
                 return new EnvelopeUsageRow(key.OptionId, names[key.OptionId].NameIn(language), key.DepartmentId,
                     key.DepartmentId is { } d ? departments.GetValueOrDefault(d) : null, granted, reached, byLimit,
                     granted + reached == 0 ? 0 : Math.Round((double)reached / (granted + reached), 3));
@@ -297,13 +310,48 @@ internal sealed class ResolveHandler(
             return invalid;
         }
 
-        var grant = await db.Set<Grant>().FirstOrDefaultAsync(g => g.Id == grantId, ct);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ReverseOnceAsync(manager, grantId, reason!.Trim(), ct);
+            }
+            catch (DbUpdateException ex) when (ex is DbUpdateConcurrencyException || DbErrors.IsUniqueViolation(ex))
+            {
+                // A grant or another reversal of the same person's committed meanwhile: look again (then it may be reversed already).
+                db.ChangeTracker.Clear();
+                if (attempt >= Attempts)
+                {
+                    return Error.Conflict("Error.TryAgain");
+                }
+
+                await Task.Delay(Random.Shared.Next(2, 20 * attempt), ct);
+            }
+        }
+    }
+
+    private async Task<Result<GrantDto>> ReverseOnceAsync(Actor manager, long grantId, string reason, CancellationToken ct)
+    {
+        var grant = await db.Set<Grant>().AsNoTracking().FirstOrDefaultAsync(g => g.Id == grantId, ct);
         if (grant is null || !Guid.TryParse(manager.Id, out var managerId))
         {
             return Error.NotFound();
         }
 
-        if (grant.ReversedAt is not null)
+        if (grant.GrantedBy == managerId)
+        {
+            // Taking back one's own grant would give one's own budget back: another lead or manager does it.
+            return Error.Forbidden("Error.ReverseOwnGrant");
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+
+        // The granter's version row orders this against their grants, so their month's total is never overwritten.
+        var ledgers = await TouchLedgersAsync([$"agent:{grant.GrantedBy:N}"], ct);
+        var now = clock.GetUtcNow();
+        var taken = await db.Set<Grant>().Where(g => g.Id == grantId && g.ReversedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(g => g.ReversedAt, now).SetProperty(g => g.ReversedBy, managerId).SetProperty(g => g.ReversalReason, reason), ct);
+        if (taken == 0)
         {
             return Error.Conflict("Error.GrantReversed");
         }
@@ -313,20 +361,24 @@ internal sealed class ResolveHandler(
             await AddToTotalAsync(grant.GrantedBy, grant.OptionId, amount, grant.GrantedAt, -1, ct);
         }
 
-        grant.ReversedAt = clock.GetUtcNow();
-        grant.ReversedBy = managerId;
-        grant.ReversalReason = reason!.Trim();
+        foreach (var ledger in ledgers)
+        {
+            ledger.Version++;
+        }
+
         db.Append(clock, manager, EmpowermentEvents.Reversed, "case", grant.CaseId.ToString(CultureInfo.InvariantCulture), new
         {
             grantId = grant.Id,
             amount = grant.Money?.ToString(),
             grant.Quantity,
             grantedBy = grant.GrantedByName,
-            reason = grant.ReversalReason,
+            reason,
         }, grant.CustomerId);
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         var option = await db.Set<ResolutionOption>().AsNoTracking().FirstAsync(o => o.Id == grant.OptionId, ct);
-        return ToDto(grant, option);
+        var reversed = await db.Set<Grant>().AsNoTracking().FirstAsync(g => g.Id == grantId, ct);
+        return ToDto(reversed, option);
     }
 
     /// <summary>Every grant made in [from, to), oldest first, for audit: who, what, how much, why, which case, and any reversal.</summary>
@@ -382,7 +434,7 @@ internal sealed class ResolveHandler(
     /// What counts now: the customer's grants (for the per-customer limits; ten years is the longest look-back) and, for
     /// the monthly budgets, this person's running totals of the month, one row per option and currency.
     /// </summary>
-    private async Task<List<PriorGrant>> PriorAsync(Guid customerId, Guid agentId, CancellationToken ct)
+    private async Task<List<PriorGrant>> PriorAsync(Guid customerId, Guid agentId, CancellationToken ct, bool keep = false)
     {
         var now = clock.GetUtcNow();
         var since = now.AddDays(-3650);
@@ -391,8 +443,31 @@ internal sealed class ResolveHandler(
             .Select(g => new { g.OptionId, g.Amount, g.Currency, g.Quantity, g.GrantedAt })
             .ToListAsync(ct);
         var month = MonthOf(now);
-        var totals = await db.Set<EnvelopeTotal>().AsNoTracking().Where(t => t.StaffId == agentId && t.Month == month).ToListAsync(ct);
         var monthStart = EnvelopeEvaluator.MonthStart(now, Zone);
+        var totals = await db.Set<EnvelopeTotal>().Where(t => t.StaffId == agentId && t.Month == month).ToListAsync(ct);
+        if (totals.Count == 0)
+        {
+            // No running total yet this month (a new month, or grants made before totals were kept): counted once from
+            // the grants, and kept from now on when this is a grant's transaction.
+            var spent = await db.Set<Grant>().AsNoTracking()
+                .Where(g => g.GrantedBy == agentId && g.GrantedAt >= monthStart && g.ReversedAt == null && g.Amount != null)
+                .Select(g => new { g.OptionId, g.Amount, g.Currency }).ToListAsync(ct);
+            totals = spent.GroupBy(g => (g.OptionId, g.Currency!))
+                .Select(g => new EnvelopeTotal
+                {
+                    Key = EnvelopeTotal.KeyOf(agentId, g.Key.OptionId, g.Key.Item2, month),
+                    StaffId = agentId,
+                    OptionId = g.Key.OptionId,
+                    Currency = g.Key.Item2,
+                    Month = month,
+                    Amount = g.Sum(x => x.Amount!.Value),
+                }).ToList();
+            if (keep)
+            {
+                db.AddRange(totals);
+            }
+        }
+
         // The customer's rows count for the customer only (no one's budget), the totals for the budget only (no customer):
         // nothing is counted twice.
         return customerRows
@@ -408,7 +483,7 @@ internal sealed class ResolveHandler(
     {
         var month = MonthOf(grantedAt);
         var key = EnvelopeTotal.KeyOf(staffId, optionId, amount.Currency.Code, month);
-        var total = await db.Set<EnvelopeTotal>().FirstOrDefaultAsync(t => t.Key == key, ct);
+        var total = db.Set<EnvelopeTotal>().Local.FirstOrDefault(t => t.Key == key) ?? await db.Set<EnvelopeTotal>().FirstOrDefaultAsync(t => t.Key == key, ct);
         if (total is null)
         {
             total = new EnvelopeTotal { Key = key, StaffId = staffId, OptionId = optionId, Currency = amount.Currency.Code, Month = month };
