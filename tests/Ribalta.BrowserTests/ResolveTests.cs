@@ -83,6 +83,19 @@ public sealed class ResolveTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(panel.GetByRole(AriaRole.Alert)).ToContainTextAsync("Chiedi aiuto");
         await Expect(panel.GetByRole(AriaRole.Alert)).ToContainTextAsync("al massimo 50,00 EUR per volta");
         await Expect(panel.Locator("ul.grants li")).ToHaveCountAsync(2);
+
+        // A team lead takes the refund back, with a reason; it stays on record. The agent who granted it sees no such button.
+        await Expect(panel.Locator("button.take-back")).ToHaveCountAsync(0);
+        var lead = await fixture.SignInStaffAsync("lead@demo.ribalta.test", "it");
+        await lead.GotoAsync($"{fixture.DemoUrl}/cases/{caseId}");
+        var leadPanel = lead.Locator("aside.resolve-panel");
+        await Expect(leadPanel.Locator("form.resolve-form[data-live]")).ToBeAttachedAsync();
+        var refundGrant = leadPanel.Locator("ul.grants li", new() { HasText = "Rimborso" });
+        await refundGrant.GetByRole(AriaRole.Button, new() { Name = "Annulla la concessione" }).ClickAsync();
+        await refundGrant.GetByLabel("Perché viene annullata").FillAsync("Il pacco è stato ritrovato");
+        await refundGrant.GetByRole(AriaRole.Button, new() { Name = "Annullala" }).ClickAsync();
+        await Expect(leadPanel.GetByRole(AriaRole.Status)).ToContainTextAsync("Annullata");
+        await Expect(refundGrant.Locator(".reversed")).ToContainTextAsync("Il pacco è stato ritrovato");
     }
 
     [Fact]

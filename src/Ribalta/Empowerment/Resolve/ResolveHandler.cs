@@ -27,7 +27,7 @@ public sealed record ResolutionLineInput(Guid? OptionId, MoneyDto? Amount = null
 
 public sealed record ResolutionRequest(IReadOnlyList<ResolutionLineInput>? Lines, string? Reason);
 
-public sealed record GrantDto(long Id, Guid OptionId, string Option, MoneyDto? Amount, int Quantity, string Reason, Guid GrantedBy, string GrantedByName, DateTimeOffset GrantedAt, DateTimeOffset? ReversedAt);
+public sealed record GrantDto(long Id, Guid OptionId, string Option, MoneyDto? Amount, int Quantity, string Reason, Guid GrantedBy, string GrantedByName, DateTimeOffset GrantedAt, DateTimeOffset? ReversedAt, string? ReversalReason = null);
 
 public sealed record GrantExportRow(
     long Id, DateTimeOffset GrantedAt, long CaseId, Guid CustomerId, string Option, string Kind, decimal? Amount, string? Currency, int Quantity,
@@ -510,5 +510,5 @@ internal sealed class ResolveHandler(
 
     private static GrantDto ToDto(Grant g, ResolutionOption option) => new(
         g.Id, g.OptionId, option.NameIn(CultureInfo.CurrentUICulture.TwoLetterISOLanguageName), g.Money is { } m ? MoneyDto.From(m) : null, g.Quantity, g.Reason,
-        g.GrantedBy, g.GrantedByName, g.GrantedAt, g.ReversedAt);
+        g.GrantedBy, g.GrantedByName, g.GrantedAt, g.ReversedAt, g.ReversalReason);
 }
