@@ -13,28 +13,29 @@ namespace Ribalta.Empowerment;
 /// <summary>What the front line may decide for the customer: resolution options, authority envelopes, grants.</summary>
 public static class EmpowermentModule
 {
-    private static async Task<IResult> UsageAsync(DateOnly? from, DateOnly? to, ResolveHandler resolve, TimeProvider clock, IStringLocalizer<Strings> localizer, CancellationToken ct)
+    /// <summary>[from, to) from optional ISO dates: by default the last <paramref name="days"/> up to today; at most 366 days.</summary>
+    private static (DateTimeOffset From, DateTimeOffset To)? Period(DateOnly? from, DateOnly? to, int days, TimeProvider clock)
     {
         var until = to ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(1);
-        var since = from ?? until.AddDays(-90);
-        if (since >= until || until.DayNumber - since.DayNumber > 366)
-        {
-            return Error.Validation("from", "Validation.ExportPeriod", 366).ToValidationProblem(localizer);
-        }
-
-        return TypedResults.Ok(await resolve.UsageAsync(new DateTimeOffset(since.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), new DateTimeOffset(until.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), ct));
+        var since = from ?? until.AddDays(-days);
+        return since >= until || until.DayNumber - since.DayNumber > 366
+            ? null
+            : (new DateTimeOffset(since.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), new DateTimeOffset(until.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
     }
+
+    private static async Task<IResult> UsageAsync(DateOnly? from, DateOnly? to, ResolveHandler resolve, TimeProvider clock, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+        Period(from, to, 90, clock) is { } period
+            ? TypedResults.Ok(await resolve.UsageAsync(period.From, period.To, ct))
+            : Error.Validation("from", "Validation.ExportPeriod", 366).ToValidationProblem(localizer);
 
     private static async Task<IResult> ExportAsync(DateOnly? from, DateOnly? to, ResolveHandler resolve, TimeProvider clock, IStringLocalizer<Strings> localizer, CancellationToken ct)
     {
-        var until = to ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(1);
-        var since = from ?? until.AddDays(-30);
-        if (since >= until || until.DayNumber - since.DayNumber > 366)
+        if (Period(from, to, 30, clock) is not { } period)
         {
             return Error.Validation("from", "Validation.ExportPeriod", 366).ToValidationProblem(localizer);
         }
 
-        var rows = await resolve.ExportAsync(new DateTimeOffset(since.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), new DateTimeOffset(until.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), ct);
+        var rows = await resolve.ExportAsync(period.From, period.To, ct);
         var invariant = System.Globalization.CultureInfo.InvariantCulture;
         await using var text = new StringWriter(invariant);
         await using (var csv = CsvHelper.CsvWriter.Create(text, CsvHelper.CsvWriterOptions.Default, leaveOpen: true))
@@ -51,7 +52,7 @@ public static class EmpowermentModule
         }
 
         return TypedResults.File(System.Text.Encoding.UTF8.GetPreamble().Concat(System.Text.Encoding.UTF8.GetBytes(text.ToString())).ToArray(), "text/csv; charset=utf-8",
-            $"grants-{since:yyyy-MM-dd}-{until:yyyy-MM-dd}.csv");
+            $"grants-{period.From:yyyy-MM-dd}-{period.To:yyyy-MM-dd}.csv");
     }
 
     public static IServiceCollection AddEmpowerment(this IServiceCollection services)

@@ -170,4 +170,8 @@ public enum ResolutionKind
 public sealed record MoneyDto(decimal? Amount, string? Currency)
 {
     public static MoneyDto From(Money money) => new(money.Amount, money.Currency.Code);
+
+    /// <summary>As people read it in <paramref name="culture"/> ("25,00 EUR" in Italian); as given when it is not valid money.</summary>
+    public string Format(IFormatProvider culture) =>
+        Money.Create(Amount, Currency, "amount") is { IsSuccess: true } money ? money.Value.Format(culture) : $"{Amount} {Currency}";
 }

@@ -64,7 +64,9 @@ internal sealed class ResolveHandler(
     private const int Attempts = 5;
     public const int ReasonMax = 500;
 
-    private TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
+    private TimeZoneInfo? _zone;
+
+    private TimeZoneInfo Zone => _zone ??= TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
 
     public async Task<Result<IReadOnlyList<ResolveOptionDto>>> OptionsAsync(Actor agent, long caseId, CancellationToken ct)
     {
