@@ -187,6 +187,23 @@ internal static class DemoData
         (Empowerment.Contracts.ResolutionKind.Replacement, "TeamLead", new(null, null, MaxQuantity: 5, MaxGrantsPerCustomer: 3)),
         (Empowerment.Contracts.ResolutionKind.Extension, "TeamLead", new(null, null, MaxQuantity: 30, MaxGrantsPerCustomer: 4)),
         (Empowerment.Contracts.ResolutionKind.PolicyException, "TeamLead", new(null, null, MaxGrantsPerCustomer: 1)),
+        (Empowerment.Contracts.ResolutionKind.Refund, "Manager", new(null, null, PerGrant: [Eur(1000), new(1100, "USD"), new(4000, "SAR")], PerCustomer: [Eur(2000)], MonthlyBudget: [Eur(20000)])),
+        (Empowerment.Contracts.ResolutionKind.Credit, "Manager", new(null, null, PerGrant: [Eur(500)], PerCustomer: [Eur(1000)], MonthlyBudget: [Eur(10000)])),
+        (Empowerment.Contracts.ResolutionKind.FeeWaiver, "Manager", new(null, null, PerGrant: [Eur(300)], MonthlyBudget: [Eur(5000)])),
+        (Empowerment.Contracts.ResolutionKind.Replacement, "Manager", new(null, null, MaxQuantity: 10)),
+        (Empowerment.Contracts.ResolutionKind.Extension, "Manager", new(null, null, MaxQuantity: 90)),
+        (Empowerment.Contracts.ResolutionKind.PolicyException, "Manager", new(null, null, MaxGrantsPerCustomer: 3)),
+    ];
+
+    /// <summary>Help the demo front line asks: what for, of whom (a person's email or a department), the words, and the answer if any.</summary>
+    public static readonly (Empowerment.Help.HelpReason Reason, string Whom, string Question, decimal? Refund, Empowerment.Help.HelpDecision? Decision, string? Answer)[] HelpAsked =
+    [
+        (Empowerment.Help.HelpReason.AboveEnvelope, "lead@demo.ribalta.test", "Third broken delivery in a row; the customer asks for the full 120 EUR back.", 120, Empowerment.Help.HelpDecision.Approve, "Yes: three in a row is on us. Granted."),
+        (Empowerment.Help.HelpReason.Question, "Billing", "Was the customer charged twice on the 3rd? I see two lines with the same amount.", null, Empowerment.Help.HelpDecision.Answer, "Yes, a duplicate charge from the payment provider; it is reversed automatically within 3 days."),
+        (Empowerment.Help.HelpReason.NotInCatalogue, "lead@demo.ribalta.test", "Could we send a courier to collect the broken item tomorrow morning? The customer cannot leave home.", null, null, null),
+        (Empowerment.Help.HelpReason.AboveEnvelope, "lead@demo.ribalta.test", "Long-time customer, a whole order lost; I propose refunding 90 EUR.", 90, null, null),
+        (Empowerment.Help.HelpReason.Question, "Logistics", "When will the warehouse ship the replacement? The customer has an event on Saturday.", null, null, null),
+        (Empowerment.Help.HelpReason.AboveEnvelope, "manager@demo.ribalta.test", "Refund of 300 EUR for a gift that never arrived; above what I and the lead can do.", 300, Empowerment.Help.HelpDecision.Decline, "Let us first ask Logistics to trace it; I will decide tomorrow if it does not turn up."),
     ];
 
     public static readonly string[] GrantReasons =

@@ -32,7 +32,8 @@ internal sealed class DemoSeeder(
     Cases.Chat.ChatWidgetService chatWidgets,
     Empowerment.Catalogue.ResolutionCatalogue resolutionOptions,
     Empowerment.Envelopes.EnvelopeRules envelopeRules,
-    Empowerment.Resolve.ResolveHandler resolve) : IDemoSeeder
+    Empowerment.Resolve.ResolveHandler resolve,
+    Empowerment.Help.HelpHandler help) : IDemoSeeder
 {
     public const string Password = "ribalta-demo-2026";
 
@@ -101,6 +102,7 @@ internal sealed class DemoSeeder(
         var random = new Random(options.Seed);
         var agents = await db.Users.Where(u => u.Email!.StartsWith("agent") || u.Email.StartsWith("wakeel") || u.Email.StartsWith("lead"))
             .Select(u => new Actor(ActorKind.Staff, u.Id.ToString(), u.DisplayName)).ToListAsync(cancellationToken);
+        var openedCases = new List<long>();
         foreach (var input in Customers(random, options.Customers, segmentIds))
         {
             var created = await createCustomer.HandleAsync(Actor.System, input, cancellationToken);
@@ -117,6 +119,7 @@ internal sealed class DemoSeeder(
                 var customerActor = new Actor(ActorKind.Customer, customer.Id.ToString(), customer.DisplayName);
                 var opened = (await openCase.HandleAsync(customerActor, new OpenCaseRequest(customer.Id, subject, body), cancellationToken)).Value;
                 opened = (await updateCase.HandleAsync(Actor.System, opened.Id, opened.Version, new Cases.UpdateCase.UpdateCaseRequest(DepartmentId: care), cancellationToken)).Value;
+                openedCases.Add(opened.Id);
                 if (random.NextDouble() < 0.5 && agents.Count > 0)
                 {
                     var agent = agents[random.Next(agents.Count)];
@@ -138,7 +141,44 @@ internal sealed class DemoSeeder(
             db.ChangeTracker.Clear();
         }
 
+        await AskForHelpAsync(openedCases, resolutionIds[Empowerment.Contracts.ResolutionKind.Refund], cancellationToken);
         return logins;
+    }
+
+    /// <summary>The front line asks leads, the manager and the back office for help on a few cases; some are answered.</summary>
+    private async Task AskForHelpAsync(IReadOnlyList<long> caseIds, Guid refundId, CancellationToken ct)
+    {
+        var people = await db.Users.Select(u => new { u.Id, u.Email, u.DisplayName }).ToListAsync(ct);
+        var departments = await db.Set<Department>().ToDictionaryAsync(d => d.Name, d => d.Id, ct);
+        var askers = people.Where(p => p.Email is "agent@demo.ribalta.test" or "agente@demo.ribalta.test" or "wakeel@demo.ribalta.test")
+            .Select(p => new Actor(ActorKind.Staff, p.Id.ToString(), p.DisplayName)).ToList();
+        for (var i = 0; i < DemoData.HelpAsked.Length && i < caseIds.Count; i++)
+        {
+            var (reason, whom, question, refund, decision, answer) = DemoData.HelpAsked[i];
+            var helper = people.FirstOrDefault(p => p.Email == whom);
+            var department = helper is null ? departments[whom] : (Guid?)null;
+            db.ChangeTracker.Clear();
+            var asked = await help.AskAsync(askers[i % askers.Count], caseIds[i], new Empowerment.Help.HelpRequestInput(
+                reason, question, helper?.Id, department,
+                refund is { } amount ? [new Empowerment.Resolve.ResolutionLineInput(refundId, new Empowerment.Contracts.MoneyDto(amount, "EUR"))] : null), ct);
+            if (!asked.IsSuccess)
+            {
+                throw new InvalidOperationException($"Demo help request rejected: {asked.Error!.MessageKey} {string.Join(", ", asked.Error.Fields.Select(f => f.Field + " " + f.MessageKey))}");
+            }
+
+            if (decision is null)
+            {
+                continue;
+            }
+
+            var answerer = helper ?? people.First(p => p.Email == (whom == "Billing" ? "billing@demo.ribalta.test" : "logistics@demo.ribalta.test"));
+            db.ChangeTracker.Clear();
+            var answered = await help.AnswerAsync(new Actor(ActorKind.Staff, answerer.Id.ToString(), answerer.DisplayName), asked.Value.Id, new Empowerment.Help.HelpAnswerInput(decision, answer), ct);
+            if (!answered.IsSuccess)
+            {
+                throw new InvalidOperationException($"Demo help answer rejected: {answered.Error!.MessageKey}");
+            }
+        }
     }
 
     /// <summary>The demo customers for a seed; the benchmark generator reuses this at scale.</summary>

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Localization;
 using Ribalta.Empowerment.Catalogue;
 using Ribalta.Empowerment.Envelopes;
+using Ribalta.Empowerment.Help;
 using Ribalta.Empowerment.Resolve;
 using Ribalta.Platform.Errors;
 using Ribalta.Platform.Events;
@@ -14,7 +15,7 @@ namespace Ribalta.Empowerment;
 public static class EmpowermentModule
 {
     /// <summary>[from, to) from optional ISO dates: by default the last <paramref name="days"/> up to today; at most 366 days.</summary>
-    private static (DateTimeOffset From, DateTimeOffset To)? Period(DateOnly? from, DateOnly? to, int days, TimeProvider clock)
+    internal static (DateTimeOffset From, DateTimeOffset To)? Period(DateOnly? from, DateOnly? to, int days, TimeProvider clock)
     {
         var until = to ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(1);
         var since = from ?? until.AddDays(-days);
@@ -59,11 +60,16 @@ public static class EmpowermentModule
     {
         services.AddOptions<EmpowermentOptions>().BindConfiguration(EmpowermentOptions.Section)
             .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _), "Empowerment:TimeZone must be an IANA time zone such as Europe/Rome")
+            .Validate(o => o.HelpDecisionMinutes is > 0 and <= 43_200 && o.HelpQuestionMinutes is > 0 and <= 43_200,
+                "Empowerment:HelpDecisionMinutes and HelpQuestionMinutes must be between 1 and 43200 (30 days)")
+            .Validate(o => o.ReasonableReach is >= 1 and <= 100, "Empowerment:ReasonableReach must be between 1 and 100")
             .ValidateOnStart();
         services.AddScoped<ResolutionCatalogue>();
         services.AddScoped<EnvelopeRules>();
         services.AddScoped<ResolveHandler>();
+        services.AddScoped<HelpHandler>();
         services.AddSingleton(new Cases.Contracts.CasePanel(typeof(ResolvePanel), 10));
+        services.AddSingleton(new Cases.Contracts.InboxPanel(typeof(HelpInboxPanel), 10));
         return services;
     }
 
@@ -111,6 +117,7 @@ public static class EmpowermentModule
             .WithSummary("Per option and team: grants and how often a limit stopped an agent (from, to: ISO dates; the last 90 days by default)");
         grants.MapGet("/export", ExportAsync)
             .WithSummary("Every grant in a period as CSV (from, to: ISO dates; at most a year): who, what, how much, why, which case, reversals");
+        app.MapHelp(Period);
         return app;
     }
 }

@@ -176,3 +176,9 @@ public interface ICaseConversation
 /// takes the case's id as its <c>CaseId</c> parameter. Registered in the container; drawn in <see cref="Order"/>.
 /// </summary>
 public sealed record CasePanel(Type Component, int Order);
+
+/// <summary>
+/// A panel another module adds at the top of the agent's inbox (what waits for their help, promises due soon): a
+/// component without parameters that keeps itself current. Registered in the container; drawn in <see cref="Order"/>.
+/// </summary>
+public sealed record InboxPanel(Type Component, int Order);

@@ -12,4 +12,16 @@ public static class EmpowermentEvents
 
     /// <summary>A manager took a grant back, with a reason.</summary>
     public const string Reversed = "case.grant_reversed";
+
+    /// <summary>An agent asked a colleague or a department for help on the case.</summary>
+    public const string HelpAsked = "case.help_asked";
+
+    /// <summary>Someone in the department asked took the request and joined the case.</summary>
+    public const string HelpTaken = "case.help_taken";
+
+    /// <summary>The helper answered: approved (granted), declined, or answered a question.</summary>
+    public const string HelpAnswered = "case.help_answered";
+
+    /// <summary>The agent no longer needs the help.</summary>
+    public const string HelpWithdrawn = "case.help_withdrawn";
 }

@@ -107,6 +107,9 @@ internal sealed class Grant
 
     public string? ReversalReason { get; set; }
 
+    /// <summary>Set when a helper approved it on an agent's request: granted under the helper's envelope.</summary>
+    public long? HelpRequestId { get; init; }
+
     public Money? Money => Amount is { } amount && Currency is { } code ? Contracts.Money.Of(amount, code) : null;
 }
 
@@ -235,6 +238,7 @@ internal sealed class EmpowermentConfiguration :
         builder.HasIndex(g => new { g.GrantedBy, g.GrantedAt });
         builder.HasIndex(g => new { g.CaseId, g.Id });
         builder.HasIndex(g => g.GrantedAt);
+        builder.HasIndex(g => g.HelpRequestId);
         builder.HasOne<ResolutionOption>().WithMany().HasForeignKey(g => g.OptionId).OnDelete(DeleteBehavior.Restrict);
         builder.Ignore(g => g.Money);
     }

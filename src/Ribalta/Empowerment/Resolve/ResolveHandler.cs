@@ -20,6 +20,18 @@ public sealed class EmpowermentOptions
 
     /// <summary>The organisation's time zone (IANA), in which a monthly budget's month begins and ends.</summary>
     public string TimeZone { get; init; } = "UTC";
+
+    /// <summary>Minutes a helper has to answer a decision (above the envelope, outside the catalogue): a customer may be waiting.</summary>
+    public int HelpDecisionMinutes { get; init; } = 60;
+
+    /// <summary>Minutes a helper has to answer a question.</summary>
+    public int HelpQuestionMinutes { get; init; } = 240;
+
+    /// <summary>
+    /// An approved request that asked for at most this many times what the agent could grant alone "could have been
+    /// inside a reasonable envelope" (the help report counts them).
+    /// </summary>
+    public decimal ReasonableReach { get; init; } = 1.5m;
 }
 
 /// <summary>One option in a resolution: an amount for money options, a quantity of days or items.</summary>
@@ -27,7 +39,7 @@ public sealed record ResolutionLineInput(Guid? OptionId, MoneyDto? Amount = null
 
 public sealed record ResolutionRequest(IReadOnlyList<ResolutionLineInput>? Lines, string? Reason);
 
-public sealed record GrantDto(long Id, Guid OptionId, string Option, MoneyDto? Amount, int Quantity, string Reason, Guid GrantedBy, string GrantedByName, DateTimeOffset GrantedAt, DateTimeOffset? ReversedAt, string? ReversalReason = null);
+public sealed record GrantDto(long Id, Guid OptionId, string Option, MoneyDto? Amount, int Quantity, string Reason, Guid GrantedBy, string GrantedByName, DateTimeOffset GrantedAt, DateTimeOffset? ReversedAt, string? ReversalReason = null, long? HelpRequestId = null);
 
 public sealed record GrantExportRow(
     long Id, DateTimeOffset GrantedAt, long CaseId, Guid CustomerId, string Option, string Kind, decimal? Amount, string? Currency, int Quantity,
@@ -38,6 +50,12 @@ public sealed record ReverseRequest(string? Reason);
 /// <summary>One option in one team: grants, times a limit stopped an agent (by limit), and the share of attempts that did.</summary>
 public sealed record EnvelopeUsageRow(
     Guid OptionId, string Option, Guid? DepartmentId, string? Department, int Granted, int LimitReached, IReadOnlyDictionary<string, int> ByLimit, double ReachedShare);
+
+/// <summary>
+/// An approval on a help request: the agent who asked (and speaks to the customer), the request, and what marks it
+/// answered inside the grant's transaction (an error stops the grant).
+/// </summary>
+internal sealed record Approval(Actor SpeaksAs, long HelpRequestId, Func<Guid, Task<Error?>> InTransaction);
 
 public sealed record ResolutionDto(Guid ResolutionId, long CaseId, long MessageId, IReadOnlyList<GrantDto> Grants);
 
@@ -107,7 +125,7 @@ internal sealed class ResolveHandler(
             return shapeInvalid;
         }
 
-        if (await cases.FindAsync(caseId, ct) is not { } @case || !Guid.TryParse(agent.Id, out var agentId))
+        if (await cases.FindAsync(caseId, ct) is not { } @case || !Guid.TryParse(agent.Id, out _))
         {
             return Error.NotFound();
         }
@@ -117,7 +135,33 @@ internal sealed class ResolveHandler(
             return Error.Conflict("Error.CaseClosed");
         }
 
-        var optionIds = lines.Where(l => l?.OptionId is not null).Select(l => l.OptionId!.Value).Distinct().ToList();
+        var asked = await ReadLinesAsync(v, "lines", lines, ct);
+        return v.ToError() is { } invalid ? invalid : await GrantLinesAsync(agent, @case, asked, request.Reason!.Trim(), null, ct);
+    }
+
+    /// <summary>
+    /// A helper approves what an agent asked for: granted through the same ledger, under the helper's own envelope
+    /// (their limits and budget), told to the customer by the agent who keeps the case. <paramref name="approval"/>
+    /// marks the request answered in the grant's transaction (an error from it undoes everything).
+    /// </summary>
+    internal async Task<Result<ResolutionDto>> ApproveAsync(Actor helper, CaseRef @case, IReadOnlyList<ResolutionLineInput> lines, string reason, Approval approval, CancellationToken ct)
+    {
+        var v = new ValidationBuilder();
+        var asked = await ReadLinesAsync(v, "lines", lines, ct);
+        if (v.ToError() is { } invalid)
+        {
+            return invalid;
+        }
+
+        return @case.Status == CaseStatus.Closed
+            ? Error.Conflict("Error.CaseClosed")
+            : await GrantLinesAsync(helper, @case, asked, reason.Length > ReasonMax ? reason[..(ReasonMax - 1)] + "…" : reason, approval, ct);
+    }
+
+    /// <summary>Options and amounts as asked, checked against the catalogue; problems go to <paramref name="v"/> under <paramref name="field"/>.</summary>
+    internal async Task<List<(GrantLine Line, ResolutionOption Option)>> ReadLinesAsync(ValidationBuilder v, string field, IReadOnlyList<ResolutionLineInput?> lines, CancellationToken ct)
+    {
+        var optionIds = lines.Where(l => l?.OptionId is not null).Select(l => l!.OptionId!.Value).Distinct().ToList();
         var catalogue = await db.Set<ResolutionOption>().AsNoTracking().Where(o => optionIds.Contains(o.Id) && o.Active).ToDictionaryAsync(o => o.Id, ct);
         var asked = new List<(GrantLine Line, ResolutionOption Option)>();
         for (var i = 0; i < lines.Count; i++)
@@ -125,27 +169,27 @@ internal sealed class ResolveHandler(
             var line = lines[i];
             if (line?.OptionId is not { } id || !catalogue.TryGetValue(id, out var option))
             {
-                v.Add($"lines[{i}].optionId", "Validation.OptionUnknown");
+                v.Add($"{field}[{i}].optionId", "Validation.OptionUnknown");
                 continue;
             }
 
             if (lines.Take(i).Any(l => l?.OptionId == id))
             {
                 // One grant per option in a resolution: what the limits count is what is written.
-                v.Add($"lines[{i}].optionId", "Validation.OptionTwice");
+                v.Add($"{field}[{i}].optionId", "Validation.OptionTwice");
                 continue;
             }
 
             if (option.Measure == OptionMeasure.Money)
             {
-                var money = Money.Create(line!.Amount?.Amount, line.Amount?.Currency, $"lines[{i}].amount");
+                var money = Money.Create(line.Amount?.Amount, line.Amount?.Currency, $"{field}[{i}].amount");
                 if (!money.IsSuccess)
                 {
                     v.Include(money.Error);
                 }
                 else if (money.Value.Amount == 0)
                 {
-                    v.Add($"lines[{i}].amount.amount", "Validation.AmountZero");
+                    v.Add($"{field}[{i}].amount.amount", "Validation.AmountZero");
                 }
                 else
                 {
@@ -154,10 +198,10 @@ internal sealed class ResolveHandler(
             }
             else
             {
-                var quantity = option.Measure == OptionMeasure.Exception ? 1 : line!.Quantity ?? 0;
+                var quantity = option.Measure == OptionMeasure.Exception ? 1 : line.Quantity ?? 0;
                 if (quantity is < 1 or > 3650)
                 {
-                    v.Add($"lines[{i}].quantity", "Validation.Range", 1, 3650);
+                    v.Add($"{field}[{i}].quantity", "Validation.Range", 1, 3650);
                 }
                 else
                 {
@@ -166,19 +210,51 @@ internal sealed class ResolveHandler(
             }
         }
 
-        if (v.ToError() is { } invalid)
+        return asked;
+    }
+
+    /// <summary>
+    /// How far past this agent's envelope a proposal goes now: the largest asked ÷ allowed over its lines (below 1 it
+    /// fits). Null when some line has no room at all (not in the envelope, nothing left).
+    /// </summary>
+    internal async Task<decimal?> ReachAsync(Guid agentId, CaseRef @case, IReadOnlyList<(GrantLine Line, ResolutionOption Option)> asked, CancellationToken ct)
+    {
+        var envelope = await rules.ForAsync(agentId, @case.CustomerId, ct);
+        var prior = await PriorAsync(@case.CustomerId, agentId, ct);
+        var now = clock.GetUtcNow();
+        var reach = 0m;
+        foreach (var (line, _) in asked)
         {
-            return invalid;
+            if (!envelope.TryGetValue(line.OptionId, out var terms))
+            {
+                return null;
+            }
+
+            var room = EnvelopeEvaluator.HeadroomOf(line.OptionId, terms, line.Amount?.Currency, prior, @case.CustomerId, agentId, now, Zone);
+            decimal? allowed = line.Amount is null ? room.GrantsLeft is 0 ? 0 : room.MaxQuantity ?? decimal.MaxValue : room.MostNow?.Amount;
+            if (allowed is not > 0)
+            {
+                return null;
+            }
+
+            reach = Math.Max(reach, (line.Amount?.Amount ?? line.Quantity) / allowed.Value);
         }
 
+        return Math.Round(reach, 4);
+    }
+
+    private async Task<Result<ResolutionDto>> GrantLinesAsync(
+        Actor authority, CaseRef @case, List<(GrantLine Line, ResolutionOption Option)> asked, string reason, Approval? approval, CancellationToken ct)
+    {
+        var authorityId = Guid.Parse(authority.Id!);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                var (result, refused) = await GrantOnceAsync(agent, agentId, @case, asked, request.Reason!.Trim(), ct);
+                var (result, refused) = await GrantOnceAsync(authority, authorityId, @case, asked, reason, approval, ct);
                 if (refused is not null)
                 {
-                    await RecordRefusalAsync(agentId, @case.Id, refused, ct);
+                    await RecordRefusalAsync(authorityId, @case.Id, refused, ct);
                 }
 
                 return result;
@@ -198,18 +274,19 @@ internal sealed class ResolveHandler(
     }
 
     private async Task<(Result<ResolutionDto> Result, EnvelopeDecision? Refused)> GrantOnceAsync(
-        Actor agent, Guid agentId, CaseRef @case, List<(GrantLine Line, ResolutionOption Option)> asked, string reason, CancellationToken ct)
+        Actor authority, Guid authorityId, CaseRef @case, List<(GrantLine Line, ResolutionOption Option)> asked, string reason, Approval? approval, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
 
         // The ledgers first: what this transaction read is what it writes against, or it does not commit.
-        var ledgers = await TouchLedgersAsync([$"customer:{@case.CustomerId:N}", $"agent:{agentId:N}"], ct);
-        var prior = await PriorAsync(@case.CustomerId, agentId, ct, keep: true);
-        var envelope = await rules.ForAsync(agentId, @case.CustomerId, ct);
+        var ledgers = await TouchLedgersAsync([$"customer:{@case.CustomerId:N}", $"agent:{authorityId:N}"], ct);
+        var prior = await PriorAsync(@case.CustomerId, authorityId, ct, keep: true);
+        var envelope = await rules.ForAsync(authorityId, @case.CustomerId, ct);
         var now = clock.GetUtcNow();
-        var decision = EnvelopeEvaluator.Evaluate(envelope, asked.Select(a => a.Line).ToList(), prior, @case.CustomerId, agentId, now, Zone);
+        var decision = EnvelopeEvaluator.Evaluate(envelope, asked.Select(a => a.Line).ToList(), prior, @case.CustomerId, authorityId, now, Zone);
         if (!decision.Allowed)
         {
+            db.ChangeTracker.Clear();
             return (OutsideEnvelope(decision, asked), decision);
         }
 
@@ -224,20 +301,23 @@ internal sealed class ResolveHandler(
             Currency = a.Line.Amount?.Currency.Code,
             Quantity = a.Line.Quantity,
             Reason = reason,
-            GrantedBy = agentId,
-            GrantedByName = agent.Name,
+            GrantedBy = authorityId,
+            GrantedByName = authority.Name,
             GrantedAt = now,
+            HelpRequestId = approval?.HelpRequestId,
         }).ToList();
         db.AddRange(grants);
         foreach (var spent in asked.Where(a => a.Line.Amount is not null).GroupBy(a => (a.Line.OptionId, a.Line.Amount!.Value.Currency)))
         {
-            await AddToTotalAsync(agentId, spent.Key.OptionId, spent.Select(a => a.Line.Amount!.Value).Aggregate((x, y) => x + y), now, +1, ct);
+            await AddToTotalAsync(authorityId, spent.Key.OptionId, spent.Select(a => a.Line.Amount!.Value).Aggregate((x, y) => x + y), now, +1, ct);
         }
 
-        db.Append(clock, agent, EmpowermentEvents.Granted, "case", @case.Id.ToString(CultureInfo.InvariantCulture), new
+        db.Append(clock, authority, EmpowermentEvents.Granted, "case", @case.Id.ToString(CultureInfo.InvariantCulture), new
         {
             resolutionId,
             reason,
+            helpRequestId = approval?.HelpRequestId,
+            onBehalfOf = approval?.SpeaksAs.Name,
             grants = asked.Select(a => new { option = a.Option.NameIn("en"), kind = a.Option.Kind.ToString(), amount = a.Line.Amount?.ToString(), a.Line.Quantity }),
         }, @case.CustomerId);
         foreach (var ledger in ledgers)
@@ -245,14 +325,21 @@ internal sealed class ResolveHandler(
             ledger.Version++;
         }
 
+        if (approval is not null && await approval.InTransaction(resolutionId) is { } refusedApproval)
+        {
+            db.ChangeTracker.Clear();
+            return (refusedApproval, null);
+        }
+
         await db.SaveChangesAsync(ct);
 
-        // The customer hears it at once, in their language, by their channel.
+        // The customer hears it at once, in their language, by their channel, from the person who has their case.
         var language = @case.Language ?? (await customers.FindAsync(@case.CustomerId, ct))?.PreferredLanguage;
         var message = Platform.Mail.PublicSite.InLanguage(language, () => string.Join("\n", asked.Select(a => Sentence(a.Option, a.Line, language))));
-        var written = await conversation.ReplyAsync(agent, @case.Id, message, ct);
+        var written = await conversation.ReplyAsync(approval?.SpeaksAs ?? authority, @case.Id, message, ct);
         if (!written.IsSuccess)
         {
+            db.ChangeTracker.Clear();
             return (written.Error!, null);
         }
 
@@ -512,5 +599,5 @@ internal sealed class ResolveHandler(
 
     private static GrantDto ToDto(Grant g, ResolutionOption option) => new(
         g.Id, g.OptionId, option.NameIn(CultureInfo.CurrentUICulture.TwoLetterISOLanguageName), g.Money is { } m ? MoneyDto.From(m) : null, g.Quantity, g.Reason,
-        g.GrantedBy, g.GrantedByName, g.GrantedAt, g.ReversedAt, g.ReversalReason);
+        g.GrantedBy, g.GrantedByName, g.GrantedAt, g.ReversedAt, g.ReversalReason, g.HelpRequestId);
 }

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Localization;
-using Ribalta.Platform.Localization;
 
-namespace Ribalta.Cases.Targets;
+namespace Ribalta.Platform.Localization;
 
 /// <summary>How long until (or since) a target, as people say it: "in 2 h 10 min", "overdue by 1 d 3 h".</summary>
 public static class DueText

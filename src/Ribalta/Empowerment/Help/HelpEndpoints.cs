@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Localization;
+using Ribalta.Platform.Errors;
+using Ribalta.Platform.Events;
+using Ribalta.Platform.Identity;
+using Ribalta.Platform.Localization;
+
+namespace Ribalta.Empowerment.Help;
+
+internal static class HelpEndpoints
+{
+    public static void MapHelp(this IEndpointRouteBuilder app, Func<DateOnly?, DateOnly?, int, TimeProvider, (DateTimeOffset From, DateTimeOffset To)?> period)
+    {
+        app.MapPost("/api/v1/cases/{caseId:long}/help-requests", async (long caseId, HelpRequestInput input, HelpHandler help, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+            (await help.AskAsync(Actor.From(http.User), caseId, input, ct)).ToHttp(r => TypedResults.Created($"/api/v1/help-requests/{r.Id}", r), localizer))
+            .RequireAuthorization(Policies.CasesWork).WithTags("Empowerment")
+            .WithSummary("Ask a colleague (helperId) or a department (departmentId) for help on a case: a question, or a decision above the envelope or outside the catalogue (with the proposed lines)");
+        app.MapGet("/api/v1/cases/{caseId:long}/help-requests", async (long caseId, HelpHandler help, CancellationToken ct) => TypedResults.Ok(await help.ForCaseAsync(caseId, ct)))
+            .RequireAuthorization(Policies.Staff).WithTags("Empowerment").WithSummary("The help asked on a case, newest first: who helps, the answer");
+
+        var requests = app.MapGroup("/api/v1/help-requests").RequireAuthorization(Policies.CasesWork).WithTags("Empowerment");
+        requests.MapGet("", async Task<IResult> (string? box, bool? open, HelpHandler help, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+        {
+            if (!Guid.TryParse(Actor.From(http.User).Id, out var me))
+            {
+                return Error.Forbidden().ToProblem(localizer);
+            }
+
+            return box switch
+            {
+                null or "" or "mine" => TypedResults.Ok(await help.AskedOfAsync(me, open ?? true, ct)),
+                "asked" => TypedResults.Ok(await help.AskedByAsync(me, ct)),
+                _ => Error.Validation("box", "Validation.HelpBox").ToValidationProblem(localizer),
+            };
+        }).WithSummary("box=mine (default): what waits for my help, soonest due first (open=false: what I answered); box=asked: what I asked");
+        requests.MapGet("/helpers", async (HelpHandler help, HttpContext http, CancellationToken ct) =>
+            TypedResults.Ok(await help.HelpersAsync(Guid.TryParse(Actor.From(http.User).Id, out var me) ? me : Guid.Empty, ct)))
+            .WithSummary("Whom I can ask: people (leads and managers of my team first) and departments");
+        requests.MapPost("/{id:long}/take", async (long id, HelpHandler help, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+            (await help.TakeAsync(Actor.From(http.User), id, ct)).ToHttp(TypedResults.Ok, localizer))
+            .WithSummary("Take a request made to my department: I become its helper and join the case");
+        requests.MapPost("/{id:long}/answer", async (long id, HelpAnswerInput input, HelpHandler help, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+            (await help.AnswerAsync(Actor.From(http.User), id, input, ct)).ToHttp(TypedResults.Ok, localizer))
+            .WithSummary("Answer: approve (granted under my envelope, told to the customer by the agent), decline, or answer a question; always with words");
+        requests.MapPost("/{id:long}/withdraw", async (long id, HelpHandler help, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+            (await help.WithdrawAsync(Actor.From(http.User), id, ct)).ToHttp(TypedResults.Ok, localizer))
+            .WithSummary("The asker no longer needs the help");
+        app.MapGet("/api/v1/help-requests/report", async Task<IResult> (DateOnly? from, DateOnly? to, HelpHandler help, TimeProvider clock, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+            period(from, to, 90, clock) is { } p
+                ? TypedResults.Ok(await help.ReportAsync(p.From, p.To, ct))
+                : Error.Validation("from", "Validation.ExportPeriod", 366).ToValidationProblem(localizer))
+            .RequireAuthorization(Policies.CasesManage).WithTags("Empowerment")
+            .WithSummary("Help asked (from, to: ISO dates; the last 90 days by default): per reason, per helper (time to answer, within target), per option (how many a reasonable envelope would have covered)");
+    }
+}
