@@ -198,7 +198,7 @@ internal static class DemoData
     /// <summary>Help the demo front line asks: what for, of whom (a person's email or a department), the words, and the answer if any.</summary>
     public static readonly (Empowerment.Help.HelpReason Reason, string Whom, string Question, decimal? Refund, Empowerment.Help.HelpDecision? Decision, string? Answer)[] HelpAsked =
     [
-        (Empowerment.Help.HelpReason.AboveEnvelope, "lead@demo.ribalta.test", "Third broken delivery in a row; the customer asks for the full 120 EUR back.", 120, Empowerment.Help.HelpDecision.Approve, "Yes: three in a row is on us. Granted."),
+        (Empowerment.Help.HelpReason.AboveEnvelope, "lead@demo.ribalta.test", "Third broken delivery in a row; the customer asks for 70 EUR back.", 70, Empowerment.Help.HelpDecision.Approve, "Yes: three in a row is on us. Granted."),
         (Empowerment.Help.HelpReason.Question, "Billing", "Was the customer charged twice on the 3rd? I see two lines with the same amount.", null, Empowerment.Help.HelpDecision.Answer, "Yes, a duplicate charge from the payment provider; it is reversed automatically within 3 days."),
         (Empowerment.Help.HelpReason.NotInCatalogue, "lead@demo.ribalta.test", "Could we send a courier to collect the broken item tomorrow morning? The customer cannot leave home.", null, null, null),
         (Empowerment.Help.HelpReason.AboveEnvelope, "lead@demo.ribalta.test", "Long-time customer, a whole order lost; I propose refunding 90 EUR.", 90, null, null),

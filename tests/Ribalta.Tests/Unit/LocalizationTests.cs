@@ -55,6 +55,21 @@ public sealed partial class LocalizationTests
         Assert.Empty(missing);
     }
 
+    /// <summary>Every event a customer's timeline or the audit log can show reads as words, not as its type.</summary>
+    [Fact]
+    public void Every_event_type_has_words()
+    {
+        var english = Load("");
+        var types = typeof(Ribalta.Platform.Events.Actor).Assembly.GetTypes()
+            .Where(t => t.IsAbstract && t.IsSealed && t.Name.EndsWith("Events", StringComparison.Ordinal))
+            .SelectMany(t => t.GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static))
+            .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+            .Select(f => (string)f.GetRawConstantValue()!)
+            .ToList();
+        Assert.Contains(Ribalta.Empowerment.Contracts.EmpowermentEvents.HelpAnswered, types);
+        Assert.Equal([], types.Where(t => !english.ContainsKey($"Event.{t}")).Order(StringComparer.Ordinal));
+    }
+
     [Theory]
     [InlineData("Role.", new[] { "Frontline", "TeamLead", "Manager", "Department", "Executive", "Admin" })]
     [InlineData("Relationship.", new[] { "EndConsumer", "Distributor", "Retailer", "Agent", "Partner" })]
