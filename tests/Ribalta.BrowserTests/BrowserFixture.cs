@@ -36,7 +36,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             throw new InvalidOperationException($"Chromium is not installed at {ChromiumPath}. Run ./test.sh, which installs it, or `apt-get install chromium`.");
         }
 
-        (Demo, DemoUrl) = Start(new Dictionary<string, string?> { ["Demo:Enabled"] = "true", ["Demo:Customers"] = "40" });
+        (Demo, DemoUrl) = Start(new Dictionary<string, string?> { ["Demo:Enabled"] = "true", ["Demo:Customers"] = "40", ["Empowerment:PromiseCheckSeconds"] = "1" });
         (Empty, EmptyUrl) = Start(new Dictionary<string, string?>());
 
         _playwright = await Playwright.CreateAsync();
@@ -67,12 +67,12 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// Signs a demo member of staff in from an English browser. They have a preferred language, which the
     /// workspace then speaks; <paramref name="thenLanguage"/> switches to another (null: keep theirs).
     /// </summary>
-    public async Task<IPage> SignInStaffAsync(string email, string? thenLanguage = "en")
+    public async Task<IPage> SignInStaffAsync(string email, string? thenLanguage = "en", string password = DemoPassword)
     {
         var page = await NewPageAsync();
         await page.GotoAsync($"{DemoUrl}/login");
         await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(DemoPassword);
+        await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync($"{DemoUrl}/");
         if (thenLanguage is not null)

@@ -11,7 +11,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Ribalta.BrowserTests;
 
 /// <summary>
-/// Escalation as a partnership, end to end: an agent above their limit asks the team lead from the case; the lead,
+/// Escalation as a partnership, end to end: an agent above their limit, working in Spanish, asks the team lead from the case; the lead,
 /// working in Arabic, sees it waiting in the inbox, approves it from their help queue; the agent's case shows the
 /// approval and the grant live, and the customer is told by the agent.
 /// </summary>
@@ -43,6 +43,11 @@ public sealed class HelpTests(BrowserFixture fixture) : IAsyncLifetime
         (await manager.PostAsJsonAsync("/api/v1/envelope-rules", new EnvelopeRuleInput(refund.Id, StaffRoles.Frontline, PerGrant: [new MoneyDto(50, "EUR")]), Api.Json)).EnsureSuccessStatusCode();
         (await manager.PostAsJsonAsync("/api/v1/envelope-rules", new EnvelopeRuleInput(refund.Id, StaffRoles.TeamLead, PerGrant: [new MoneyDto(200, "EUR")]), Api.Json)).EnsureSuccessStatusCode();
 
+        // A team lead of their own, so that switching to Arabic changes no other test's demo login.
+        var leadName = "Samira Haddad " + suffix;
+        var leadEmail = $"lead-{suffix}@staff.test";
+        await fixture.Demo.CreateStaffAsync(leadEmail, leadName, [StaffRoles.TeamLead]);
+
         var frontline = await ApiClientAsync(StaffRoles.Frontline);
         var customer = await frontline.CreateCustomerAsync(new { displayName = "Hannah Brooks", preferredLanguage = "en" });
         var subject = "Whole order lost " + suffix;
@@ -50,32 +55,32 @@ public sealed class HelpTests(BrowserFixture fixture) : IAsyncLifetime
         var caseId = (await opened.ReadJsonAsync()).GetProperty("id").GetInt64();
 
         // The agent tries 120 EUR, is stopped at 50, and asks for help with it right there.
-        var agent = await fixture.SignInStaffAsync("agent@demo.ribalta.test", "en");
+        var agent = await fixture.SignInStaffAsync("agent@demo.ribalta.test", "es");
         await agent.GotoAsync($"{fixture.DemoUrl}/cases/{caseId}");
         var panel = agent.Locator("aside.resolve-panel");
         await Expect(panel.Locator("form.resolve-form[data-live]")).ToBeAttachedAsync();
         var refundBox = panel.Locator($"fieldset[data-option='{refund.Id}']");
         await refundBox.GetByRole(AriaRole.Checkbox).CheckAsync();
-        await refundBox.GetByLabel("Amount").FillAsync("120");
-        await panel.GetByLabel("Why (one line, for the record)").FillAsync("Third lost order");
-        await panel.GetByRole(AriaRole.Button, new() { Name = "Grant now" }).ClickAsync();
-        await Expect(panel.GetByRole(AriaRole.Alert)).ToContainTextAsync("Ask for help");
-        await panel.GetByRole(AriaRole.Button, new() { Name = "Ask for help with this" }).ClickAsync();
+        await refundBox.GetByLabel("Importe").FillAsync("120");
+        await panel.GetByLabel("Por qué (una línea, para el registro)").FillAsync("Third lost order");
+        await panel.GetByRole(AriaRole.Button, new() { Name = "Conceder ahora" }).ClickAsync();
+        await Expect(panel.GetByRole(AriaRole.Alert)).ToContainTextAsync("Pide ayuda");
+        await panel.GetByRole(AriaRole.Button, new() { Name = "Pedir ayuda con esto" }).ClickAsync();
 
         var ask = panel.Locator("form.ask-form");
-        await Expect(ask.Locator(".proposal-summary")).ToContainTextAsync("120.00 EUR");
+        await Expect(ask.Locator(".proposal-summary")).ToContainTextAsync("120,00 EUR");
         var whom = ask.Locator($"#help-whom-{caseId}");
-        var lead = await whom.Locator("option", new() { HasText = "Sam Whitaker" }).GetAttributeAsync("value");
+        var lead = await whom.Locator("option", new() { HasText = leadName }).GetAttributeAsync("value");
         await whom.SelectOptionAsync(lead!);
-        await ask.GetByLabel("Your question").FillAsync("Third lost order in a row; she asks for all 120 back.");
-        await ask.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
-        await Expect(panel.Locator(".help-section [role=status]")).ToContainTextAsync("Asked Sam Whitaker");
+        await ask.GetByLabel("Tu pregunta").FillAsync("Third lost order in a row; she asks for all 120 back.");
+        await ask.GetByRole(AriaRole.Button, new() { Name = "Enviar" }).ClickAsync();
+        await Expect(panel.Locator(".help-section [role=status]")).ToContainTextAsync("Pedido a " + leadName);
         var card = panel.Locator(".help-card");
         await Expect(card).ToHaveAttributeAsync("data-status", "Open");
-        await Expect(panel.Locator(".collaborators")).ToContainTextAsync("Sam Whitaker");
+        await Expect(panel.Locator(".collaborators")).ToContainTextAsync(leadName);
 
         // The lead, in Arabic: the inbox says help is waiting; the queue has the request, with the proposal.
-        var leadPage = await fixture.SignInStaffAsync("lead@demo.ribalta.test", "ar");
+        var leadPage = await fixture.SignInStaffAsync(leadEmail, "ar", RibaltaApp.Password);
         await leadPage.GotoAsync($"{fixture.DemoUrl}/cases");
         await Expect(leadPage.Locator("html")).ToHaveAttributeAsync("dir", "rtl");
         await Expect(leadPage.Locator(".help-waiting")).ToContainTextAsync("طلبات مساعدة بانتظارك");
@@ -91,7 +96,7 @@ public sealed class HelpTests(BrowserFixture fixture) : IAsyncLifetime
         // The agent's case shows it live: approved, granted under the lead's name, and told to the customer by the agent.
         await Expect(card).ToHaveAttributeAsync("data-status", "Approved", new() { Timeout = 15_000 });
         await Expect(card.Locator("blockquote.answer")).ToContainTextAsync("ثلاث مرات");
-        await Expect(panel.Locator("ul.grants li")).ToContainTextAsync("Sam Whitaker");
+        await Expect(panel.Locator("ul.grants li")).ToContainTextAsync(leadName);
         await Expect(agent.Locator(".messages .body").Last).ToContainTextAsync("We have refunded you 120.00 EUR.");
     }
 }

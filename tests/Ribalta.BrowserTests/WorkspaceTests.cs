@@ -355,7 +355,7 @@ public sealed class WorkspaceTests(BrowserFixture fixture) : IAsyncLifetime
         var customerHref = await FirstCustomerHrefAsync(page);
         await page.GotoAsync($"{fixture.DemoUrl}/cases?view=All");
         var caseHref = (await page.Locator("table.cases tbody td:nth-child(2) a").First.GetAttributeAsync("href"))!;
-        foreach (var path in new[] { "/", "/cases", "/cases?view=Unassigned", "/cases?view=Team", "/cases?view=Overdue", caseHref, $"/cases/new?customerId={customerHref.Split('/')[^1]}", "/customers", "/customers/new", customerHref, $"{customerHref}/edit", "/customers/import", "/segments", "/canned-replies", "/settings/targets", "/settings/envelopes", "/help", "/help?tab=answered", "/help?tab=asked", "/help?tab=report", "/search?q=pedido", "/admin/staff", "/admin/audit", "/admin/api-keys", "/admin/webhooks", "/admin/mailboxes", "/admin/chat", "/social/import", "/account" })
+        foreach (var path in new[] { "/", "/cases", "/cases?view=Unassigned", "/cases?view=Team", "/cases?view=Overdue", caseHref, $"/cases/new?customerId={customerHref.Split('/')[^1]}", "/customers", "/customers/new", customerHref, $"{customerHref}/edit", "/customers/import", "/segments", "/canned-replies", "/settings/targets", "/settings/envelopes", "/help", "/help?tab=answered", "/help?tab=asked", "/help?tab=report", "/promises", "/promises?tab=settled", "/promises?tab=report", "/promises?tab=report&by=kind", "/search?q=pedido", "/admin/staff", "/admin/audit", "/admin/api-keys", "/admin/webhooks", "/admin/mailboxes", "/admin/chat", "/social/import", "/account" })
         {
             await page.GotoAsync(fixture.DemoUrl + path);
             await Expect(page.Locator("html")).ToHaveAttributeAsync("dir", direction);

@@ -195,6 +195,19 @@ internal static class DemoData
         (Empowerment.Contracts.ResolutionKind.PolicyException, "Manager", new(null, null, MaxGrantsPerCustomer: 3)),
     ];
 
+    /// <summary>
+    /// Promises the demo staff made, in the customer's language: whose, what kind, the words, due in how many minutes
+    /// from seeding, and whether already kept. One falls due a quarter of an hour after start, to be seen breaking.
+    /// </summary>
+    public static readonly (string Owner, string Language, Empowerment.Promises.PromiseKind Kind, string Words, int DueMinutes, bool Kept)[] Promises =
+    [
+        ("agent@demo.ribalta.test", "es", Empowerment.Promises.PromiseKind.CallBack, "Te llamo mañana por la mañana para confirmar la entrega.", 180, false),
+        ("agent@demo.ribalta.test", "en", Empowerment.Promises.PromiseKind.Refund, "You will see the refund on your card within 5 working days.", 60 * 24 * 5, false),
+        ("agente@demo.ribalta.test", "it", Empowerment.Promises.PromiseKind.Shipment, "Il pacco sostitutivo parte domani con corriere espresso.", 60 * 24, true),
+        ("wakeel@demo.ribalta.test", "ar", Empowerment.Promises.PromiseKind.Answer, "سأعود إليك بإجابة من قسم الفواتير اليوم.", 15, false),
+        ("lead@demo.ribalta.test", "en", Empowerment.Promises.PromiseKind.CallBack, "I will call you on Friday to make sure everything arrived.", 60 * 24 * 3, true),
+    ];
+
     /// <summary>Help the demo front line asks: what for, of whom (a person's email or a department), the words, and the answer if any.</summary>
     public static readonly (Empowerment.Help.HelpReason Reason, string Whom, string Question, decimal? Refund, Empowerment.Help.HelpDecision? Decision, string? Answer)[] HelpAsked =
     [

@@ -33,7 +33,9 @@ internal sealed class DemoSeeder(
     Empowerment.Catalogue.ResolutionCatalogue resolutionOptions,
     Empowerment.Envelopes.EnvelopeRules envelopeRules,
     Empowerment.Resolve.ResolveHandler resolve,
-    Empowerment.Help.HelpHandler help) : IDemoSeeder
+    Empowerment.Help.HelpHandler help,
+    Empowerment.Promises.PromiseLedger promises,
+    TimeProvider clock) : IDemoSeeder
 {
     public const string Password = "ribalta-demo-2026";
 
@@ -142,7 +144,40 @@ internal sealed class DemoSeeder(
         }
 
         await AskForHelpAsync(openedCases, resolutionIds[Empowerment.Contracts.ResolutionKind.Refund], cancellationToken);
+        await PromiseAsync(openedCases, cancellationToken);
         return logins;
+    }
+
+    /// <summary>A few promises on cases in the words' language: some owed soon, one about to break, some kept.</summary>
+    private async Task PromiseAsync(IReadOnlyList<long> caseIds, CancellationToken ct)
+    {
+        var people = await db.Users.Select(u => new { u.Id, u.Email, u.DisplayName }).ToListAsync(ct);
+        var languages = await db.Set<Cases.Domain.Case>().Where(c => caseIds.Contains(c.Id) && c.Status != CaseStatus.Closed)
+            .Select(c => new { c.Id, c.Language }).ToListAsync(ct);
+        var used = new HashSet<long>();
+        foreach (var (owner, language, kind, words, minutes, kept) in DemoData.Promises)
+        {
+            if (languages.FirstOrDefault(c => c.Language == language && !used.Contains(c.Id)) is not { } @case)
+            {
+                continue;
+            }
+
+            used.Add(@case.Id);
+            var person = people.First(p => p.Email == owner);
+            var actor = new Actor(ActorKind.Staff, person.Id.ToString(), person.DisplayName);
+            db.ChangeTracker.Clear();
+            var made = await promises.MakeAsync(actor, @case.Id, new Empowerment.Promises.PromiseInput(kind, words, clock.GetUtcNow().AddMinutes(minutes)), ct);
+            if (!made.IsSuccess)
+            {
+                throw new InvalidOperationException($"Demo promise rejected: {made.Error!.MessageKey}");
+            }
+
+            if (kept)
+            {
+                db.ChangeTracker.Clear();
+                await promises.KeepAsync(actor, made.Value.Id, ct);
+            }
+        }
     }
 
     /// <summary>The front line asks leads, the manager and the back office for help on a few cases; some are answered.</summary>

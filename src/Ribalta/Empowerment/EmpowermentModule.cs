@@ -3,6 +3,7 @@ using Microsoft.Extensions.Localization;
 using Ribalta.Empowerment.Catalogue;
 using Ribalta.Empowerment.Envelopes;
 using Ribalta.Empowerment.Help;
+using Ribalta.Empowerment.Promises;
 using Ribalta.Empowerment.Resolve;
 using Ribalta.Platform.Errors;
 using Ribalta.Platform.Events;
@@ -63,13 +64,19 @@ public static class EmpowermentModule
             .Validate(o => o.HelpDecisionMinutes is > 0 and <= 43_200 && o.HelpQuestionMinutes is > 0 and <= 43_200,
                 "Empowerment:HelpDecisionMinutes and HelpQuestionMinutes must be between 1 and 43200 (30 days)")
             .Validate(o => o.ReasonableReach is >= 1 and <= 100, "Empowerment:ReasonableReach must be between 1 and 100")
+            .Validate(o => o.PromiseDueSoonHours is >= 1 and <= 720, "Empowerment:PromiseDueSoonHours must be between 1 and 720")
+            .Validate(o => o.PromiseCheckSeconds is >= 1 and <= 3600, "Empowerment:PromiseCheckSeconds must be between 1 and 3600")
             .ValidateOnStart();
         services.AddScoped<ResolutionCatalogue>();
         services.AddScoped<EnvelopeRules>();
         services.AddScoped<ResolveHandler>();
         services.AddScoped<HelpHandler>();
+        services.AddScoped<Promises.PromiseLedger>();
+        services.AddHostedService<Promises.PromiseMonitor>();
         services.AddSingleton(new Cases.Contracts.CasePanel(typeof(ResolvePanel), 10));
         services.AddSingleton(new Cases.Contracts.InboxPanel(typeof(HelpInboxPanel), 10));
+        services.AddSingleton(new Cases.Contracts.InboxPanel(typeof(Promises.PromiseInboxPanel), 20));
+        services.AddSingleton(new Cases.Contracts.CasePanel(typeof(Promises.PromisePanel), 20));
         return services;
     }
 
@@ -118,6 +125,7 @@ public static class EmpowermentModule
         grants.MapGet("/export", ExportAsync)
             .WithSummary("Every grant in a period as CSV (from, to: ISO dates; at most a year): who, what, how much, why, which case, reversals");
         app.MapHelp(Period);
+        app.MapPromises(Period);
         return app;
     }
 }

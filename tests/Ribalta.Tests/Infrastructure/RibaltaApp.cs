@@ -63,6 +63,9 @@ public class RibaltaApp : WebApplicationFactory<Program>
     /// <summary>False for hosts that a real browser drives, where time must pass as it does for the browser.</summary>
     public bool UseFakeClock { get; init; } = true;
 
+    /// <summary>Without the fake clock: real time that a test can move ahead (timers still run in real time).</summary>
+    public ShiftedClock RealClock { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in _settings)
@@ -73,11 +76,8 @@ public class RibaltaApp : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         builder.ConfigureTestServices(services =>
         {
-            if (UseFakeClock)
-            {
-                services.RemoveAll<TimeProvider>();
-                services.AddSingleton<TimeProvider>(Clock);
-            }
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(UseFakeClock ? Clock : RealClock);
 
             services.AddSingleton(Events);
             services.AddScoped<Ribalta.Platform.Events.IEventSubscriber>(sp => sp.GetRequiredService<RecordingEventSubscriber>());
@@ -152,4 +152,14 @@ public class RibaltaApp : WebApplicationFactory<Program>
         _gate.Dispose();
         base.Dispose(disposing);
     }
+}
+
+/// <summary>The system clock plus an offset a test moves forward ("three hours later"); timers run in real time.</summary>
+public sealed class ShiftedClock : TimeProvider
+{
+    private long _offsetTicks;
+
+    public override DateTimeOffset GetUtcNow() => TimeProvider.System.GetUtcNow().AddTicks(Interlocked.Read(ref _offsetTicks));
+
+    public void Advance(TimeSpan by) => Interlocked.Add(ref _offsetTicks, by.Ticks);
 }

@@ -167,9 +167,17 @@ public sealed record CaseRef(long Id, Guid CustomerId, CaseStatus Status, string
 /// <summary>Writing to a case's customer from another module, in the caller's transaction when there is one.</summary>
 public interface ICaseConversation
 {
-    /// <summary>A reply the customer sees (and receives by their channel), with its event; the case then waits on them.</summary>
-    Task<Platform.Errors.Result<long>> ReplyAsync(Platform.Events.Actor staff, long caseId, string body, CancellationToken cancellationToken);
+    /// <summary>
+    /// A reply the customer sees (and receives by their channel), with its event; the case then waits on them, or
+    /// takes <paramref name="statusAfter"/> (waiting on us, when the reply says we still owe them something).
+    /// </summary>
+    Task<Platform.Errors.Result<long>> ReplyAsync(Platform.Events.Actor staff, long caseId, string body, CancellationToken cancellationToken, CaseStatus? statusAfter = null);
+
+    /// <summary>The latest replies to the customer on a case, newest first (for marking what was promised in them).</summary>
+    Task<IReadOnlyList<ReplyRef>> RecentRepliesAsync(long caseId, int limit, CancellationToken cancellationToken);
 }
+
+public sealed record ReplyRef(long MessageId, string? AuthorId, string AuthorName, string Body, DateTimeOffset CreatedAt);
 
 /// <summary>
 /// A panel another module adds beside a case's conversation (the Resolve panel, later promises): a component that

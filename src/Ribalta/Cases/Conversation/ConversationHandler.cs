@@ -35,8 +35,12 @@ internal sealed class ConversationHandler(
     Email.EmailOutbox outbox,
     TimeProvider clock) : ICaseConversation
 {
-    Task<Result<long>> ICaseConversation.ReplyAsync(Actor staff, long caseId, string body, CancellationToken cancellationToken) =>
-        ReplyAsync(staff, caseId, new ReplyRequest(body), cancellationToken);
+    Task<Result<long>> ICaseConversation.ReplyAsync(Actor staff, long caseId, string body, CancellationToken cancellationToken, CaseStatus? statusAfter) =>
+        ReplyAsync(staff, caseId, new ReplyRequest(body, statusAfter), cancellationToken);
+
+    async Task<IReadOnlyList<ReplyRef>> ICaseConversation.RecentRepliesAsync(long caseId, int limit, CancellationToken cancellationToken) =>
+        await db.Set<Message>().AsNoTracking().Where(m => m.CaseId == caseId && m.Kind == MessageKind.Reply).OrderByDescending(m => m.Id).Take(Math.Clamp(limit, 1, 50))
+            .Select(m => new ReplyRef(m.Id, m.AuthorId, m.AuthorName, m.Body, m.CreatedAt)).ToListAsync(cancellationToken);
 
     // A case is written by a handful of people at most; a few jittered retries settle any race among them.
     private const int Attempts = 10;

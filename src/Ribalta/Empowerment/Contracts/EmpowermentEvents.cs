@@ -25,3 +25,15 @@ public static class EmpowermentEvents
     /// <summary>The agent no longer needs the help.</summary>
     public const string HelpWithdrawn = "case.help_withdrawn";
 }
+
+/// <summary>The promise ledger's events; each has the case as its subject.</summary>
+public static class PromiseEvents
+{
+    public const string Made = "case.promise_made";
+    public const string Kept = "case.promise_kept";
+
+    /// <summary>A breakdown: the due time passed and the promise was not kept; the customer was told.</summary>
+    public const string Broken = "case.promise_broken";
+
+    public const string Released = "case.promise_released";
+}

@@ -139,15 +139,13 @@ internal sealed class HelpHandler(
             return invalid;
         }
 
-        if (await cases.FindAsync(caseId, ct) is not { } @case)
+        var open = await cases.OpenCaseAsync(caseId, ct);
+        if (!open.IsSuccess)
         {
-            return Error.NotFound();
+            return open.Error!;
         }
 
-        if (@case.Status == CaseStatus.Closed)
-        {
-            return Error.Conflict("Error.CaseClosed");
-        }
+        var @case = open.Value;
 
         var now = clock.GetUtcNow();
         var request = new HelpRequest

@@ -32,6 +32,12 @@ public sealed class EmpowermentOptions
     /// inside a reasonable envelope" (the help report counts them).
     /// </summary>
     public decimal ReasonableReach { get; init; } = 1.5m;
+
+    /// <summary>How many hours ahead a promise shows in its owner's inbox as due soon.</summary>
+    public int PromiseDueSoonHours { get; init; } = 24;
+
+    /// <summary>How often (seconds) the clock is checked for promises that fell due.</summary>
+    public int PromiseCheckSeconds { get; init; } = 30;
 }
 
 /// <summary>One option in a resolution: an amount for money options, a quantity of days or items.</summary>
@@ -125,16 +131,13 @@ internal sealed class ResolveHandler(
             return shapeInvalid;
         }
 
-        if (await cases.FindAsync(caseId, ct) is not { } @case || !Guid.TryParse(agent.Id, out _))
+        var open = await cases.OpenCaseAsync(caseId, ct);
+        if (!open.IsSuccess || !Guid.TryParse(agent.Id, out _))
         {
-            return Error.NotFound();
+            return open.Error ?? Error.NotFound();
         }
 
-        if (@case.Status == CaseStatus.Closed)
-        {
-            return Error.Conflict("Error.CaseClosed");
-        }
-
+        var @case = open.Value;
         var asked = await ReadLinesAsync(v, "lines", lines, ct);
         return v.ToError() is { } invalid ? invalid : await GrantLinesAsync(agent, @case, asked, request.Reason!.Trim(), null, ct);
     }

@@ -1,0 +1,403 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
+using Ribalta.Cases.Contracts;
+using Ribalta.Customers.Contracts;
+using Ribalta.Empowerment.Contracts;
+using Ribalta.Empowerment.Data;
+using Ribalta.Empowerment.Resolve;
+using Ribalta.Platform.Data;
+using Ribalta.Platform.Errors;
+using Ribalta.Platform.Events;
+using Ribalta.Platform.Identity;
+using Ribalta.Platform.Localization;
+
+namespace Ribalta.Empowerment.Promises;
+
+public enum PromiseKind
+{
+    CallBack,
+    Refund,
+    Shipment,
+    Answer,
+    Other,
+}
+
+public enum PromiseStatus
+{
+    Open,
+    Kept,
+    Broken,
+
+    /// <summary>No longer owed (the customer changed their mind); counts neither kept nor broken.</summary>
+    Released,
+}
+
+/// <summary>
+/// A promise: what kind, the words used, when it is due (with its offset), optionally the reply it was made in, its
+/// owner (the maker unless said) and the department whose work keeps it.
+/// </summary>
+public sealed record PromiseInput(PromiseKind? Kind, string? Words, DateTimeOffset? DueAt, long? MessageId = null, Guid? OwnerId = null, Guid? DepartmentId = null);
+
+public sealed record ReleaseInput(string? Reason);
+
+public sealed record PromiseDto(
+    long Id, long CaseId, string CaseSubject, PromiseKind Kind, string Words, long? MessageId, Guid OwnerId, string OwnerName, Guid? DepartmentId,
+    DateTimeOffset MadeAt, DateTimeOffset DueAt, PromiseStatus Status, DateTimeOffset? KeptAt, string? KeptByName, DateTimeOffset? BrokenAt,
+    DateTimeOffset? CustomerToldAt, string? ReleaseReason)
+{
+    public bool KeptLate => KeptAt is { } kept && kept > DueAt;
+}
+
+/// <summary>A sentence of a recent reply, offered to be marked as a promise in one action.</summary>
+public sealed record PromiseSentence(long MessageId, string Text, DateTimeOffset At);
+
+/// <summary>One agent, team, department or kind: promises due in the period, kept on time, kept late, broken; the keeping rate (kept on time ÷ due).</summary>
+public sealed record PromiseRateRow(string Key, string Name, int Due, int KeptOnTime, int KeptLate, int Broken, double? Rate);
+
+public sealed record PromiseWeek(DateOnly Week, int Due, int KeptOnTime, double? Rate);
+
+public sealed record PromiseReportDto(string By, IReadOnlyList<PromiseRateRow> Rows, IReadOnlyList<PromiseWeek> Weeks, int Due, int KeptOnTime, double? Rate);
+
+/// <summary>
+/// "Did you do what you said you would do?" Every commitment to a customer is a record with an owner and a due time;
+/// kept, or broken at its due time (a breakdown event, and the customer is told in their language without having to
+/// chase); the keeping rate per agent, team, department and kind.
+/// </summary>
+internal sealed partial class PromiseLedger(
+    RibaltaDbContext db,
+    ICaseDirectory cases,
+    ICaseConversation conversation,
+    ICustomerDirectory customers,
+    IStringLocalizer<Strings> localizer,
+    IOptions<EmpowermentOptions> options,
+    TimeProvider clock)
+{
+    public const int Batch = 100;
+    public static readonly string[] ReportBy = ["agent", "team", "department", "kind"];
+
+    public async Task<Result<PromiseDto>> MakeAsync(Actor maker, long caseId, PromiseInput input, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var v = new ValidationBuilder().Required("words", input.Words, CustomerPromise.WordsMax).NoControlCharacters("words", input.Words);
+        if (input.Kind is not { } kind || !Enum.IsDefined(kind))
+        {
+            v.Add("kind", "Validation.Required");
+        }
+
+        if (input.DueAt is not { } due)
+        {
+            v.Add("dueAt", "Validation.Required");
+        }
+        else if (due <= now || due > now.AddDays(366))
+        {
+            v.Add("dueAt", "Validation.PromiseDue");
+        }
+
+        if (!Guid.TryParse(maker.Id, out var makerId))
+        {
+            return Error.Forbidden();
+        }
+
+        var ownerId = input.OwnerId ?? makerId;
+        var owner = await db.Users.AsNoTracking().Where(u => u.Id == ownerId && u.IsActive).Select(u => new { u.DisplayName, u.DepartmentId }).FirstOrDefaultAsync(ct);
+        if (owner is null)
+        {
+            v.Add("ownerId", "Validation.HelperUnknown");
+        }
+
+        if (input.DepartmentId is { } department && !await db.Set<Department>().AnyAsync(d => d.Id == department, ct))
+        {
+            v.Add("departmentId", "Validation.DepartmentUnknown");
+        }
+
+        if (v.ToError() is { } invalid)
+        {
+            return invalid;
+        }
+
+        var open = await cases.OpenCaseAsync(caseId, ct);
+        if (!open.IsSuccess)
+        {
+            return open.Error!;
+        }
+
+        var @case = open.Value;
+
+        if (input.MessageId is { } messageId && (await conversation.RecentRepliesAsync(caseId, 50, ct)).All(r => r.MessageId != messageId))
+        {
+            return Error.Validation("messageId", "Validation.PromiseMessage");
+        }
+
+        var promise = new CustomerPromise
+        {
+            CaseId = caseId,
+            CustomerId = @case.CustomerId,
+            CaseSubject = @case.Subject.Length > 300 ? @case.Subject[..300] : @case.Subject,
+            Kind = input.Kind!.Value,
+            Words = input.Words!.Trim(),
+            MessageId = input.MessageId,
+            OwnerId = ownerId,
+            OwnerName = owner!.DisplayName,
+            TeamId = owner.DepartmentId,
+            DepartmentId = input.DepartmentId ?? owner.DepartmentId,
+            MadeBy = makerId,
+            MadeAt = now,
+            DueAt = input.DueAt!.Value.ToUniversalTime(),
+            Status = PromiseStatus.Open,
+        };
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        db.Add(promise);
+        await db.SaveChangesAsync(ct);
+        Append(maker, PromiseEvents.Made, promise, new { promiseId = promise.Id, kind = promise.Kind.ToString(), promise.DueAt, ownerId });
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return ToDto(promise);
+    }
+
+    /// <summary>Done: on time it is kept; after its due time it stays broken and is marked kept late.</summary>
+    public Task<Result<PromiseDto>> KeepAsync(Actor actor, long id, CancellationToken ct) =>
+        ChangeAsync(actor, id, ct, promise =>
+        {
+            if (promise.KeptAt is not null || promise.Status == PromiseStatus.Released)
+            {
+                return Error.Conflict("Error.PromiseSettled");
+            }
+
+            var now = clock.GetUtcNow();
+            promise.KeptAt = now;
+            promise.KeptByName = actor.Name;
+            if (promise.Status == PromiseStatus.Open)
+            {
+                promise.Status = PromiseStatus.Kept;
+            }
+
+            Append(actor, PromiseEvents.Kept, promise, new { promiseId = promise.Id, late = now > promise.DueAt });
+            return null;
+        });
+
+    /// <summary>No longer owed (the customer changed their mind, the case took another turn), with the reason.</summary>
+    public Task<Result<PromiseDto>> ReleaseAsync(Actor actor, long id, string? reason, CancellationToken ct)
+    {
+        var v = new ValidationBuilder().Required("reason", reason, 500).NoControlCharacters("reason", reason);
+        return v.ToError() is { } invalid
+            ? Task.FromResult<Result<PromiseDto>>(invalid)
+            : ChangeAsync(actor, id, ct, promise =>
+            {
+                if (promise.Status != PromiseStatus.Open)
+                {
+                    return Error.Conflict("Error.PromiseSettled");
+                }
+
+                promise.Status = PromiseStatus.Released;
+                promise.ReleaseReason = reason!.Trim();
+                Append(actor, PromiseEvents.Released, promise, new { promiseId = promise.Id, reason = promise.ReleaseReason });
+                return null;
+            });
+    }
+
+    private async Task<Result<PromiseDto>> ChangeAsync(Actor actor, long id, CancellationToken ct, Func<CustomerPromise, Error?> change)
+    {
+        var promise = await db.Set<CustomerPromise>().FirstOrDefaultAsync(p => p.Id == id, ct);
+        if (promise is null)
+        {
+            return Error.NotFound();
+        }
+
+        if (change(promise) is { } refused)
+        {
+            return refused;
+        }
+
+        promise.Version++;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Kept, released or broken by someone (or the clock) at the same moment: say so, change nothing.
+            return Error.Conflict("Error.PromiseSettled");
+        }
+
+        return ToDto(promise);
+    }
+
+    /// <summary>
+    /// Breaks the open promises whose due time has passed, one at a time, each in its own transaction: the breakdown
+    /// event on the case, and the customer told in their language (the case then waits on us). Returns how many.
+    /// </summary>
+    public async Task<int> BreakDueAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var due = await db.Set<CustomerPromise>().AsNoTracking().Where(p => p.Status == PromiseStatus.Open && p.DueAt <= now)
+            .OrderBy(p => p.DueAt).Select(p => p.Id).Take(Batch).ToListAsync(ct);
+        var broken = 0;
+        foreach (var id in due)
+        {
+            db.ChangeTracker.Clear();
+            try
+            {
+                broken += await BreakAsync(id, now, ct) ? 1 : 0;
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // Kept or released at this very moment: it was not broken.
+            }
+        }
+
+        return broken;
+    }
+
+    private async Task<bool> BreakAsync(long id, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var promise = await db.Set<CustomerPromise>().FirstOrDefaultAsync(p => p.Id == id && p.Status == PromiseStatus.Open, ct);
+        if (promise is null)
+        {
+            return false;
+        }
+
+        promise.Status = PromiseStatus.Broken;
+        promise.BrokenAt = now;
+        promise.Version++;
+        await db.SaveChangesAsync(ct);
+
+        // Told before they have to chase: in their language, in the words we used, by their channel.
+        var @case = await cases.FindAsync(promise.CaseId, ct);
+        var told = false;
+        if (@case is not null && @case.Status != CaseStatus.Closed)
+        {
+            var language = @case.Language ?? (await customers.FindAsync(promise.CustomerId, ct))?.PreferredLanguage;
+            var zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
+            var text = Platform.Mail.PublicSite.InLanguage(language, () => localizer["Promise.Customer.Broken",
+                TimeZoneInfo.ConvertTime(promise.MadeAt, zone).ToString("d", CultureInfo.CurrentCulture), promise.Words, promise.OwnerName].Value);
+            told = (await conversation.ReplyAsync(Actor.System, promise.CaseId, text, ct, CaseStatus.WaitingOnUs)).IsSuccess;
+            if (told)
+            {
+                await db.Set<CustomerPromise>().Where(p => p.Id == id).ExecuteUpdateAsync(u => u.SetProperty(p => p.CustomerToldAt, now), ct);
+            }
+        }
+
+        // The breakdown: a promise not kept, for the case, the owner's inbox and the analysis of causes to come.
+        Append(Actor.System, PromiseEvents.Broken, promise, new { promiseId = promise.Id, kind = promise.Kind.ToString(), promise.OwnerId, promise.DueAt, customerTold = told });
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return true;
+    }
+
+    public async Task<IReadOnlyList<PromiseDto>> ForCaseAsync(long caseId, CancellationToken ct) =>
+        (await db.Set<CustomerPromise>().AsNoTracking().Where(p => p.CaseId == caseId).OrderByDescending(p => p.Id).Take(100).ToListAsync(ct)).Select(ToDto).ToList();
+
+    /// <summary>
+    /// This person's promises: with <paramref name="open"/>, the ones still owed (open, or broken and not yet kept),
+    /// soonest due first; else the latest settled.
+    /// </summary>
+    public async Task<IReadOnlyList<PromiseDto>> OwnedByAsync(Guid ownerId, bool open, CancellationToken ct)
+    {
+        var mine = db.Set<CustomerPromise>().AsNoTracking().Where(p => p.OwnerId == ownerId);
+        var rows = open
+            ? await mine.Where(p => p.Status == PromiseStatus.Open || (p.Status == PromiseStatus.Broken && p.KeptAt == null)).OrderBy(p => p.DueAt).Take(200).ToListAsync(ct)
+            : await mine.Where(p => p.Status != PromiseStatus.Open && !(p.Status == PromiseStatus.Broken && p.KeptAt == null)).OrderByDescending(p => p.Id).Take(100).ToListAsync(ct);
+        return rows.Select(ToDto).ToList();
+    }
+
+    /// <summary>For the inbox: what this person owes within the next hours (and anything broken not yet made good).</summary>
+    public async Task<IReadOnlyList<PromiseDto>> DueSoonAsync(Guid ownerId, CancellationToken ct)
+    {
+        var until = clock.GetUtcNow().AddHours(options.Value.PromiseDueSoonHours);
+        return (await db.Set<CustomerPromise>().AsNoTracking()
+            .Where(p => p.OwnerId == ownerId && ((p.Status == PromiseStatus.Open && p.DueAt <= until) || (p.Status == PromiseStatus.Broken && p.KeptAt == null)))
+            .OrderBy(p => p.DueAt).Take(20).ToListAsync(ct)).Select(ToDto).ToList();
+    }
+
+    /// <summary>The sentences of the latest replies on a case, to mark one as a promise.</summary>
+    public async Task<IReadOnlyList<PromiseSentence>> SentencesAsync(long caseId, CancellationToken ct) =>
+        (await conversation.RecentRepliesAsync(caseId, 3, ct))
+            .SelectMany(r => SentenceBreak().Split(r.Body).Select(s => s.Trim()).Where(s => s.Length is >= 8 and <= CustomerPromise.WordsMax).Select(s => new PromiseSentence(r.MessageId, s, r.CreatedAt)))
+            .Take(30).ToList();
+
+    /// <summary>
+    /// The keeping rate over promises due in [from, to) (and by now), not released: kept on time ÷ due, per
+    /// <paramref name="by"/> (agent, team, department or kind) and per week.
+    /// </summary>
+    public async Task<PromiseReportDto> ReportAsync(DateTimeOffset from, DateTimeOffset to, string by, CancellationToken ct)
+    {
+        var until = clock.GetUtcNow() < to ? clock.GetUtcNow() : to;
+        var rows = await db.Set<CustomerPromise>().AsNoTracking()
+            .Where(p => p.DueAt >= from && p.DueAt < until && p.Status != PromiseStatus.Released)
+            .Select(p => new { p.DueAt, p.KeptAt, p.OwnerId, p.OwnerName, p.TeamId, p.DepartmentId, p.Kind })
+            .Take(500_000).ToListAsync(ct);
+        var departments = await db.Set<Department>().AsNoTracking().ToDictionaryAsync(d => d.Id, d => d.Name, ct);
+        string DepartmentName(Guid? id) => id is { } d ? departments.GetValueOrDefault(d) ?? "" : "";
+        var groups = by switch
+        {
+            "team" => rows.GroupBy(r => (Key: r.TeamId?.ToString() ?? "", Name: DepartmentName(r.TeamId))),
+            "department" => rows.GroupBy(r => (Key: r.DepartmentId?.ToString() ?? "", Name: DepartmentName(r.DepartmentId))),
+            "kind" => rows.GroupBy(r => (Key: r.Kind.ToString(), Name: localizer[$"Promise.Kind.{r.Kind}"].Value)),
+            _ => rows.GroupBy(r => (Key: r.OwnerId.ToString(), Name: r.OwnerName)),
+        };
+        static double? Rate(int kept, int due) => due == 0 ? null : Math.Round((double)kept / due, 3);
+        var result = groups.Select(g =>
+        {
+            var onTime = g.Count(r => r.KeptAt <= r.DueAt);
+            var late = g.Count(r => r.KeptAt > r.DueAt);
+            return new PromiseRateRow(g.Key.Key, g.Key.Name, g.Count(), onTime, late, g.Count() - onTime, Rate(onTime, g.Count()));
+        }).OrderBy(r => r.Rate ?? 1).ThenByDescending(r => r.Due).ToList();
+
+        // Weeks begin on Monday, in the organisation's time zone.
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
+        DateOnly WeekOf(DateTimeOffset at)
+        {
+            var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, zone).DateTime);
+            return day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
+        }
+
+        var weeks = rows.GroupBy(r => WeekOf(r.DueAt)).OrderBy(g => g.Key)
+            .Select(g => new PromiseWeek(g.Key, g.Count(), g.Count(r => r.KeptAt <= r.DueAt), Rate(g.Count(r => r.KeptAt <= r.DueAt), g.Count()))).ToList();
+        var keptOnTime = rows.Count(r => r.KeptAt <= r.DueAt);
+        return new PromiseReportDto(by, result, weeks, rows.Count, keptOnTime, Rate(keptOnTime, rows.Count));
+    }
+
+    private void Append(Actor actor, string type, CustomerPromise promise, object payload) =>
+        db.Append(clock, actor, type, "case", promise.CaseId.ToString(CultureInfo.InvariantCulture), payload, promise.CustomerId);
+
+    private static PromiseDto ToDto(CustomerPromise p) => new(
+        p.Id, p.CaseId, p.CaseSubject, p.Kind, p.Words, p.MessageId, p.OwnerId, p.OwnerName, p.DepartmentId, p.MadeAt, p.DueAt, p.Status, p.KeptAt, p.KeptByName,
+        p.BrokenAt, p.CustomerToldAt, p.ReleaseReason);
+
+    /// <summary>Sentence ends in the four languages (the Arabic question mark too), and line breaks.</summary>
+    [GeneratedRegex(@"(?<=[.!?؟…])\s+|\n+")]
+    private static partial Regex SentenceBreak();
+}
+
+/// <summary>Checks for promises that fell due, every <see cref="EmpowermentOptions.PromiseCheckSeconds"/> of the clock.</summary>
+internal sealed partial class PromiseMonitor(IServiceScopeFactory scopes, TimeProvider clock, IOptions<EmpowermentOptions> options, ILogger<PromiseMonitor> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.PromiseCheckSeconds), clock);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                int broken;
+                do
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    broken = await scope.ServiceProvider.GetRequiredService<PromiseLedger>().BreakDueAsync(stoppingToken);
+                }
+                while (broken == PromiseLedger.Batch);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogCheckFailed(logger, ex);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Checking promises that fell due failed")]
+    private static partial void LogCheckFailed(ILogger logger, Exception exception);
+}
