@@ -57,6 +57,9 @@ public static class EmpowermentModule
             $"grants-{period.From:yyyy-MM-dd}-{period.To:yyyy-MM-dd}.csv");
     }
 
+    /// <summary>Managers and admins see every team's flags; a team lead their own team's.</summary>
+    internal static bool EveryTeam(System.Security.Claims.ClaimsPrincipal user) => user.IsInRole(StaffRoles.Manager) || user.IsInRole(StaffRoles.Admin) || user.IsInRole(Platform.Integrations.ApiKeyAuthenticationHandler.AdminRole);
+
     public static IServiceCollection AddEmpowerment(this IServiceCollection services)
     {
         services.AddOptions<EmpowermentOptions>().BindConfiguration(EmpowermentOptions.Section)
@@ -66,16 +69,19 @@ public static class EmpowermentModule
             .Validate(o => o.ReasonableReach is >= 1 and <= 100, "Empowerment:ReasonableReach must be between 1 and 100")
             .Validate(o => o.PromiseDueSoonHours is >= 1 and <= 720, "Empowerment:PromiseDueSoonHours must be between 1 and 720")
             .Validate(o => o.PromiseCheckSeconds is >= 1 and <= 3600, "Empowerment:PromiseCheckSeconds must be between 1 and 3600")
+            .Validate(o => o.NormFactor is >= 1 and <= 100 && o.NormMinSample is >= 1 and <= 500, "Empowerment:NormFactor must be between 1 and 100 and NormMinSample between 1 and 500")
             .ValidateOnStart();
         services.AddScoped<ResolutionCatalogue>();
         services.AddScoped<EnvelopeRules>();
         services.AddScoped<ResolveHandler>();
+        services.AddScoped<GrantNorms>();
         services.AddScoped<HelpHandler>();
         services.AddScoped<Promises.PromiseLedger>();
         services.AddHostedService<Promises.PromiseMonitor>();
         services.AddSingleton(new Cases.Contracts.CasePanel(typeof(ResolvePanel), 10));
         services.AddSingleton(new Cases.Contracts.InboxPanel(typeof(HelpInboxPanel), 10));
         services.AddSingleton(new Cases.Contracts.InboxPanel(typeof(Promises.PromiseInboxPanel), 20));
+        services.AddSingleton(new Cases.Contracts.InboxPanel(typeof(GrantFlagsPanel), 30));
         services.AddSingleton(new Cases.Contracts.CasePanel(typeof(Promises.PromisePanel), 20));
         return services;
     }
@@ -124,6 +130,13 @@ public static class EmpowermentModule
             .WithSummary("Per option and team: grants and how often a limit stopped an agent (from, to: ISO dates; the last 90 days by default)");
         grants.MapGet("/export", ExportAsync)
             .WithSummary("Every grant in a period as CSV (from, to: ISO dates; at most a year): who, what, how much, why, which case, reversals");
+        var flags = app.MapGroup("/api/v1/grant-flags").RequireAuthorization(Policies.CasesManage).WithTags("Empowerment");
+        flags.MapGet("", async (bool? open, GrantNorms norms, HttpContext http, CancellationToken ct) =>
+            TypedResults.Ok(await norms.ListAsync(Guid.TryParse(Actor.From(http.User).Id, out var me) ? me : Guid.Empty, EveryTeam(http.User), open ?? true, ct)))
+            .WithSummary("Grants far above their team's norm, for a conversation (a lead sees their team's; managers every team's); open=false: the ones talked about");
+        flags.MapPost("/{id:long}/discussed", async (long id, DiscussInput input, GrantNorms norms, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+            (await norms.DiscussedAsync(Actor.From(http.User), EveryTeam(http.User), id, input.Note, ct)).ToHttp(TypedResults.Ok, localizer))
+            .WithSummary("Note that the conversation happened, in a line; the flag closes");
         app.MapHelp(Period);
         app.MapPromises(Period);
         return app;

@@ -68,6 +68,8 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
         ("POST", "/api/v1/grants/{id:long}/reverse", CasesManage, false),
         ("GET", "/api/v1/grants/export", CasesManage, false),
         ("GET", "/api/v1/envelopes/usage", CasesManage, false),
+        ("GET", "/api/v1/grant-flags", CasesManage, false),
+        ("POST", "/api/v1/grant-flags/{id:long}/discussed", CasesManage, false),
         ("POST", "/api/v1/cases/{caseId:long}/help-requests", CasesWork, false),
         ("GET", "/api/v1/cases/{caseId:long}/help-requests", Staff, false),
         ("GET", "/api/v1/help-requests", CasesWork, false),

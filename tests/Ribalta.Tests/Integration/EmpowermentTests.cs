@@ -251,6 +251,53 @@ public abstract class EmpowermentTests(RibaltaApp app)
             Assert.Equal(1, await GrantCountAsync(otherCase));
         }
     }
+
+    [Fact]
+    public async Task A_grant_far_above_the_team_norm_is_flagged_to_the_team_lead_and_not_blocked()
+    {
+        var admin = await app.AsAdmin();
+        async Task<Guid> TeamAsync() => (await (await admin.PostAsJsonAsync("/api/v1/departments", new { name = $"Team {Api.Unique()}" })).ReadJsonAsync()).GetProperty("id").GetGuid();
+        async Task<(HttpClient Client, Guid Id)> MemberAsync(string role, Guid team)
+        {
+            var email = $"{Api.Unique("norm")}@staff.test";
+            var user = await app.CreateStaffAsync(email, "Norma " + Api.Unique(), [role]);
+            Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/v1/staff/{user.Id}/department", new StaffDepartmentInput(team), Api.Json)).StatusCode);
+            return (await app.SignInAsync(email, RibaltaApp.Password), user.Id);
+        }
+
+        var team = await TeamAsync();
+        var (manager, option) = await RefundEnvelopeAsync(200, 100_000, 100_000);
+        var (usual, _) = await MemberAsync(StaffRoles.Frontline, team);
+        var (generous, generousId) = await MemberAsync(StaffRoles.Frontline, team);
+        var (lead, _) = await MemberAsync(StaffRoles.TeamLead, team);
+        var (otherLead, _) = await MemberAsync(StaffRoles.TeamLead, await TeamAsync());
+        var caseId = await CaseAsync(usual);
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(HttpStatusCode.Created, (await ResolveAsync(usual, caseId, option.Id, 20m)).StatusCode);
+        }
+
+        // 50 is within three times the team's median of 20: nothing to talk about. 150 is granted at once, and flagged.
+        Assert.Equal(HttpStatusCode.Created, (await ResolveAsync(generous, caseId, option.Id, 50m)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await ResolveAsync(generous, caseId, option.Id, 150m)).StatusCode);
+        var flags = (await lead.GetFromJsonAsync<List<GrantFlagDto>>("/api/v1/grant-flags", Api.Json))!;
+        var flag = Assert.Single(flags, f => f.StaffId == generousId);
+        Assert.Equal((150m, 20m, 11), (flag.Amount.Amount!.Value, flag.TeamMedian.Amount!.Value, flag.TeamSample));
+        Assert.NotNull(await app.Events.WaitForAsync(e => e.Type == EmpowermentEvents.GrantFlagged && e.SubjectId == caseId.ToString(System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromSeconds(10)));
+
+        // Another team's lead does not see it; the agent cannot close it; a manager sees every team's.
+        Assert.DoesNotContain((await otherLead.GetFromJsonAsync<List<GrantFlagDto>>("/api/v1/grant-flags", Api.Json))!, f => f.Id == flag.Id);
+        Assert.Equal(HttpStatusCode.Forbidden, (await otherLead.PostAsJsonAsync($"/api/v1/grant-flags/{flag.Id}/discussed", new DiscussInput("Not mine"), Api.Json)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await generous.PostAsJsonAsync($"/api/v1/grant-flags/{flag.Id}/discussed", new DiscussInput("Fine"), Api.Json)).StatusCode);
+        Assert.Contains((await manager.GetFromJsonAsync<List<GrantFlagDto>>("/api/v1/grant-flags", Api.Json))!, f => f.Id == flag.Id);
+
+        await (await lead.PostAsJsonAsync($"/api/v1/grant-flags/{flag.Id}/discussed", new DiscussInput(" "), Api.Json)).AssertRefusedAsync("note");
+        var discussed = await lead.PostAsJsonAsync($"/api/v1/grant-flags/{flag.Id}/discussed", new DiscussInput("The parcel was a gift; right call."), Api.Json);
+        Assert.Equal(HttpStatusCode.OK, discussed.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await lead.PostAsJsonAsync($"/api/v1/grant-flags/{flag.Id}/discussed", new DiscussInput("Again"), Api.Json)).StatusCode);
+        Assert.DoesNotContain((await lead.GetFromJsonAsync<List<GrantFlagDto>>("/api/v1/grant-flags", Api.Json))!, f => f.Id == flag.Id);
+        Assert.Contains((await lead.GetFromJsonAsync<List<GrantFlagDto>>("/api/v1/grant-flags?open=false", Api.Json))!, f => f.Id == flag.Id && f.Note == "The parcel was a gift; right call.");
+    }
 }
 
 [Collection(SqliteCollection.Name)]

@@ -13,6 +13,12 @@ public static class EmpowermentEvents
     /// <summary>A manager took a grant back, with a reason.</summary>
     public const string Reversed = "case.grant_reversed";
 
+    /// <summary>A grant far above the team's norm, flagged to the team lead for a conversation.</summary>
+    public const string GrantFlagged = "case.grant_flagged";
+
+    /// <summary>The lead noted the conversation about a flagged grant.</summary>
+    public const string FlagDiscussed = "case.grant_flag_discussed";
+
     /// <summary>An agent asked a colleague or a department for help on the case.</summary>
     public const string HelpAsked = "case.help_asked";
 

@@ -239,6 +239,7 @@ internal sealed class EmpowermentConfiguration :
         builder.HasIndex(g => new { g.CaseId, g.Id });
         builder.HasIndex(g => g.GrantedAt);
         builder.HasIndex(g => g.HelpRequestId);
+        builder.HasIndex(g => new { g.OptionId, g.GrantedAt });
         builder.HasOne<ResolutionOption>().WithMany().HasForeignKey(g => g.OptionId).OnDelete(DeleteBehavior.Restrict);
         builder.Ignore(g => g.Money);
     }
@@ -255,4 +256,64 @@ internal sealed class EmpowermentConfiguration :
         stored.Split(';', StringSplitOptions.RemoveEmptyEntries)
             .Select(part => part.Split(' ') is [var amount, var code] ? Money.Of(decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture), code) : throw new FormatException(part))
             .ToList();
+}
+
+/// <summary>
+/// A grant far above what the granter's team usually grants of that option (several times the team's median): shown
+/// to the team lead for a conversation, never blocked. Closed when the lead notes they talked about it.
+/// </summary>
+internal sealed class GrantFlag
+{
+    public long Id { get; private set; }
+
+    public long GrantId { get; init; }
+
+    public long CaseId { get; init; }
+
+    public Guid StaffId { get; init; }
+
+    public required string StaffName { get; init; }
+
+    public Guid? TeamId { get; init; }
+
+    public Guid OptionId { get; init; }
+
+    public decimal Amount { get; init; }
+
+    public required string Currency { get; init; }
+
+    /// <summary>The team's median grant of this option and currency over the 90 days before.</summary>
+    public decimal TeamMedian { get; init; }
+
+    /// <summary>How many team grants the median was taken from.</summary>
+    public int TeamSample { get; init; }
+
+    public DateTimeOffset FlaggedAt { get; init; }
+
+    public DateTimeOffset? DiscussedAt { get; set; }
+
+    public string? DiscussedByName { get; set; }
+
+    public string? Note { get; set; }
+
+    public int Version { get; set; }
+}
+
+internal sealed class GrantFlagConfiguration : IEntityTypeConfiguration<GrantFlag>
+{
+    public void Configure(EntityTypeBuilder<GrantFlag> builder)
+    {
+        builder.ToTable("grant_flags");
+        builder.HasKey(f => f.Id);
+        builder.Property(f => f.StaffName).HasMaxLength(200);
+        builder.Property(f => f.DiscussedByName).HasMaxLength(200);
+        builder.Property(f => f.Note).HasMaxLength(500);
+        builder.Property(f => f.Currency).HasMaxLength(3);
+        builder.Property(f => f.Amount).HasPrecision(18, 4);
+        builder.Property(f => f.TeamMedian).HasPrecision(18, 4);
+        builder.Property(f => f.Version).IsConcurrencyToken();
+        builder.HasIndex(f => new { f.TeamId, f.DiscussedAt, f.Id });
+        builder.HasIndex(f => f.GrantId).IsUnique();
+        builder.HasOne<Grant>().WithMany().HasForeignKey(f => f.GrantId).OnDelete(DeleteBehavior.Cascade);
+    }
 }

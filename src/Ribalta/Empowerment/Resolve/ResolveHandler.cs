@@ -38,6 +38,12 @@ public sealed class EmpowermentOptions
 
     /// <summary>How often (seconds) the clock is checked for promises that fell due.</summary>
     public int PromiseCheckSeconds { get; init; } = 30;
+
+    /// <summary>A grant at least this many times its team's median (same option and currency) is flagged to the team lead.</summary>
+    public decimal NormFactor { get; init; } = 3m;
+
+    /// <summary>How many team grants (over 90 days) a median needs before it counts as the team's norm.</summary>
+    public int NormMinSample { get; init; } = 10;
 }
 
 /// <summary>One option in a resolution: an amount for money options, a quantity of days or items.</summary>
@@ -83,6 +89,7 @@ internal sealed class ResolveHandler(
     ICustomerDirectory customers,
     IStringLocalizer<Strings> localizer,
     Microsoft.Extensions.Options.IOptions<EmpowermentOptions> options,
+    GrantNorms norms,
     TimeProvider clock)
 {
     private const int Attempts = 5;
@@ -334,6 +341,10 @@ internal sealed class ResolveHandler(
             return (refusedApproval, null);
         }
 
+        await db.SaveChangesAsync(ct);
+
+        // Far above the team's usual grant: flagged to the lead for a conversation, in this transaction; never refused.
+        await norms.FlagAsync(authority, grants, ct);
         await db.SaveChangesAsync(ct);
 
         // The customer hears it at once, in their language, by their channel, from the person who has their case.

@@ -1613,15 +1613,87 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
 
                     b.HasIndex("HelpRequestId");
 
-                    b.HasIndex("OptionId");
-
                     b.HasIndex("CaseId", "Id");
 
                     b.HasIndex("CustomerId", "GrantedAt");
 
                     b.HasIndex("GrantedBy", "GrantedAt");
 
+                    b.HasIndex("OptionId", "GrantedAt");
+
                     b.ToTable("grants", (string)null);
+                });
+
+            modelBuilder.Entity("Ribalta.Empowerment.Data.GrantFlag", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
+
+                    b.Property<long>("CaseId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<DateTimeOffset?>("DiscussedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DiscussedByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("FlaggedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("GrantId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<Guid>("OptionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("StaffId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("StaffName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid?>("TeamId")
+                        .HasColumnType("uuid");
+
+                    b.Property<decimal>("TeamMedian")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
+
+                    b.Property<int>("TeamSample")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("GrantId")
+                        .IsUnique();
+
+                    b.HasIndex("TeamId", "DiscussedAt", "Id");
+
+                    b.ToTable("grant_flags", (string)null);
                 });
 
             modelBuilder.Entity("Ribalta.Empowerment.Data.HelpRequest", b =>
@@ -2364,6 +2436,15 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("OptionId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ribalta.Empowerment.Data.GrantFlag", b =>
+                {
+                    b.HasOne("Ribalta.Empowerment.Data.Grant", null)
+                        .WithMany()
+                        .HasForeignKey("GrantId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -1585,15 +1585,85 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
 
                     b.HasIndex("HelpRequestId");
 
-                    b.HasIndex("OptionId");
-
                     b.HasIndex("CaseId", "Id");
 
                     b.HasIndex("CustomerId", "GrantedAt");
 
                     b.HasIndex("GrantedBy", "GrantedAt");
 
+                    b.HasIndex("OptionId", "GrantedAt");
+
                     b.ToTable("grants", (string)null);
+                });
+
+            modelBuilder.Entity("Ribalta.Empowerment.Data.GrantFlag", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("DiscussedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DiscussedByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("FlaggedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("GrantId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OptionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("StaffId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StaffName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("TeamMedian")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TeamSample")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("GrantId")
+                        .IsUnique();
+
+                    b.HasIndex("TeamId", "DiscussedAt", "Id");
+
+                    b.ToTable("grant_flags", (string)null);
                 });
 
             modelBuilder.Entity("Ribalta.Empowerment.Data.HelpRequest", b =>
@@ -2330,6 +2400,15 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("OptionId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ribalta.Empowerment.Data.GrantFlag", b =>
+                {
+                    b.HasOne("Ribalta.Empowerment.Data.Grant", null)
+                        .WithMany()
+                        .HasForeignKey("GrantId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
