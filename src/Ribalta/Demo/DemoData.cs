@@ -208,6 +208,14 @@ internal static class DemoData
         ("lead@demo.ribalta.test", "en", Empowerment.Promises.PromiseKind.CallBack, "I will call you on Friday to make sure everything arrived.", 60 * 24 * 3, true),
     ];
 
+    /// <summary>Gestures of goodwill the demo team planned: kind, what, in how many days, cost in EUR, and what happened if done.</summary>
+    public static readonly (Empowerment.Kindness.GestureKind Kind, string Description, int InDays, decimal? Cost, string? Done)[] Gestures =
+    [
+        (Empowerment.Kindness.GestureKind.HandwrittenNote, "A handwritten thank-you for ten years as a customer", 0, null, "She posted a photo of the card on the shop's page."),
+        (Empowerment.Kindness.GestureKind.Flowers, "Flowers after the third delivery mix-up", 0, 35, "He called back just to say thank you."),
+        (Empowerment.Kindness.GestureKind.Call, "A call on the day of her mother's surgery, to see how she is", 1, null, null),
+    ];
+
     /// <summary>Help the demo front line asks: what for, of whom (a person's email or a department), the words, and the answer if any.</summary>
     public static readonly (Empowerment.Help.HelpReason Reason, string Whom, string Question, decimal? Refund, Empowerment.Help.HelpDecision? Decision, string? Answer)[] HelpAsked =
     [

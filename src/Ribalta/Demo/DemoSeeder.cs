@@ -35,6 +35,7 @@ internal sealed class DemoSeeder(
     Empowerment.Resolve.ResolveHandler resolve,
     Empowerment.Help.HelpHandler help,
     Empowerment.Promises.PromiseLedger promises,
+    Empowerment.Kindness.KindnessHandler kindness,
     TimeProvider clock) : IDemoSeeder
 {
     public const string Password = "ribalta-demo-2026";
@@ -145,7 +146,41 @@ internal sealed class DemoSeeder(
 
         await AskForHelpAsync(openedCases, resolutionIds[Empowerment.Contracts.ResolutionKind.Refund], cancellationToken);
         await PromiseAsync(openedCases, cancellationToken);
+        await KindnessAsync(departments.First(d => d.Name == "Customer Care").Id, cancellationToken);
         return logins;
+    }
+
+    /// <summary>
+    /// Customer Care's kindness budget, a gesture done (in the recognition feed and the customer's timeline), one
+    /// planned for tomorrow, and a customer's moment coming round this week.
+    /// </summary>
+    private async Task KindnessAsync(Guid care, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        await kindness.SetBudgetAsync(Actor.System, care, new Empowerment.Kindness.BudgetInput([new Empowerment.Contracts.MoneyDto(200, "EUR")]), ct);
+        var people = await db.Users.Where(u => u.Email == "agent@demo.ribalta.test" || u.Email == "agente@demo.ribalta.test")
+            .Select(u => new Actor(ActorKind.Staff, u.Id.ToString(), u.DisplayName)).ToListAsync(ct);
+        var customers = await db.Set<Customer>().OrderBy(c => c.CreatedAt).Select(c => c.Id).Take(3).ToListAsync(ct);
+        if (people.Count < 2 || customers.Count < 3)
+        {
+            return;
+        }
+
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        foreach (var (who, customer, gesture, done) in DemoData.Gestures.Select((g, i) => (people[i % 2], customers[i % 3], g, g.Done)))
+        {
+            db.ChangeTracker.Clear();
+            var planned = await kindness.PlanAsync(who, customer, new Empowerment.Kindness.GestureInput(gesture.Kind, gesture.Description, today.AddDays(gesture.InDays),
+                gesture.Cost is { } cost ? new Empowerment.Contracts.MoneyDto(cost, "EUR") : null), ct);
+            if (planned.IsSuccess && done is not null)
+            {
+                db.ChangeTracker.Clear();
+                await kindness.DoneAsync(who, planned.Value.Id, done, ct);
+            }
+        }
+
+        db.ChangeTracker.Clear();
+        await kindness.NoteMomentAsync(people[0], customers[1], new Empowerment.Kindness.MomentInput("Shop's tenth anniversary", today.AddDays(4).AddYears(-10), Yearly: true, RemindDaysBefore: 7), ct);
     }
 
     /// <summary>A few promises on cases in the words' language: some owed soon, one about to break, some kept.</summary>
@@ -175,7 +210,7 @@ internal sealed class DemoSeeder(
             if (kept)
             {
                 db.ChangeTracker.Clear();
-                await promises.KeepAsync(actor, made.Value.Id, ct);
+                await promises.KeepAsync(actor, manages: false, made.Value.Id, ct);
             }
         }
     }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Localization;
 using Ribalta.Empowerment.Catalogue;
 using Ribalta.Empowerment.Envelopes;
 using Ribalta.Empowerment.Help;
+using Ribalta.Empowerment.Kindness;
 using Ribalta.Empowerment.Promises;
 using Ribalta.Empowerment.Resolve;
 using Ribalta.Platform.Errors;
@@ -75,6 +76,10 @@ public static class EmpowermentModule
         services.AddScoped<EnvelopeRules>();
         services.AddScoped<ResolveHandler>();
         services.AddScoped<GrantNorms>();
+        services.AddScoped<Kindness.KindnessHandler>();
+        services.AddSingleton(new Cases.Contracts.CasePanel(typeof(Kindness.KindnessPanel), 30));
+        services.AddSingleton(new Customers.Contracts.CustomerPanel(typeof(Kindness.KindnessPanel), 10));
+        services.AddSingleton(new Cases.Contracts.InboxPanel(typeof(Kindness.KindnessInboxPanel), 40));
         services.AddScoped<HelpHandler>();
         services.AddScoped<Promises.PromiseLedger>();
         services.AddHostedService<Promises.PromiseMonitor>();
@@ -138,6 +143,7 @@ public static class EmpowermentModule
             (await norms.DiscussedAsync(Actor.From(http.User), EveryTeam(http.User), id, input.Note, ct)).ToHttp(TypedResults.Ok, localizer))
             .WithSummary("Note that the conversation happened, in a line; the flag closes");
         app.MapHelp(Period);
+        app.MapKindness();
         app.MapPromises(Period);
         return app;
     }

@@ -69,6 +69,17 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
         ("GET", "/api/v1/grants/export", CasesManage, false),
         ("GET", "/api/v1/envelopes/usage", CasesManage, false),
         ("GET", "/api/v1/grant-flags", CasesManage, false),
+        ("POST", "/api/v1/customers/{customerId:guid}/gestures", CasesWork, false),
+        ("GET", "/api/v1/customers/{customerId:guid}/gestures", Staff, false),
+        ("POST", "/api/v1/customers/{customerId:guid}/moments", CasesWork, false),
+        ("GET", "/api/v1/customers/{customerId:guid}/moments", Staff, false),
+        ("GET", "/api/v1/gestures", CasesWork, false),
+        ("POST", "/api/v1/gestures/{id:long}/done", CasesWork, false),
+        ("POST", "/api/v1/gestures/{id:long}/cancel", CasesWork, false),
+        ("DELETE", "/api/v1/moments/{id:long}", CasesWork, false),
+        ("GET", "/api/v1/moments/upcoming", CasesWork, false),
+        ("GET", "/api/v1/kindness-budgets", Staff, false),
+        ("PUT", "/api/v1/kindness-budgets/{departmentId:guid}", CasesManage, false),
         ("POST", "/api/v1/grant-flags/{id:long}/discussed", CasesManage, false),
         ("POST", "/api/v1/cases/{caseId:long}/help-requests", CasesWork, false),
         ("GET", "/api/v1/cases/{caseId:long}/help-requests", Staff, false),
@@ -184,6 +195,7 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
         ("GET", "/settings/envelopes", CasesManage, false),
         ("GET", "/help", CasesWork, false),
         ("GET", "/promises", CasesWork, false),
+        ("GET", "/kindness", CasesWork, false),
         ("GET", "/social/import", CasesWork, false),
         ("GET", "/api/v1/departments", Staff, false),
         ("POST", "/api/v1/departments", AdminOnly, false),
@@ -303,6 +315,8 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
         .Replace("{Id:long}", "999999999", StringComparison.Ordinal)
         .Replace("{otherId:long}", "999999998", StringComparison.Ordinal)
         .Replace("{caseId:long}", "999999999", StringComparison.Ordinal)
+        .Replace("{customerId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+        .Replace("{departmentId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
         .Replace("{messageId:long}", "999999997", StringComparison.Ordinal)
         .Replace("{Id:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
         .Replace("{Token}", "not-a-real-token", StringComparison.Ordinal)

@@ -158,6 +158,8 @@ public abstract class HelpTests(RibaltaApp app)
         var caseId = await CaseAsync(agent);
         var asked = await AskedAsync(agent, caseId, new HelpRequestInput(HelpReason.AboveEnvelope, "A gift that never arrived", leadId, Proposal: [Refund(option, 300)]));
 
+        // Approving a decision grants something: an empty list of lines is refused.
+        await (await AnswerAsync(lead, asked.Id, HelpDecision.Approve, lines: [])).AssertRefusedAsync("lines");
         var refused = await AnswerAsync(lead, asked.Id, HelpDecision.Approve);
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Equal("Error.OutsideEnvelope", (await refused.ReadJsonAsync()).GetProperty("code").GetString());
@@ -196,8 +198,7 @@ public abstract class HelpTests(RibaltaApp app)
         Assert.Equal(HttpStatusCode.OK, taken.StatusCode);
         Assert.Equal(firstId, (await taken.Content.ReadFromJsonAsync<HelpRequestDto>(Api.Json))!.HelperId);
         Assert.DoesNotContain(await QueueAsync(second), r => r.Id == early.Id);
-        Assert.Equal(HttpStatusCode.Forbidden, (await second.PostAsync($"/api/v1/help-requests/{early.Id}/take", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await AnswerAsync(second, early.Id, HelpDecision.Answer)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await AnswerAsync(second, early.Id, HelpDecision.Answer)).StatusCode);
 
         var answered = await AnswerAsync(first, early.Id, HelpDecision.Answer, "Yes, a duplicate from the provider; reversed in 3 days.");
         Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
@@ -205,10 +206,17 @@ public abstract class HelpTests(RibaltaApp app)
         Assert.Equal((HelpStatus.Answered, firstName), (dto.Status, dto.AnsweredByName));
         Assert.NotNull(await app.Events.WaitForAsync(e => e.Type == EmpowermentEvents.HelpAnswered && e.SubjectId == caseId.ToString(System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromSeconds(10)));
 
+        // A late "take" hears that someone was first; nobody answers their own request, even in their own department.
+        Assert.Equal(HttpStatusCode.Conflict, (await second.PostAsync($"/api/v1/help-requests/{early.Id}/take", null)).StatusCode);
+        var own = await AskedAsync(second, caseId, new HelpRequestInput(HelpReason.Question, "Can I answer myself?", DepartmentId: department));
+        Assert.DoesNotContain(await QueueAsync(second), r => r.Id == own.Id);
+        Assert.Equal(HttpStatusCode.Forbidden, (await AnswerAsync(second, own.Id, HelpDecision.Answer)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await second.PostAsync($"/api/v1/help-requests/{own.Id}/withdraw", null)).StatusCode);
+
         // The second member answers the other one without taking it first.
         Assert.Equal(HttpStatusCode.OK, (await AnswerAsync(second, later.Id, HelpDecision.Answer, "No, the fee stands for this plan.")).StatusCode);
         var onCase = (await agent.GetFromJsonAsync<List<HelpRequestDto>>($"/api/v1/cases/{caseId}/help-requests", Api.Json))!;
-        Assert.All(onCase, r => Assert.Equal(HelpStatus.Answered, r.Status));
+        Assert.All(onCase.Where(r => r.Id != own.Id), r => Assert.Equal(HelpStatus.Answered, r.Status));
         var report = (await (await app.AsStaff(StaffRoles.Manager)).GetFromJsonAsync<HelpReportDto>("/api/v1/help-requests/report", Api.Json))!;
         Assert.Equal(0.0, report.ByHelper.Single(h => h.HelperId == firstId).WithinTargetShare);
     }

@@ -140,6 +140,11 @@ public abstract class PromiseTests(RibaltaApp app)
         Assert.Equal(PromiseStatus.Released, (await done.Content.ReadFromJsonAsync<PromiseDto>(Api.Json))!.Status);
 
         var twice = await PromisedAsync(agent, caseId, new PromiseInput(PromiseKind.Other, "Lo revisamos juntos el lunes.", app.Clock.GetUtcNow().AddHours(1)));
+
+        // Someone else's promise is theirs to keep or release (or a lead's): a colleague cannot.
+        var (colleague, _, _) = await AgentAsync();
+        Assert.Equal(HttpStatusCode.Forbidden, (await colleague.PostAsync($"/api/v1/promises/{twice.Id}/keep", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await colleague.PostAsJsonAsync($"/api/v1/promises/{twice.Id}/release", new ReleaseInput("Not needed"), Api.Json)).StatusCode);
         var answers = await Task.WhenAll(agent.PostAsync($"/api/v1/promises/{twice.Id}/keep", null), agent.PostAsync($"/api/v1/promises/{twice.Id}/keep", null));
         Assert.Single(answers, a => a.StatusCode == HttpStatusCode.OK);
         Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Conflict);
@@ -163,6 +168,7 @@ public abstract class PromiseTests(RibaltaApp app)
         await (await PromiseAsync(agent, caseId, new PromiseInput(null, "Te escribo mañana.", soon))).AssertRefusedAsync("kind");
         await (await PromiseAsync(agent, caseId, new PromiseInput(PromiseKind.CallBack, "Te escribo mañana.", null))).AssertRefusedAsync("dueAt");
         await (await PromiseAsync(agent, caseId, new PromiseInput(PromiseKind.CallBack, "Te escribo mañana.", app.Clock.GetUtcNow().AddMinutes(-1)))).AssertRefusedAsync("dueAt");
+        await (await PromiseAsync(agent, caseId, new PromiseInput(PromiseKind.CallBack, "Te escribo mañana.", app.Clock.GetUtcNow().AddMinutes(1)))).AssertRefusedAsync("dueAt");
         await (await PromiseAsync(agent, caseId, new PromiseInput(PromiseKind.CallBack, "Te escribo mañana.", app.Clock.GetUtcNow().AddDays(400)))).AssertRefusedAsync("dueAt");
         await (await PromiseAsync(agent, caseId, new PromiseInput(PromiseKind.CallBack, "Te escribo mañana.", soon, OwnerId: Guid.NewGuid()))).AssertRefusedAsync("ownerId");
         await (await PromiseAsync(agent, caseId, new PromiseInput(PromiseKind.CallBack, "Te escribo mañana.", soon, DepartmentId: Guid.NewGuid()))).AssertRefusedAsync("departmentId");

@@ -110,3 +110,9 @@ public interface ICustomerDirectory
     /// </summary>
     Task<bool> AddContactAsync(Platform.Events.Actor actor, Guid customerId, ContactKind kind, string value, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// A panel another module adds to a customer's page (planned kindness, important moments): a component that takes the
+/// customer's id as its <c>CustomerId</c> parameter. Registered in the container; drawn in <see cref="Order"/>.
+/// </summary>
+public sealed record CustomerPanel(Type Component, int Order);

@@ -43,3 +43,17 @@ public static class PromiseEvents
 
     public const string Released = "case.promise_released";
 }
+
+/// <summary>Planned kindness: gestures (subject: the customer) and important moments.</summary>
+public static class KindnessEvents
+{
+    public const string Planned = "customer.gesture_planned";
+
+    /// <summary>A gesture done: on the customer's timeline and in the team's recognition feed.</summary>
+    public const string Done = "customer.gesture_done";
+
+    public const string Cancelled = "customer.gesture_cancelled";
+    public const string MomentNoted = "customer.moment_noted";
+    public const string MomentForgotten = "customer.moment_forgotten";
+    public const string BudgetSet = "kindness.budget_set";
+}

@@ -175,3 +175,32 @@ public sealed record MoneyDto(decimal? Amount, string? Currency)
     public string Format(IFormatProvider culture) =>
         Money.Create(Amount, Currency, "amount") is { IsSuccess: true } money ? money.Value.Format(culture) : $"{Amount} {Currency}";
 }
+
+/// <summary>Amounts as people type them in a form: "50 EUR, 55.50 USD" (a comma or a point for decimals).</summary>
+public static partial class MoneyText
+{
+    /// <summary>The amounts read, and whether all of the text was readable (what is not is an error to show).</summary>
+    public static (List<MoneyDto> Amounts, bool Readable) Parse(string? text)
+    {
+        var amounts = new List<MoneyDto>();
+        foreach (var part in (text ?? "").Split([';', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).SelectMany(p => Pattern().Matches(p)))
+        {
+            var amount = part.Groups["amount"].Value.Replace(',', '.');
+            if (!decimal.TryParse(amount, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var value))
+            {
+                return (amounts, false);
+            }
+
+            amounts.Add(new MoneyDto(value, part.Groups["currency"].Value));
+        }
+
+        var rest = Pattern().Replace(text ?? "", "").Trim(' ', ',', ';', '\n');
+        return (amounts, rest.Length == 0);
+    }
+
+    /// <summary>The amounts as the reader reads money, comma-separated.</summary>
+    public static string Show(IEnumerable<MoneyDto> amounts, IFormatProvider culture) => string.Join(", ", amounts.Select(m => m.Format(culture)));
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<amount>\d+(?:[.,]\d+)?)\s*(?<currency>[A-Za-z]{3})", System.Text.RegularExpressions.RegexOptions.CultureInvariant, 1000)]
+    private static partial System.Text.RegularExpressions.Regex Pattern();
+}

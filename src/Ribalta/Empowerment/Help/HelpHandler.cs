@@ -178,6 +178,7 @@ internal sealed class HelpHandler(
             reason = request.Reason.ToString(),
             helperId = request.HelperId,
             departmentId = request.DepartmentId,
+            askedBy = request.AskedBy,
             request.DueAt,
         }, @case.CustomerId);
         await db.SaveChangesAsync(ct);
@@ -200,7 +201,7 @@ internal sealed class HelpHandler(
             request.HelperId = helperId;
             request.HelperName = helper.Name;
             request.Version++;
-            db.Append(clock, helper, EmpowermentEvents.HelpTaken, "case", request.CaseId.ToString(CultureInfo.InvariantCulture), new { helpRequestId = id }, request.CustomerId);
+            db.Append(clock, helper, EmpowermentEvents.HelpTaken, "case", request.CaseId.ToString(CultureInfo.InvariantCulture), new { helpRequestId = id, helperId, request.DepartmentId, request.AskedBy }, request.CustomerId);
             try
             {
                 await db.SaveChangesAsync(ct);
@@ -243,6 +244,12 @@ internal sealed class HelpHandler(
         if (!fits)
         {
             return Error.Validation("decision", "Validation.HelpDecision");
+        }
+
+        if (request.Reason == HelpReason.AboveEnvelope && input.Decision == HelpDecision.Approve && input.Lines is { Count: 0 })
+        {
+            // Approving a decision above the envelope grants something: the proposal (no lines given) or other lines.
+            return Error.Validation("lines", "Validation.ResolutionLines", 10);
         }
 
         var answer = input.Answer!.Trim();
@@ -296,9 +303,16 @@ internal sealed class HelpHandler(
             return Error.NotFound();
         }
 
+        if (request.AskedBy == helperId)
+        {
+            // One's own request is answered by someone else, even when it went to one's own department.
+            return Error.Forbidden("Error.NotYourHelpRequest");
+        }
+
         if (!await IsAddressedToAsync(request, helperId, ct))
         {
-            return Error.Forbidden("Error.NotYourHelpRequest");
+            var taken = request.HelperId is not null && request.DepartmentId is { } asked && await DepartmentOfAsync(helperId, ct) == asked;
+            return taken ? Error.Conflict("Error.HelpTaken") : Error.Forbidden("Error.NotYourHelpRequest");
         }
 
         return request.Status == HelpStatus.Open ? (request, helperId) : Error.Conflict("Error.HelpClosed");
@@ -329,6 +343,8 @@ internal sealed class HelpHandler(
             status = status.ToString(),
             resolutionId,
             askedBy = request.AskedBy,
+            helperId,
+            request.DepartmentId,
             minutes = Math.Round((now - request.AskedAt).TotalMinutes, 1),
             withinTarget = now <= request.DueAt,
         }, request.CustomerId);
@@ -352,7 +368,7 @@ internal sealed class HelpHandler(
         request.Status = HelpStatus.Withdrawn;
         request.AnsweredAt = clock.GetUtcNow();
         request.Version++;
-        db.Append(clock, agent, EmpowermentEvents.HelpWithdrawn, "case", request.CaseId.ToString(CultureInfo.InvariantCulture), new { helpRequestId = id }, request.CustomerId);
+        db.Append(clock, agent, EmpowermentEvents.HelpWithdrawn, "case", request.CaseId.ToString(CultureInfo.InvariantCulture), new { helpRequestId = id, request.HelperId, request.DepartmentId, request.AskedBy }, request.CustomerId);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -374,7 +390,7 @@ internal sealed class HelpHandler(
         var department = await DepartmentOfAsync(staffId, ct);
         var query = db.Set<HelpRequest>().AsNoTracking();
         var rows = open
-            ? await query.Where(r => r.Status == HelpStatus.Open && (r.HelperId == staffId || (r.HelperId == null && department != null && r.DepartmentId == department)))
+            ? await query.Where(r => r.Status == HelpStatus.Open && r.AskedBy != staffId && (r.HelperId == staffId || (r.HelperId == null && department != null && r.DepartmentId == department)))
                 .OrderBy(r => r.DueAt).ThenBy(r => r.Id).Take(200).ToListAsync(ct)
             : await query.Where(r => r.AnsweredBy == staffId).OrderByDescending(r => r.AnsweredAt).Take(100).ToListAsync(ct);
         return await ToDtosAsync(rows, ct);
@@ -397,7 +413,7 @@ internal sealed class HelpHandler(
         var department = await DepartmentOfAsync(staffId, ct);
         var now = clock.GetUtcNow();
         var due = await db.Set<HelpRequest>().AsNoTracking()
-            .Where(r => r.Status == HelpStatus.Open && (r.HelperId == staffId || (r.HelperId == null && department != null && r.DepartmentId == department)))
+            .Where(r => r.Status == HelpStatus.Open && r.AskedBy != staffId && (r.HelperId == staffId || (r.HelperId == null && department != null && r.DepartmentId == department)))
             .Select(r => r.DueAt).Take(1000).ToListAsync(ct);
         return new HelpQueueCount(due.Count, due.Count(d => d < now));
     }
@@ -444,16 +460,24 @@ internal sealed class HelpHandler(
         }).ToList();
 
         var answeredRows = rows.Where(r => r.AnsweredBy is not null && r.AnsweredAt is not null).ToList();
-        var waiting = rows.Where(r => r.Status == HelpStatus.Open && r.HelperId is not null).ToList();
-        var helpers = answeredRows.Select(r => (r.AnsweredBy!.Value, r.AnsweredByName!)).Concat(waiting.Select(r => (r.HelperId!.Value, r.HelperName ?? "")))
+        var overdueInPeriod = rows.Where(r => r.Status == HelpStatus.Open && r.HelperId is not null && r.DueAt < now).ToList();
+
+        // What waits now is what waits now, whenever it was asked.
+        var waiting = await db.Set<HelpRequest>().AsNoTracking().Where(r => r.Status == HelpStatus.Open && r.HelperId != null)
+            .Select(r => new { HelperId = r.HelperId!.Value, r.HelperName, r.DueAt }).Take(100_000).ToListAsync(ct);
+        var helpers = answeredRows.Select(r => (r.AnsweredBy!.Value, r.AnsweredByName!)).Concat(waiting.Select(r => (r.HelperId, r.HelperName ?? "")))
             .DistinctBy(h => h.Item1).ToList();
         var byHelper = helpers.Select(h =>
         {
             var answered = answeredRows.Where(r => r.AnsweredBy == h.Item1).ToList();
             var minutes = answered.Select(r => (r.AnsweredAt!.Value - r.AskedAt).TotalMinutes).Order().ToList();
+            var missed = overdueInPeriod.Count(r => r.HelperId == h.Item1);
             var mine = waiting.Where(r => r.HelperId == h.Item1).ToList();
+
+            // Within target: answered in time, out of those answered and those still open past their target.
+            var judged = answered.Count + missed;
             return new HelperRow(h.Item1, h.Item2, answered.Count, minutes.Count == 0 ? null : Math.Round(Median(minutes), 1),
-                answered.Count == 0 ? null : Math.Round((double)answered.Count(r => r.AnsweredAt <= r.DueAt) / answered.Count, 3),
+                judged == 0 ? null : Math.Round((double)answered.Count(r => r.AnsweredAt <= r.DueAt) / judged, 3),
                 mine.Count, mine.Count(r => r.DueAt < now));
         }).OrderByDescending(h => h.OverdueNow).ThenByDescending(h => h.MedianMinutes).ToList();
 
@@ -480,7 +504,7 @@ internal sealed class HelpHandler(
         request.HelperId == staffId
         || (request.HelperId is null && request.DepartmentId is { } asked && await DepartmentOfAsync(staffId, ct) == asked);
 
-    private Task<Guid?> DepartmentOfAsync(Guid staffId, CancellationToken ct) =>
+    public Task<Guid?> DepartmentOfAsync(Guid staffId, CancellationToken ct) =>
         db.Users.AsNoTracking().Where(u => u.Id == staffId).Select(u => u.DepartmentId).FirstOrDefaultAsync(ct);
 
     /// <summary>Active people who work cases.</summary>

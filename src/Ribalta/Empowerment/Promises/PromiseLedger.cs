@@ -73,9 +73,11 @@ internal sealed partial class PromiseLedger(
     ICustomerDirectory customers,
     IStringLocalizer<Strings> localizer,
     IOptions<EmpowermentOptions> options,
+    ILogger<PromiseLedger> logger,
     TimeProvider clock)
 {
     public const int Batch = 100;
+    private static readonly string[] CaseWorkers = [StaffRoles.Frontline, StaffRoles.TeamLead, StaffRoles.Manager, StaffRoles.Department, StaffRoles.Admin];
     public static readonly string[] ReportBy = ["agent", "team", "department", "kind"];
 
     public async Task<Result<PromiseDto>> MakeAsync(Actor maker, long caseId, PromiseInput input, CancellationToken ct)
@@ -91,7 +93,7 @@ internal sealed partial class PromiseLedger(
         {
             v.Add("dueAt", "Validation.Required");
         }
-        else if (due <= now || due > now.AddDays(366))
+        else if (due < now.AddMinutes(5) || due > now.AddDays(366))
         {
             v.Add("dueAt", "Validation.PromiseDue");
         }
@@ -102,7 +104,12 @@ internal sealed partial class PromiseLedger(
         }
 
         var ownerId = input.OwnerId ?? makerId;
-        var owner = await db.Users.AsNoTracking().Where(u => u.Id == ownerId && u.IsActive).Select(u => new { u.DisplayName, u.DepartmentId }).FirstOrDefaultAsync(ct);
+        var owner = await db.Users.AsNoTracking()
+            .Where(u => u.Id == ownerId && u.IsActive && (from userRole in db.UserRoles
+                                                          join role in db.Roles on userRole.RoleId equals role.Id
+                                                          where userRole.UserId == u.Id && CaseWorkers.Contains(role.Name!)
+                                                          select 1).Any())
+            .Select(u => new { u.DisplayName, u.DepartmentId }).FirstOrDefaultAsync(ct);
         if (owner is null)
         {
             v.Add("ownerId", "Validation.HelperUnknown");
@@ -157,9 +164,12 @@ internal sealed partial class PromiseLedger(
         return ToDto(promise);
     }
 
-    /// <summary>Done: on time it is kept; after its due time it stays broken and is marked kept late.</summary>
-    public Task<Result<PromiseDto>> KeepAsync(Actor actor, long id, CancellationToken ct) =>
-        ChangeAsync(actor, id, ct, promise =>
+    /// <summary>
+    /// Done: on time it is kept. After its due time it is broken (even if the clock's round had not come yet) and
+    /// marked kept late. The owner, the person who made it, a lead or manager, or an integration may say so.
+    /// </summary>
+    public Task<Result<PromiseDto>> KeepAsync(Actor actor, bool manages, long id, CancellationToken ct) =>
+        ChangeAsync(actor, manages, id, ct, promise =>
         {
             if (promise.KeptAt is not null || promise.Status == PromiseStatus.Released)
             {
@@ -169,41 +179,54 @@ internal sealed partial class PromiseLedger(
             var now = clock.GetUtcNow();
             promise.KeptAt = now;
             promise.KeptByName = actor.Name;
-            if (promise.Status == PromiseStatus.Open)
+            if (promise.Status == PromiseStatus.Open && now > promise.DueAt)
+            {
+                promise.Status = PromiseStatus.Broken;
+                promise.BrokenAt = now;
+                Append(Actor.System, PromiseEvents.Broken, promise, new { promiseId = promise.Id, kind = promise.Kind.ToString(), promise.OwnerId, promise.DueAt, customerTold = false });
+            }
+            else if (promise.Status == PromiseStatus.Open)
             {
                 promise.Status = PromiseStatus.Kept;
             }
 
-            Append(actor, PromiseEvents.Kept, promise, new { promiseId = promise.Id, late = now > promise.DueAt });
+            Append(actor, PromiseEvents.Kept, promise, new { promiseId = promise.Id, promise.OwnerId, late = now > promise.DueAt });
             return null;
         });
 
     /// <summary>No longer owed (the customer changed their mind, the case took another turn), with the reason.</summary>
-    public Task<Result<PromiseDto>> ReleaseAsync(Actor actor, long id, string? reason, CancellationToken ct)
+    public Task<Result<PromiseDto>> ReleaseAsync(Actor actor, bool manages, long id, string? reason, CancellationToken ct)
     {
         var v = new ValidationBuilder().Required("reason", reason, 500).NoControlCharacters("reason", reason);
         return v.ToError() is { } invalid
             ? Task.FromResult<Result<PromiseDto>>(invalid)
-            : ChangeAsync(actor, id, ct, promise =>
+            : ChangeAsync(actor, manages, id, ct, promise =>
             {
-                if (promise.Status != PromiseStatus.Open)
+                if (promise.Status != PromiseStatus.Open || clock.GetUtcNow() > promise.DueAt)
                 {
+                    // Past its due time a promise is broken, whatever the clock's round says: too late to release.
                     return Error.Conflict("Error.PromiseSettled");
                 }
 
                 promise.Status = PromiseStatus.Released;
                 promise.ReleaseReason = reason!.Trim();
-                Append(actor, PromiseEvents.Released, promise, new { promiseId = promise.Id, reason = promise.ReleaseReason });
+                Append(actor, PromiseEvents.Released, promise, new { promiseId = promise.Id, promise.OwnerId, reason = promise.ReleaseReason });
                 return null;
             });
     }
 
-    private async Task<Result<PromiseDto>> ChangeAsync(Actor actor, long id, CancellationToken ct, Func<CustomerPromise, Error?> change)
+    private async Task<Result<PromiseDto>> ChangeAsync(Actor actor, bool manages, long id, CancellationToken ct, Func<CustomerPromise, Error?> change)
     {
         var promise = await db.Set<CustomerPromise>().FirstOrDefaultAsync(p => p.Id == id, ct);
         if (promise is null)
         {
             return Error.NotFound();
+        }
+
+        var mine = promise.OwnerId.ToString() == actor.Id || promise.MadeBy.ToString() == actor.Id;
+        if (!mine && !manages && actor.Kind != ActorKind.Integration)
+        {
+            return Error.Forbidden("Error.NotYourPromise");
         }
 
         if (change(promise) is { } refused)
@@ -245,6 +268,11 @@ internal sealed partial class PromiseLedger(
             catch (DbUpdateConcurrencyException)
             {
                 // Kept or released at this very moment: it was not broken.
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // One that cannot be settled now (its case gone, a database hiccup) does not hold back the others.
+                LogBreakFailed(logger, id, ex);
             }
         }
 
@@ -304,12 +332,13 @@ internal sealed partial class PromiseLedger(
         return rows.Select(ToDto).ToList();
     }
 
-    /// <summary>For the inbox: what this person owes within the next hours (and anything broken not yet made good).</summary>
+    /// <summary>For the inbox: what this person owes within the next hours, and what broke this past week and is not yet made good.</summary>
     public async Task<IReadOnlyList<PromiseDto>> DueSoonAsync(Guid ownerId, CancellationToken ct)
     {
         var until = clock.GetUtcNow().AddHours(options.Value.PromiseDueSoonHours);
+        var recently = clock.GetUtcNow().AddDays(-7);
         return (await db.Set<CustomerPromise>().AsNoTracking()
-            .Where(p => p.OwnerId == ownerId && ((p.Status == PromiseStatus.Open && p.DueAt <= until) || (p.Status == PromiseStatus.Broken && p.KeptAt == null)))
+            .Where(p => p.OwnerId == ownerId && ((p.Status == PromiseStatus.Open && p.DueAt <= until) || (p.Status == PromiseStatus.Broken && p.KeptAt == null && p.BrokenAt >= recently)))
             .OrderBy(p => p.DueAt).Take(20).ToListAsync(ct)).Select(ToDto).ToList();
     }
 
@@ -367,6 +396,9 @@ internal sealed partial class PromiseLedger(
     private static PromiseDto ToDto(CustomerPromise p) => new(
         p.Id, p.CaseId, p.CaseSubject, p.Kind, p.Words, p.MessageId, p.OwnerId, p.OwnerName, p.DepartmentId, p.MadeAt, p.DueAt, p.Status, p.KeptAt, p.KeptByName,
         p.BrokenAt, p.CustomerToldAt, p.ReleaseReason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Breaking promise {PromiseId} failed; the next round tries again")]
+    private static partial void LogBreakFailed(ILogger logger, long promiseId, Exception exception);
 
     /// <summary>Sentence ends in the four languages (the Arabic question mark too), and line breaks.</summary>
     [GeneratedRegex(@"(?<=[.!?؟…])\s+|\n+")]

@@ -165,7 +165,24 @@ internal sealed class ResolveHandler(
 
         return @case.Status == CaseStatus.Closed
             ? Error.Conflict("Error.CaseClosed")
-            : await GrantLinesAsync(helper, @case, asked, reason.Length > ReasonMax ? reason[..(ReasonMax - 1)] + "…" : reason, approval, ct);
+            : await GrantLinesAsync(helper, @case, asked, Shorten(reason), approval, ct);
+    }
+
+    /// <summary>At most <see cref="ReasonMax"/> characters, cut between whole characters (never inside a surrogate pair).</summary>
+    private static string Shorten(string reason)
+    {
+        if (reason.Length <= ReasonMax)
+        {
+            return reason;
+        }
+
+        var cut = ReasonMax - 1;
+        if (char.IsHighSurrogate(reason[cut - 1]))
+        {
+            cut--;
+        }
+
+        return reason[..cut] + "…";
     }
 
     /// <summary>Options and amounts as asked, checked against the catalogue; problems go to <paramref name="v"/> under <paramref name="field"/>.</summary>

@@ -1547,6 +1547,86 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                     b.ToTable("envelope_totals", (string)null);
                 });
 
+            modelBuilder.Entity("Ribalta.Empowerment.Data.Gesture", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("CaseId")
+                        .HasColumnType("bigint");
+
+                    b.Property<decimal?>("Cost")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTimeOffset?>("DoneAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DoneByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTimeOffset>("PlannedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("PlannedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("PlannedByName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateOnly>("PlannedFor")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid?>("TeamId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CustomerId", "Id");
+
+                    b.HasIndex("TeamId", "DoneAt");
+
+                    b.HasIndex("TeamId", "Status", "PlannedFor");
+
+                    b.ToTable("gestures", (string)null);
+                });
+
             modelBuilder.Entity("Ribalta.Empowerment.Data.Grant", b =>
                 {
                     b.Property<long>("Id")
@@ -1800,6 +1880,72 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                     b.HasIndex("HelperId", "Status", "DueAt");
 
                     b.ToTable("help_requests", (string)null);
+                });
+
+            modelBuilder.Entity("Ribalta.Empowerment.Data.ImportantMoment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date");
+
+                    b.Property<DateTimeOffset>("NotedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("NotedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("NotedByName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("RemindDaysBefore")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("TeamId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<bool>("Yearly")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TeamId");
+
+                    b.HasIndex("CustomerId", "Id");
+
+                    b.ToTable("important_moments", (string)null);
+                });
+
+            modelBuilder.Entity("Ribalta.Empowerment.Data.KindnessBudget", b =>
+                {
+                    b.Property<Guid>("DepartmentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<decimal>("Monthly")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
+
+                    b.HasKey("DepartmentId", "Currency");
+
+                    b.ToTable("kindness_budgets", (string)null);
                 });
 
             modelBuilder.Entity("Ribalta.Empowerment.Data.ResolutionOption", b =>
@@ -2444,6 +2590,15 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                     b.HasOne("Ribalta.Empowerment.Data.Grant", null)
                         .WithMany()
                         .HasForeignKey("GrantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ribalta.Empowerment.Data.KindnessBudget", b =>
+                {
+                    b.HasOne("Ribalta.Platform.Identity.Department", null)
+                        .WithMany()
+                        .HasForeignKey("DepartmentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

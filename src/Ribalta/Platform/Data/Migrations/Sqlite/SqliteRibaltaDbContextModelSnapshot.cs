@@ -1521,6 +1521,84 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                     b.ToTable("envelope_totals", (string)null);
                 });
 
+            modelBuilder.Entity("Ribalta.Empowerment.Data.Gesture", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal?>("Cost")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("DoneAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DoneByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PlannedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("PlannedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PlannedByName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("PlannedFor")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CustomerId", "Id");
+
+                    b.HasIndex("TeamId", "DoneAt");
+
+                    b.HasIndex("TeamId", "Status", "PlannedFor");
+
+                    b.ToTable("gestures", (string)null);
+                });
+
             modelBuilder.Entity("Ribalta.Empowerment.Data.Grant", b =>
                 {
                     b.Property<long>("Id")
@@ -1768,6 +1846,70 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                     b.HasIndex("HelperId", "Status", "DueAt");
 
                     b.ToTable("help_requests", (string)null);
+                });
+
+            modelBuilder.Entity("Ribalta.Empowerment.Data.ImportantMoment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("NotedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("NotedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NotedByName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RemindDaysBefore")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Yearly")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TeamId");
+
+                    b.HasIndex("CustomerId", "Id");
+
+                    b.ToTable("important_moments", (string)null);
+                });
+
+            modelBuilder.Entity("Ribalta.Empowerment.Data.KindnessBudget", b =>
+                {
+                    b.Property<Guid>("DepartmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("Monthly")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("DepartmentId", "Currency");
+
+                    b.ToTable("kindness_budgets", (string)null);
                 });
 
             modelBuilder.Entity("Ribalta.Empowerment.Data.ResolutionOption", b =>
@@ -2408,6 +2550,15 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                     b.HasOne("Ribalta.Empowerment.Data.Grant", null)
                         .WithMany()
                         .HasForeignKey("GrantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ribalta.Empowerment.Data.KindnessBudget", b =>
+                {
+                    b.HasOne("Ribalta.Platform.Identity.Department", null)
+                        .WithMany()
+                        .HasForeignKey("DepartmentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
