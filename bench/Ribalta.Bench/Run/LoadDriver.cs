@@ -128,6 +128,29 @@ internal static class LoadDriver
                 reason = "Bench: goodwill credit",
             })));
 
+        // Promises made and kept: each operation records a promise due in two days on an open case, then keeps it (two
+        // durable writes, each with its event). The keeping-rate report reads what they leave behind.
+        var promiseName = $"promise made + kept, POST /api/v1/cases/{{id}}/promises + POST /api/v1/promises/{{id}}/keep ({workers} in flight, durable)";
+        var promise = (promiseName, new Func<HttpClient, Random, Task<HttpResponseMessage>>(async (c, r) =>
+        {
+            var made = await c.PostAsJsonAsync($"/api/v1/cases/{openCases[r.Next(openCases.Count)]}/promises", new
+            {
+                kind = "CallBack",
+                words = "We will call you back the day after tomorrow.",
+                dueAt = DateTimeOffset.UtcNow.AddDays(2),
+            });
+            if (!made.IsSuccessStatusCode)
+            {
+                return made;
+            }
+
+            var id = (await made.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetInt64();
+            made.Dispose();
+            return await c.PostAsync($"/api/v1/promises/{id}/keep", null);
+        }));
+        var reportName = "promise-keeping rate report (90 days, by agent)";
+        var report = (reportName, new Func<HttpClient, Random, Task<HttpResponseMessage>>((c, r) => c.GetAsync("/api/v1/promises/report?by=agent")));
+
         bool Wanted(string name) => only.Length == 0 || only.Any(word => name.Contains(word, StringComparison.OrdinalIgnoreCase));
         async Task<MachineState> QuietAsync() =>
             quietWait > TimeSpan.Zero ? await QuietMachine.WaitAsync(quietWait, ignore) : new MachineState(false, QuietMachine.LoadAverage(), TimeSpan.Zero, ["not checked"]);
@@ -155,6 +178,11 @@ internal static class LoadDriver
         if (grantOption is not null)
         {
             results.Add(await MeasureAsync(grantName, seconds, warmUp, workers, Http(client, grant.Item2), await QuietAsync(), ignore));
+        }
+
+        foreach (var (name, call) in new[] { promise, report }.Where(s => Wanted(s.Item1)))
+        {
+            results.Add(await MeasureAsync(name, seconds, warmUp, workers, Http(client, call), await QuietAsync(), ignore));
         }
 
         if (chatVisitors > 0 && Wanted(chatName))

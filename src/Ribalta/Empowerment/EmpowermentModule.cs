@@ -76,6 +76,7 @@ public static class EmpowermentModule
         services.AddScoped<EnvelopeRules>();
         services.AddScoped<ResolveHandler>();
         services.AddScoped<GrantNorms>();
+        services.AddSingleton<TeamNormCache>();
         services.AddScoped<Kindness.KindnessHandler>();
         services.AddSingleton(new Cases.Contracts.CasePanel(typeof(Kindness.KindnessPanel), 30));
         services.AddSingleton(new Customers.Contracts.CustomerPanel(typeof(Kindness.KindnessPanel), 10));

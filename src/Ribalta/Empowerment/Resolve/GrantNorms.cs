@@ -21,7 +21,7 @@ public sealed record DiscussInput(string? Note);
 /// (over the 90 days before, from enough grants to mean something) is flagged to the team lead for a conversation.
 /// Nothing is blocked; the lead notes that they talked about it.
 /// </summary>
-internal sealed class GrantNorms(RibaltaDbContext db, IOptions<EmpowermentOptions> options, TimeProvider clock)
+internal sealed class GrantNorms(RibaltaDbContext db, IOptions<EmpowermentOptions> options, TeamNormCache cache, TimeProvider clock)
 {
     private const int Sample = 500;
 
@@ -40,21 +40,11 @@ internal sealed class GrantNorms(RibaltaDbContext db, IOptions<EmpowermentOption
             return;
         }
 
-        var since = clock.GetUtcNow().AddDays(-90);
+        var now = clock.GetUtcNow();
         foreach (var grant in money)
         {
-            var before = await db.Set<Grant>().AsNoTracking()
-                .Where(g => g.OptionId == grant.OptionId && g.Currency == grant.Currency && g.GrantedAt >= since && g.Id < grant.Id && g.ReversedAt == null)
-                .Join(db.Users.Where(u => u.DepartmentId == team), g => g.GrantedBy, u => u.Id, (g, _) => new { g.Id, g.Amount })
-                .OrderByDescending(g => g.Id).Take(Sample).Select(g => g.Amount!.Value).ToListAsync(ct);
-            if (before.Count < options.Value.NormMinSample)
-            {
-                continue;
-            }
-
-            before.Sort();
-            var median = before.Count % 2 == 1 ? before[before.Count / 2] : (before[(before.Count / 2) - 1] + before[before.Count / 2]) / 2;
-            if (grant.Amount < median * options.Value.NormFactor)
+            var (median, sample) = await NormAsync(team.Value, grant, now, ct);
+            if (sample < options.Value.NormMinSample || grant.Amount < median * options.Value.NormFactor)
             {
                 continue;
             }
@@ -70,7 +60,7 @@ internal sealed class GrantNorms(RibaltaDbContext db, IOptions<EmpowermentOption
                 Amount = grant.Amount!.Value,
                 Currency = grant.Currency!,
                 TeamMedian = median,
-                TeamSample = before.Count,
+                TeamSample = sample,
                 FlaggedAt = clock.GetUtcNow(),
             });
             db.Append(clock, granter, EmpowermentEvents.GrantFlagged, "case", grant.CaseId.ToString(CultureInfo.InvariantCulture), new
@@ -78,9 +68,42 @@ internal sealed class GrantNorms(RibaltaDbContext db, IOptions<EmpowermentOption
                 grantId = grant.Id,
                 amount = $"{grant.Amount} {grant.Currency}",
                 teamMedian = median,
-                sample = before.Count,
+                sample,
             }, grant.CustomerId);
         }
+    }
+
+    /// <summary>
+    /// The team's median grant of the option and currency over the 90 days before (the latest 500 at most), and how
+    /// many it is taken from. A norm moves slowly: once it rests on enough grants it is kept for ten minutes, so a
+    /// busy team's grants do not each read the team's history.
+    /// </summary>
+    private async Task<(decimal Median, int Sample)> NormAsync(Guid team, Grant grant, DateTimeOffset now, CancellationToken ct)
+    {
+        var key = (team, grant.OptionId, grant.Currency!);
+        if (cache.TryGet(key, now) is { } known)
+        {
+            return known;
+        }
+
+        var since = now.AddDays(-90);
+        var before = await db.Set<Grant>().AsNoTracking()
+            .Where(g => g.OptionId == grant.OptionId && g.Currency == grant.Currency && g.GrantedAt >= since && g.Id < grant.Id && g.ReversedAt == null)
+            .Join(db.Users.Where(u => u.DepartmentId == team), g => g.GrantedBy, u => u.Id, (g, _) => new { g.Id, g.Amount })
+            .OrderByDescending(g => g.Id).Take(Sample).Select(g => g.Amount!.Value).ToListAsync(ct);
+        if (before.Count == 0)
+        {
+            return (0, 0);
+        }
+
+        before.Sort();
+        var norm = (before.Count % 2 == 1 ? before[before.Count / 2] : (before[(before.Count / 2) - 1] + before[before.Count / 2]) / 2, before.Count);
+        if (before.Count >= options.Value.NormMinSample)
+        {
+            cache.Set(key, norm, now);
+        }
+
+        return norm;
     }
 
     /// <summary>
@@ -155,4 +178,17 @@ internal sealed class GrantNorms(RibaltaDbContext db, IOptions<EmpowermentOption
             catalogue.GetValueOrDefault(f.OptionId)?.NameIn(language) ?? "", new MoneyDto(f.Amount, f.Currency), new MoneyDto(f.TeamMedian, f.Currency), f.TeamSample,
             f.FlaggedAt, f.DiscussedAt, f.DiscussedByName, f.Note)).ToList();
     }
+}
+
+/// <summary>Team norms computed from enough grants, kept ten minutes (one process; each instance keeps its own).</summary>
+internal sealed class TeamNormCache
+{
+    private static readonly TimeSpan Keep = TimeSpan.FromMinutes(10);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(Guid Team, Guid Option, string Currency), (decimal Median, int Sample, DateTimeOffset At)> _norms = new();
+
+    public (decimal Median, int Sample)? TryGet((Guid Team, Guid Option, string Currency) key, DateTimeOffset now) =>
+        _norms.TryGetValue(key, out var norm) && now - norm.At < Keep ? (norm.Median, norm.Sample) : null;
+
+    public void Set((Guid Team, Guid Option, string Currency) key, (decimal Median, int Sample) norm, DateTimeOffset now) =>
+        _norms[key] = (norm.Median, norm.Sample, now);
 }
