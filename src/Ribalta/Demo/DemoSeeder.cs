@@ -166,7 +166,7 @@ internal sealed class DemoSeeder(
             return;
         }
 
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = kindness.Today;
         foreach (var (who, customer, gesture, done) in DemoData.Gestures.Select((g, i) => (people[i % 2], customers[i % 3], g, g.Done)))
         {
             db.ChangeTracker.Clear();
@@ -175,7 +175,7 @@ internal sealed class DemoSeeder(
             if (planned.IsSuccess && done is not null)
             {
                 db.ChangeTracker.Clear();
-                await kindness.DoneAsync(who, planned.Value.Id, done, ct);
+                await kindness.DoneAsync(who, everyTeam: false, planned.Value.Id, done, ct);
             }
         }
 
@@ -210,7 +210,7 @@ internal sealed class DemoSeeder(
             if (kept)
             {
                 db.ChangeTracker.Clear();
-                await promises.KeepAsync(actor, manages: false, made.Value.Id, ct);
+                await promises.KeepAsync(actor, Empowerment.Promises.PromiseAuthority.Own, made.Value.Id, ct);
             }
         }
     }

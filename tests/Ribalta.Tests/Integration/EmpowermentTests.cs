@@ -284,7 +284,7 @@ public abstract class EmpowermentTests(RibaltaApp app)
         var flag = Assert.Single(flags, f => f.StaffId == generousId);
         Assert.Equal((150m, 20m), (flag.Amount.Amount!.Value, flag.TeamMedian.Amount!.Value));
         Assert.InRange(flag.TeamSample, 10, 11);
-        Assert.NotNull(await app.Events.WaitForAsync(e => e.Type == EmpowermentEvents.GrantFlagged && e.SubjectId == caseId.ToString(System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromSeconds(10)));
+        Assert.NotNull(await app.Events.WaitForAsync(e => e.Type == EmpowermentEvents.GrantFlagged && e.SubjectId == flag.GrantId.ToString(System.Globalization.CultureInfo.InvariantCulture) && e.CustomerId == null, TimeSpan.FromSeconds(10)));
 
         // Another team's lead does not see it; the agent cannot close it; a manager sees every team's.
         Assert.DoesNotContain((await otherLead.GetFromJsonAsync<List<GrantFlagDto>>("/api/v1/grant-flags", Api.Json))!, f => f.Id == flag.Id);

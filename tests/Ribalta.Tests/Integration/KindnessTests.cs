@@ -67,6 +67,9 @@ public abstract class KindnessTests(RibaltaApp app)
 
         // The team sees what is planned; done, it is on the customer's timeline and in the team's feed, not another team's.
         Assert.Contains((await teammate.GetFromJsonAsync<List<GestureDto>>("/api/v1/gestures", Api.Json))!, g => g.Id == planned.Id);
+        // Another team cannot mark it done, nor cancel it (and so free this team's budget).
+        Assert.Equal(HttpStatusCode.Forbidden, (await outsider.PostAsJsonAsync($"/api/v1/gestures/{planned.Id}/done", new GestureDoneInput("Not ours"), Api.Json)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await outsider.PostAsync($"/api/v1/gestures/{planned.Id}/cancel", null)).StatusCode);
         var done = await agent.PostAsJsonAsync($"/api/v1/gestures/{planned.Id}/done", new GestureDoneInput("She called to say thank you"), Api.Json);
         Assert.Equal(GestureStatus.Done, (await done.Content.ReadFromJsonAsync<GestureDto>(Api.Json))!.Status);
         Assert.Equal(HttpStatusCode.Conflict, (await agent.PostAsync($"/api/v1/gestures/{planned.Id}/cancel", null)).StatusCode);
@@ -120,7 +123,9 @@ public abstract class KindnessTests(RibaltaApp app)
         Assert.DoesNotContain((await outsider.GetFromJsonAsync<List<MomentDto>>("/api/v1/moments/upcoming", Api.Json))!, m => m.Id == moment.Id);
         Assert.Equal(2, (await agent.GetFromJsonAsync<List<MomentDto>>($"/api/v1/customers/{customer.Id}/moments", Api.Json))!.Count);
 
-        Assert.Equal(HttpStatusCode.NoContent, (await agent.DeleteAsync($"/api/v1/moments/{moment.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await outsider.DeleteAsync($"/api/v1/moments/{moment.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await teammate.DeleteAsync($"/api/v1/moments/{moment.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await agent.DeleteAsync($"/api/v1/moments/{moment.Id}")).StatusCode);
         Assert.DoesNotContain((await teammate.GetFromJsonAsync<List<MomentDto>>("/api/v1/moments/upcoming", Api.Json))!, m => m.Id == moment.Id);
     }
 

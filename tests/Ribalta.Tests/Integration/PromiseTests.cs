@@ -141,10 +141,15 @@ public abstract class PromiseTests(RibaltaApp app)
 
         var twice = await PromisedAsync(agent, caseId, new PromiseInput(PromiseKind.Other, "Lo revisamos juntos el lunes.", app.Clock.GetUtcNow().AddHours(1)));
 
-        // Someone else's promise is theirs to keep or release (or a lead's): a colleague cannot.
+        // Someone else's promise is theirs to keep or release (or their team lead's, a manager's): a colleague cannot,
+        // nor a lead of another team.
         var (colleague, _, _) = await AgentAsync();
         Assert.Equal(HttpStatusCode.Forbidden, (await colleague.PostAsync($"/api/v1/promises/{twice.Id}/keep", null)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await colleague.PostAsJsonAsync($"/api/v1/promises/{twice.Id}/release", new ReleaseInput("Not needed"), Api.Json)).StatusCode);
+        var otherLeadEmail = $"{Api.Unique("lead")}@staff.test";
+        await app.CreateStaffAsync(otherLeadEmail, "Other Lead", [StaffRoles.TeamLead]);
+        var otherLead = await app.SignInAsync(otherLeadEmail, RibaltaApp.Password);
+        Assert.Equal(HttpStatusCode.Forbidden, (await otherLead.PostAsync($"/api/v1/promises/{twice.Id}/keep", null)).StatusCode);
         var answers = await Task.WhenAll(agent.PostAsync($"/api/v1/promises/{twice.Id}/keep", null), agent.PostAsync($"/api/v1/promises/{twice.Id}/keep", null));
         Assert.Single(answers, a => a.StatusCode == HttpStatusCode.OK);
         Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Conflict);

@@ -13,11 +13,14 @@ public static class EmpowermentEvents
     /// <summary>A manager took a grant back, with a reason.</summary>
     public const string Reversed = "case.grant_reversed";
 
-    /// <summary>A grant far above the team's norm, flagged to the team lead for a conversation.</summary>
-    public const string GrantFlagged = "case.grant_flagged";
+    /// <summary>
+    /// A grant (its subject) far above the team's norm, flagged to the team lead for a conversation: between the lead
+    /// and the agent, so not on the customer's timeline nor among the case's events.
+    /// </summary>
+    public const string GrantFlagged = "grant.flagged";
 
     /// <summary>The lead noted the conversation about a flagged grant.</summary>
-    public const string FlagDiscussed = "case.grant_flag_discussed";
+    public const string FlagDiscussed = "grant.flag_discussed";
 
     /// <summary>An agent asked a colleague or a department for help on the case.</summary>
     public const string HelpAsked = "case.help_asked";

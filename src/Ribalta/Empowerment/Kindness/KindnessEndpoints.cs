@@ -36,14 +36,14 @@ internal static class KindnessEndpoints
             };
         }).WithSummary("view=planned (default): my team's gestures still to do, soonest first; view=feed: the recognition feed of gestures done");
         gestures.MapPost("/{id:long}/done", async (long id, GestureDoneInput input, KindnessHandler kindness, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
-            (await kindness.DoneAsync(Actor.From(http.User), id, input.Note, ct)).ToHttp(TypedResults.Ok, localizer))
+            (await kindness.DoneAsync(Actor.From(http.User), EmpowermentModule.EveryTeam(http.User), id, input.Note, ct)).ToHttp(TypedResults.Ok, localizer))
             .WithSummary("Done, with what happened: on the customer's timeline and in the team's recognition feed");
         gestures.MapPost("/{id:long}/cancel", async (long id, KindnessHandler kindness, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
-            (await kindness.CancelAsync(Actor.From(http.User), id, ct)).ToHttp(TypedResults.Ok, localizer))
+            (await kindness.CancelAsync(Actor.From(http.User), EmpowermentModule.EveryTeam(http.User), id, ct)).ToHttp(TypedResults.Ok, localizer))
             .WithSummary("Not going to happen; its cost goes back to the team's budget");
 
         app.MapDelete("/api/v1/moments/{id:long}", async (long id, KindnessHandler kindness, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
-            (await kindness.ForgetMomentAsync(Actor.From(http.User), id, ct)).ToHttp(_ => TypedResults.NoContent(), localizer))
+            (await kindness.ForgetMomentAsync(Actor.From(http.User), EmpowermentModule.EveryTeam(http.User), id, ct)).ToHttp(_ => TypedResults.NoContent(), localizer))
             .RequireAuthorization(Policies.CasesWork).WithTags("Empowerment");
         app.MapGet("/api/v1/moments/upcoming", async (KindnessHandler kindness, HttpContext http, CancellationToken ct) =>
             TypedResults.Ok(await kindness.UpcomingAsync(Guid.TryParse(Actor.From(http.User).Id, out var me) ? me : Guid.Empty, ct)))

@@ -65,7 +65,8 @@ internal sealed class KindnessHandler(
 
     private TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
 
-    private DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Zone).DateTime);
+    /// <summary>Today in the organisation's time zone: the day gestures are planned for and moments come round on.</summary>
+    public DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Zone).DateTime);
 
     public async Task<Result<GestureDto>> PlanAsync(Actor staff, Guid customerId, GestureInput input, CancellationToken ct)
     {
@@ -191,12 +192,12 @@ internal sealed class KindnessHandler(
     }
 
     /// <summary>Done, with what happened: on the customer's timeline and in the team's recognition feed.</summary>
-    public Task<Result<GestureDto>> DoneAsync(Actor staff, long id, string? note, CancellationToken ct)
+    public Task<Result<GestureDto>> DoneAsync(Actor staff, bool everyTeam, long id, string? note, CancellationToken ct)
     {
         var v = new ValidationBuilder().MaxLength("note", note, Gesture.TextMax).NoControlCharacters("note", note);
         return v.ToError() is { } invalid
             ? Task.FromResult<Result<GestureDto>>(invalid)
-            : ChangeAsync(staff, id, GestureStatus.Done, KindnessEvents.Done, g =>
+            : ChangeAsync(staff, everyTeam, id, GestureStatus.Done, KindnessEvents.Done, g =>
             {
                 g.DoneAt = clock.GetUtcNow();
                 g.DoneByName = staff.Name;
@@ -205,15 +206,24 @@ internal sealed class KindnessHandler(
     }
 
     /// <summary>Not going to happen; its cost goes back to the team's budget.</summary>
-    public Task<Result<GestureDto>> CancelAsync(Actor staff, long id, CancellationToken ct) =>
-        ChangeAsync(staff, id, GestureStatus.Cancelled, KindnessEvents.Cancelled, _ => { }, ct);
+    public Task<Result<GestureDto>> CancelAsync(Actor staff, bool everyTeam, long id, CancellationToken ct) =>
+        ChangeAsync(staff, everyTeam, id, GestureStatus.Cancelled, KindnessEvents.Cancelled, _ => { }, ct);
 
-    private async Task<Result<GestureDto>> ChangeAsync(Actor staff, long id, GestureStatus to, string eventType, Action<Gesture> change, CancellationToken ct)
+    /// <summary>
+    /// The planner's team does it (or cancels it): its budget paid for it and its feed shows it. Managers and admins
+    /// (<paramref name="everyTeam"/>) may act for any team.
+    /// </summary>
+    private async Task<Result<GestureDto>> ChangeAsync(Actor staff, bool everyTeam, long id, GestureStatus to, string eventType, Action<Gesture> change, CancellationToken ct)
     {
         var gesture = await db.Set<Gesture>().FirstOrDefaultAsync(g => g.Id == id, ct);
-        if (gesture is null)
+        if (gesture is null || !Guid.TryParse(staff.Id, out var staffId))
         {
             return Error.NotFound();
+        }
+
+        if (!everyTeam && gesture.PlannedBy != staffId && (gesture.TeamId is null || await TeamOfAsync(staffId, ct) != gesture.TeamId))
+        {
+            return Error.Forbidden("Error.NotYourTeam");
         }
 
         if (gesture.Status != GestureStatus.Planned)
@@ -321,12 +331,21 @@ internal sealed class KindnessHandler(
             return Error.NotFound();
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await db.Set<KindnessBudget>().Where(b => b.DepartmentId == departmentId).ExecuteDeleteAsync(ct);
-        db.AddRange(amounts.Select(a => new KindnessBudget { DepartmentId = departmentId, Currency = a.Currency.Code, Monthly = a.Amount }));
-        db.Append(clock, manager, KindnessEvents.BudgetSet, "department", departmentId.ToString(), new { monthly = amounts.Select(a => a.ToString()) });
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await db.Set<KindnessBudget>().Where(b => b.DepartmentId == departmentId).ExecuteDeleteAsync(ct);
+            db.AddRange(amounts.Select(a => new KindnessBudget { DepartmentId = departmentId, Currency = a.Currency.Code, Monthly = a.Amount }));
+            db.Append(clock, manager, KindnessEvents.BudgetSet, "department", departmentId.ToString(), new { monthly = amounts.Select(a => a.ToString()) });
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex is DbUpdateConcurrencyException || DbErrors.IsUniqueViolation(ex))
+        {
+            // Someone saved this team's budget at the same moment: theirs stands; look and try again.
+            db.ChangeTracker.Clear();
+            return Error.Conflict("Error.TryAgain");
+        }
         return (await BudgetsAsync(ct)).First(b => b.DepartmentId == departmentId);
     }
 
@@ -378,17 +397,32 @@ internal sealed class KindnessHandler(
         return (await MomentDtosAsync([moment], ct))[0];
     }
 
-    public async Task<Result<bool>> ForgetMomentAsync(Actor staff, long id, CancellationToken ct)
+    /// <summary>The person who noted it, their team, or a manager or admin (<paramref name="everyTeam"/>) forgets a moment.</summary>
+    public async Task<Result<bool>> ForgetMomentAsync(Actor staff, bool everyTeam, long id, CancellationToken ct)
     {
         var moment = await db.Set<ImportantMoment>().FirstOrDefaultAsync(m => m.Id == id, ct);
-        if (moment is null)
+        if (moment is null || !Guid.TryParse(staff.Id, out var staffId))
         {
             return Error.NotFound();
         }
 
+        if (!everyTeam && moment.NotedBy != staffId && (moment.TeamId is null || await TeamOfAsync(staffId, ct) != moment.TeamId))
+        {
+            return Error.Forbidden("Error.NotYourTeam");
+        }
+
         db.Remove(moment);
         db.Append(clock, staff, KindnessEvents.MomentForgotten, "customer", moment.CustomerId.ToString(), new { momentId = id }, moment.CustomerId);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Forgotten by someone else at the same moment.
+            return Error.NotFound();
+        }
+
         return true;
     }
 
@@ -399,9 +433,10 @@ internal sealed class KindnessHandler(
     public async Task<IReadOnlyList<MomentDto>> UpcomingAsync(Guid staffId, CancellationToken ct)
     {
         var team = await TeamOfAsync(staffId, ct);
-        var moments = await db.Set<ImportantMoment>().AsNoTracking()
-            .Where(m => m.NotedBy == staffId || (team != null && m.TeamId == team)).OrderBy(m => m.Id).Take(5000).ToListAsync(ct);
         var today = Today;
+        var moments = await db.Set<ImportantMoment>().AsNoTracking()
+            .Where(m => (m.NotedBy == staffId || (team != null && m.TeamId == team)) && (m.Yearly || m.Date >= today))
+            .OrderByDescending(m => m.Id).Take(5000).ToListAsync(ct);
         var soon = moments.Where(m => NextOf(m, today) is { } next && next.DayNumber - today.DayNumber <= m.RemindDaysBefore).ToList();
         return (await MomentDtosAsync(soon, ct)).OrderBy(m => m.Next).ToList();
     }

@@ -9,9 +9,9 @@ namespace Ribalta.Empowerment.Promises;
 
 internal static class PromiseEndpoints
 {
-    /// <summary>Leads, managers and admins may keep or release anyone's promise; others their own.</summary>
-    public static bool Manages(System.Security.Claims.ClaimsPrincipal user) =>
-        user.IsInRole(StaffRoles.TeamLead) || user.IsInRole(StaffRoles.Manager) || user.IsInRole(StaffRoles.Admin);
+    /// <summary>Managers and admins act on anyone's promise, team leads on their team's; everyone on their own.</summary>
+    public static PromiseAuthority AuthorityOf(System.Security.Claims.ClaimsPrincipal user) =>
+        EmpowermentModule.EveryTeam(user) ? PromiseAuthority.EveryTeam : user.IsInRole(StaffRoles.TeamLead) ? PromiseAuthority.LeadsTeam : PromiseAuthority.Own;
 
     public static void MapPromises(this IEndpointRouteBuilder app, Func<DateOnly?, DateOnly?, int, TimeProvider, (DateTimeOffset From, DateTimeOffset To)?> period)
     {
@@ -36,10 +36,10 @@ internal static class PromiseEndpoints
             return TypedResults.Ok(dueSoon == true ? await ledger.DueSoonAsync(me, ct) : await ledger.OwnedByAsync(me, open ?? true, ct));
         }).WithSummary("My promises: still owed, soonest due first (open=false: settled; dueSoon=true: what my inbox shows)");
         promises.MapPost("/{id:long}/keep", async (long id, PromiseLedger ledger, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
-            (await ledger.KeepAsync(Actor.From(http.User), Manages(http.User), id, ct)).ToHttp(TypedResults.Ok, localizer))
+            (await ledger.KeepAsync(Actor.From(http.User), AuthorityOf(http.User), id, ct)).ToHttp(TypedResults.Ok, localizer))
             .WithSummary("Done: kept (after its due time it stays broken and is marked kept late)");
         promises.MapPost("/{id:long}/release", async (long id, ReleaseInput input, PromiseLedger ledger, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
-            (await ledger.ReleaseAsync(Actor.From(http.User), Manages(http.User), id, input.Reason, ct)).ToHttp(TypedResults.Ok, localizer))
+            (await ledger.ReleaseAsync(Actor.From(http.User), AuthorityOf(http.User), id, input.Reason, ct)).ToHttp(TypedResults.Ok, localizer))
             .WithSummary("No longer owed (the customer changed their mind), with the reason; counts neither kept nor broken");
         app.MapGet("/api/v1/promises/report", async Task<IResult> (DateOnly? from, DateOnly? to, string? by, PromiseLedger ledger, TimeProvider clock, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
         {

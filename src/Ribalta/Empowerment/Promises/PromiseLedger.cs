@@ -43,6 +43,14 @@ public sealed record PromiseInput(PromiseKind? Kind, string? Words, DateTimeOffs
 
 public sealed record ReleaseInput(string? Reason);
 
+/// <summary>Besides the owner and the maker: a team lead acts on their team's promises, managers and admins on anyone's.</summary>
+public enum PromiseAuthority
+{
+    Own,
+    LeadsTeam,
+    EveryTeam,
+}
+
 public sealed record PromiseDto(
     long Id, long CaseId, string CaseSubject, PromiseKind Kind, string Words, long? MessageId, Guid OwnerId, string OwnerName, Guid? DepartmentId,
     DateTimeOffset MadeAt, DateTimeOffset DueAt, PromiseStatus Status, DateTimeOffset? KeptAt, string? KeptByName, DateTimeOffset? BrokenAt,
@@ -168,8 +176,8 @@ internal sealed partial class PromiseLedger(
     /// Done: on time it is kept. After its due time it is broken (even if the clock's round had not come yet) and
     /// marked kept late. The owner, the person who made it, a lead or manager, or an integration may say so.
     /// </summary>
-    public Task<Result<PromiseDto>> KeepAsync(Actor actor, bool manages, long id, CancellationToken ct) =>
-        ChangeAsync(actor, manages, id, ct, promise =>
+    public Task<Result<PromiseDto>> KeepAsync(Actor actor, PromiseAuthority authority, long id, CancellationToken ct) =>
+        ChangeAsync(actor, authority, id, ct, promise =>
         {
             if (promise.KeptAt is not null || promise.Status == PromiseStatus.Released)
             {
@@ -195,12 +203,12 @@ internal sealed partial class PromiseLedger(
         });
 
     /// <summary>No longer owed (the customer changed their mind, the case took another turn), with the reason.</summary>
-    public Task<Result<PromiseDto>> ReleaseAsync(Actor actor, bool manages, long id, string? reason, CancellationToken ct)
+    public Task<Result<PromiseDto>> ReleaseAsync(Actor actor, PromiseAuthority authority, long id, string? reason, CancellationToken ct)
     {
         var v = new ValidationBuilder().Required("reason", reason, 500).NoControlCharacters("reason", reason);
         return v.ToError() is { } invalid
             ? Task.FromResult<Result<PromiseDto>>(invalid)
-            : ChangeAsync(actor, manages, id, ct, promise =>
+            : ChangeAsync(actor, authority, id, ct, promise =>
             {
                 if (promise.Status != PromiseStatus.Open || clock.GetUtcNow() > promise.DueAt)
                 {
@@ -215,7 +223,7 @@ internal sealed partial class PromiseLedger(
             });
     }
 
-    private async Task<Result<PromiseDto>> ChangeAsync(Actor actor, bool manages, long id, CancellationToken ct, Func<CustomerPromise, Error?> change)
+    private async Task<Result<PromiseDto>> ChangeAsync(Actor actor, PromiseAuthority authority, long id, CancellationToken ct, Func<CustomerPromise, Error?> change)
     {
         var promise = await db.Set<CustomerPromise>().FirstOrDefaultAsync(p => p.Id == id, ct);
         if (promise is null)
@@ -224,7 +232,9 @@ internal sealed partial class PromiseLedger(
         }
 
         var mine = promise.OwnerId.ToString() == actor.Id || promise.MadeBy.ToString() == actor.Id;
-        if (!mine && !manages && actor.Kind != ActorKind.Integration)
+        var leads = authority == PromiseAuthority.LeadsTeam && promise.TeamId is { } team && Guid.TryParse(actor.Id, out var actorId)
+            && await db.Users.AsNoTracking().AnyAsync(u => u.Id == actorId && u.DepartmentId == team, ct);
+        if (!mine && !leads && authority != PromiseAuthority.EveryTeam && actor.Kind != ActorKind.Integration)
         {
             return Error.Forbidden("Error.NotYourPromise");
         }

@@ -63,13 +63,14 @@ internal sealed class GrantNorms(RibaltaDbContext db, IOptions<EmpowermentOption
                 TeamSample = sample,
                 FlaggedAt = clock.GetUtcNow(),
             });
-            db.Append(clock, granter, EmpowermentEvents.GrantFlagged, "case", grant.CaseId.ToString(CultureInfo.InvariantCulture), new
+            db.Append(clock, granter, EmpowermentEvents.GrantFlagged, "grant", grant.Id.ToString(CultureInfo.InvariantCulture), new
             {
                 grantId = grant.Id,
                 amount = $"{grant.Amount} {grant.Currency}",
                 teamMedian = median,
                 sample,
-            }, grant.CustomerId);
+                caseId = grant.CaseId,
+            });
         }
     }
 
@@ -154,7 +155,7 @@ internal sealed class GrantNorms(RibaltaDbContext db, IOptions<EmpowermentOption
         flag.DiscussedByName = lead.Name;
         flag.Note = note!.Trim();
         flag.Version++;
-        db.Append(clock, lead, EmpowermentEvents.FlagDiscussed, "case", flag.CaseId.ToString(CultureInfo.InvariantCulture), new { flagId = id, grantId = flag.GrantId }, null);
+        db.Append(clock, lead, EmpowermentEvents.FlagDiscussed, "grant", flag.GrantId.ToString(CultureInfo.InvariantCulture), new { flagId = id, caseId = flag.CaseId }, null);
         try
         {
             await db.SaveChangesAsync(ct);
