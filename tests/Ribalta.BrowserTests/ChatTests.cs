@@ -110,6 +110,8 @@ public sealed class ChatTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(agent.Locator(".chat-panel")).ToContainTextAsync(_siteUrl);
 
         // The agent answers; the visitor sees it at once, and answers back; the agent sees that live.
+        // Typed before the page is live, the words would be wiped when it becomes live.
+        await Expect(agent.Locator("form.composer[data-live]")).ToBeAttachedAsync();
         await agent.Locator("#composer-body").FillAsync("مرحبًا سلمى، ما هو العنوان الجديد؟");
         await agent.Locator("form.composer button[type=submit]").ClickAsync();
         await Expect(panel.Locator("li.agent")).ToContainTextAsync("ما هو العنوان الجديد؟");

@@ -74,6 +74,8 @@ public sealed class EmailTests(BrowserFixture fixture, MailServers mail) : IAsyn
         await Expect(agent.FrameLocator(".email-html iframe").Locator("img[data-blocked=remote]")).ToHaveCountAsync(1);
 
         // The reply goes back by mail, threaded and signed in Spanish, and shows as sent.
+        // Typed before the page is live, the words would be wiped when it becomes live.
+        await Expect(agent.Locator("form.composer[data-live]")).ToBeAttachedAsync();
         await agent.Locator("#composer-body").FillAsync("Lo sentimos mucho, hoy mismo le enviamos uno nuevo.");
         await agent.Locator("form.composer button[type=submit]").ClickAsync();
         var sent = Assert.Single(await mail.WaitForSentAsync(m => m.InReplyTo == customer.MessageId));
