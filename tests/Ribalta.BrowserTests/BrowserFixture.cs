@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -62,6 +63,16 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     public const string DemoPassword = "ribalta-demo-2026";
+
+    /// <summary>An API client signed in as a new member of staff with this role, over the demo server's real port.</summary>
+    public async Task<HttpClient> DemoApiAsync(string role)
+    {
+        var email = $"{role.ToLowerInvariant()}-{Guid.NewGuid():N}@staff.test";
+        await Demo.CreateStaffAsync(email, "API " + role, [role]);
+        var client = new HttpClient(new HttpClientHandler { UseCookies = true }) { BaseAddress = new Uri(DemoUrl) };
+        (await client.PostAsJsonAsync("/api/v1/session", new { email, password = RibaltaApp.Password })).EnsureSuccessStatusCode();
+        return client;
+    }
 
     /// <summary>
     /// Signs a demo member of staff in from an English browser. They have a preferred language, which the

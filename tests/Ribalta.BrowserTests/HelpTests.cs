@@ -23,19 +23,10 @@ public sealed class HelpTests(BrowserFixture fixture) : IAsyncLifetime
 
     public Task DisposeAsync() => fixture.CloseContextsAsync();
 
-    private async Task<HttpClient> ApiClientAsync(string role)
-    {
-        var email = $"{role.ToLowerInvariant()}-{Guid.NewGuid():N}@staff.test";
-        await fixture.Demo.CreateStaffAsync(email, "API " + role, [role]);
-        var client = new HttpClient(new HttpClientHandler { UseCookies = true }) { BaseAddress = new Uri(fixture.DemoUrl) };
-        (await client.PostAsJsonAsync("/api/v1/session", new { email, password = RibaltaApp.Password })).EnsureSuccessStatusCode();
-        return client;
-    }
-
     [Fact]
     public async Task An_agent_above_the_limit_asks_the_team_lead_who_approves_from_their_queue()
     {
-        var manager = await ApiClientAsync(StaffRoles.Manager);
+        var manager = await fixture.DemoApiAsync(StaffRoles.Manager);
         var suffix = Guid.NewGuid().ToString("N")[..6];
         var created = await manager.PostAsJsonAsync("/api/v1/resolution-options", new ResolutionOptionInput(ResolutionKind.Refund, OptionMeasure.Money,
             new Dictionary<string, string> { ["en"] = $"Refund {suffix}", ["ar"] = $"استرداد {suffix}" }), Api.Json);
@@ -48,7 +39,7 @@ public sealed class HelpTests(BrowserFixture fixture) : IAsyncLifetime
         var leadEmail = $"lead-{suffix}@staff.test";
         await fixture.Demo.CreateStaffAsync(leadEmail, leadName, [StaffRoles.TeamLead]);
 
-        var frontline = await ApiClientAsync(StaffRoles.Frontline);
+        var frontline = await fixture.DemoApiAsync(StaffRoles.Frontline);
         var customer = await frontline.CreateCustomerAsync(new { displayName = "Hannah Brooks", preferredLanguage = "en" });
         var subject = "Whole order lost " + suffix;
         var opened = await frontline.PostAsJsonAsync("/api/v1/cases", new { customerId = customer.Id, subject, body = "Nothing arrived, again.", channel = "Phone", language = "en" }, Api.Json);

@@ -22,10 +22,7 @@ public sealed class KindnessTests(BrowserFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task An_agent_plans_flowers_for_a_customer_and_the_done_gesture_reaches_the_recognition_feed_in_arabic()
     {
-        var email = $"frontline-{Guid.NewGuid():N}@staff.test";
-        await fixture.Demo.CreateStaffAsync(email, "API Frontline", [StaffRoles.Frontline]);
-        using var api = new HttpClient(new HttpClientHandler { UseCookies = true }) { BaseAddress = new Uri(fixture.DemoUrl) };
-        (await api.PostAsJsonAsync("/api/v1/session", new { email, password = RibaltaApp.Password })).EnsureSuccessStatusCode();
+        using var api = await fixture.DemoApiAsync(StaffRoles.Frontline);
         var name = "سلمى " + Guid.NewGuid().ToString("N")[..6];
         var customer = await api.CreateCustomerAsync(new { displayName = name, preferredLanguage = "ar" });
 

@@ -23,10 +23,7 @@ public sealed class PromiseTests(BrowserFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task A_promise_made_in_a_reply_shows_due_in_the_inbox_and_turns_broken_when_the_clock_passes()
     {
-        var email = $"frontline-{Guid.NewGuid():N}@staff.test";
-        await fixture.Demo.CreateStaffAsync(email, "API Frontline", [StaffRoles.Frontline]);
-        using var api = new HttpClient(new HttpClientHandler { UseCookies = true }) { BaseAddress = new Uri(fixture.DemoUrl) };
-        (await api.PostAsJsonAsync("/api/v1/session", new { email, password = RibaltaApp.Password })).EnsureSuccessStatusCode();
+        using var api = await fixture.DemoApiAsync(StaffRoles.Frontline);
         var customer = await api.CreateCustomerAsync(new { displayName = "Lucía Gómez", preferredLanguage = "es" });
         var subject = "Entrega pendiente " + Guid.NewGuid().ToString("N")[..6];
         var opened = await api.PostAsJsonAsync("/api/v1/cases", new { customerId = customer.Id, subject, body = "¿Cuándo llega mi pedido?", channel = "Phone", language = "es" }, Api.Json);

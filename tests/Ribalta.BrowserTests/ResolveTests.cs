@@ -19,21 +19,11 @@ public sealed class ResolveTests(BrowserFixture fixture) : IAsyncLifetime
 
     public Task DisposeAsync() => fixture.CloseContextsAsync();
 
-    /// <summary>An API client for a new member of staff, over the demo server's real port.</summary>
-    private async Task<HttpClient> ApiClientAsync(string role)
-    {
-        var email = $"{role.ToLowerInvariant()}-{Guid.NewGuid():N}@staff.test";
-        await fixture.Demo.CreateStaffAsync(email, "API " + role, [role]);
-        var client = new HttpClient(new HttpClientHandler { UseCookies = true }) { BaseAddress = new Uri(fixture.DemoUrl) };
-        (await client.PostAsJsonAsync("/api/v1/session", new { email, password = RibaltaApp.Password })).EnsureSuccessStatusCode();
-        return client;
-    }
-
     [Fact]
     public async Task An_agent_resolves_a_case_with_two_options_in_italian()
     {
         // A manager puts a refund and a deadline extension in the front line's envelope.
-        var manager = await ApiClientAsync(StaffRoles.Manager);
+        var manager = await fixture.DemoApiAsync(StaffRoles.Manager);
         var suffix = Guid.NewGuid().ToString("N")[..6];
         async Task<ResolutionOptionDto> OptionAsync(ResolutionKind kind, OptionMeasure measure, string it)
         {
@@ -49,7 +39,7 @@ public sealed class ResolveTests(BrowserFixture fixture) : IAsyncLifetime
         (await manager.PostAsJsonAsync("/api/v1/envelope-rules", new EnvelopeRuleInput(extension.Id, StaffRoles.Frontline, MaxQuantity: 14), Api.Json)).EnsureSuccessStatusCode();
 
         // An Italian customer's case.
-        var frontline = await ApiClientAsync(StaffRoles.Frontline);
+        var frontline = await fixture.DemoApiAsync(StaffRoles.Frontline);
         var customer = await frontline.CreateCustomerAsync(new { displayName = "Giulia Ferri", preferredLanguage = "it" });
         var opened = await frontline.PostAsJsonAsync("/api/v1/cases", new { customerId = customer.Id, subject = "Consegna in ritardo " + suffix, body = "Il pacco non è ancora arrivato.", channel = "Phone", language = "it" }, Api.Json);
         var caseId = (await opened.ReadJsonAsync()).GetProperty("id").GetInt64();

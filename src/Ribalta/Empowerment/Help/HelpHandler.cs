@@ -159,7 +159,7 @@ internal sealed class HelpHandler(
             Reach = asked.Count == 0 ? null : await resolve.ReachAsync(agentId, @case, asked, ct),
             AskedBy = agentId,
             AskedByName = agent.Name,
-            AskerDepartmentId = await db.Users.Where(u => u.Id == agentId).Select(u => u.DepartmentId).FirstOrDefaultAsync(ct),
+            AskerDepartmentId = await db.TeamOfAsync(agentId, ct),
             AskedAt = now,
             DueAt = now.AddMinutes(input.Reason == HelpReason.Question ? options.Value.HelpQuestionMinutes : options.Value.HelpDecisionMinutes),
             HelperId = input.HelperId,
@@ -504,8 +504,7 @@ internal sealed class HelpHandler(
         request.HelperId == staffId
         || (request.HelperId is null && request.DepartmentId is { } asked && await DepartmentOfAsync(staffId, ct) == asked);
 
-    public Task<Guid?> DepartmentOfAsync(Guid staffId, CancellationToken ct) =>
-        db.Users.AsNoTracking().Where(u => u.Id == staffId).Select(u => u.DepartmentId).FirstOrDefaultAsync(ct);
+    public Task<Guid?> DepartmentOfAsync(Guid staffId, CancellationToken ct) => db.TeamOfAsync(staffId, ct);
 
     /// <summary>Active people who work cases.</summary>
     private IQueryable<StaffUser> HelpersQuery() =>

@@ -108,7 +108,7 @@ internal sealed class KindnessHandler(
             return Error.Validation("caseId", "Validation.GestureCase");
         }
 
-        var team = await db.Users.AsNoTracking().Where(u => u.Id == staffId).Select(u => u.DepartmentId).FirstOrDefaultAsync(ct);
+        var team = await db.TeamOfAsync(staffId, ct);
         if (cost is not null && team is null)
         {
             // A cost is paid from a team's budget: someone without a team plans gestures that cost nothing.
@@ -221,7 +221,7 @@ internal sealed class KindnessHandler(
             return Error.NotFound();
         }
 
-        if (!everyTeam && gesture.PlannedBy != staffId && (gesture.TeamId is null || await TeamOfAsync(staffId, ct) != gesture.TeamId))
+        if (!everyTeam && gesture.PlannedBy != staffId && (gesture.TeamId is null || await db.TeamOfAsync(staffId, ct) != gesture.TeamId))
         {
             return Error.Forbidden("Error.NotYourTeam");
         }
@@ -253,7 +253,7 @@ internal sealed class KindnessHandler(
     /// <summary>The team's gestures still to do, soonest first.</summary>
     public async Task<IReadOnlyList<GestureDto>> PlannedAsync(Guid staffId, CancellationToken ct)
     {
-        var team = await TeamOfAsync(staffId, ct);
+        var team = await db.TeamOfAsync(staffId, ct);
         return await ToDtosAsync(await db.Set<Gesture>().AsNoTracking()
             .Where(g => g.Status == GestureStatus.Planned && (g.PlannedBy == staffId || (team != null && g.TeamId == team)))
             .OrderBy(g => g.PlannedFor).ThenBy(g => g.Id).Take(100).ToListAsync(ct), ct);
@@ -262,7 +262,7 @@ internal sealed class KindnessHandler(
     /// <summary>The recognition feed: gestures done by the team (every team's with <paramref name="everyTeam"/>), newest first.</summary>
     public async Task<IReadOnlyList<GestureDto>> FeedAsync(Guid staffId, bool everyTeam, CancellationToken ct)
     {
-        var team = await TeamOfAsync(staffId, ct);
+        var team = await db.TeamOfAsync(staffId, ct);
         var done = db.Set<Gesture>().AsNoTracking().Where(g => g.Status == GestureStatus.Done);
         if (!everyTeam)
         {
@@ -276,21 +276,21 @@ internal sealed class KindnessHandler(
     {
         var budgets = await db.Set<KindnessBudget>().AsNoTracking().ToListAsync(ct);
         var departments = await db.Set<Department>().AsNoTracking().OrderBy(d => d.Name).ToListAsync(ct);
-        var today = Today;
-        var result = new List<BudgetDto>();
-        foreach (var department in departments)
-        {
-            var lines = new List<BudgetLine>();
-            foreach (var budget in budgets.Where(b => b.DepartmentId == department.Id).OrderBy(b => b.Currency, StringComparer.Ordinal))
+
+        // What every team planned or spent this month, in one read (summed here: SQLite cannot add decimals in SQL).
+        var first = new DateOnly(Today.Year, Today.Month, 1);
+        var next = first.AddMonths(1);
+        var costs = await db.Set<Gesture>().AsNoTracking()
+            .Where(g => g.Cost != null && g.Status != GestureStatus.Cancelled && g.PlannedFor >= first && g.PlannedFor < next)
+            .Select(g => new { g.TeamId, g.Currency, g.Cost }).Take(100_000).ToListAsync(ct);
+        var spent = costs.GroupBy(c => (c.TeamId, c.Currency)).ToDictionary(g => g.Key, g => g.Sum(c => c.Cost!.Value));
+        return departments.Select(department => new BudgetDto(department.Id, department.Name, budgets
+            .Where(b => b.DepartmentId == department.Id).OrderBy(b => b.Currency, StringComparer.Ordinal)
+            .Select(b =>
             {
-                var spent = await SpentAsync(department.Id, budget.Currency, today, ct);
-                lines.Add(new BudgetLine(new MoneyDto(budget.Monthly, budget.Currency), new MoneyDto(spent, budget.Currency), new MoneyDto(Math.Max(0, budget.Monthly - spent), budget.Currency)));
-            }
-
-            result.Add(new BudgetDto(department.Id, department.Name, lines));
-        }
-
-        return result;
+                var used = spent.GetValueOrDefault(((Guid?)department.Id, (string?)b.Currency));
+                return new BudgetLine(new MoneyDto(b.Monthly, b.Currency), new MoneyDto(used, b.Currency), new MoneyDto(Math.Max(0, b.Monthly - used), b.Currency));
+            }).ToList())).ToList();
     }
 
     /// <summary>Sets a team's monthly kindness budget, one amount per currency (an empty list: no budget).</summary>
@@ -385,7 +385,7 @@ internal sealed class KindnessHandler(
             RemindDaysBefore = input.RemindDaysBefore ?? 3,
             NotedBy = staffId,
             NotedByName = staff.Name,
-            TeamId = await TeamOfAsync(staffId, ct),
+            TeamId = await db.TeamOfAsync(staffId, ct),
             NotedAt = clock.GetUtcNow(),
         };
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -406,7 +406,7 @@ internal sealed class KindnessHandler(
             return Error.NotFound();
         }
 
-        if (!everyTeam && moment.NotedBy != staffId && (moment.TeamId is null || await TeamOfAsync(staffId, ct) != moment.TeamId))
+        if (!everyTeam && moment.NotedBy != staffId && (moment.TeamId is null || await db.TeamOfAsync(staffId, ct) != moment.TeamId))
         {
             return Error.Forbidden("Error.NotYourTeam");
         }
@@ -432,7 +432,7 @@ internal sealed class KindnessHandler(
     /// <summary>Moments of the team's customers (noted by this person or their team) whose reminder window is open now.</summary>
     public async Task<IReadOnlyList<MomentDto>> UpcomingAsync(Guid staffId, CancellationToken ct)
     {
-        var team = await TeamOfAsync(staffId, ct);
+        var team = await db.TeamOfAsync(staffId, ct);
         var today = Today;
         var moments = await db.Set<ImportantMoment>().AsNoTracking()
             .Where(m => (m.NotedBy == staffId || (team != null && m.TeamId == team)) && (m.Yearly || m.Date >= today))
@@ -453,9 +453,6 @@ internal sealed class KindnessHandler(
         var thisYear = In(today.Year, moment.Date);
         return thisYear >= today ? thisYear : In(today.Year + 1, moment.Date);
     }
-
-    private Task<Guid?> TeamOfAsync(Guid staffId, CancellationToken ct) =>
-        db.Users.AsNoTracking().Where(u => u.Id == staffId).Select(u => u.DepartmentId).FirstOrDefaultAsync(ct);
 
     private async Task<List<GestureDto>> ToDtosAsync(IReadOnlyList<Gesture> rows, CancellationToken ct)
     {

@@ -34,7 +34,7 @@ internal sealed class GrantNorms(RibaltaDbContext db, IOptions<EmpowermentOption
             return;
         }
 
-        var team = await db.Users.AsNoTracking().Where(u => u.Id == money[0].GrantedBy).Select(u => u.DepartmentId).FirstOrDefaultAsync(ct);
+        var team = await db.TeamOfAsync(money[0].GrantedBy, ct);
         if (team is null)
         {
             return;
@@ -113,7 +113,7 @@ internal sealed class GrantNorms(RibaltaDbContext db, IOptions<EmpowermentOption
     /// </summary>
     public async Task<IReadOnlyList<GrantFlagDto>> ListAsync(Guid reader, bool everyTeam, bool open, CancellationToken ct)
     {
-        var team = await db.Users.AsNoTracking().Where(u => u.Id == reader).Select(u => u.DepartmentId).FirstOrDefaultAsync(ct);
+        var team = await db.TeamOfAsync(reader, ct);
         var flags = db.Set<GrantFlag>().AsNoTracking().Where(f => open ? f.DiscussedAt == null : f.DiscussedAt != null);
         if (!everyTeam)
         {
@@ -139,7 +139,7 @@ internal sealed class GrantNorms(RibaltaDbContext db, IOptions<EmpowermentOption
             return Error.NotFound();
         }
 
-        var team = await db.Users.AsNoTracking().Where(u => u.Id == leadId).Select(u => u.DepartmentId).FirstOrDefaultAsync(ct);
+        var team = await db.TeamOfAsync(leadId, ct);
         if (flag.StaffId == leadId || (!everyTeam && (team is null || flag.TeamId != team)))
         {
             // One's own grants are talked about with one's own lead, not closed by oneself.

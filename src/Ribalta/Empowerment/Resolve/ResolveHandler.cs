@@ -382,7 +382,7 @@ internal sealed class ResolveHandler(
     private async Task RecordRefusalAsync(Guid agentId, long caseId, EnvelopeDecision decision, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
-        var department = await db.Users.AsNoTracking().Where(u => u.Id == agentId).Select(u => u.DepartmentId).FirstOrDefaultAsync(ct);
+        var department = await db.TeamOfAsync(agentId, ct);
         var now = clock.GetUtcNow();
         db.AddRange(decision.Reached.Select(r => new EnvelopeRefusal { OptionId = r.OptionId, Limit = r.Limit, StaffId = agentId, DepartmentId = department, CaseId = caseId, At = now }));
         await db.SaveChangesAsync(ct);
