@@ -166,6 +166,45 @@ public abstract class IngestTests(RibaltaApp app)
     }
 
     [Fact]
+    public async Task The_senders_of_a_batch_are_found_together_by_email_phone_or_handle_however_written()
+    {
+        var api = await App.AsFrontline();
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var digits = Random.Shared.Next(1_000_000, 9_999_999).ToString(CultureInfo.InvariantCulture);
+        var byEmail = await ReadAsync(await PostAsync(api, new { from = new { email = $"Mixed.{tag}@Example.com" }, body = "First message", language = "en" }));
+        var byPhone = await ReadAsync(await PostAsync(api, new { from = new { phone = $"+39 06 {digits}" }, body = "Primo messaggio", language = "it" }));
+        var byHandle = await ReadAsync(await PostAsync(api, new { from = new { handle = $"@mixed{tag}" }, body = "Primer mensaje", language = "es" }));
+
+        (ContactKind, string)[] asked =
+        [
+            (ContactKind.Email, $" mixed.{tag}@EXAMPLE.com"), (ContactKind.Phone, $"+39-06-{digits}"), (ContactKind.Handle, $"mixed{tag}"),
+            (ContactKind.Email, $"nobody.{tag}@example.com"), (ContactKind.Email, $"MIXED.{tag}@example.com"),
+        ];
+        var found = await App.WithServices(sp => sp.GetRequiredService<ICustomerDirectory>().FindByContactsAsync(asked, default));
+        Assert.Equal(4, found.Count);
+        Assert.Equal(byEmail.CustomerId, found[asked[0]].Id);
+        Assert.Equal(byPhone.CustomerId, found[asked[1]].Id);
+        Assert.Equal(byHandle.CustomerId, found[asked[2]].Id);
+        Assert.False(found.ContainsKey(asked[3]));
+        Assert.Equal(byEmail.CustomerId, found[asked[4]].Id);
+
+        // The same through a batch: each continuation, written another way, lands in its own sender's case.
+        var response = await api.PostAsJsonAsync("/api/v1/messages/batch", new
+        {
+            messages = new object[]
+            {
+                new { from = new { phone = $"+39 (06) {digits}" }, body = "Secondo messaggio", caseId = byPhone.CaseId },
+                new { from = new { email = $"MIXED.{tag}@example.com" }, body = "Second message", caseId = byEmail.CaseId },
+                new { from = new { handle = $"Mixed{tag}" }, body = "Segundo mensaje", caseId = byHandle.CaseId },
+            },
+        }, Api.Json);
+        var results = (await response.Content.ReadFromJsonAsync<IngestBatchResponse>(Api.Json))!.Results;
+        Assert.Equal([201, 201, 201], results.Select(r => r.Status).ToArray());
+        Assert.Equal([byPhone.CaseId, byEmail.CaseId, byHandle.CaseId], results.Select(r => r.Result!.CaseId).ToArray());
+        Assert.Equal([byPhone.CustomerId, byEmail.CustomerId, byHandle.CustomerId], results.Select(r => r.Result!.CustomerId).ToArray());
+    }
+
+    [Fact]
     public async Task The_language_is_read_from_the_words_when_not_given_and_a_customer_without_one_learns_it()
     {
         var api = await App.AsFrontline();

@@ -16,17 +16,12 @@ internal sealed class IngestGateway(IngestQueue queue, IngestProcessor processor
     /// <param name="idempotencyScope">Whose keys these are; by default the caller's own.</param>
     public async Task<IReadOnlyList<IngestOutcome>> SubmitAsync(Actor actor, IReadOnlyList<(IngestMessageRequest Request, string? Key)> messages, CancellationToken ct, string? idempotencyScope = null)
     {
-        // One by one: they share the caller's DbContext. The key's fingerprint is of the request as sent, so a retry
-        // matches it whatever the detector makes of the words.
-        var prepared = new List<(IngestMessageRequest Request, CustomerRef? Sender, string? Key, string Hash)>(messages.Count);
-        foreach (var (request, key) in messages)
-        {
-            var message = string.IsNullOrEmpty(request.Language) && languages.Detect($"{request.Subject}\n{request.Body}") is { } detected
-                ? request with { Language = detected }
-                : request;
-            prepared.Add((message, await processor.FindSenderAsync(message, ct), key, IdempotencyRecord.Hash(request)));
-        }
-
+        // The key's fingerprint is of the request as sent, so a retry matches it whatever the detector makes of the words.
+        var requests = messages.Select(m => string.IsNullOrEmpty(m.Request.Language) && languages.Detect($"{m.Request.Subject}\n{m.Request.Body}") is { } detected
+            ? m.Request with { Language = detected }
+            : m.Request).ToList();
+        var senders = await processor.FindSendersAsync(requests, ct);
+        var prepared = messages.Select((m, i) => (Request: requests[i], Sender: senders[i], m.Key, Hash: IdempotencyRecord.Hash(m.Request)));
         return await Task.WhenAll(prepared.Select(p => OutcomeAsync(actor, p.Request, p.Sender, p.Key, p.Hash, idempotencyScope, ct)));
     }
 

@@ -53,11 +53,12 @@ internal sealed class IngestProcessor(RibaltaDbContext db, ICustomerDirectory cu
         return v.ToError();
     }
 
-    /// <summary>Who the sender is now, if anyone: read before queueing, so the writer does not have to.</summary>
-    public Task<CustomerRef?> FindSenderAsync(IngestMessageRequest request, CancellationToken ct)
+    /// <summary>Who the senders are now, if anyone (in one query): read before queueing, so the writer does not have to.</summary>
+    public async Task<IReadOnlyList<CustomerRef?>> FindSendersAsync(IReadOnlyList<IngestMessageRequest> requests, CancellationToken ct)
     {
-        var (kind, value) = Contact(request.From!);
-        return customers.FindByContactAsync(kind, value, ct);
+        var contacts = requests.Select(r => Contact(r.From!)).ToList();
+        var found = await customers.FindByContactsAsync(contacts, ct);
+        return contacts.Select(c => found.GetValueOrDefault(c)).ToList();
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Ribalta.Customers.Contracts;
 using Ribalta.Platform.Data;
@@ -20,6 +21,9 @@ internal sealed partial class IngestQueue(IServiceScopeFactory scopes, ILogger<I
     private const int Attempts = 5;
 
     private readonly Channel<Item> _items = Channel.CreateBounded<Item>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
+
+    /// <summary>On SQLite, the writer's own connection (see <see cref="SqliteConnectionSetup.OpenWriterAsync"/>); opened with the first batch.</summary>
+    private SqliteConnection? _connection;
 
     private sealed record Item(Actor Actor, IngestMessageRequest Request, CustomerRef? Sender, string? Key, string Scope, string Hash, TaskCompletionSource<IngestOutcome> Done);
 
@@ -78,6 +82,7 @@ internal sealed partial class IngestQueue(IServiceScopeFactory scopes, ILogger<I
             }
 
             LogFailed(logger, ex);
+            await ResetConnectionAsync();
             foreach (var item in batch)
             {
                 item.Done.TrySetException(ex);
@@ -115,6 +120,12 @@ internal sealed partial class IngestQueue(IServiceScopeFactory scopes, ILogger<I
         var db = scope.ServiceProvider.GetRequiredService<RibaltaDbContext>();
         var processor = scope.ServiceProvider.GetRequiredService<IngestProcessor>();
         var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
+        if (db.Database.IsSqlite())
+        {
+            _connection ??= await SqliteConnectionSetup.OpenWriterAsync(db.Database.GetConnectionString()!, ct);
+            db.Database.SetDbConnection(_connection, contextOwnsConnection: false);
+        }
+
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var results = new Result<IngestResult>?[items.Count];
         var replayed = new bool[items.Count];
@@ -177,6 +188,21 @@ internal sealed partial class IngestQueue(IServiceScopeFactory scopes, ILogger<I
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return answers.Select((answer, i) => new IngestOutcome(answer, replayed[i])).ToList();
+    }
+
+    private async Task ResetConnectionAsync()
+    {
+        if (_connection is { } connection)
+        {
+            _connection = null;
+            await connection.DisposeAsync();
+        }
+    }
+
+    public override void Dispose()
+    {
+        _connection?.Dispose();
+        base.Dispose();
     }
 
     /// <summary>Keys belong to whoever sent them (a member of staff, later an API key).</summary>

@@ -95,6 +95,10 @@ public interface ICustomerDirectory
     /// <summary>The person who owns this email, phone or handle (following merges), or null.</summary>
     Task<CustomerRef?> FindByContactAsync(ContactKind kind, string value, CancellationToken cancellationToken);
 
+    /// <summary>The owners of many contacts at once (following merges), keyed by the contact as given; unknown ones are left out.</summary>
+    Task<IReadOnlyDictionary<(ContactKind Kind, string Value), CustomerRef>> FindByContactsAsync(
+        IReadOnlyCollection<(ContactKind Kind, string Value)> contacts, CancellationToken cancellationToken);
+
     /// <summary>
     /// Someone new wrote in: creates the person with this contact point, in the caller's transaction when there is one.
     /// Expected failures (an invalid value, the contact taken meanwhile) come back as errors.

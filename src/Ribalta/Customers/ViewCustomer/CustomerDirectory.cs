@@ -56,23 +56,48 @@ internal sealed class CustomerDirectory(
 
     public Task<CustomerDetails?> DetailsAsync(Guid id, CancellationToken cancellationToken) => reader.FindAsync(id, cancellationToken);
 
-    public async Task<CustomerRef?> FindByContactAsync(ContactKind kind, string value, CancellationToken cancellationToken)
+    public async Task<CustomerRef?> FindByContactAsync(ContactKind kind, string value, CancellationToken cancellationToken) =>
+        (await FindByContactsAsync([(kind, value)], cancellationToken)).GetValueOrDefault((kind, value));
+
+    public async Task<IReadOnlyDictionary<(ContactKind Kind, string Value), CustomerRef>> FindByContactsAsync(
+        IReadOnlyCollection<(ContactKind Kind, string Value)> contacts, CancellationToken cancellationToken)
     {
-        // The owner and who they are in one query; a merged owner is followed to whoever they were merged into.
-        var normalized = ContactPoint.Normalize(kind, value);
-        var found = await (
-                from point in db.Set<ContactPoint>().AsNoTracking()
-                where point.Kind == kind && point.NormalizedValue == normalized
-                join customer in db.Set<Customer>().AsNoTracking() on point.CustomerId equals customer.Id
-                orderby point.Id
-                select new CustomerRef(customer.Id, customer.DisplayName, customer.PreferredLanguage, customer.MergedIntoId))
-            .FirstOrDefaultAsync(cancellationToken);
-        for (var hops = 0; found?.MergedIntoId is { } survivor && hops < 10; hops++)
+        // The owners and who they are, one query per kind of contact; the first point wins, as it would alone.
+        var owners = new Dictionary<(ContactKind, string), CustomerRef>();
+        foreach (var group in contacts.Select(c => (c.Kind, Normalized: ContactPoint.Normalize(c.Kind, c.Value))).Distinct().GroupBy(c => c.Kind))
         {
-            found = await FindAsync(survivor, cancellationToken);
+            var kind = group.Key;
+            var values = group.Select(c => c.Normalized).ToList();
+            var found = await (
+                    from point in db.Set<ContactPoint>().AsNoTracking()
+                    where point.Kind == kind && values.Contains(point.NormalizedValue)
+                    join customer in db.Set<Customer>().AsNoTracking() on point.CustomerId equals customer.Id
+                    orderby point.Id
+                    select new { point.NormalizedValue, Customer = new CustomerRef(customer.Id, customer.DisplayName, customer.PreferredLanguage, customer.MergedIntoId) })
+                .ToListAsync(cancellationToken);
+            foreach (var row in found)
+            {
+                owners.TryAdd((kind, row.NormalizedValue), row.Customer);
+            }
         }
 
-        return found?.MergedIntoId is null ? found : null;
+        var result = new Dictionary<(ContactKind, string), CustomerRef>();
+        foreach (var (kind, value) in contacts)
+        {
+            // A merged owner is followed to whoever they were merged into (rare: one lookup each).
+            var found = owners.GetValueOrDefault((kind, ContactPoint.Normalize(kind, value)));
+            for (var hops = 0; found?.MergedIntoId is { } survivor && hops < 10; hops++)
+            {
+                found = await FindAsync(survivor, cancellationToken);
+            }
+
+            if (found is { MergedIntoId: null })
+            {
+                result[(kind, value)] = found;
+            }
+        }
+
+        return result;
     }
 
     public async Task<Result<CustomerRef>> CreateFromContactAsync(Actor actor, string? name, ContactKind kind, string value, string? language, CancellationToken cancellationToken)
