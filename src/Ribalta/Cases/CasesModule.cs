@@ -17,6 +17,8 @@ public static class CasesModule
         services.AddScoped<MergeCases.CaseRelations>();
         services.AddScoped<CannedReplies.CannedReplyLibrary>();
         services.AddScoped<Search.MessageSearch>();
+        services.AddScoped<Search.PostgresMatches>();
+        services.AddSingleton<Search.CommonLexemes>();
         services.AddSingleton<CasePresence>();
         services.AddScoped<InboxQuery>();
         services.AddScoped<CaseCountReader>();

@@ -19,7 +19,7 @@ public sealed record SearchResults(IReadOnlyList<CustomerSummary> Customers, IRe
 /// Full-text search over every message and case subject, newest first, in any of the four languages:
 /// FTS5 on SQLite, a GIN-indexed tsvector on PostgreSQL, the same analysed terms in both.
 /// </summary>
-internal sealed class MessageSearch(RibaltaDbContext db, ICustomerDirectory customers)
+internal sealed class MessageSearch(RibaltaDbContext db, ICustomerDirectory customers, PostgresMatches postgres)
 {
     public const int MaxLimit = 100;
     private const int SnippetLength = 220;
@@ -50,14 +50,6 @@ internal sealed class MessageSearch(RibaltaDbContext db, ICustomerDirectory cust
     }
 
     /// <summary>
-    /// How far back, in steps, PostgreSQL walks newest-first before reading older matches from the GIN index: a word
-    /// that fills no page within the newest 255,000 messages is rare enough (under about 0.01%) for GIN to be cheap.
-    /// The last step also bounds a word that is common but absent lately (a season's word, a burst of other traffic):
-    /// from GIN it would fetch and sort tens of thousands of matches (0.4 s for 83,000 on the reference dataset).
-    /// </summary>
-    private static readonly long[] NewestWindows = [5_000, 50_000, 200_000];
-
-    /// <summary>
     /// A query of one word is also matched as a prefix (a fragment of a name, an order number), once it has three
     /// letters: shorter prefixes match half the index. Several words are taken as written; prefixes there made the
     /// engines intersect huge lists for queries that match nothing.
@@ -81,35 +73,8 @@ internal sealed class MessageSearch(RibaltaDbContext db, ICustomerDirectory cust
                 .ToListAsync(ct);
         }
 
-        var query = string.Join(" & ", terms.Select((alternatives, i) =>
-            "(" + string.Join(" | ", alternatives.Select((t, k) => t + (Prefix(terms, i, k) ? ":*" : ""))) + ")"));
-
-        // Common words fill a page from the newest few thousand messages (a short walk back along the primary key; the
-        // match is the function behind @@, which no index serves, so the GIN index cannot fetch every match of a common
-        // word first, and each row's document is read in place: 2.6x faster than defeating the index by concatenation);
-        // rarer ones are read from the GIN index, where there are few matches to order. Either way the work is bounded,
-        // where a single query lets the planner pick the walk for a rare word and filter all five million rows.
-        var newest = await db.Set<SearchEntry>().MaxAsync(e => (long?)e.MessageId, ct) ?? 0;
-        var top = Math.Min(before, newest + 1);
-        var ids = new List<long>();
-        foreach (var window in NewestWindows)
-        {
-            var floor = top - window;
-            ids.AddRange(await db.Database
-                .SqlQuery<long>($"SELECT \"MessageId\" AS \"Value\" FROM search_entries WHERE ts_match_vq(\"Document\", to_tsquery('simple', {query})) AND \"MessageId\" < {top} AND \"MessageId\" >= {floor} ORDER BY \"MessageId\" DESC LIMIT {take - ids.Count}")
-                .ToListAsync(ct));
-            top = floor;
-            if (ids.Count >= take)
-            {
-                return ids;
-            }
-        }
-
-        // Words this rare have few matches in all: the GIN index finds them and there is little to order.
-        ids.AddRange(await db.Database
-            .SqlQuery<long>($"SELECT \"MessageId\" AS \"Value\" FROM search_entries WHERE \"Document\" @@ to_tsquery('simple', {query}) AND \"MessageId\" < {top} ORDER BY \"MessageId\" + 0 DESC LIMIT {take - ids.Count}")
-            .ToListAsync(ct));
-        return ids;
+        return await postgres.NewestAsync(
+            terms.Select((alternatives, i) => new QueryWord(alternatives.Select((t, k) => (t, Prefix(terms, i, k))).ToList())).ToList(), before, take, ct);
     }
 
     /// <summary>An excerpt around the first matching word, HTML-encoded, with every matching word marked.</summary>
