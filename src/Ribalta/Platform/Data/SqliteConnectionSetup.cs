@@ -44,7 +44,7 @@ internal sealed class SqliteConnectionSetup : DbConnectionInterceptor
     }
 
     /// <summary>
-    /// A connection of its own for one busy writer, kept open, with a page cache of 64 MB instead of SQLite's 2 MB: the
+    /// A connection of its own for one busy writer, kept open, with a page cache of 32 MB instead of SQLite's 2 MB: the
     /// pages its inserts touch in every index stay in memory between batches. Only the writer gets it, so the other
     /// pooled connections (readers, which touch pages all over the file) keep the memory budget.
     /// </summary>
@@ -55,7 +55,7 @@ internal sealed class SqliteConnectionSetup : DbConnectionInterceptor
         {
             await connection.OpenAsync(cancellationToken);
             await using var command = connection.CreateCommand();
-            command.CommandText = Pragmas + " PRAGMA cache_size = -65536;";
+            command.CommandText = Pragmas + " PRAGMA cache_size = -32768;";
             await command.ExecuteNonQueryAsync(cancellationToken);
             return connection;
         }
