@@ -18,10 +18,11 @@ internal sealed record QueryWord(IReadOnlyList<(string Lexeme, bool Prefix)> For
 /// word's page in a few thousand rows, but for a rare word it would read the whole table. So:
 /// <list type="number">
 /// <item>walk back through the newest 5,000, then 50,000 messages (common words end here);</item>
-/// <item>when nothing matched and the query looks rare — after 5,000, a word among none of the most common words
-/// (<see cref="CommonLexemes"/>); after 50,000, words that each occur there but never together — ask the GIN index for
-/// its matches in no order, up to 1,000: fewer means that is all of them, ordered here;</item>
-/// <item>otherwise (or if the index had more) walk 200,000 more, and read what is left from GIN in order.</item>
+/// <item>when nothing matched and the query looks rare — a word among none of the most common words
+/// (<see cref="CommonLexemes"/>), or words that each occur in the messages walked but never together where independent
+/// words would have met several times — ask the GIN index for its matches in no order, up to 1,000: fewer means that
+/// is all of them, ordered here;</item>
+/// <item>otherwise (or if the index had more) walk 200,000 more messages, and read what is left from GIN in order.</item>
 /// </list>
 /// </summary>
 internal sealed class PostgresMatches(RibaltaDbContext db, CommonLexemes common)
@@ -90,10 +91,10 @@ internal sealed class PostgresMatches(RibaltaDbContext db, CommonLexemes common)
 
     /// <summary>
     /// Nothing matched in the <paramref name="walked"/> messages walked so far, ids [<paramref name="floor"/>,
-    /// <paramref name="top"/>). Rare, when a
-    /// word is none of the most common; or when the words, each common, should have met there several times were they
-    /// independent (or, without statistics, after 50,000 messages), and each does occur there on its own: they do not
-    /// meet. Not rare when a common word is absent lately: its posting list is long, and it may well be in the next window.
+    /// <paramref name="top"/>). Rare, when a word is none of the most common; or when the words, each common, should have
+    /// met there several times were they independent (or, without statistics, after 50,000 messages), and each does occur
+    /// there on its own: they do not meet. Not rare when a common word is absent lately: its posting list is long, and it
+    /// may well be in the next window.
     /// </summary>
     private async Task<bool> LooksRareAsync(IReadOnlyList<QueryWord> words, long walked, long floor, long top, CancellationToken ct)
     {

@@ -21,7 +21,7 @@ internal sealed class SqliteConnectionSetup : DbConnectionInterceptor
 {
     private const string Pragmas = "PRAGMA busy_timeout = 5000; PRAGMA wal_autocheckpoint = 10000;";
 
-    private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> Prepared = [];
+    private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured = [];
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
@@ -73,6 +73,6 @@ internal sealed class SqliteConnectionSetup : DbConnectionInterceptor
             return true;
         }
 
-        return Prepared.TryAdd(handle, handle);
+        return Configured.TryAdd(handle, handle);
     }
 }
