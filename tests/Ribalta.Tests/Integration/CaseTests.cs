@@ -291,6 +291,9 @@ public abstract class CaseTests(RibaltaApp app)
         var found = (await agent.GetFromJsonAsync<Ribalta.Cases.Search.SearchResults>($"/api/v1/search?q={Uri.EscapeDataString($"Still nothing")}", Api.Json))!;
         Assert.Contains(found.Messages, h => h.CaseId == first.Id);
         Assert.DoesNotContain(found.Messages, h => h.CaseId == duplicate.Id);
+        var entryCases = await App.WithServices(sp => sp.GetRequiredService<Ribalta.Platform.Data.RibaltaDbContext>().Set<Ribalta.Cases.Search.SearchEntry>().AsNoTracking()
+            .Where(e => e.CaseId == first.Id || e.CaseId == duplicate.Id).Select(e => e.CaseId).ToListAsync());
+        Assert.Equal([first.Id, first.Id, first.Id], entryCases);
 
         Assert.Equal(HttpStatusCode.Conflict, (await agent.PostAsJsonAsync($"/api/v1/cases/{first.Id}/merge", new { sourceId = duplicate.Id })).StatusCode);
         var (_, stranger) = await OpenCaseAsync("Someone else's case");

@@ -1034,8 +1034,6 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
 
                     b.HasKey("MessageId");
 
-                    b.HasIndex("CaseId");
-
                     b.ToTable("search_entries", (string)null);
                 });
 
@@ -2027,8 +2025,6 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("OccurredAt");
-
-                    b.HasIndex("ActorId", "Id");
 
                     b.HasIndex("CustomerId", "Id");
 

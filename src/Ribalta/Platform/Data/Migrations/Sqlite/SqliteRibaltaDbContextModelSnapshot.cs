@@ -1013,8 +1013,6 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
 
                     b.HasKey("MessageId");
 
-                    b.HasIndex("CaseId");
-
                     b.ToTable("search_entries", (string)null);
                 });
 
@@ -1989,8 +1987,6 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("OccurredAt");
-
-                    b.HasIndex("ActorId", "Id");
 
                     b.HasIndex("CustomerId", "Id");
 
