@@ -27,6 +27,13 @@ internal static class LoadDriver
     // Notes written are ordinary ones in the four languages, so later searches do not wade through thousands of identical texts.
     private static readonly string[] Notes = Generate.ConversationTexts.Languages.SelectMany(l => l.Notes).ToArray();
 
+    /// <summary>
+    /// What the ingest scenarios send: the customers' own words from the dataset (openings and follow-ups, four
+    /// languages), so the messages they add on top of the dataset share its vocabulary, as new mail does, and the
+    /// search run after them is not searching newest messages that hold none of its words.
+    /// </summary>
+    private static readonly string[] CustomerWords = Generate.ConversationTexts.Languages.SelectMany(l => l.Cases.Select(c => c.Body).Concat(l.FollowUps)).ToArray();
+
     public static readonly string[] Queries = ["paquete", "rimborso", "refund", "الفاتورة", "pacco corriere", "charged twice", "dirección", "منتج"];
 
     public static async Task<int> RunAsync(Options options)
@@ -78,7 +85,7 @@ internal static class LoadDriver
             var (caseId, email) = senders[r.Next(senders.Count)];
             var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/messages")
             {
-                Content = JsonContent.Create(new { from = new { email }, body = Notes[r.Next(Notes.Length)], channel = "Email", caseId }),
+                Content = JsonContent.Create(new { from = new { email }, body = CustomerWords[r.Next(CustomerWords.Length)], channel = "Email", caseId }),
             };
             request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
             return c.SendAsync(request);
@@ -96,7 +103,7 @@ internal static class LoadDriver
             var messages = Enumerable.Range(0, batchSize).Select(_ =>
             {
                 var (caseId, email) = senders[r.Next(senders.Count)];
-                return new { from = new { email }, body = Notes[r.Next(Notes.Length)], channel = "Email", caseId, idempotencyKey = Guid.NewGuid().ToString() };
+                return new { from = new { email }, body = CustomerWords[r.Next(CustomerWords.Length)], channel = "Email", caseId, idempotencyKey = Guid.NewGuid().ToString() };
             }).ToList();
             var response = await c.PostAsJsonAsync("/api/v1/messages/batch", new { messages });
             if (response.IsSuccessStatusCode && (await response.Content.ReadAsStringAsync()).Contains("\"status\":4", StringComparison.Ordinal))
