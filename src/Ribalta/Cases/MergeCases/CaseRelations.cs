@@ -48,9 +48,9 @@ internal sealed class CaseRelations(RibaltaDbContext db, CaseReader reader, Targ
         var now = clock.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // The search entries first, found through the source's messages (by the messages' case index) before they move.
-        var moving = db.Set<Message>().Where(m => m.CaseId == sourceId).Select(m => m.Id);
-        await db.Set<SearchEntry>().Where(e => moving.Contains(e.MessageId)).ExecuteUpdateAsync(s => s.SetProperty(e => e.CaseId, targetId), ct);
-        await db.Set<Message>().Where(m => m.CaseId == sourceId).ExecuteUpdateAsync(s => s.SetProperty(m => m.CaseId, targetId), ct);
+        var moving = db.Set<Message>().Where(m => m.CaseId == sourceId);
+        await db.Set<SearchEntry>().Where(e => moving.Select(m => m.Id).Contains(e.MessageId)).ExecuteUpdateAsync(s => s.SetProperty(e => e.CaseId, targetId), ct);
+        await moving.ExecuteUpdateAsync(s => s.SetProperty(m => m.CaseId, targetId), ct);
         foreach (var tag in source.Tags.Where(t => target.Tags.All(x => x.Tag != t.Tag)))
         {
             target.Tags.Add(new CaseTag { CaseId = targetId, Tag = tag.Tag });
