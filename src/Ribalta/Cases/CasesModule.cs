@@ -18,7 +18,6 @@ public static class CasesModule
         services.AddScoped<CannedReplies.CannedReplyLibrary>();
         services.AddScoped<Search.MessageSearch>();
         services.AddScoped<Search.PostgresMatches>();
-        services.AddSingleton<Search.CommonLexemes>();
         services.AddSingleton<CasePresence>();
         services.AddScoped<InboxQuery>();
         services.AddScoped<CaseCountReader>();

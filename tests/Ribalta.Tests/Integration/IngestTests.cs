@@ -3,7 +3,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Ribalta.Cases.Contracts;
+using Ribalta.Cases.Domain;
 using Ribalta.Cases.Ingest;
+using Ribalta.Cases.Search;
 using Ribalta.Customers.Contracts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -156,6 +158,25 @@ public abstract class IngestTests(RibaltaApp app)
         }
 
         Assert.Single((await api.GetFromJsonAsync<MessagePage>($"/api/v1/cases/{closing.CaseId}/messages", Api.Json))!.Items);
+
+        // Each message written together has its search entry, in its case (on PostgreSQL they are written apart from
+        // the messages, in one statement), and is found.
+        foreach (var n in new[] { 0, 1 })
+        {
+            var (messages, entries) = await App.WithServices(async services =>
+            {
+                var db = services.GetRequiredService<RibaltaDbContext>();
+                var caseId = opened[n].CaseId;
+                return (await db.Set<Message>().Where(m => m.CaseId == caseId).Select(m => m.Id).OrderBy(id => id).ToListAsync(),
+                    await db.Set<SearchEntry>().Where(e => e.CaseId == caseId).Select(e => e.MessageId).OrderBy(id => id).ToListAsync());
+            });
+            Assert.Equal(11, entries.Count);
+            Assert.Equal(messages, entries);
+        }
+
+        var found = (await api.GetFromJsonAsync<SearchResults>($"/api/v1/search?q={Uri.EscapeDataString($"B7 {tag}")}", Api.Json))!.Messages;
+        Assert.Equal("B7 " + tag, Assert.Single(found).SnippetHtml.Replace("<mark>", "", StringComparison.Ordinal).Replace("</mark>", "", StringComparison.Ordinal));
+        Assert.Equal(opened[1].CaseId, found[0].CaseId);
         var events = await App.WithServices(async services =>
         {
             var subject = opened[0].CaseId.ToString(CultureInfo.InvariantCulture);

@@ -13,15 +13,17 @@ using Xunit;
 namespace Ribalta.Tests.Integration;
 
 /// <summary>
-/// PostgreSQL reads the newest matches in several ways (a walk back from the newest message, an unordered probe of the
-/// GIN index, GIN in order), chosen by how rare the words look. Each way must give the same answer: the newest matches,
-/// in order, paged without gaps. 60,000 messages are laid out so that each query takes a different way.
+/// PostgreSQL reads the newest matches in two ways: a walk back through the newest messages, then the bucketed GIN index,
+/// bucket by bucket, a growing number at a time. Either way must give the same answer: the newest matches, in order,
+/// paged without gaps or repeats, across the buckets' edges. 30,000 messages are laid out with ids 20 apart, over seven
+/// buckets, so that each query takes a different way.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 [Trait("Suite", "Postgres")]
 public sealed class PostgresSearchTests(PostgresAppFixture fixture)
 {
-    private const int Rows = 60_000;
+    private const int Rows = 30_000;
+    private const int Stride = 20;
 
     [Fact]
     public async Task The_newest_matches_come_first_whichever_way_they_are_read()
@@ -29,16 +31,19 @@ public sealed class PostgresSearchTests(PostgresAppFixture fixture)
         var app = fixture.App;
         var agent = await app.AsFrontline();
         var tag = new string(Enumerable.Range(0, 6).Select(_ => "bcdfghjklmnpqrstvwxz"[Random.Shared.Next(20)]).ToArray());
-        string alfa = $"alfa{tag}", bravo = $"bravo{tag}", xray = $"xray{tag}", yank = $"yank{tag}", rare = $"rare{tag}";
+        string alfa = $"alfa{tag}", bravo = $"bravo{tag}", charlie = $"charlie{tag}", delta = $"delta{tag}", xray = $"xray{tag}", yank = $"yank{tag}", rare = $"rare{tag}";
 
         // Row i: alfa and xray in even rows, bravo and yank in odd ones. Alfa and bravo meet only in the oldest 1,500
-        // rows (more than the probe reads), xray and yank only in 40 (fewer), and the rare word is in three.
+        // rows, xray and yank only in 40, the rare word is in three, a longer form of charlie in every 97th row, and
+        // delta in every tenth of the newest 100 rows and of the oldest 2,000.
         string Text(int i) => string.Join(' ', new[]
         {
             i % 2 == 0 ? $"{alfa} {xray}" : $"{bravo} {yank}",
             i < 1_500 ? $"{alfa} {bravo}" : "",
             i is >= 100 and < 140 ? $"{xray} {yank}" : "",
             i is 10 or 20 or 30 ? rare : "",
+            i % 97 == 0 ? $"{charlie}qq" : "",
+            i % 10 == 0 && (i < 2_000 || i >= Rows - 100) ? delta : "",
         }.Where(t => t.Length > 0));
         var texts = Enumerable.Range(0, Rows).Select(Text).ToArray();
         var terms = texts.Distinct().ToDictionary(t => t, t => SearchAnalyzer.DocumentTerms(t, "en"));
@@ -50,42 +55,50 @@ public sealed class PostgresSearchTests(PostgresAppFixture fixture)
             var db = services.GetRequiredService<RibaltaDbContext>();
             var connection = (NpgsqlConnection)db.Database.GetDbConnection();
             await connection.OpenAsync();
+
+            // The first row a little past the start of a bucket, the ids after everything there is.
             var after = await db.Database.SqlQuery<long>($"SELECT COALESCE(MAX(\"Id\"), 0) AS \"Value\" FROM messages").SingleAsync();
+            var start = ((after / PostgresMatches.BucketSize) + 1) * PostgresMatches.BucketSize + 37;
             await using (var insert = new NpgsqlCommand(
                 """
-                INSERT INTO messages ("CaseId", "Kind", "Channel", "Language", "AuthorKind", "AuthorName", "Body", "CreatedAt")
-                SELECT @case, 'Customer', 'Email', 'en', 2, 'Search test', r.body, now() FROM unnest(@bodies) WITH ORDINALITY AS r(body, n) ORDER BY r.n;
+                INSERT INTO messages ("Id", "CaseId", "Kind", "Channel", "Language", "AuthorKind", "AuthorName", "Body", "CreatedAt")
+                SELECT @start + @stride * (r.n - 1), @case, 'Customer', 'Email', 'en', 2, 'Search test', r.body, now() FROM unnest(@bodies) WITH ORDINALITY AS r(body, n);
                 INSERT INTO search_entries ("MessageId", "CaseId", "Terms")
-                SELECT m."Id", @case, t.terms
-                FROM (SELECT "Id", row_number() OVER (ORDER BY "Id") AS n FROM messages WHERE "CaseId" = @case AND "Id" > @after) m
-                JOIN unnest(@terms) WITH ORDINALITY AS t(terms, n) ON t.n = m.n;
-                ANALYZE search_entries;
+                SELECT @start + @stride * (t.n - 1), @case, t.terms FROM unnest(@terms) WITH ORDINALITY AS t(terms, n);
+                SELECT setval(pg_get_serial_sequence('messages', 'Id'), (SELECT MAX("Id") FROM messages));
                 """, connection))
             {
+                insert.Parameters.AddWithValue("start", start);
+                insert.Parameters.AddWithValue("stride", (long)Stride);
                 insert.Parameters.AddWithValue("case", caseId);
-                insert.Parameters.AddWithValue("after", after);
                 insert.Parameters.AddWithValue("bodies", texts);
                 insert.Parameters.AddWithValue("terms", texts.Select(t => terms[t]).ToArray());
                 insert.CommandTimeout = 120;
                 await insert.ExecuteNonQueryAsync();
             }
 
-            services.GetRequiredService<CommonLexemes>().Forget();
-            return await db.Database.SqlQuery<long>($"SELECT MIN(\"Id\") AS \"Value\" FROM messages WHERE \"CaseId\" = {caseId} AND \"Id\" > {after}").SingleAsync();
+            return start;
         });
-        long Id(int row) => first + row;
+        long Id(int row) => first + (Stride * row);
+        IEnumerable<long> Newest(Func<int, bool> rows) => Enumerable.Range(0, Rows).Reverse().Where(rows).Select(Id);
 
         // A common word: the newest even rows, found walking back.
-        Assert.Equal(Enumerable.Range(0, 25).Select(k => Id(Rows - 2 - (2 * k))), await AllAsync(agent, alfa, limit: 25, pages: 1));
+        Assert.Equal(Newest(i => i % 2 == 0).Take(25), await AllAsync(agent, alfa, limit: 25, pages: 1));
 
-        // A rare word (not among the common lexemes): from the GIN index, ordered here.
+        // Ten matches among the newest, the rest of the page from the oldest bucket.
+        Assert.Equal(Newest(i => i % 10 == 0 && (i < 2_000 || i >= Rows - 100)).Take(25), await AllAsync(agent, delta, limit: 25, pages: 1));
+
+        // A rare word: six empty buckets, then the oldest.
         Assert.Equal([Id(30), Id(20), Id(10)], await AllAsync(agent, rare));
 
-        // Common words that never meet lately, and meet only 40 times: the unordered probe has them all.
+        // Common words that meet only 40 times, long ago: two pages.
         Assert.Equal(Enumerable.Range(100, 40).Reverse().Select(Id), await AllAsync(agent, $"{xray} {yank}"));
 
-        // Common words that meet 1,500 times, all long ago: more than the probe reads, so the walk goes on.
+        // Common words that meet 1,500 times, all long ago, paged.
         Assert.Equal(Enumerable.Range(0, 1_500).Reverse().Take(60).Select(Id), await AllAsync(agent, $"{alfa} {bravo}", limit: 20, pages: 3));
+
+        // A word typed whole finds its longer form as a prefix, in every bucket, every page meeting the next exactly.
+        Assert.Equal(Newest(i => i % 97 == 0), await AllAsync(agent, charlie, limit: 40));
     }
 
     /// <summary>The ids of up to <paramref name="pages"/> pages of results, following <c>next</c>.</summary>

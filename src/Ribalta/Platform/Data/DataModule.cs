@@ -35,17 +35,25 @@ internal static class DataModule
         return services;
     }
 
-    /// <summary>Brings the schema up to date; on SQLite also turns on write-ahead logging (a property of the file).</summary>
+    /// <summary>
+    /// Brings the schema up to date; on SQLite also turns on write-ahead logging (a property of the file). A migration
+    /// may rebuild an index over millions of rows (minutes, not the 30 s a request's command may take), so it runs
+    /// without the usual command timeout.
+    /// </summary>
     public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RibaltaDbContext>();
+        db.Database.SetCommandTimeout(MigrationTimeout);
         await db.Database.MigrateAsync(cancellationToken);
         if (db.Database.IsSqlite())
         {
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
     }
+
+    /// <summary>How long one migration command may run: an index over the reference dataset builds in about two minutes.</summary>
+    private static readonly TimeSpan MigrationTimeout = TimeSpan.FromHours(2);
 
     public static DatabaseOptions DatabaseSettings(this IServiceProvider services) =>
         services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
