@@ -8,6 +8,7 @@ using Ribalta.Cases.Domain;
 using Ribalta.Customers;
 using Ribalta.Customers.Domain;
 using Ribalta.Demo;
+using Ribalta.Empowerment;
 using Ribalta.Platform;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Identity;
@@ -113,6 +114,7 @@ internal static class DatasetGenerator
         builder.AddPlatform();
         builder.Services.AddCustomers();
         builder.Services.AddCases();
+        builder.Services.AddEmpowerment();
         builder.Services.AddDemo();
         return builder.Build();
     }
