@@ -1,7 +1,7 @@
+using Ribalta;
 using Ribalta.Cases;
 using Ribalta.Components;
 using Ribalta.Customers;
-using Ribalta.Demo;
 using Ribalta.Empowerment;
 using Ribalta.Platform;
 using Ribalta.Platform.Data;
@@ -26,11 +26,7 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 // blazor.web.js from their packages. A published app has them in wwwroot and this does nothing.
 builder.WebHost.UseStaticWebAssets();
 
-builder.AddPlatform();
-builder.Services.AddCustomers();
-builder.Services.AddCases();
-builder.Services.AddEmpowerment();
-builder.Services.AddDemo();
+builder.AddRibaltaModules();
 builder.Services.AddWorkspace();
 
 var app = builder.Build();

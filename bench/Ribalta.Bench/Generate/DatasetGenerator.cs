@@ -8,7 +8,6 @@ using Ribalta.Cases.Domain;
 using Ribalta.Customers;
 using Ribalta.Customers.Domain;
 using Ribalta.Demo;
-using Ribalta.Empowerment;
 using Ribalta.Platform;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Identity;
@@ -111,11 +110,7 @@ internal static class DatasetGenerator
             // Migrating a new PostgreSQL database logs its probe of the missing history table as a failure; real failures throw.
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command"] = "None",
         });
-        builder.AddPlatform();
-        builder.Services.AddCustomers();
-        builder.Services.AddCases();
-        builder.Services.AddEmpowerment();
-        builder.Services.AddDemo();
+        builder.AddRibaltaModules();
         return builder.Build();
     }
 
