@@ -55,6 +55,21 @@ public abstract class SearchTests(RibaltaApp app)
         Assert.Equal(MessageKind.InternalNote, note.Kind);
     }
 
+    [Theory]
+    [InlineData("1e5c7a90")]
+    [InlineData("12e4b")]
+    [InlineData("0x1fz")]
+    public async Task Codes_that_look_like_numbers_are_found_whole(string code)
+    {
+        // PostgreSQL's own parser reads '1e5c7a90' as the number 1e5 and the word c7a90; the terms are indexed as written.
+        var tag = Api.Unique("c");
+        var (agent, caseId) = await CaseAsync("en", $"Order reference {tag}", $"My order {code} never arrived.");
+
+        var hit = Assert.Single((await SearchAsync(agent, $"{code} {tag}")).Messages);
+        Assert.Equal(caseId, hit.CaseId);
+        Assert.Contains($"<mark>{code}</mark>", hit.SnippetHtml, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Results_page_newest_first_without_repeats()
     {

@@ -65,4 +65,45 @@ public sealed class CannedReplyFillTests
         Assert.Equal(
             "Hola, María: soy Ana Ortega, caso 42 (María José Pérez).",
             Ribalta.Cases.CannedReplies.CannedReplyLibrary.Fill("Hola, {{customer.first_name}}: soy {{agent.name}}, caso {{case.id}} ({{customer.name}}).", "María José Pérez", "Ana Ortega", 42));
+
+    [Fact]
+    public void A_snippet_marks_each_form_of_the_words_and_encodes_the_rest()
+    {
+        var snippet = Ribalta.Cases.Search.MessageSearch.Snippet(
+            "I asked for a <b>refund</b> twice; the refunds never came. Refund me!", SearchAnalyzer.QueryTerms("refund"));
+
+        Assert.Equal("I asked for a &lt;b&gt;<mark>refund</mark>&lt;/b&gt; twice; the <mark>refunds</mark> never came. <mark>Refund</mark> me!", snippet);
+    }
+
+    [Fact]
+    public void A_snippet_of_a_long_text_starts_near_the_first_match_on_a_word_boundary()
+    {
+        var filler = string.Join(' ', Enumerable.Repeat("lorem ipsum", 60));
+        var body = $"{filler} il pacco è arrivato aperto. {filler} pacco";
+
+        var snippet = Ribalta.Cases.Search.MessageSearch.Snippet(body, SearchAnalyzer.QueryTerms("pacco"));
+
+        Assert.StartsWith("…", snippet, StringComparison.Ordinal);
+        Assert.EndsWith("…", snippet, StringComparison.Ordinal);
+        Assert.Contains("il <mark>pacco</mark> è arrivato aperto.", snippet, StringComparison.Ordinal);
+        Assert.Equal(1, snippet.Split("<mark>").Length - 1);
+        Assert.True(snippet.Length <= 220 + 2 + "<mark></mark>".Length, snippet);
+        Assert.Matches(@"^…(lorem|ipsum) ", snippet);
+    }
+
+    [Fact]
+    public void A_snippet_without_a_match_in_the_body_is_its_beginning()
+    {
+        var snippet = Ribalta.Cases.Search.MessageSearch.Snippet("الطلب رقم ٤٤ لم يصل بعد", SearchAnalyzer.QueryTerms("فاتورة"));
+
+        Assert.Equal("الطلب رقم ٤٤ لم يصل بعد", snippet);
+    }
+
+    [Fact]
+    public void A_snippet_marks_arabic_words_through_their_folded_stems()
+    {
+        var snippet = Ribalta.Cases.Search.MessageSearch.Snippet("وصلت الفاتورة أمس", SearchAnalyzer.QueryTerms("فاتوره"));
+
+        Assert.Equal("وصلت <mark>الفاتورة</mark> أمس", snippet);
+    }
 }

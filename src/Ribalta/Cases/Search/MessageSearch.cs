@@ -6,6 +6,7 @@ using Ribalta.Cases.Contracts;
 using Ribalta.Cases.Domain;
 using Ribalta.Customers.Contracts;
 using Ribalta.Platform.Data;
+using Ribalta.Platform.Localization;
 using Ribalta.Platform.Text;
 
 namespace Ribalta.Cases.Search;
@@ -58,56 +59,59 @@ internal sealed class MessageSearch(RibaltaDbContext db, ICustomerDirectory cust
 
     private async Task<List<long>> MatchingMessageIdsAsync(IReadOnlyList<IReadOnlyList<string>> terms, long before, int take, CancellationToken ct)
     {
-        // Terms are letters and digits only (SearchAnalyzer.Words), so they are safe inside either query syntax;
-        // the expression itself is still passed as a parameter. Only a single word as typed (alternative 0) may be a
-        // prefix: a prefix on stems ("paqu*") merges huge posting lists for nothing the stems do not already find.
-        static bool Prefix(IReadOnlyList<IReadOnlyList<string>> all, int word, int alternative) =>
-            all.Count == 1 && alternative == 0 && all[word][0].Length >= MinPrefix;
-
         if (db.Database.IsSqlite())
         {
-            var match = string.Join(" AND ", terms.Select((alternatives, i) =>
-                "(" + string.Join(" OR ", alternatives.Select((t, k) => $"\"{t}\"" + (Prefix(terms, i, k) ? "*" : ""))) + ")"));
+            var match = SqliteMatch(terms);
             return await db.Database
                 .SqlQuery<long>($"SELECT rowid AS \"Value\" FROM search_fts WHERE search_fts MATCH {match} AND rowid < {before} ORDER BY rowid DESC LIMIT {take}")
                 .ToListAsync(ct);
         }
 
-        return await postgres.NewestAsync(
-            terms.Select((alternatives, i) => new QueryWord(alternatives.Select((t, k) => (t, Prefix(terms, i, k))).ToList())).ToList(), before, take, ct);
+        return await postgres.NewestAsync(PostgresWords(terms), before, take, ct);
     }
 
-    /// <summary>An excerpt around the first matching word, HTML-encoded, with every matching word marked.</summary>
+    // Terms are letters and digits only (SearchAnalyzer.Words), so they are safe inside either query syntax; the
+    // expression itself is still passed as a parameter. Only a single word as typed (alternative 0) may be a prefix: a
+    // prefix on stems ("paqu*") merges huge posting lists for nothing the stems do not already find.
+    private static bool Prefix(IReadOnlyList<IReadOnlyList<string>> all, int word, int alternative) =>
+        all.Count == 1 && alternative == 0 && all[word][0].Length >= MinPrefix;
+
+    /// <summary>The FTS5 MATCH expression for the query's words: each word any of its forms, all the words.</summary>
+    internal static string SqliteMatch(IReadOnlyList<IReadOnlyList<string>> terms) =>
+        string.Join(" AND ", terms.Select((alternatives, i) =>
+            "(" + string.Join(" OR ", alternatives.Select((t, k) => $"\"{t}\"" + (Prefix(terms, i, k) ? "*" : ""))) + ")"));
+
+    /// <summary>The query's words as PostgresMatches reads them.</summary>
+    internal static IReadOnlyList<QueryWord> PostgresWords(IReadOnlyList<IReadOnlyList<string>> terms) =>
+        terms.Select((alternatives, i) => new QueryWord(alternatives.Select((t, k) => (t, Prefix(terms, i, k))).ToList())).ToList();
+
+    /// <summary>
+    /// An excerpt around the first matching word, HTML-encoded, with every matching word marked. Only the words up to
+    /// the excerpt's end are looked at, and each distinct word once: stemming a word in four languages costs a
+    /// microsecond, and a page of results holds thousands of words.
+    /// </summary>
     internal static string Snippet(string body, IReadOnlyList<IReadOnlyList<string>> terms)
     {
         var exact = terms.SelectMany(t => t).ToHashSet(StringComparer.Ordinal);
         var prefixes = terms.Count > 0 ? terms[^1] : [];
-        bool Matches(string word)
+        var known = new Dictionary<string, bool>(StringComparer.Ordinal);
+        bool Matches(int start, int length)
         {
-            var folded = TextFolding.Fold(word);
-            return exact.Contains(folded)
-                || prefixes.Any(p => folded.StartsWith(p, StringComparison.Ordinal))
-                || new[] { "en", "it", "es", "ar" }.Any(l => exact.Contains(SearchAnalyzer.Stem(folded, l)));
+            var word = body.Substring(start, length);
+            if (!known.TryGetValue(word, out var hit))
+            {
+                var folded = TextFolding.Fold(word);
+                hit = exact.Contains(folded)
+                    || prefixes.Any(p => folded.StartsWith(p, StringComparison.Ordinal))
+                    || SupportedCultures.Codes.Any(l => exact.Contains(SearchAnalyzer.Stem(folded, l)));
+                known[word] = hit;
+            }
+
+            return hit;
         }
 
-        var words = new List<(int Start, int Length, bool Hit)>();
-        var start = -1;
-        for (var i = 0; i <= body.Length; i++)
-        {
-            var isWord = i < body.Length && (char.IsLetterOrDigit(body[i]) || CharUnicodeInfo.GetUnicodeCategory(body[i]) is UnicodeCategory.NonSpacingMark);
-            if (isWord && start < 0)
-            {
-                start = i;
-            }
-            else if (!isWord && start >= 0)
-            {
-                words.Add((start, i - start, Matches(body[start..i])));
-                start = -1;
-            }
-        }
-
-        var first = words.FirstOrDefault(w => w.Hit);
-        var from = Math.Max(0, first.Start - (SnippetLength / 3));
+        var first = WordSpans(body, 0).Where(w => Matches(w.Start, w.Length)).Select(w => w.Start).DefaultIfEmpty(0).First();
+        var from = Math.Max(0, first - (SnippetLength / 3));
         while (from > 0 && !char.IsWhiteSpace(body[from - 1]))
         {
             from--;
@@ -121,7 +125,7 @@ internal sealed class MessageSearch(RibaltaDbContext db, ICustomerDirectory cust
         }
 
         var position = from;
-        foreach (var word in words.Where(w => w.Hit && w.Start >= from && w.Start + w.Length <= to))
+        foreach (var word in WordSpans(body, from).TakeWhile(w => w.Start + w.Length <= to).Where(w => Matches(w.Start, w.Length)))
         {
             html.Append(WebUtility.HtmlEncode(body[position..word.Start]));
             html.Append("<mark>").Append(WebUtility.HtmlEncode(body.Substring(word.Start, word.Length))).Append("</mark>");
@@ -135,5 +139,24 @@ internal sealed class MessageSearch(RibaltaDbContext db, ICustomerDirectory cust
         }
 
         return html.ToString();
+    }
+
+    /// <summary>The words of a text from <paramref name="from"/> on (letters, digits and the marks on them), in order.</summary>
+    private static IEnumerable<(int Start, int Length)> WordSpans(string text, int from)
+    {
+        var start = -1;
+        for (var i = from; i <= text.Length; i++)
+        {
+            var isWord = i < text.Length && (char.IsLetterOrDigit(text[i]) || CharUnicodeInfo.GetUnicodeCategory(text[i]) is UnicodeCategory.NonSpacingMark);
+            if (isWord && start < 0)
+            {
+                start = i;
+            }
+            else if (!isWord && start >= 0)
+            {
+                yield return (start, i - start);
+                start = -1;
+            }
+        }
     }
 }
