@@ -28,6 +28,9 @@ public static class CasesModule
         services.AddScoped<Social.SocialMentions>();
         services.AddSingleton<Ingest.IngestQueue>();
         services.AddHostedService(sp => sp.GetRequiredService<Ingest.IngestQueue>());
+        services.AddOptions<Ingest.IngestOptions>().BindConfiguration(Ingest.IngestOptions.Section);
+        services.AddSingleton<Ingest.IdempotencyRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<Ingest.IdempotencyRetention>());
         services.AddScoped<ICaseDirectory>(sp => sp.GetRequiredService<InboxQuery>());
         services.AddScoped<OpenCaseHandler>();
         services.AddScoped<ConversationHandler>();

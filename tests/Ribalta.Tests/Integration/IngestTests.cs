@@ -89,6 +89,42 @@ public abstract class IngestTests(RibaltaApp app)
     }
 
     [Fact]
+    public async Task An_idempotency_key_is_forgotten_after_its_retention_but_an_imported_posts_id_is_kept()
+    {
+        var api = await App.AsFrontline();
+        var from = new { phone = "+39 347 " + Random.Shared.Next(1_000_000, 9_999_999) };
+        string old = Guid.NewGuid().ToString(), recent = Guid.NewGuid().ToString(), post = $"x:{Guid.NewGuid():N}";
+        var first = await ReadAsync(await PostAsync(api, new { from, body = "Prima richiesta", channel = "Social" }, old));
+        var kept = await ReadAsync(await PostAsync(api, new { from, body = "Seconda richiesta", channel = "Social", caseId = first.CaseId }, recent));
+
+        // The first key is from eight days ago; an imported post's id from a year ago.
+        var now = App.Clock.GetUtcNow();
+        await App.WithServices(async services =>
+        {
+            var db = services.GetRequiredService<RibaltaDbContext>();
+            await db.Set<IdempotencyRecord>().Where(r => r.Key == old).ExecuteUpdateAsync(u => u.SetProperty(r => r.CreatedAt, now.AddDays(-8)));
+            db.Add(IdempotencyRecord.For(Ribalta.Cases.Social.SocialMentions.IdempotencyScope, post, "hash", first, now.AddDays(-365)));
+            return await db.SaveChangesAsync();
+        });
+
+        var retention = App.Services.GetRequiredService<IdempotencyRetention>();
+        while (await retention.ForgetAsync(CancellationToken.None) > 0)
+        {
+        }
+
+        var left = await App.WithServices(services => services.GetRequiredService<RibaltaDbContext>().Set<IdempotencyRecord>()
+            .Where(r => r.Key == old || r.Key == recent || r.Key == post).Select(r => r.Key).ToListAsync());
+        Assert.Equal(new[] { post, recent }.Order(), left.Order());
+
+        // The forgotten key may be used again for another message; the kept one still answers with its first result.
+        var again = await ReadAsync(await PostAsync(api, new { from, body = "Una richiesta nuova", channel = "Social", caseId = first.CaseId }, old));
+        Assert.NotEqual(first.MessageId, again.MessageId);
+        var replay = await PostAsync(api, new { from, body = "Seconda richiesta", channel = "Social", caseId = first.CaseId }, recent);
+        Assert.Equal(kept, await ReadAsync(replay));
+        Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
+    }
+
+    [Fact]
     public async Task Many_messages_sent_together_all_land_each_once()
     {
         var api = await App.AsFrontline();
