@@ -65,7 +65,11 @@ public sealed class CannedReplyFillTests
         Assert.Equal(
             "Hola, María: soy Ana Ortega, caso 42 (María José Pérez).",
             Ribalta.Cases.CannedReplies.CannedReplyLibrary.Fill("Hola, {{customer.first_name}}: soy {{agent.name}}, caso {{case.id}} ({{customer.name}}).", "María José Pérez", "Ana Ortega", 42));
+}
 
+[Trait("Suite", "Unit")]
+public sealed class SnippetTests
+{
     [Fact]
     public void A_snippet_marks_each_form_of_the_words_and_encodes_the_rest()
     {
@@ -79,13 +83,13 @@ public sealed class CannedReplyFillTests
     public void A_snippet_of_a_long_text_starts_near_the_first_match_on_a_word_boundary()
     {
         var filler = string.Join(' ', Enumerable.Repeat("lorem ipsum", 60));
-        var body = $"{filler} il pacco è arrivato aperto. {filler} pacco";
+        var body = $"{filler} il pacco era aperto. {filler} pacco";
 
         var snippet = Ribalta.Cases.Search.MessageSearch.Snippet(body, SearchAnalyzer.QueryTerms("pacco"));
 
         Assert.StartsWith("…", snippet, StringComparison.Ordinal);
         Assert.EndsWith("…", snippet, StringComparison.Ordinal);
-        Assert.Contains("il <mark>pacco</mark> è arrivato aperto.", snippet, StringComparison.Ordinal);
+        Assert.Contains("il <mark>pacco</mark> era aperto.", snippet, StringComparison.Ordinal);
         Assert.Equal(1, snippet.Split("<mark>").Length - 1);
         Assert.True(snippet.Length <= 220 + 2 + "<mark></mark>".Length, snippet);
         Assert.Matches(@"^…(lorem|ipsum) ", snippet);
