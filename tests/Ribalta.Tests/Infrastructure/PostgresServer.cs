@@ -58,14 +58,32 @@ public sealed class PostgresServer : IAsyncDisposable
 
         var port = FreePort();
         await RunAsync(Path.Combine(bin, "initdb"), ["-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8"], asPostgresUser);
-        await RunAsync(Path.Combine(bin, "pg_ctl"),
-        [
-            "-D", data, "-l", Path.Combine(root, "server.log"), "-w", "-t", "60",
-            "-o", $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
-            "start",
-        ], asPostgresUser);
+        var server = new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50", root, bin, asPostgresUser) { _port = port };
+        await server.PgCtlAsync("start");
+        return server;
+    }
 
-        return new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50", root, bin, asPostgresUser);
+    private int _port;
+
+    /// <summary>Stops the server as an operator would (<c>pg_ctl stop -m fast</c>: sessions are ended, commits are kept).</summary>
+    public Task StopAsync() => PgCtlAsync("stop", "-m", "fast");
+
+    /// <summary>Starts the stopped server again on the same port.</summary>
+    public Task StartAgainAsync() => PgCtlAsync("start");
+
+    private Task PgCtlAsync(string command, params string[] extra)
+    {
+        if (_dataDirectory is null || _binDirectory is null)
+        {
+            throw new InvalidOperationException("An external server (RIBALTA_TEST_POSTGRES) cannot be stopped or started by the tests.");
+        }
+
+        return RunAsync(Path.Combine(_binDirectory, "pg_ctl"),
+        [
+            "-D", Path.Combine(_dataDirectory, "data"), "-l", Path.Combine(_dataDirectory, "server.log"), "-w", "-t", "60",
+            "-o", $"-p {_port} -k {_dataDirectory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+            command, .. extra,
+        ], _asPostgresUser);
     }
 
     public async ValueTask DisposeAsync()

@@ -37,7 +37,7 @@ internal sealed partial class IdempotencyRetention(IServiceScopeFactory scopes, 
                 {
                 }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 LogForgetFailed(logger, ex);
             }

@@ -77,6 +77,11 @@ internal static class IngestApi
         }
 
         var outcomes = await gateway.SubmitAsync(Actor.From(http.User), messages.Select(m => (m.ToRequest(), Key(m.IdempotencyKey))).ToList(), ct);
+        if (outcomes.Any(o => o.Result.Error?.Kind == ErrorKind.Unavailable))
+        {
+            http.Response.Headers.RetryAfter = RetryAfter.Seconds;
+        }
+
         return TypedResults.Ok(new IngestBatchResponse(outcomes.Select(o => o.Result.Error is { } error
             ? new IngestBatchOutcome(error.StatusCode(), null, false, error.MessageKey, error.Describe(localizer))
             : new IngestBatchOutcome(StatusCodes.Status201Created, o.Result.Value, o.Replayed, null, null)).ToList()));

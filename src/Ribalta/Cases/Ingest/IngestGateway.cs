@@ -1,4 +1,5 @@
 using Ribalta.Customers.Contracts;
+using Ribalta.Platform.Data;
 using Ribalta.Platform.Errors;
 using Ribalta.Platform.Events;
 using Ribalta.Platform.Text;
@@ -34,7 +35,7 @@ internal sealed class IngestGateway(IngestQueue queue, IngestProcessor processor
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return new IngestOutcome(Error.Unexpected(), Replayed: false);
+            return new IngestOutcome(DbErrors.IsUnavailable(ex) ? Error.Unavailable() : Error.Unexpected(), Replayed: false);
         }
     }
 }

@@ -51,7 +51,21 @@ internal sealed partial class IngestQueue(IServiceScopeFactory scopes, ILogger<I
                 batch.Add(item);
             }
 
-            await WriteAsync(batch, stoppingToken);
+            try
+            {
+                await WriteAsync(batch, stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The writer outlives any failure: its callers are answered with it and the next batch is tried afresh.
+                // A writer that stopped here would leave every later request waiting forever (and, before, took the host down).
+                LogFailed(logger, ex);
+                await ResetConnectionAsync();
+                foreach (var item in batch)
+                {
+                    item.Done.TrySetException(ex);
+                }
+            }
         }
     }
 
@@ -65,7 +79,7 @@ internal sealed partial class IngestQueue(IServiceScopeFactory scopes, ILogger<I
                 batch[i].Done.TrySetResult(results[i]);
             }
         }
-        catch (Exception ex) when (batch.Count > 1 && ex is not OperationCanceledException)
+        catch (Exception ex) when (batch.Count > 1 && ex is not OperationCanceledException && !DbErrors.IsUnavailable(ex))
         {
             LogBatchRetried(logger, ex, batch.Count);
             foreach (var item in batch)
@@ -75,14 +89,24 @@ internal sealed partial class IngestQueue(IServiceScopeFactory scopes, ILogger<I
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // Another node committed the same key first: answer with its result. Anything else is a real failure.
-            if (batch is [{ Key: not null } single] && await ReplayAsync(single, ct) is { } replay)
+            // Another node committed the same key first: answer with its result. Anything else is a real failure. With the
+            // database unreachable there is nothing to replay from, and the whole batch fails at once (one by one, each
+            // message would wait for its own connection attempt while later requests queue up behind them).
+            if (batch is [{ Key: not null } single] && !DbErrors.IsUnavailable(ex) && await TryReplayAsync(single, ct) is { } replay)
             {
                 single.Done.TrySetResult(new IngestOutcome(replay, Replayed: true));
                 return;
             }
 
-            LogFailed(logger, ex);
+            if (DbErrors.IsUnavailable(ex))
+            {
+                LogUnavailable(logger, batch.Count, ex.GetBaseException().Message);
+            }
+            else
+            {
+                LogFailed(logger, ex);
+            }
+
             await ResetConnectionAsync();
             foreach (var item in batch)
             {
@@ -91,11 +115,20 @@ internal sealed partial class IngestQueue(IServiceScopeFactory scopes, ILogger<I
         }
     }
 
-    private async Task<Result<IngestResult>?> ReplayAsync(Item item, CancellationToken ct)
+    /// <summary>The answer already committed under the item's key, if any; a failure to read it is the original failure's to report.</summary>
+    private async Task<Result<IngestResult>?> TryReplayAsync(Item item, CancellationToken ct)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<RibaltaDbContext>();
-        return await IdempotencyRecord.ReplayAsync(db, item.Scope, item.Key!, item.Hash, ct);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<RibaltaDbContext>();
+            return await IdempotencyRecord.ReplayAsync(db, item.Scope, item.Key!, item.Hash, ct);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            LogReplayFailed(logger, ex.GetBaseException().Message);
+            return null;
+        }
     }
 
     private async Task<IReadOnlyList<IngestOutcome>> CommitAsync(IReadOnlyList<Item> items, CancellationToken ct)
@@ -273,6 +306,12 @@ internal sealed partial class IngestQueue(IServiceScopeFactory scopes, ILogger<I
 
     [LoggerMessage(Level = LogLevel.Error, Message = "An inbound message could not be written")]
     private static partial void LogFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} inbound messages not written: the database is unavailable ({Reason})")]
+    private static partial void LogUnavailable(ILogger logger, int count, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Looking up an earlier answer to an idempotency key failed: {Reason}")]
+    private static partial void LogReplayFailed(ILogger logger, string reason);
 }
 
 /// <summary>What a caller is told: the result, and whether it is the first answer to an earlier request with the same key.</summary>

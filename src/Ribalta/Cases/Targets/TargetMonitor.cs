@@ -25,7 +25,7 @@ internal sealed partial class TargetMonitor(IServiceScopeFactory scopes, TimePro
                 {
                 }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 LogCheckFailed(logger, ex);
             }

@@ -433,7 +433,7 @@ internal sealed partial class PromiseMonitor(IServiceScopeFactory scopes, TimePr
                 }
                 while (broken == PromiseLedger.Batch);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 LogCheckFailed(logger, ex);
             }

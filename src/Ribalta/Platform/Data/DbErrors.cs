@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -13,4 +14,33 @@ public static class DbErrors
         PostgresException postgres => postgres.SqlState == PostgresErrorCodes.UniqueViolation,
         _ => false,
     };
+
+    /// <summary>
+    /// True when the database could not be reached or was going away (PostgreSQL stopping, restarting or refusing
+    /// connections; a broken socket; SQLite busy or locked past its timeout). Such a failure says nothing about the
+    /// request: it is answered with 503 and Retry-After, and the same request may succeed a moment later.
+    /// </summary>
+    public static bool IsUnavailable(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case PostgresException postgres:
+                    // Class 08 (connection exception), 57P01-57P03 (shutting down, crash shutdown, cannot connect now),
+                    // 53300 (too many connections).
+                    return postgres.SqlState.StartsWith("08", StringComparison.Ordinal)
+                        || postgres.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown
+                            or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections;
+                case NpgsqlException npgsql when npgsql.IsTransient:
+                    return true;
+                case SqliteException sqlite when sqlite.SqliteErrorCode is 5 or 6: // SQLITE_BUSY, SQLITE_LOCKED
+                    return true;
+                case SocketException or TimeoutException:
+                    return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -9,6 +9,9 @@ public enum ErrorKind
     PreconditionFailed,
     Forbidden,
     Unexpected,
+
+    /// <summary>A server we depend on (the database) could not be reached: try again shortly.</summary>
+    Unavailable,
 }
 
 /// <summary>A problem with one input field; the message is a localization key with its arguments.</summary>
@@ -32,6 +35,9 @@ public sealed record Error(ErrorKind Kind, string MessageKey, object[] Args, IRe
 
     /// <summary>Something failed on our side (logged); for answers that carry several results, each with its own status.</summary>
     public static Error Unexpected() => new(ErrorKind.Unexpected, "Error.Unexpected", [], []);
+
+    /// <summary>The database could not be reached; nothing was written and the same request may be sent again.</summary>
+    public static Error Unavailable() => new(ErrorKind.Unavailable, "Error.Unavailable", [], []);
 }
 
 /// <summary>Either a value or an <see cref="Error"/>; handlers return it for the failures a caller is expected to meet.</summary>

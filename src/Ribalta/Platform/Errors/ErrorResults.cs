@@ -44,6 +44,7 @@ public static class ErrorResults
         ErrorKind.PreconditionFailed => StatusCodes.Status412PreconditionFailed,
         ErrorKind.Forbidden => StatusCodes.Status403Forbidden,
         ErrorKind.Unexpected => StatusCodes.Status500InternalServerError,
+        ErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status400BadRequest,
     };
 
