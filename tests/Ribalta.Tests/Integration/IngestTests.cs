@@ -283,6 +283,27 @@ public abstract class IngestTests(RibaltaApp app)
     }
 
     [Fact]
+    public async Task A_short_follow_up_is_read_in_the_case_s_language_and_a_guess_from_a_few_words_is_never_learned()
+    {
+        var api = await App.AsFrontline();
+
+        // Lingua reads "I forgot my password" as Italian: the case may be filed so, the customer does not learn it.
+        var guessed = await ReadAsync(await PostAsync(api, new { from = new { email = $"guess.{Guid.NewGuid():N}@example.com" }, body = "I forgot my password" }));
+        Assert.Null((await api.GetFromJsonAsync<CustomerDetails>($"/api/v1/customers/{guessed.CustomerId}", Api.Json))!.PreferredLanguage);
+
+        // A Spanish conversation: the short follow-up is Spanish too, though under 20 characters say nothing alone.
+        var email = $"corto.{Guid.NewGuid():N}@example.es";
+        var opened = await ReadAsync(await PostAsync(api, new { from = new { email }, body = "Buenas tardes, el paquete que pedí la semana pasada todavía no ha llegado. ¿Me pueden ayudar?" }));
+        await ReadAsync(await PostAsync(api, new { from = new { email }, body = "Quiero un reembolso", caseId = opened.CaseId }));
+        var third = await ReadAsync(await PostAsync(api, new { from = new { email }, body = "¿y mi pedido?" }));
+        Assert.Equal("es", (await api.GetFromJsonAsync<CaseDetails>($"/api/v1/cases/{third.CaseId}", Api.Json))!.Language);
+        var messages = (await api.GetFromJsonAsync<MessagePage>($"/api/v1/cases/{opened.CaseId}/messages", Api.Json))!.Items;
+        Assert.Equal<string?>(["es", "es"], messages.Select(m => m.Language));
+        var other = (await api.GetFromJsonAsync<CustomerDetails>($"/api/v1/customers/{opened.CustomerId}", Api.Json))!;
+        Assert.Equal("es", other.PreferredLanguage);
+    }
+
+    [Fact]
     public async Task A_batch_lands_every_message_once_with_a_status_each_and_a_malformed_one_refuses_the_whole_batch()
     {
         var api = await App.AsFrontline();

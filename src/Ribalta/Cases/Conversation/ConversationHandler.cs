@@ -54,13 +54,21 @@ internal sealed class ConversationHandler(
             return Task.FromResult<Result<long>>(invalid);
         }
 
-        // The language they wrote in, read from the words when the door did not say; a customer without one learns it.
-        var language = string.IsNullOrEmpty(request.Language) ? languages.Detect(request.Body) : request.Language;
-        var message = request with { Language = language };
+        // The language they wrote in: said by the door, else read from the words with the case's language as the prior
+        // (a short follow-up continues the conversation's language). A customer without one learns it from clear evidence.
+        var reading = new LanguageReading(string.IsNullOrEmpty(request.Language) ? null : request.Language, Confident: true);
         return WriteAsync(
             caseId, customer, ct, null, incoming,
-            (@case, now) => CustomerMessage(customer, @case, message, now),
-            language is null ? null : (@case, _, _) => customers.LearnLanguageAsync(@case.CustomerId, language, ct));
+            (@case, now) =>
+            {
+                if (string.IsNullOrEmpty(request.Language))
+                {
+                    reading = languages.Read(request.Body, @case.Language);
+                }
+
+                return CustomerMessage(customer, @case, request with { Language = reading.Language }, now);
+            },
+            (@case, _, _) => reading is { Confident: true, Language: { } language } ? customers.LearnLanguageAsync(@case.CustomerId, language, ct) : Task.CompletedTask);
     }
 
     /// <summary>

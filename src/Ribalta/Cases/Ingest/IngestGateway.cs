@@ -18,10 +18,12 @@ internal sealed class IngestGateway(IngestQueue queue, IngestProcessor processor
     public async Task<IReadOnlyList<IngestOutcome>> SubmitAsync(Actor actor, IReadOnlyList<(IngestMessageRequest Request, string? Key)> messages, CancellationToken ct, string? idempotencyScope = null)
     {
         // The key's fingerprint is of the request as sent, so a retry matches it whatever the detector makes of the words.
-        var requests = messages.Select(m => string.IsNullOrEmpty(m.Request.Language) && languages.Detect($"{m.Request.Subject}\n{m.Request.Body}") is { } detected
-            ? m.Request with { Language = detected }
+        // A known sender's language is the prior for their words: a short follow-up is read in the language they write in.
+        var senders = await processor.FindSendersAsync(messages.Select(m => m.Request).ToList(), ct);
+        var requests = messages.Select((m, i) => string.IsNullOrEmpty(m.Request.Language)
+                && languages.Read($"{m.Request.Subject}\n{m.Request.Body}", senders[i]?.PreferredLanguage) is { Language: { } read } reading
+            ? m.Request with { Language = read, LanguageIsEvidence = reading.Confident }
             : m.Request).ToList();
-        var senders = await processor.FindSendersAsync(requests, ct);
         var prepared = messages.Select((m, i) => (Request: requests[i], Sender: senders[i], m.Key, Hash: IdempotencyRecord.Hash(m.Request)));
         return await Task.WhenAll(prepared.Select(p => OutcomeAsync(actor, p.Request, p.Sender, p.Key, p.Hash, idempotencyScope, ct)));
     }

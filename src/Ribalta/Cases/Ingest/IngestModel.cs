@@ -17,7 +17,15 @@ public sealed record IngestSender(string? Email = null, string? Phone = null, st
 /// a case (the subject defaults to the start of the message); with one it continues that case, which must be the
 /// sender's.
 /// </summary>
-public sealed record IngestMessageRequest(IngestSender? From, string? Body, string? Subject = null, Channel? Channel = null, string? Language = null, long? CaseId = null);
+public sealed record IngestMessageRequest(IngestSender? From, string? Body, string? Subject = null, Channel? Channel = null, string? Language = null, long? CaseId = null)
+{
+    /// <summary>
+    /// False when <see cref="Language"/> was guessed from a few words rather than said by the door: good enough to file
+    /// the message under, not to become the customer's language.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool LanguageIsEvidence { get; init; } = true;
+}
 
 public sealed record IngestResult(long CaseId, long MessageId, Guid CustomerId, bool NewCase, bool NewCustomer);
 

@@ -87,7 +87,7 @@ internal sealed class IngestProcessor(RibaltaDbContext db, ICustomerDirectory cu
             var person = new Actor(ActorKind.Customer, sender.Id.ToString(), sender.DisplayName);
             var written = await conversation.StageCustomerMessageAsync(person, @case, CustomerMessage(request), ct);
             staged[n] = new StagedMessage(written.IsSuccess ? written.Value : null, written.Error, sender.Id);
-            if (written.IsSuccess && sender.PreferredLanguage is null && !string.IsNullOrEmpty(request.Language))
+            if (written.IsSuccess && sender.PreferredLanguage is null && !string.IsNullOrEmpty(request.Language) && request.LanguageIsEvidence)
             {
                 await customers.LearnLanguageAsync(sender.Id, request.Language, ct);
             }
@@ -119,7 +119,7 @@ internal sealed class IngestProcessor(RibaltaDbContext db, ICustomerDirectory cu
         var newCustomer = false;
         if (customer is null)
         {
-            var created = await customers.CreateFromContactAsync(caller, request.From!.Name, kind, value, language, ct);
+            var created = await customers.CreateFromContactAsync(caller, request.From!.Name, kind, value, request.LanguageIsEvidence ? language : null, ct);
             if (!created.IsSuccess)
             {
                 return created.Error!;
@@ -130,7 +130,7 @@ internal sealed class IngestProcessor(RibaltaDbContext db, ICustomerDirectory cu
         }
 
         var subject = string.IsNullOrWhiteSpace(request.Subject) ? SubjectFrom(request.Body!) : request.Subject.Trim();
-        var opened = await open.HandleAsync(caller, new OpenCaseRequest(customer.Id, subject, request.Body, channel, Language: language), ct);
+        var opened = await open.HandleAsync(caller, new OpenCaseRequest(customer.Id, subject, request.Body, channel, Language: language) { LanguageIsEvidence = request.LanguageIsEvidence }, ct);
         if (!opened.IsSuccess)
         {
             return opened.Error!;
@@ -145,8 +145,9 @@ internal sealed class IngestProcessor(RibaltaDbContext db, ICustomerDirectory cu
         : !string.IsNullOrWhiteSpace(from.Phone) ? (ContactKind.Phone, from.Phone.Trim())
         : (ContactKind.Handle, from.Handle!.Trim());
 
+    /// <summary>A guessed language is left for the conversation to read again, with the case's language as the prior.</summary>
     private static CustomerMessageRequest CustomerMessage(IngestMessageRequest request) =>
-        new(request.Body, request.Channel ?? Channel.Api, string.IsNullOrEmpty(request.Language) ? null : request.Language);
+        new(request.Body, request.Channel ?? Channel.Api, string.IsNullOrEmpty(request.Language) || !request.LanguageIsEvidence ? null : request.Language);
 
     /// <summary>The first line of the message, cut at a word near 80 characters.</summary>
     public static string SubjectFrom(string body)

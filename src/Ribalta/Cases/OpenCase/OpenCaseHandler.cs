@@ -15,7 +15,12 @@ using Ribalta.Platform.Text;
 namespace Ribalta.Cases.OpenCase;
 
 /// <summary>What opens a case: who it is for, what it is about, and the customer's first words.</summary>
-public sealed record OpenCaseRequest(Guid CustomerId, string? Subject, string? Body, Channel? Channel = null, CasePriority? Priority = null, string? Language = null, Guid? DepartmentId = null);
+public sealed record OpenCaseRequest(Guid CustomerId, string? Subject, string? Body, Channel? Channel = null, CasePriority? Priority = null, string? Language = null, Guid? DepartmentId = null)
+{
+    /// <summary>False when <see cref="Language"/> was guessed from a few words: the case is filed under it, the customer does not learn it.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool LanguageIsEvidence { get; init; } = true;
+}
 
 /// <summary>
 /// Opens a case with its first message. A customer opens their own (from the portal); staff open one for a
@@ -75,6 +80,9 @@ internal sealed class OpenCaseHandler(
 
         var now = clock.GetUtcNow();
         var fromCustomer = actor.Kind == ActorKind.Customer;
+        var given = !string.IsNullOrEmpty(request.Language);
+        var reading = given ? new LanguageReading(request.Language, request.LanguageIsEvidence)
+            : languages.Read($"{request.Subject}\n{request.Body}", actor.Kind == ActorKind.Staff ? null : customer.PreferredLanguage);
         var @case = new Case
         {
             CustomerId = customer.Id,
@@ -84,9 +92,9 @@ internal sealed class OpenCaseHandler(
             DepartmentId = fromCustomer ? null : request.DepartmentId,
             // Said by the form or the door; else, when staff type it in, the customer's known language first, then the
             // words; when the customer writes, the words first (they may write in another language than their usual).
-            Language = !string.IsNullOrEmpty(request.Language) ? request.Language
-                : actor.Kind == ActorKind.Staff ? customer.PreferredLanguage ?? languages.Detect($"{request.Subject}\n{request.Body}")
-                : languages.Detect($"{request.Subject}\n{request.Body}") ?? customer.PreferredLanguage,
+            Language = given ? request.Language
+                : actor.Kind == ActorKind.Staff ? customer.PreferredLanguage ?? reading.Language
+                : reading.Language ?? customer.PreferredLanguage,
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -95,7 +103,8 @@ internal sealed class OpenCaseHandler(
         // Its own transaction, unless it runs inside one (a batch of ingested messages).
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         db.Add(@case);
-        if (customer.PreferredLanguage is null && @case.Language is { } learned)
+        // Only clear evidence becomes the customer's language: a wrong guess from a few words would stay for good.
+        if (customer.PreferredLanguage is null && reading.Confident && @case.Language is { } learned)
         {
             await customers.LearnLanguageAsync(customer.Id, learned, ct);
         }
