@@ -95,6 +95,31 @@ public sealed class SnippetTests
         Assert.Matches(@"^…(lorem|ipsum) ", snippet);
     }
 
+    [Theory]
+    [InlineData("it", "Buongiorno, la consegna del pacco è già in ritardo di tre settimane e nessuno mi ha mai risposto, né al telefono né per email. Vorrei sapere perché il corriere non è passato quando avevate promesso, e quando arriverà finalmente la mia lavatrice nuova. Ho già pagato tutto in anticipo, compreso il montaggio e il ritiro della vecchia, e non ho ricevuto nessuna conferma scritta.", "corriere")]
+    [InlineData("es", "Hola, escribo porque la organización de la entrega ha sido un desastre: me dijeron que llegaría el martes, luego el jueves, y todavía no tengo nada. Necesito saber qué está pasando con mi pedido y cuándo me van a devolver el dinero de la reservación.", "entrega")]
+    [InlineData("ar", "مرحبا، أكتب إليكم لأن الطلب الذي قمت به قبل ثلاثة أسابيع لم يصل حتى الآن، وقد اتصلت بخدمة العملاء عدة مرات دون أي رد واضح. أرجو إخباري متى سيصل الطلب أو إعادة المبلغ المدفوع بالكامل في أقرب وقت ممكن، مع الشكر والتقدير لجهودكم.", "الطلب")]
+    public void A_shortened_snippet_ends_on_a_whole_word_and_keeps_letters_as_letters(string language, string body, string query)
+    {
+        var snippet = Ribalta.Cases.Search.MessageSearch.Snippet(body, SearchAnalyzer.QueryTerms(query));
+
+        Assert.EndsWith("…", snippet, StringComparison.Ordinal);
+        var text = snippet.Replace("<mark>", "", StringComparison.Ordinal).Replace("</mark>", "", StringComparison.Ordinal).TrimStart('…').TrimEnd('…');
+        Assert.Contains(text, body, StringComparison.Ordinal);
+        var end = body.IndexOf(text, StringComparison.Ordinal) + text.Length;
+        Assert.True(end == body.Length || char.IsWhiteSpace(body[end]), $"{language}: cut inside a word: …{body[Math.Max(0, end - 12)..Math.Min(body.Length, end + 12)]}");
+        Assert.False(char.IsWhiteSpace(text[^1]), $"{language}: ends in a space");
+        Assert.DoesNotContain("&#", snippet, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_snippet_encodes_only_what_html_needs()
+    {
+        var snippet = Ribalta.Cases.Search.MessageSearch.Snippet("Perché \"il\" pacco & l'etichetta <x> è già qui", SearchAnalyzer.QueryTerms("pacco"));
+
+        Assert.Equal("Perché &quot;il&quot; <mark>pacco</mark> &amp; l&#39;etichetta &lt;x&gt; è già qui", snippet);
+    }
+
     [Fact]
     public void A_snippet_without_a_match_in_the_body_is_its_beginning()
     {
