@@ -6,10 +6,11 @@ using Ribalta.Empowerment;
 using Ribalta.Platform;
 using Ribalta.Platform.Data;
 
-// `--demo` seeds a demo organisation on first run; `migrate` applies migrations and exits.
+// `--demo` seeds a demo organisation on first run; `migrate` applies migrations and exits; `reindex-search` analyses
+// every message again after an upgrade that changed the search analysis (docs/operations.md).
 var demo = args.Contains("--demo");
-var migrateOnly = args.Length > 0 && args[0] == "migrate";
-var hostArgs = args.Where(a => a != "--demo" && a != "migrate").ToArray();
+var command = args.Length > 0 && args[0] is "migrate" or "reindex-search" ? args[0] : null;
+var hostArgs = args.Where(a => a != "--demo" && a != command).ToArray();
 
 var builder = WebApplication.CreateBuilder(hostArgs);
 if (demo)
@@ -31,10 +32,15 @@ builder.Services.AddWorkspace();
 
 var app = builder.Build();
 
-if (migrateOnly)
+if (command is not null)
 {
     await app.Services.MigrateDatabaseAsync();
     Console.WriteLine($"Database is up to date ({app.Services.DatabaseSettings().Provider}).");
+    if (command == "reindex-search")
+    {
+        await app.Services.ReindexSearchAsync(Console.Out);
+    }
+
     return;
 }
 

@@ -18,6 +18,7 @@ public static class CasesModule
         services.AddScoped<CannedReplies.CannedReplyLibrary>();
         services.AddScoped<Search.MessageSearch>();
         services.AddScoped<Search.PostgresMatches>();
+        services.AddScoped<Search.SearchReindex>();
         services.AddSingleton<CasePresence>();
         services.AddScoped<InboxQuery>();
         services.AddScoped<CaseCountReader>();
@@ -68,6 +69,21 @@ public static class CasesModule
         services.AddScoped<Chat.ChatWidgetService>();
         services.AddScoped<Chat.ChatService>();
         return services;
+    }
+
+    /// <summary>The <c>reindex-search</c> command: every message analysed again, with progress and an estimate on the console.</summary>
+    public static async Task ReindexSearchAsync(this IServiceProvider services, TextWriter console, CancellationToken ct = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var reindex = scope.ServiceProvider.GetRequiredService<Search.SearchReindex>();
+        var done = await reindex.RunAsync(p =>
+        {
+            var rate = p.Done / Math.Max(p.Elapsed.TotalSeconds, 0.001);
+            var left = TimeSpan.FromSeconds((p.Total - p.Done) / Math.Max(rate, 1));
+            console.Write(System.FormattableString.Invariant($"\rSearch index: {p.Done:N0} of {p.Total:N0} messages ({100.0 * p.Done / Math.Max(p.Total, 1):F1}%, {rate:N0}/s, about {left:hh\\:mm\\:ss} left)   "));
+        }, ct);
+        console.WriteLine();
+        console.WriteLine(System.FormattableString.Invariant($"Search index: {done:N0} messages analysed again."));
     }
 
     public static WebApplication MapCases(this WebApplication app)

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using Ribalta.Cases.Contracts;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Ribalta.Cases;
 using Ribalta.Cases.Search;
 using Ribalta.Tests.Infrastructure;
 using Xunit;
@@ -37,6 +40,39 @@ public abstract class SearchTests(RibaltaApp app)
         var hit = Assert.Single(results.Messages);
         Assert.Equal(caseId, hit.CaseId);
         Assert.Contains("<mark>", hit.SnippetHtml, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("es", "Problema de entrega", "Tenemos un problema con las organizaciones que gestionan la entrega.", "organización problema")]
+    [InlineData("ar", "مساعدة", "أنا بحاجة إلى مساعدة عاجلة مع مسئول الحساب.", "حاجة مسؤول")]
+    public async Task Inflected_accented_and_prefixed_words_are_found_through_the_http_search(string language, string subject, string body, string query)
+    {
+        var tag = Api.Unique("i");
+        var (agent, caseId) = await CaseAsync(language, $"{subject} {tag}", body);
+        Assert.Equal(caseId, Assert.Single((await SearchAsync(agent, $"{query} {tag}")).Messages).CaseId);
+    }
+
+    [Fact]
+    public async Task Reindexing_analyses_every_message_again_with_the_current_analyzer()
+    {
+        var tag = Api.Unique("r");
+        var (agent, caseId) = await CaseAsync("it", $"Spedizione {tag}", "Le spedizioni di ottobre sono arrivate rotte.");
+
+        // As an older analysis would have left it: only the subject's tag, none of the words.
+        await App.WithServices(async services =>
+        {
+            var db = services.GetRequiredService<Ribalta.Platform.Data.RibaltaDbContext>();
+            var messageId = await db.Set<Ribalta.Cases.Domain.Message>().Where(m => m.CaseId == caseId).Select(m => m.Id).SingleAsync();
+            return await db.Set<SearchEntry>().Where(e => e.MessageId == messageId).ExecuteUpdateAsync(u => u.SetProperty(e => e.Terms, tag));
+        });
+        Assert.Empty((await SearchAsync(agent, $"spedizione {tag}")).Messages);
+
+        var console = new StringWriter();
+        await App.Services.ReindexSearchAsync(console);
+
+        Assert.Equal(caseId, Assert.Single((await SearchAsync(agent, $"spedizione {tag}")).Messages).CaseId);
+        Assert.Equal(caseId, Assert.Single((await SearchAsync(agent, $"rotta {tag}")).Messages).CaseId);
+        Assert.Contains("analysed again", console.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

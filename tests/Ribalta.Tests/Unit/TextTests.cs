@@ -136,3 +136,43 @@ public sealed class SnippetTests
         Assert.Equal("وصلت <mark>الفاتورة</mark> أمس", snippet);
     }
 }
+
+/// <summary>The analyzer as documents and queries meet: a query word matches when one of its forms is among the document's terms.</summary>
+[Trait("Suite", "Unit")]
+public sealed class SearchAnalyzerTests
+{
+    private static bool Finds(string query, string message, string? language)
+    {
+        var document = SearchAnalyzer.DocumentTerms(message, language).Split(' ').ToHashSet(StringComparer.Ordinal);
+        return SearchAnalyzer.QueryTerms(query).All(forms => forms.Any(document.Contains));
+    }
+
+    [Theory]
+    [InlineData("organización problema", "Tenemos un problema con las organizaciones que gestionan la entrega.", "es")]
+    [InlineData("devolución", "Pedí dos devoluciones y ninguna ha llegado.", "es")]
+    [InlineData("organizacion", "La organización del envío fue un desastre.", "es")]
+    [InlineData("spedizione", "Le spedizioni di ottobre sono arrivate in ritardo.", "it")]
+    [InlineData("perche", "Perché il pacco non è arrivato?", "it")]
+    [InlineData("città", "Abito in una città diversa da quella dell'ordine.", "it")]
+    [InlineData("refunds", "I asked for a refund twice.", "en")]
+    public void Latin_words_are_stemmed_as_written_then_folded(string query, string message, string language) =>
+        Assert.True(Finds(query, message, language), $"'{query}' should find: {message}");
+
+    [Theory]
+    [InlineData("حاجة", "أنا بحاجة إلى مساعدة عاجلة في طلبي")]
+    [InlineData("الطلب", "لم يصل طلبكم حتى الآن")]
+    [InlineData("مسؤول", "أريد التحدث مع مسئول خدمة العملاء")]
+    [InlineData("شكر", "شكراً جزيلاً على المساعدة")]
+    [InlineData("فاتورة", "وصلتني فاتورتكم أمس وفيها خطأ")]
+    [InlineData("حساب مغلق", "لماذا حسابي مغلق منذ يومين؟")]
+    [InlineData("رسالة", "وبرسالة أخرى طلبت الاسترداد")]
+    public void Arabic_clitics_suffixes_tanwin_and_hamza_seats_meet(string query, string message) =>
+        Assert.True(Finds(query, message, "ar"), $"'{query}' should find: {message}");
+
+    [Theory]
+    [InlineData("refund", "The parcel was delivered yesterday.", "en")]
+    [InlineData("كتاب", "أريد أن أتوب عن الشراء", "ar")]
+    [InlineData("fattura", "Il pacco è arrivato rotto.", "it")]
+    public void Unrelated_words_do_not_meet(string query, string message, string language) =>
+        Assert.False(Finds(query, message, language), $"'{query}' should not find: {message}");
+}

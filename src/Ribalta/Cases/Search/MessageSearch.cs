@@ -99,10 +99,8 @@ internal sealed class MessageSearch(RibaltaDbContext db, ICustomerDirectory cust
             var word = body.Substring(start, length);
             if (!known.TryGetValue(word, out var hit))
             {
-                var folded = TextFolding.Fold(word);
-                hit = exact.Contains(folded)
-                    || prefixes.Any(p => folded.StartsWith(p, StringComparison.Ordinal))
-                    || SupportedCultures.Codes.Any(l => exact.Contains(SearchAnalyzer.Stem(folded, l)));
+                var forms = SearchAnalyzer.Forms(word);
+                hit = forms.Any(exact.Contains) || (forms.Count > 0 && prefixes.Any(p => forms[0].StartsWith(p, StringComparison.Ordinal)));
                 known[word] = hit;
             }
 

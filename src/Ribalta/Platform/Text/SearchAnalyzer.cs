@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using Lucene.Net.Analysis.Ar;
 using Lucene.Net.Tartarus.Snowball;
 using Lucene.Net.Tartarus.Snowball.Ext;
@@ -6,78 +8,219 @@ using Ribalta.Platform.Localization;
 namespace Ribalta.Platform.Text;
 
 /// <summary>
-/// Turns text into search terms the same way for both database engines: folded words (case, accents and Arabic
-/// letter variants ignored) plus their stems from Lucene's Snowball stemmers (English, Italian, Spanish) and
-/// Arabic light stemmer. A document is stemmed in its own language; a query in all four, since a searcher's
-/// words may be in any of them.
+/// Turns text into search terms the same way for both database engines and for documents and queries: each word
+/// folded (case, accents and Arabic letter variants ignored) plus the forms it may be found by. Latin-script words are
+/// stemmed as written, accents and all, by Lucene's Snowball stemmers (English, Italian, Spanish), and the stem is
+/// folded afterwards: Snowball's rules know "organización" and "organizaciones" only with their accents. Arabic words
+/// are normalised (alef and hamza seats, teh marbuta, alef maksura), then Lucene's light stemmer runs on the word and
+/// on the word without its proclitics (و ف, then ب ل ك) and pronoun suffixes, each kept only while three letters
+/// remain. A document is analysed in its own language; a query in all four, since a searcher's words may be in any.
 /// </summary>
 public static class SearchAnalyzer
 {
     public const int MaxQueryWords = 8;
 
+    /// <summary>An Arabic stem shorter than this is no longer a word: a clitic is left on rather than stripped to it.</summary>
+    private const int MinArabicStem = 3;
+
     /// <summary>Space-separated terms to index for a text written in <paramref name="language"/> (null: unknown).</summary>
     public static string DocumentTerms(string? text, string? language)
     {
         var languages = SupportedCultures.IsSupported(language) ? [language!] : SupportedCultures.Codes;
-        var terms = new List<string>();
-        foreach (var word in Words(text))
+        var terms = new StringBuilder(text?.Length ?? 0);
+        var forms = new List<string>(8);
+        foreach (var (written, folded) in WrittenWords(text))
         {
-            terms.Add(word);
-            foreach (var stem in languages.Select(l => Stem(word, l)).Distinct(StringComparer.Ordinal))
+            forms.Clear();
+            AddForms(forms, written, folded, languages);
+            foreach (var form in forms)
             {
-                if (stem != word)
+                if (terms.Length > 0)
                 {
-                    terms.Add(stem);
+                    terms.Append(' ');
                 }
+
+                terms.Append(form);
             }
         }
 
-        return string.Join(' ', terms);
+        return terms.ToString();
     }
 
-    /// <summary>Each query word with the forms that may match it: itself and its stems in every language.</summary>
+    /// <summary>Each query word with the forms that may match it: itself (folded, always first) and its forms in every language.</summary>
     public static IReadOnlyList<IReadOnlyList<string>> QueryTerms(string? query) =>
-        Words(query).Distinct(StringComparer.Ordinal).Take(MaxQueryWords)
-            .Select(word => (IReadOnlyList<string>)new[] { word }.Concat(SupportedCultures.Codes.Select(l => Stem(word, l))).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).ToList())
+        WrittenWords(query).DistinctBy(w => w.Folded, StringComparer.Ordinal).Take(MaxQueryWords)
+            .Select(w =>
+            {
+                var forms = new List<string>(8);
+                AddForms(forms, w.Written, w.Folded, SupportedCultures.Codes);
+                return (IReadOnlyList<string>)forms;
+            })
             .ToList();
 
     /// <summary>Folded words made only of letters and digits, safe to place in any engine's query syntax.</summary>
-    public static IEnumerable<string> Words(string? text)
+    public static IEnumerable<string> Words(string? text) => WrittenWords(text).Select(w => w.Folded);
+
+    /// <summary>The forms of one word as written (lower case, accents kept) in any of the languages: for matching excerpts.</summary>
+    public static IReadOnlyList<string> Forms(string word)
     {
-        var folded = TextFolding.Fold(text);
-        var start = -1;
-        for (var i = 0; i <= folded.Length; i++)
+        var forms = new List<string>(8);
+        foreach (var (written, folded) in WrittenWords(word))
         {
-            var isWordChar = i < folded.Length && char.IsLetterOrDigit(folded[i]);
+            AddForms(forms, written, folded, SupportedCultures.Codes);
+        }
+
+        return forms;
+    }
+
+    /// <summary>The stem of a folded word in one language (the word itself when too short or all digits).</summary>
+    public static string Stem(string word, string language) => language == "ar" ? ArabicLightStem(word) : Fold(SnowballStem(word, language));
+
+    /// <summary>
+    /// The folded word first, then each distinct form: in Latin-script languages the stem of the word as written (then
+    /// folded) and the stem of the folded word (a query typed without accents still meets a document stemmed with them);
+    /// in Arabic the hamza-folded word, its light stem, and those of the word without clitics.
+    /// </summary>
+    private static void AddForms(List<string> forms, string written, string folded, IReadOnlyList<string> languages)
+    {
+        var start = forms.Count;
+        void Add(string form)
+        {
+            if (form.Length > 0 && !forms.Skip(start).Contains(form, StringComparer.Ordinal))
+            {
+                forms.Add(form);
+            }
+        }
+
+        Add(folded);
+        if (folded.Length < 3 || folded.All(char.IsAsciiDigit))
+        {
+            return;
+        }
+
+        if (IsArabic(folded))
+        {
+            if (languages.Contains("ar"))
+            {
+                foreach (var form in ArabicForms(written, folded))
+                {
+                    Add(form);
+                }
+            }
+
+            return;
+        }
+
+        foreach (var language in languages)
+        {
+            if (language == "ar")
+            {
+                continue;
+            }
+
+            Add(Fold(SnowballStem(written, language)));
+            if (!ReferenceEquals(written, folded))
+            {
+                Add(SnowballStem(folded, language));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The words of a text as written (lower case, composed, accents and Arabic marks kept) with their folded form.
+    /// A word that folds into several (a ligature, a mark between letters) gives each piece, folded, as written.
+    /// </summary>
+    private static IEnumerable<(string Written, string Folded)> WrittenWords(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            yield break;
+        }
+
+        var lower = text.Normalize(NormalizationForm.FormC).ToLowerInvariant();
+        var start = -1;
+        for (var i = 0; i <= lower.Length; i++)
+        {
+            var isWordChar = i < lower.Length && (char.IsLetterOrDigit(lower[i]) || CharUnicodeInfo.GetUnicodeCategory(lower[i]) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark);
             if (isWordChar && start < 0)
             {
                 start = i;
             }
             else if (!isWordChar && start >= 0)
             {
-                var word = folded[start..i];
-                if (word.Length <= 64)
+                var written = lower[start..i];
+                start = -1;
+                if (written.Length > 64)
                 {
-                    yield return word;
+                    continue;
                 }
 
-                start = -1;
+                if (Ascii(written))
+                {
+                    // Most words: already folded, and the same string serves as both (AddForms then stems once).
+                    yield return (written, written);
+                    continue;
+                }
+
+                var pieces = TextFolding.Fold(written).Split(static c => !char.IsLetterOrDigit(c));
+                if (pieces.Count == 1)
+                {
+                    yield return (written, pieces[0]);
+                }
+                else
+                {
+                    foreach (var piece in pieces)
+                    {
+                        yield return (piece, piece);
+                    }
+                }
             }
         }
     }
 
-    public static string Stem(string word, string language)
+    private static List<string> Split(this string text, Func<char, bool> separator)
     {
-        if (word.Length < 3 || word.All(char.IsAsciiDigit))
+        var pieces = new List<string>(1);
+        var start = -1;
+        for (var i = 0; i <= text.Length; i++)
         {
-            return word;
+            var inside = i < text.Length && !separator(text[i]);
+            if (inside && start < 0)
+            {
+                start = i;
+            }
+            else if (!inside && start >= 0)
+            {
+                pieces.Add(text[start..i]);
+                start = -1;
+            }
         }
 
-        if (language == "ar")
+        return pieces;
+    }
+
+    private static bool Ascii(string word)
+    {
+        foreach (var c in word)
         {
-            var chars = word.ToCharArray();
-            var length = new ArabicStemmer().Stem(chars, chars.Length);
-            return length >= 2 ? new string(chars, 0, length) : word;
+            if (c > '\u007F')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string Fold(string word) => Ascii(word) ? word : TextFolding.Fold(word);
+
+    private static bool IsArabic(string word) => word.Length > 0 && word[0] is >= '\u0600' and <= '\u06FF';
+
+    private static string SnowballStem(string word, string language)
+    {
+        if (word.Length < 3)
+        {
+            return word;
         }
 
         SnowballProgram stemmer = language switch
@@ -89,5 +232,87 @@ public static class SearchAnalyzer
         stemmer.SetCurrent(word);
         stemmer.Stem();
         return stemmer.Current is { Length: >= 2 } stem ? stem : word;
+    }
+
+    /// <summary>
+    /// The forms of a folded Arabic word: hamza on a seat written as the bare hamza (مسؤول = مسئول), the light stem, and
+    /// the same for the word without a conjunction (و ف), a preposition (ب ل ك), a pronoun suffix, or a tanwin alef.
+    /// </summary>
+    private static IEnumerable<string> ArabicForms(string written, string folded)
+    {
+        // Folding drops the hamza from its seat (ؤ becomes و, ئ becomes ي), so the seats are read from the word as written.
+        var word = written.Contains('ؤ', StringComparison.Ordinal) || written.Contains('ئ', StringComparison.Ordinal)
+            ? TextFolding.Fold(written.Replace('ؤ', 'ء').Replace('ئ', 'ء'))
+            : folded;
+        yield return word;
+        yield return ArabicLightStem(word);
+
+        // Tanwin on a final alef ("شكراً") is the accusative ending, not part of the word.
+        if ((written.EndsWith("اً", StringComparison.Ordinal) || written.EndsWith("ًا", StringComparison.Ordinal)) && word.Length - 1 >= MinArabicStem)
+        {
+            yield return word[..^1];
+            yield return ArabicLightStem(word[..^1]);
+        }
+
+        foreach (var bare in WithoutClitics(word))
+        {
+            yield return bare;
+            yield return ArabicLightStem(bare);
+        }
+    }
+
+    /// <summary>The word with its proclitics and then a pronoun suffix taken off, one step at a time, never below three letters.</summary>
+    private static IEnumerable<string> WithoutClitics(string word)
+    {
+        var stems = new List<string> { word };
+        var current = word;
+        if (current.Length - 1 >= MinArabicStem + 1 && current[0] is 'و' or 'ف')
+        {
+            current = current[1..];
+            stems.Add(current);
+        }
+
+        if (current.Length - 1 >= MinArabicStem && current[0] is 'ب' or 'ل' or 'ك')
+        {
+            current = current[1..];
+            stems.Add(current);
+        }
+
+        foreach (var stem in stems.ToList())
+        {
+            foreach (var suffix in PronounSuffixes)
+            {
+                if (stem.Length - suffix.Length >= MinArabicStem && stem.EndsWith(suffix, StringComparison.Ordinal))
+                {
+                    var bare = stem[..^suffix.Length];
+                    stems.Add(bare);
+
+                    // Before a suffix teh marbuta is written as teh (فاتورتكم): the word alone ends in ة, folded to ه.
+                    if (bare[^1] == 'ت')
+                    {
+                        stems.Add(string.Concat(bare.AsSpan(0, bare.Length - 1), "ه"));
+                    }
+
+                    break;
+                }
+            }
+        }
+
+        return stems.Skip(1);
+    }
+
+    /// <summary>Attached pronouns the light stemmer leaves on (it strips ه, ها, ي and plural endings itself); longest first.</summary>
+    private static readonly string[] PronounSuffixes = ["كما", "هما", "هم", "هن", "كم", "كن", "نا", "ني", "ك"];
+
+    private static string ArabicLightStem(string word)
+    {
+        if (word.Length < 3)
+        {
+            return word;
+        }
+
+        var chars = word.ToCharArray();
+        var length = new ArabicStemmer().Stem(chars, chars.Length);
+        return length >= 2 ? new string(chars, 0, length) : word;
     }
 }
