@@ -44,7 +44,10 @@ internal sealed class DemoSeeder(
     {
         if (await db.Users.AnyAsync(cancellationToken))
         {
-            return [];
+            // Seeded on an earlier run: the demo people still there are listed again, so every start says how to sign in.
+            var emails = DemoData.Staff.Select(s => s.Email.ToUpperInvariant()).ToList();
+            var present = await db.Users.Where(u => emails.Contains(u.NormalizedEmail!)).Select(u => u.NormalizedEmail!).ToListAsync(cancellationToken);
+            return DemoData.Staff.Where(s => present.Contains(s.Email.ToUpperInvariant())).Select(s => new DemoLogin(s.Role, s.Email, Password)).ToList();
         }
 
         var departments = DemoData.Departments.Select(name => new Department { Name = name }).ToList();

@@ -36,7 +36,8 @@ internal sealed class StartupTasks(
     IOptions<DemoOptions> demo,
     SetupGate setup,
     IHostApplicationLifetime lifetime,
-    Mail.PublicSite site) : IHostedService
+    Mail.PublicSite site,
+    Microsoft.Extensions.Localization.IStringLocalizer<Localization.Strings> localizer) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -64,20 +65,48 @@ internal sealed class StartupTasks(
             Announce($"Ribalta is listening on {BaseUrl()}");
             if (demo.Value.Enabled)
             {
-                Announce(logins.Count == 0
-                    ? "Demo data was seeded on an earlier run; its logins are listed in README.md."
-                    : "Demo logins (password for all: " + logins[0].Password + "):");
-                foreach (var login in logins)
+                foreach (var line in DemoAnnouncement(logins))
                 {
-                    Announce(string.Create(CultureInfo.InvariantCulture, $"  {login.Role,-11} {login.Email}"));
+                    Announce(line);
                 }
             }
         });
     }
 
+    /// <summary>What the console says about the demo: who can sign in, in the roles' own names, and how customers get in.</summary>
+    internal IEnumerable<string> DemoAnnouncement(IReadOnlyList<DemoLogin> logins)
+    {
+        yield return logins.Count == 0
+            ? "Demo data was seeded on an earlier run and its people were changed since; README.md lists the demo logins."
+            : "Demo logins (password for all: " + logins[0].Password + "):";
+        foreach (var login in logins)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture, $"  {RoleName(login.Role),-14} {login.Email}");
+        }
+
+        // The demo has no mailbox, so portal links cannot be mailed to its customers: staff hand one over instead.
+        yield return $"Customer portal: {BaseUrl()}/portal. A customer signs in with a link: open a customer in the workspace and";
+        yield return "  choose \"Portal sign-in link\" to get one (the demo sends no mail).";
+    }
+
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     private string BaseUrl() => site.BaseUrl;
+
+    /// <summary>The role as the README and the workspace name it ("Front line", not "Frontline"), in English like the rest of the console.</summary>
+    private string RoleName(string role)
+    {
+        var previous = CultureInfo.CurrentUICulture;
+        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("en");
+        try
+        {
+            return localizer[$"Role.{role}"].Value;
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = previous;
+        }
+    }
 
     // Operators read these on the console, whatever the log configuration says.
     private static void Announce(string line) => Console.WriteLine(line);

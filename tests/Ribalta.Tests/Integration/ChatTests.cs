@@ -113,6 +113,22 @@ public abstract class ChatTests(RibaltaApp app) : IAsyncDisposable
     private Task<T> Db<T>(Func<RibaltaDbContext, Task<T>> query) => App.WithServices(sp => query(sp.GetRequiredService<RibaltaDbContext>()));
 
     [Fact]
+    public async Task A_visitor_writing_spanish_on_the_english_site_is_a_spanish_speaker_for_the_case_and_the_person()
+    {
+        var widget = await WidgetAsync();
+        var visitor = Visitor(widget.Key, lang: "en");
+        await visitor.StartAsync();
+
+        var started = await visitor.InvokeAsync<ChatState>("Start", new ChatStartRequest("Lucía Gómez", null, "Hola, mi pedido llegó roto y quiero saber cómo devolverlo.", null));
+
+        var @case = await Db(db => db.Set<Case>().AsNoTracking().FirstAsync(c => c.Id == started.CaseId));
+        Assert.Equal("es", @case.Language);
+        var customer = await App.WithServices(sp => sp.GetRequiredService<ICustomerDirectory>().FindAsync(@case.CustomerId, default));
+        Assert.Equal("es", customer!.PreferredLanguage);
+        await visitor.DisposeAsync();
+    }
+
+    [Fact]
     public async Task A_chat_becomes_a_case_lines_are_committed_before_the_ack_and_staff_replies_reach_the_visitor_live()
     {
         var widget = await WidgetAsync();

@@ -78,6 +78,7 @@ internal sealed class ChatService(
     ConversationHandler conversation,
     ChatPresence presence,
     IOptions<ChatOptions> options,
+    Platform.Text.LanguageDetector languages,
     TimeProvider clock)
 {
     private const int HistoryMax = 200;
@@ -108,6 +109,9 @@ internal sealed class ChatService(
         // A visitor is a new person, whatever address they type: an address is only a claim, so it never picks an
         // existing customer (whose history and name would then show in a stranger's chat). It becomes theirs when they
         // answer the mail we send there (see EmailIntake); until then it is kept on the chat alone.
+        // The page's language is only a prior: a visitor who writes Spanish on the English site is a Spanish speaker,
+        // for the case and for the person alike.
+        language = languages.Read(body, prior: language).Language ?? language;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var created = await customers.CreatePersonAsync(actor, name ?? fallbackName, language, ct);
         if (!created.IsSuccess)
@@ -116,7 +120,7 @@ internal sealed class ChatService(
         }
 
         var person = created.Value;
-        var opened = await open.HandleAsync(actor, new OpenCaseRequest(person.Id, Ingest.IngestProcessor.SubjectFrom(body), body, Channel.Chat, DepartmentId: widget.DepartmentId), ct);
+        var opened = await open.HandleAsync(actor, new OpenCaseRequest(person.Id, Ingest.IngestProcessor.SubjectFrom(body), body, Channel.Chat, Language: language, DepartmentId: widget.DepartmentId), ct);
         if (!opened.IsSuccess)
         {
             return opened.Error!;
