@@ -26,10 +26,11 @@ public sealed class SearchRecallTests(ITestOutputHelper output)
     /// <summary>Share of each language's positive pairs that must be found: measured before the analyzer change, minus a little.</summary>
     private static readonly Dictionary<string, double> RecallFloors = new()
     {
+        // Measured after the analyzer learnt accents before stemming, Arabic clitics, suffixes and hamza seats.
         ["en"] = 0.90, // 127/138 (92.0%)
-        ["it"] = 0.91, // 135/145 (93.1%)
-        ["es"] = 0.89, // 137/150 (91.3%)
-        ["ar"] = 0.60, // 109/173 (63.0%)
+        ["it"] = 0.95, // 140/145 (96.6%)
+        ["es"] = 0.95, // 146/150 (97.3%)
+        ["ar"] = 0.80, // 144/173 (83.2%)
     };
 
     /// <summary>At most this share of each language's negative pairs may match.</summary>

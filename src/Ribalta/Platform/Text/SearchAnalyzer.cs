@@ -16,7 +16,7 @@ namespace Ribalta.Platform.Text;
 /// on the word without its proclitics (و ف, then ب ل ك) and pronoun suffixes, each kept only while three letters
 /// remain. A document is analysed in its own language; a query in all four, since a searcher's words may be in any.
 /// </summary>
-public static class SearchAnalyzer
+public static partial class SearchAnalyzer
 {
     public const int MaxQueryWords = 8;
 
@@ -235,29 +235,64 @@ public static class SearchAnalyzer
     }
 
     /// <summary>
-    /// The forms of a folded Arabic word: hamza on a seat written as the bare hamza (مسؤول = مسئول), the light stem, and
-    /// the same for the word without a conjunction (و ف), a preposition (ب ل ك), a pronoun suffix, or a tanwin alef.
+    /// The forms of a folded Arabic word: its light stem, the word with each hamza seat written as the bare hamza
+    /// (مسؤول = مسئول) and without it, and the same for the word without a conjunction (و ف), a preposition (ب ل ك), a
+    /// pronoun suffix, or a tanwin alef.
     /// </summary>
     private static IEnumerable<string> ArabicForms(string written, string folded)
     {
-        // Folding drops the hamza from its seat (ؤ becomes و, ئ becomes ي), so the seats are read from the word as written.
-        var word = written.Contains('ؤ', StringComparison.Ordinal) || written.Contains('ئ', StringComparison.Ordinal)
-            ? TextFolding.Fold(written.Replace('ؤ', 'ء').Replace('ئ', 'ء'))
-            : folded;
-        yield return word;
-        yield return ArabicLightStem(word);
+        // Folding drops the hamza from its seat (ؤ becomes و, ئ becomes ي, أ becomes ا), so the seats are read from the
+        // word as written: inside a word every seat is written as the bare hamza (مسؤول = مسئول, هيئة = هيأة), and also
+        // without it (شيء = شئ, which folds to شي). A hamza-initial alef is left to folding (أحمد = احمد).
+        foreach (var form in LightStems(folded))
+        {
+            yield return form;
+        }
+
+        var word = folded;
+        if (HamzaSeat().IsMatch(written))
+        {
+            word = TextFolding.Fold(HamzaSeat().Replace(written, "ء"));
+            var bare = word.Replace("ء", "", StringComparison.Ordinal);
+            if (bare.Length >= MinArabicStem)
+            {
+                yield return bare;
+            }
+
+            yield return word;
+            foreach (var form in LightStems(word))
+            {
+                yield return form;
+            }
+        }
 
         // Tanwin on a final alef ("شكراً") is the accusative ending, not part of the word.
         if ((written.EndsWith("اً", StringComparison.Ordinal) || written.EndsWith("ًا", StringComparison.Ordinal)) && word.Length - 1 >= MinArabicStem)
         {
             yield return word[..^1];
-            yield return ArabicLightStem(word[..^1]);
+            foreach (var form in LightStems(word[..^1]))
+            {
+                yield return form;
+            }
         }
 
         foreach (var bare in WithoutClitics(word))
         {
             yield return bare;
-            yield return ArabicLightStem(bare);
+            foreach (var form in LightStems(bare))
+            {
+                yield return form;
+            }
+        }
+    }
+
+    private static IEnumerable<string> LightStems(string word)
+    {
+        var stem = ArabicLightStem(word);
+        yield return stem;
+        if (WithTehMarbuta(stem, word) is { } marbuta)
+        {
+            yield return marbuta;
         }
     }
 
@@ -313,6 +348,23 @@ public static class SearchAnalyzer
 
         var chars = word.ToCharArray();
         var length = new ArabicStemmer().Stem(chars, chars.Length);
-        return length >= 2 ? new string(chars, 0, length) : word;
+        if (length < 2)
+        {
+            return word;
+        }
+
+        return new string(chars, 0, length);
     }
+
+    /// <summary>
+    /// Before an ending ة is written ت (بطاقتي, الشحنتان); when the light stem took an ending off and ends in teh, the
+    /// word alone is the stem with teh marbuta (folded to ه). Null when that does not apply.
+    /// </summary>
+    private static string? WithTehMarbuta(string stem, string word) =>
+        stem.Length < word.Length && stem.Length > MinArabicStem && stem[^1] == 'ت' ? string.Concat(stem.AsSpan(0, stem.Length - 1), "ه") : null;
+
+    // A seat inside the word: ؤ and ئ anywhere but first, أ إ آ only after a letter that is not the article's (الأسعار
+    // keeps its alef, as folding already makes it match اسعار).
+    [System.Text.RegularExpressions.GeneratedRegex("(?<=.)[ؤئ]|(?<=[^\\sال])[أإآ]")]
+    private static partial System.Text.RegularExpressions.Regex HamzaSeat();
 }
