@@ -57,6 +57,6 @@ public sealed class PromiseTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(owed).ToContainTextAsync("Incumplida");
         await Expect(owed).ToContainTextAsync("se avisó al cliente");
         await owed.Locator("a").ClickAsync();
-        await Expect(agent.Locator(".messages .body").Last).ToContainTextAsync("te prometimos: «" + words + "»");
+        await Expect(agent.Locator(".messages .body").Last).ToContainTextAsync("le prometimos: «" + words + "»");
     }
 }

@@ -62,7 +62,7 @@ public sealed class ResolveTests(BrowserFixture fixture) : IAsyncLifetime
 
         await Expect(panel.GetByRole(AriaRole.Status)).ToContainTextAsync("Concesso");
         await Expect(panel.Locator("ul.grants li")).ToHaveCountAsync(2);
-        await Expect(agent.Locator(".messages .body").Last).ToContainTextAsync("Ti abbiamo rimborsato 25,00 EUR.");
+        await Expect(agent.Locator(".messages .body").Last).ToContainTextAsync("Le abbiamo rimborsato 25,00 EUR.");
         await Expect(agent.Locator(".messages .body").Last).ToContainTextAsync("Abbiamo prorogato la tua scadenza di 7 giorni.");
 
         // Above the envelope: nothing is granted, and the panel says which limit and to ask for help.

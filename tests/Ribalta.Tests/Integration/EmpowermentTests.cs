@@ -10,6 +10,7 @@ using Ribalta.Empowerment.Contracts;
 using Ribalta.Empowerment.Envelopes;
 using Ribalta.Empowerment.Resolve;
 using Ribalta.Platform.Data;
+using Ribalta.Platform.Events;
 using Ribalta.Platform.Identity;
 using Ribalta.Tests.Infrastructure;
 using Xunit;
@@ -90,7 +91,10 @@ public abstract class EmpowermentTests(RibaltaApp app)
 
         var reply = await app.WithServices(sp => sp.GetRequiredService<RibaltaDbContext>().Set<Message>().AsNoTracking().FirstAsync(m => m.Id == resolution.MessageId));
         Assert.Equal(MessageKind.Reply, reply.Kind);
-        Assert.Equal("Ti abbiamo rimborsato 30,00 EUR.", reply.Body);
+        // Written by Ribalta on the agent's decision, in the organisation's formal register, greeting and signed.
+        Assert.Equal("Gentile Giulia Ferri,\n\nLe abbiamo rimborsato 30,00 EUR.\n\nCordiali saluti,\nMarta Neri", reply.Body);
+        Assert.Equal(ActorKind.System, reply.AuthorKind);
+        Assert.Equal(agentId.ToString(), reply.AuthorId);
         Assert.NotNull(await app.Events.WaitForAsync(e => e.Type == EmpowermentEvents.Granted && e.SubjectId == caseId.ToString(System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromSeconds(10)));
 
         // What is left shrinks: the customer may get 50 more in the period, this agent 470 more this month.

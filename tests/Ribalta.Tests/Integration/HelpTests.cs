@@ -11,6 +11,7 @@ using Ribalta.Empowerment.Envelopes;
 using Ribalta.Empowerment.Help;
 using Ribalta.Empowerment.Resolve;
 using Ribalta.Platform.Data;
+using Ribalta.Platform.Events;
 using Ribalta.Platform.Identity;
 using Ribalta.Tests.Infrastructure;
 using Xunit;
@@ -95,7 +96,7 @@ public abstract class HelpTests(RibaltaApp app)
     {
         var option = await RefundAsync();
         var (agent, agentId, agentName) = await PersonAsync(StaffRoles.Frontline);
-        var (lead, leadId, _) = await PersonAsync(StaffRoles.TeamLead);
+        var (lead, leadId, leadName) = await PersonAsync(StaffRoles.TeamLead);
         var (other, _, _) = await PersonAsync(StaffRoles.TeamLead);
         var caseId = await CaseAsync(agent);
         Assert.Equal(HttpStatusCode.BadRequest, (await agent.PostAsJsonAsync($"/api/v1/cases/{caseId}/resolutions", new ResolutionRequest([Refund(option, 120)], "Lost"), Api.Json)).StatusCode);
@@ -133,8 +134,12 @@ public abstract class HelpTests(RibaltaApp app)
         Assert.Equal(120m, grant.Amount!.Amount);
         var told = await app.WithServices(sp => sp.GetRequiredService<RibaltaDbContext>().Set<Message>().AsNoTracking()
             .Where(m => m.CaseId == caseId && m.Kind == MessageKind.Reply).OrderByDescending(m => m.Id).FirstAsync());
-        Assert.Equal(agentName, told.AuthorName);
-        Assert.Equal("Te hemos reembolsado 120,00 EUR.", told.Body);
+        // Who really acted: Ribalta, on the lead's approval (not the agent, at a moment they did nothing); signed by the
+        // agent who keeps the case, formally, as the organisation writes.
+        Assert.Equal(ActorKind.System, told.AuthorKind);
+        Assert.Equal(leadId.ToString(), told.AuthorId);
+        Assert.Equal(leadName, told.AuthorName);
+        Assert.Equal($"Hola, Lucía:\n\nLe hemos reembolsado 120,00 EUR.\n\nUn saludo cordial,\n{agentName}", told.Body);
 
         // One answer per request; it leaves the queue, and the report counts it.
         Assert.Equal(HttpStatusCode.Conflict, (await AnswerAsync(lead, asked.Id, HelpDecision.Decline)).StatusCode);
@@ -154,7 +159,7 @@ public abstract class HelpTests(RibaltaApp app)
     {
         var option = await RefundAsync();
         var (agent, _, _) = await PersonAsync(StaffRoles.Frontline);
-        var (lead, leadId, _) = await PersonAsync(StaffRoles.TeamLead);
+        var (lead, leadId, leadName) = await PersonAsync(StaffRoles.TeamLead);
         var caseId = await CaseAsync(agent);
         var asked = await AskedAsync(agent, caseId, new HelpRequestInput(HelpReason.AboveEnvelope, "A gift that never arrived", leadId, Proposal: [Refund(option, 300)]));
 
@@ -246,7 +251,7 @@ public abstract class HelpTests(RibaltaApp app)
         var option = await RefundAsync();
         var department = await DepartmentAsync();
         var (agent, agentId, _) = await PersonAsync(StaffRoles.Frontline);
-        var (lead, leadId, _) = await PersonAsync(StaffRoles.TeamLead);
+        var (lead, leadId, leadName) = await PersonAsync(StaffRoles.TeamLead);
         var caseId = await CaseAsync(agent);
 
         await (await AskAsync(agent, caseId, new HelpRequestInput(HelpReason.Question, "?"))).AssertRefusedAsync("helperId");

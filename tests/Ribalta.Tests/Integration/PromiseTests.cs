@@ -107,7 +107,7 @@ public abstract class PromiseTests(RibaltaApp app)
         Assert.NotNull(after.CustomerToldAt);
         var told = await app.WithServices(sp => sp.GetRequiredService<RibaltaDbContext>().Set<Message>().AsNoTracking()
             .Where(m => m.CaseId == caseId && m.Kind == MessageKind.Reply).OrderByDescending(m => m.Id).FirstAsync());
-        Assert.Contains("te prometimos: «Te devolvemos el cargo duplicado en 5 días.»", told.Body, StringComparison.Ordinal);
+        Assert.Contains("le prometimos: «Te devolvemos el cargo duplicado en 5 días.»", told.Body, StringComparison.Ordinal);
         Assert.Contains(agentName, told.Body, StringComparison.Ordinal);
         var status = (await (await agent.GetAsync($"/api/v1/cases/{caseId}")).ReadJsonAsync()).GetProperty("status").GetString();
         Assert.Equal("WaitingOnUs", status);
@@ -125,7 +125,7 @@ public abstract class PromiseTests(RibaltaApp app)
         // Broken once: the next rounds of the monitor leave it alone.
         app.Clock.Advance(TimeSpan.FromMinutes(5));
         await Task.Delay(200);
-        var notices = await app.WithServices(sp => sp.GetRequiredService<RibaltaDbContext>().Set<Message>().CountAsync(m => m.CaseId == caseId && m.Body.Contains("te prometimos")));
+        var notices = await app.WithServices(sp => sp.GetRequiredService<RibaltaDbContext>().Set<Message>().CountAsync(m => m.CaseId == caseId && m.Body.Contains("le prometimos")));
         Assert.Equal(1, notices);
     }
 

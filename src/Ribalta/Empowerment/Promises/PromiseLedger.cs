@@ -308,10 +308,11 @@ internal sealed partial class PromiseLedger(
         var told = false;
         if (@case is not null && @case.Status != CaseStatus.Closed)
         {
-            var language = @case.Language ?? (await customers.FindAsync(promise.CustomerId, ct))?.PreferredLanguage;
+            var customer = await customers.FindAsync(promise.CustomerId, ct);
+            var language = @case.Language ?? customer?.PreferredLanguage;
             var zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
-            var text = Platform.Mail.PublicSite.InLanguage(language, () => localizer["Promise.Customer.Broken",
-                TimeZoneInfo.ConvertTime(promise.MadeAt, zone).ToString("d", CultureInfo.CurrentCulture), promise.Words, promise.OwnerName].Value);
+            var text = Platform.Mail.PublicSite.InLanguage(language, () => Platform.Mail.AutomaticMessage.Letter(localizer, customer?.DisplayName, localizer["Promise.Customer.Broken",
+                TimeZoneInfo.ConvertTime(promise.MadeAt, zone).ToString("d", CultureInfo.CurrentCulture), promise.Words, promise.OwnerName].Value, promise.OwnerName));
             told = (await conversation.ReplyAsync(Actor.System, promise.CaseId, text, ct, CaseStatus.WaitingOnUs)).IsSuccess;
             if (told)
             {

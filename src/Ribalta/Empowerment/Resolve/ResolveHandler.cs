@@ -364,10 +364,14 @@ internal sealed class ResolveHandler(
         await norms.FlagAsync(authority, grants, ct);
         await db.SaveChangesAsync(ct);
 
-        // The customer hears it at once, in their language, by their channel, from the person who has their case.
-        var language = @case.Language ?? (await customers.FindAsync(@case.CustomerId, ct))?.PreferredLanguage;
-        var message = Platform.Mail.PublicSite.InLanguage(language, () => string.Join("\n", asked.Select(a => Sentence(a.Option, a.Line, language))));
-        var written = await conversation.ReplyAsync(approval?.SpeaksAs ?? authority, @case.Id, message, ct);
+        // The customer hears it at once, in their language, by their channel, signed by the person who has their case.
+        // Ribalta wrote it, on behalf of whoever decided (the approver, when a lead approved): that is what the record says.
+        var customer = await customers.FindAsync(@case.CustomerId, ct);
+        var language = @case.Language ?? customer?.PreferredLanguage;
+        var signer = (approval?.SpeaksAs ?? authority).Name;
+        var message = Platform.Mail.PublicSite.InLanguage(language, () => Platform.Mail.AutomaticMessage.Letter(
+            localizer, customer?.DisplayName, string.Join("\n", asked.Select(a => Sentence(a.Option, a.Line, language))), signer));
+        var written = await conversation.ReplyAsync(new Actor(ActorKind.System, authority.Id, authority.Name), @case.Id, message, ct);
         if (!written.IsSuccess)
         {
             db.ChangeTracker.Clear();
