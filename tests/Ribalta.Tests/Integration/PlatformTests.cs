@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Events;
+using Ribalta.Platform.Identity;
 using Ribalta.Tests.Infrastructure;
 using Xunit;
 
@@ -88,6 +89,30 @@ public abstract class PlatformTests(RibaltaApp app)
         var inverted = await admin.GetAsync("/api/v1/audit?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z");
         Assert.Equal(HttpStatusCode.BadRequest, inverted.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await agent.GetAsync("/api/v1/audit")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_audit_log_shows_fields_in_plain_words_and_people_by_name()
+    {
+        var admin = await App.AsAdmin();
+        var lead = await App.AsStaff(StaffRoles.TeamLead);
+        var agentEmail = $"{Api.Unique("assignee")}@staff.test";
+        var agent = await App.CreateStaffAsync(agentEmail, "Sí Señora Núñez", [StaffRoles.Frontline]);
+        var customer = await lead.CreateCustomerAsync(new { displayName = "María José Pérez" });
+        var opened = await lead.PostAsJsonAsync("/api/v1/cases", new { customerId = customer.Id, subject = "Ayuda", body = "Hola", channel = "Phone" }, Api.Json);
+        var @case = (await opened.Content.ReadFromJsonAsync<Ribalta.Cases.Contracts.CaseDetails>(Api.Json))!;
+        var assign = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/cases/{@case.Id}") { Content = JsonContent.Create(new { assigneeId = agent.Id }, options: Api.Json) };
+        assign.Headers.IfMatch.ParseAdd($"\"{@case.Version}\"");
+        Assert.Equal(HttpStatusCode.OK, (await lead.SendAsync(assign)).StatusCode);
+
+        var created = (await admin.GetFromJsonAsync<Ribalta.Platform.Audit.AuditPage>($"/api/v1/audit?type=customer.created&subject={customer.Id}", Api.Json))!;
+        var details = Assert.Single(created.Items).Details;
+        Assert.Contains(details, f => f.Value == "María José Pérez");
+        Assert.DoesNotContain(details, f => f.Value.Contains("\\u00", StringComparison.Ordinal));
+
+        var assigned = (await admin.GetFromJsonAsync<Ribalta.Platform.Audit.AuditPage>($"/api/v1/audit?type=case.assigned&subject={@case.Id}", Api.Json))!;
+        var after = Assert.Single(Assert.Single(assigned.Items).Details, f => f.Name == "after");
+        Assert.Equal("Sí Señora Núñez", after.Value);
     }
 
     [Fact]

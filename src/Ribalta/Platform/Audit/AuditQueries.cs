@@ -6,7 +6,11 @@ namespace Ribalta.Platform.Audit;
 
 public sealed record AuditFilter(string? Type, string? Actor, string? Subject, DateTimeOffset? From, DateTimeOffset? To, long? Before, int Limit = 50);
 
-public sealed record AuditEntry(long Id, DateTimeOffset OccurredAt, string Type, ActorKind ActorKind, string? ActorId, string? ActorName, string SubjectType, string SubjectId, Guid? CustomerId, string Payload);
+/// <summary>An event as administrators read it: <c>Payload</c> as stored, <c>Details</c> its fields in plain words.</summary>
+public sealed record AuditEntry(long Id, DateTimeOffset OccurredAt, string Type, ActorKind ActorKind, string? ActorId, string? ActorName, string SubjectType, string SubjectId, Guid? CustomerId, string Payload)
+{
+    public IReadOnlyList<AuditField> Details { get; init; } = [];
+}
 
 public sealed record AuditPage(IReadOnlyList<AuditEntry> Items, long? Next);
 
@@ -59,6 +63,12 @@ public sealed class AuditQueries(RibaltaDbContext db)
             .Take(limit + 1)
             .Select(e => new AuditEntry(e.Id, e.OccurredAt, e.Type, e.ActorKind, e.ActorId, e.ActorName, e.SubjectType, e.SubjectId, e.CustomerId, e.Payload))
             .ToListAsync(ct);
-        return new AuditPage(items.Take(limit).ToList(), items.Count > limit ? items[limit - 1].Id : null);
+        var page = items.Take(limit).ToList();
+
+        // People named in the page's events (an assignee, an approver), in one query.
+        var ids = AuditDetails.Ids(page.Select(e => e.Payload)).ToList();
+        var names = ids.Count == 0 ? new Dictionary<Guid, string>()
+            : await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        return new AuditPage(page.Select(e => e with { Details = AuditDetails.Fields(e.Payload, names) }).ToList(), items.Count > limit ? items[limit - 1].Id : null);
     }
 }
