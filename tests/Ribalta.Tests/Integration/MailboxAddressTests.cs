@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Ribalta.Cases.Email;
+using Ribalta.Platform.Data;
 using Ribalta.Tests.Infrastructure;
 using Xunit;
 
@@ -32,29 +35,44 @@ public abstract class MailboxAddressTests(RibaltaApp app)
         Assert.DoesNotContain((await admin.GetFromJsonAsync<List<MailboxDto>>("/api/v1/mailboxes", Api.Json))!, m => m.Address == address);
     }
 
+    /// <summary>A server on loopback that counts every connection and hangs up.</summary>
+    private sealed class CountingServer : IDisposable
+    {
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private int _connections;
+
+        public CountingServer()
+        {
+            _listener.Start();
+            _ = Task.Run(async () =>
+            {
+                while (true)
+                {
+                    using var client = await _listener.AcceptTcpClientAsync();
+                    Interlocked.Increment(ref _connections);
+                }
+            });
+        }
+
+        public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+        public int Connections => Volatile.Read(ref _connections);
+
+        public void Dispose() => _listener.Dispose();
+    }
+
     [Theory]
     [InlineData(MailProtocol.Imap)]
     [InlineData(MailProtocol.Pop3)]
     public async Task A_mail_server_name_that_resolves_to_this_machine_is_refused_before_connecting(MailProtocol protocol)
     {
-        // A server on loopback that notes every connection and hangs up.
-        using var server = new TcpListener(IPAddress.Loopback, 0);
-        server.Start();
-        var connections = 0;
-        _ = Task.Run(async () =>
-        {
-            while (true)
-            {
-                using var client = await server.AcceptTcpClientAsync();
-                Interlocked.Increment(ref connections);
-            }
-        });
+        using var server = new CountingServer();
         var host = $"{Api.Unique("mail")}.example.test";
         app.Names.Map(host, "127.0.0.1");
         var admin = await app.AsAdmin();
         var created = await admin.PostAsJsonAsync("/api/v1/mailboxes", Valid($"{Api.Unique("guard")}@acme.test") with
         {
-            InboundProtocol = protocol, InboundHost = host, InboundPort = ((IPEndPoint)server.LocalEndpoint).Port, Enabled = false,
+            InboundProtocol = protocol, InboundHost = host, InboundPort = server.Port, Enabled = false,
         }, Api.Json);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var mailbox = (await created.Content.ReadFromJsonAsync<MailboxDto>(Api.Json))!;
@@ -63,8 +81,59 @@ public abstract class MailboxAddressTests(RibaltaApp app)
 
         Assert.Equal(HttpStatusCode.OK, poll.StatusCode);
         Assert.StartsWith($"Refused: {host} resolves to 127.0.0.1", (await poll.Content.ReadFromJsonAsync<PollResult>(Api.Json))!.Error, StringComparison.Ordinal);
-        Assert.Equal(0, Volatile.Read(ref connections));
+        Assert.Equal(0, server.Connections);
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/mailboxes/{mailbox.Id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_smtp_server_name_that_resolves_to_this_machine_is_refused_before_connecting()
+    {
+        using var server = new CountingServer();
+        var host = $"{Api.Unique("smtp")}.example.test";
+        app.Names.Map(host, "127.0.0.1");
+        var admin = await app.AsAdmin();
+        var input = Valid($"{Api.Unique("guard")}@acme.test") with
+        {
+            InboundHost = host, InboundPort = server.Port, SmtpHost = host, SmtpPort = server.Port, PollSeconds = 3600, IsDefault = true,
+        };
+        var created = await admin.PostAsJsonAsync("/api/v1/mailboxes", input, Api.Json);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var mailbox = (await created.Content.ReadFromJsonAsync<MailboxDto>(Api.Json))!;
+        try
+        {
+            // The portal mails a sign-in link from the default mailbox.
+            var address = $"{Api.Unique("giulia")}@example.it";
+            await (await app.AsFrontline()).CreateCustomerAsync(new { displayName = "Giulia Ferri", emails = new[] { address } });
+            await app.Anonymous().SubmitAsync("/portal/sign-in", "portal-request-link", new Dictionary<string, string> { ["Email"] = address });
+
+            var attempted = await WaitForAttemptAsync(address);
+            Assert.StartsWith($"Refused: {host} resolves to 127.0.0.1", attempted.LastError, StringComparison.Ordinal);
+            Assert.Equal(0, server.Connections);
+        }
+        finally
+        {
+            // Off, so no other test's mail goes through it.
+            await admin.PutAsJsonAsync($"/api/v1/mailboxes/{mailbox.Id}", input with { Enabled = false, IsDefault = false, InboundPassword = null, SmtpPassword = null }, Api.Json);
+        }
+    }
+
+    private async Task<OutboundEmail> WaitForAttemptAsync(string address)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            var outbound = await app.WithServices(sp => sp.GetRequiredService<RibaltaDbContext>().Set<OutboundEmail>().AsNoTracking()
+                .FirstOrDefaultAsync(o => o.ToAddress == address && o.Attempts > 0));
+            if (outbound is not null)
+            {
+                return outbound;
+            }
+
+            // The outbox looks every five seconds of the (fake) clock.
+            app.Clock.Advance(TimeSpan.FromSeconds(5));
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("The outbox did not try the mail");
     }
 }
 
