@@ -181,4 +181,14 @@ public sealed class OutboundAddressGuardTests
         Assert.Equal(new[] { IPAddress.Parse("10.0.0.7") }, await guard.CheckedAddressesAsync("CRM.intranet.example.", null, default));
         Assert.Single(await guard.CheckedAddressesAsync("hooks.example.org.", null, default), IPAddress.Parse("8.8.8.8"));
     }
+
+    [Fact]
+    public void The_allow_list_takes_bare_hosts_only()
+    {
+        Assert.True(new OutboundOptions { AllowedHosts = ["crm.intranet.example", "CRM.intranet.example.", "127.0.0.1", "::1", "[::1]", "localhost"] }.HostsAreValid());
+        foreach (var bad in new[] { "http://crm.intranet.example", "crm.intranet.example:8080", "crm.intranet.example/hooks", "", " " })
+        {
+            Assert.False(new OutboundOptions { AllowedHosts = [bad] }.HostsAreValid(), bad);
+        }
+    }
 }

@@ -12,6 +12,10 @@ public sealed class OutboundOptions
 
     /// <summary>Host names or IP literals, compared as written in the URL or mailbox setting (case and a trailing dot aside), never by what they resolve to.</summary>
     public List<string> AllowedHosts { get; init; } = [];
+
+    /// <summary>Every entry a bare host: a name or an IP address, without scheme, port or path.</summary>
+    public bool HostsAreValid() =>
+        AllowedHosts.All(h => !string.IsNullOrWhiteSpace(h) && Uri.CheckHostName(OutboundAddressGuard.Normalise(h)) != UriHostNameType.Unknown);
 }
 
 /// <summary>Names to addresses, and this machine's own addresses: what the guard asks the network (tests answer for it).</summary>
