@@ -235,8 +235,12 @@ public abstract class EmpowermentTests(RibaltaApp app)
 
         Assert.Equal(HttpStatusCode.OK, (await manager.PostAsJsonAsync($"/api/v1/grants/{ids[0]}/reverse", new ReverseRequest("=HYPERLINK(\"http://evil.example\")"), Api.Json)).StatusCode);
 
-        var export = await manager.GetAsync("/api/v1/grants/export");
+        var export = await manager.GetAsync("/api/v1/grants/export", HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+
+        // Streamed as it is read: no length known up front, as a file built in memory would have.
+        Assert.Null(export.Content.Headers.ContentLength);
+        Assert.Equal("attachment", export.Content.Headers.ContentDisposition?.DispositionType);
         var bytes = await export.Content.ReadAsByteArrayAsync();
         Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
         var rows = Ribalta.Tests.Unit.CsvWriterTests.Parse(System.Text.Encoding.UTF8.GetString(bytes[3..]));
