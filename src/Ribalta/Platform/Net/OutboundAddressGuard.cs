@@ -1,54 +1,8 @@
 using System.Net;
-using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 
 namespace Ribalta.Platform.Net;
-
-/// <summary>Hosts an administrator allows Ribalta to call although they are internal (an on-premises CRM, a mail server on this machine).</summary>
-public sealed class OutboundOptions
-{
-    public const string Section = "Outbound";
-
-    /// <summary>Host names or IP literals, compared as written in the URL or mailbox setting (case and a trailing dot aside), never by what they resolve to.</summary>
-    public List<string> AllowedHosts { get; init; } = [];
-
-    /// <summary>Every entry a bare host: a name or an IP address, without scheme, port or path.</summary>
-    public bool HostsAreValid() =>
-        AllowedHosts.All(h => !string.IsNullOrWhiteSpace(h) && Uri.CheckHostName(OutboundAddressGuard.Normalise(h)) != UriHostNameType.Unknown);
-}
-
-/// <summary>Names to addresses, and this machine's own addresses: what the guard asks the network (tests answer for it).</summary>
-internal interface IHostResolver
-{
-    Task<IPAddress[]> ResolveAsync(string host, CancellationToken ct);
-
-    /// <summary>The addresses of this machine's network interfaces.</summary>
-    IReadOnlyCollection<IPAddress> OwnAddresses();
-}
-
-internal sealed class DnsHostResolver : IHostResolver
-{
-    private volatile OwnSnapshot? _own;
-
-    public Task<IPAddress[]> ResolveAsync(string host, CancellationToken ct) => Dns.GetHostAddressesAsync(host, ct);
-
-    /// <summary>Read again at most once a minute: interfaces change rarely, connections happen often.</summary>
-    public IReadOnlyCollection<IPAddress> OwnAddresses()
-    {
-        if (_own is { } own && Environment.TickCount64 - own.ReadAt < 60_000)
-        {
-            return own.Addresses;
-        }
-
-        var addresses = NetworkInterface.GetAllNetworkInterfaces()
-            .SelectMany(i => i.GetIPProperties().UnicastAddresses).Select(u => OutboundAddressGuard.Plain(u.Address)).ToHashSet();
-        _own = new OwnSnapshot(Environment.TickCount64, addresses);
-        return addresses;
-    }
-
-    private sealed record OwnSnapshot(long ReadAt, IReadOnlyCollection<IPAddress> Addresses);
-}
 
 /// <summary>Why a host may not be called: the address, and what it is.</summary>
 internal sealed class OutboundAddressRefusedException(string message) : Exception(message);
