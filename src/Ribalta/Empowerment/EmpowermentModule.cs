@@ -6,6 +6,7 @@ using Ribalta.Empowerment.Help;
 using Ribalta.Empowerment.Kindness;
 using Ribalta.Empowerment.Promises;
 using Ribalta.Empowerment.Resolve;
+using Ribalta.Platform.Csv;
 using Ribalta.Platform.Errors;
 using Ribalta.Platform.Events;
 using Ribalta.Platform.Identity;
@@ -31,31 +32,27 @@ public static class EmpowermentModule
             ? TypedResults.Ok(await resolve.UsageAsync(period.From, period.To, ct))
             : Error.Validation("from", "Validation.ExportPeriod", 366).ToValidationProblem(localizer);
 
-    private static async Task<IResult> ExportAsync(DateOnly? from, DateOnly? to, ResolveHandler resolve, TimeProvider clock, IStringLocalizer<Strings> localizer, CancellationToken ct)
+    private static IResult Export(DateOnly? from, DateOnly? to, ResolveHandler resolve, TimeProvider clock, IStringLocalizer<Strings> localizer, CancellationToken ct)
     {
         if (Period(from, to, 30, clock) is not { } period)
         {
             return Error.Validation("from", "Validation.ExportPeriod", 366).ToValidationProblem(localizer);
         }
 
-        var rows = await resolve.ExportAsync(period.From, period.To, ct);
-        var invariant = System.Globalization.CultureInfo.InvariantCulture;
-        await using var text = new StringWriter(invariant);
-        await using (var csv = CsvHelper.CsvWriter.Create(text, CsvHelper.CsvWriterOptions.Default, leaveOpen: true))
+        // Streamed: rows go out as the database reads them, so a year of grants never sits in memory.
+        return TypedResults.Stream(async body =>
         {
-            csv.WriteRecord(["Id", "GrantedAt", "CaseId", "CustomerId", "Option", "Kind", "Amount", "Currency", "Quantity", "GrantedBy", "GrantedById", "Reason", "ReversedAt", "ReversalReason"]);
-            foreach (var r in rows)
+            await using var text = CsvWriter.Utf8(body);
+            var csv = new CsvWriter(text);
+            await csv.HeaderAsync(["Id", "GrantedAt", "CaseId", "CustomerId", "Option", "Kind", "Amount", "Currency", "Quantity", "GrantedBy", "GrantedById", "Reason", "ReversedAt", "ReversalReason"], ct);
+            await foreach (var r in resolve.ExportAsync(period.From, period.To, ct))
             {
-                csv.WriteRecord([
-                    r.Id.ToString(invariant), r.GrantedAt.ToString("O", invariant), r.CaseId.ToString(invariant), r.CustomerId.ToString(), r.Option, r.Kind,
-                    r.Amount?.ToString(invariant) ?? "", r.Currency ?? "", r.Quantity.ToString(invariant), r.GrantedBy, r.GrantedById.ToString(), r.Reason,
-                    r.ReversedAt?.ToString("O", invariant) ?? "", r.ReversalReason ?? "",
-                ]);
+                csv.Number(r.Id).Time(r.GrantedAt).Number(r.CaseId).Id(r.CustomerId).Text(r.Option).Text(r.Kind)
+                    .Number(r.Amount).Text(r.Currency).Number(r.Quantity).Text(r.GrantedBy).Id(r.GrantedById).Text(r.Reason)
+                    .Time(r.ReversedAt).Text(r.ReversalReason);
+                await csv.EndRowAsync(ct);
             }
-        }
-
-        return TypedResults.File(System.Text.Encoding.UTF8.GetPreamble().Concat(System.Text.Encoding.UTF8.GetBytes(text.ToString())).ToArray(), "text/csv; charset=utf-8",
-            $"grants-{period.From:yyyy-MM-dd}-{period.To:yyyy-MM-dd}.csv");
+        }, "text/csv; charset=utf-8", $"grants-{period.From:yyyy-MM-dd}-{period.To:yyyy-MM-dd}.csv");
     }
 
     /// <summary>Managers and admins see every team's flags; a team lead their own team's.</summary>
@@ -134,7 +131,7 @@ public static class EmpowermentModule
             .WithSummary("Take a grant back, with a reason; it stays on record and no longer counts against any limit");
         app.MapGet("/api/v1/envelopes/usage", UsageAsync).RequireAuthorization(Policies.CasesManage).WithTags("Empowerment")
             .WithSummary("Per option and team: grants and how often a limit stopped an agent (from, to: ISO dates; the last 90 days by default)");
-        grants.MapGet("/export", ExportAsync)
+        grants.MapGet("/export", Export)
             .WithSummary("Every grant in a period as CSV (from, to: ISO dates; at most a year): who, what, how much, why, which case, reversals");
         var flags = app.MapGroup("/api/v1/grant-flags").RequireAuthorization(Policies.CasesManage).WithTags("Empowerment");
         flags.MapGet("", async (bool? open, GrantNorms norms, HttpContext http, CancellationToken ct) =>

@@ -27,7 +27,10 @@ public static class PlatformModule
         services.AddSingleton<Text.LanguageDetector>();
         services.AddScoped<IEventSubscriber, LiveEventsSubscriber>();
         services.AddOptions<Integrations.WebhookOptions>().Bind(builder.Configuration.GetSection(Integrations.WebhookOptions.Section));
-        services.AddSingleton<Integrations.WebhookAddressGuard>();
+        services.AddOptions<Net.OutboundOptions>().Bind(builder.Configuration.GetSection(Net.OutboundOptions.Section))
+            .Validate(o => o.HostsAreValid(), "Outbound:AllowedHosts must list host names or IP addresses, without scheme, port or path").ValidateOnStart();
+        services.AddSingleton<Net.IHostResolver, Net.DnsHostResolver>();
+        services.AddSingleton<Net.OutboundAddressGuard>();
         services.AddSingleton<Integrations.WebhookSignal>();
         services.AddScoped<Integrations.WebhookService>();
         services.AddScoped<IEventSubscriber, Integrations.WebhookEventSubscriber>();

@@ -18,6 +18,9 @@ public class RibaltaApp : WebApplicationFactory<Program>
 {
     public const string Password = "correct horse battery staple";
 
+    /// <summary>A host name allowed for webhooks (<c>Webhooks:AllowedHosts</c>); a test maps it to an address with <see cref="Names"/>.</summary>
+    public const string AllowedWebhookHost = "hooks.allowed.test";
+
     private readonly Dictionary<string, string?> _settings;
     private readonly Dictionary<string, string> _staff = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -34,8 +37,12 @@ public class RibaltaApp : WebApplicationFactory<Program>
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Error",
 
-            // Webhook tests receive on a loopback listener: allowed explicitly, as an administrator would allow an internal host.
-            ["Webhooks:AllowedHosts:0"] = "127.0.0.1",
+            // Webhook and email tests talk to listeners and mail servers on loopback: allowed explicitly, as an administrator
+            // would allow an internal host. Any other internal address, or a name resolving to one, is refused as in production.
+            ["Outbound:AllowedHosts:0"] = "127.0.0.1",
+
+            // The webhook-only list, which still works: a test name (see Names) that resolves to loopback.
+            ["Webhooks:AllowedHosts:0"] = AllowedWebhookHost,
 
             // Email tests show the size limit with a small message rather than a huge one.
             ["Email:MaxMessageBytes"] = "1048576",
@@ -60,6 +67,9 @@ public class RibaltaApp : WebApplicationFactory<Program>
 
     public RecordingEventSubscriber Events { get; } = new();
 
+    /// <summary>What host names resolve to, as the outbound guard sees them (names not mapped go to DNS).</summary>
+    internal FakeHostResolver Names { get; } = new(new Ribalta.Platform.Net.DnsHostResolver());
+
     /// <summary>False for hosts that a real browser drives, where time must pass as it does for the browser.</summary>
     public bool UseFakeClock { get; init; } = true;
 
@@ -80,6 +90,8 @@ public class RibaltaApp : WebApplicationFactory<Program>
             services.AddSingleton<TimeProvider>(UseFakeClock ? Clock : RealClock);
 
             services.AddSingleton(Events);
+            services.RemoveAll<Ribalta.Platform.Net.IHostResolver>();
+            services.AddSingleton<Ribalta.Platform.Net.IHostResolver>(Names);
             services.AddScoped<Ribalta.Platform.Events.IEventSubscriber>(sp => sp.GetRequiredService<RecordingEventSubscriber>());
         });
     }

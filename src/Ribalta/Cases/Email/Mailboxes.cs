@@ -66,7 +66,7 @@ public sealed record MailboxDto(
 public sealed record PollResult(int Fetched, int Landed, int Duplicates, int Automatic, int TooLarge, int Failed, string? Error);
 
 /// <summary>The admins' side of mailboxes: create, edit, remove, with secrets protected at rest.</summary>
-internal sealed class MailboxService(RibaltaDbContext db, IDataProtectionProvider protection, TimeProvider clock)
+internal sealed class MailboxService(RibaltaDbContext db, IDataProtectionProvider protection, Platform.Net.OutboundAddressGuard guard, TimeProvider clock)
 {
     public const int SignatureMax = 2000;
 
@@ -294,8 +294,12 @@ internal sealed class MailboxService(RibaltaDbContext db, IDataProtectionProvide
         return null;
     }
 
-    /// <summary>A host name or address; plain (unencrypted) connections only to this machine.</summary>
-    private static void CheckHost(ValidationBuilder v, string field, string? host, MailSecurity security)
+    /// <summary>
+    /// A host name or address the outbound guard lets Ribalta call (this machine and special-purpose addresses only when
+    /// allowed in Outbound:AllowedHosts; names are checked again, by their addresses, at every connection); plain
+    /// (unencrypted) connections only to this machine.
+    /// </summary>
+    private void CheckHost(ValidationBuilder v, string field, string? host, MailSecurity security)
     {
         if (string.IsNullOrWhiteSpace(host))
         {
@@ -306,6 +310,10 @@ internal sealed class MailboxService(RibaltaDbContext db, IDataProtectionProvide
         if (Uri.CheckHostName(trimmed) == UriHostNameType.Unknown)
         {
             v.Add(field, "Validation.Host");
+        }
+        else if (!guard.MayCall(trimmed))
+        {
+            v.Add(field, "Validation.OutboundAddress", trimmed);
         }
         else if (security == MailSecurity.None && !IsLoopback(trimmed))
         {

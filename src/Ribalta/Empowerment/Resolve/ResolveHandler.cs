@@ -506,14 +506,18 @@ internal sealed class ResolveHandler(
     }
 
     /// <summary>Every grant made in [from, to), oldest first, for audit: who, what, how much, why, which case, and any reversal.</summary>
-    public async Task<IReadOnlyList<GrantExportRow>> ExportAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    /// <summary>Every grant granted in [from, to), oldest first, read as it is written out (a year of grants is never held in memory).</summary>
+    public async IAsyncEnumerable<GrantExportRow> ExportAsync(DateTimeOffset from, DateTimeOffset to, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        var rows = await db.Set<Grant>().AsNoTracking().Where(g => g.GrantedAt >= from && g.GrantedAt < to).OrderBy(g => g.Id)
+        var rows = db.Set<Grant>().AsNoTracking().Where(g => g.GrantedAt >= from && g.GrantedAt < to).OrderBy(g => g.Id)
             .Join(db.Set<ResolutionOption>(), g => g.OptionId, o => o.Id, (g, o) => new { Grant = g, Option = o })
-            .Take(100_000).ToListAsync(ct);
-        return rows.Select(r => new GrantExportRow(
-            r.Grant.Id, r.Grant.GrantedAt, r.Grant.CaseId, r.Grant.CustomerId, r.Option.NameIn("en"), r.Option.Kind.ToString(), r.Grant.Amount, r.Grant.Currency,
-            r.Grant.Quantity, r.Grant.GrantedByName, r.Grant.GrantedBy, r.Grant.Reason, r.Grant.ReversedAt, r.Grant.ReversalReason)).ToList();
+            .AsAsyncEnumerable().WithCancellation(ct);
+        await foreach (var r in rows)
+        {
+            yield return new GrantExportRow(
+                r.Grant.Id, r.Grant.GrantedAt, r.Grant.CaseId, r.Grant.CustomerId, r.Option.NameIn("en"), r.Option.Kind.ToString(), r.Grant.Amount, r.Grant.Currency,
+                r.Grant.Quantity, r.Grant.GrantedByName, r.Grant.GrantedBy, r.Grant.Reason, r.Grant.ReversedAt, r.Grant.ReversalReason);
+        }
     }
 
     /// <summary>The grants of a case, newest first.</summary>

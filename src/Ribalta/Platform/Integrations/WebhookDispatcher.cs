@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -8,82 +6,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Events;
+using Ribalta.Platform.Net;
 
 namespace Ribalta.Platform.Integrations;
-
-/// <summary>
-/// Refuses webhook targets inside the network (loopback, private, link-local, unique-local, multicast, unspecified)
-/// unless their host is explicitly allowed. Checked on the address actually connected to, so a name that resolves
-/// (or re-resolves) to an internal address is refused too.
-/// </summary>
-internal sealed class WebhookAddressGuard(IOptions<WebhookOptions> options)
-{
-    public bool IsAllowedHost(string host) => options.Value.AllowedHosts.Contains(host, StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>At subscription time: an IP literal must be public (or allowed); names are checked when connecting.</summary>
-    public bool MayCallHost(string host) =>
-        IsAllowedHost(host) || (!host.Equals("localhost", StringComparison.OrdinalIgnoreCase) && (!IPAddress.TryParse(host, out var address) || IsPublic(address)));
-
-    public static bool IsPublic(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) || address.Equals(IPAddress.None))
-        {
-            return false;
-        }
-
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            // NAT64 (64:ff9b::/96), 6to4 (2002::/16) and Teredo (2001::/32) carry an IPv4 address inside: refused outright.
-            var v6 = address.GetAddressBytes();
-            var embedsIPv4 = (v6[0] == 0x00 && v6[1] == 0x64 && v6[2] == 0xff && v6[3] == 0x9b) || (v6[0] == 0x20 && v6[1] == 0x02) || (v6[0] == 0x20 && v6[1] == 0x01 && v6[2] == 0 && v6[3] == 0);
-            return !(embedsIPv4 || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || address.IsIPv6UniqueLocal);
-        }
-
-        var b = address.GetAddressBytes();
-        return !(b[0] == 10 || b[0] == 0 || b[0] >= 224 || (b[0] == 172 && b[1] is >= 16 and <= 31) || (b[0] == 192 && b[1] == 168)
-            || (b[0] == 169 && b[1] == 254) || (b[0] == 100 && b[1] is >= 64 and <= 127) || (b[0] == 192 && b[1] == 0 && b[2] == 0) || (b[0] == 198 && b[1] is 18 or 19));
-    }
-
-    /// <summary>An HTTP client that never follows redirects and connects only to addresses the guard allows.</summary>
-    public HttpClient CreateClient()
-    {
-        var handler = new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            UseProxy = false, // a proxy would make the guard check the proxy's address instead of the target's
-            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-            ConnectCallback = async (context, ct) =>
-            {
-                var host = context.DnsEndPoint.Host;
-                var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, ct);
-                var allowed = IsAllowedHost(host) ? addresses : addresses.Where(IsPublic).ToArray();
-                if (allowed.Length == 0)
-                {
-                    throw new HttpRequestException($"Refused: {host} is an internal address and is not an allowed host.");
-                }
-
-                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    await socket.ConnectAsync(allowed, context.DnsEndPoint.Port, ct);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        };
-        return new HttpClient(handler) { Timeout = options.Value.Timeout };
-    }
-}
 
 /// <summary>Wakes the dispatcher when there may be work (events committed, a replay queued).</summary>
 internal sealed class WebhookSignal : Events.WakeSignal;
@@ -106,7 +31,7 @@ internal sealed class WebhookEventSubscriber(WebhookSignal signal) : IEventSubsc
 /// repeat, which receivers recognise by <c>Ribalta-Delivery</c> and the event id.
 /// </summary>
 internal sealed partial class WebhookDispatcher(
-    IServiceScopeFactory scopes, WebhookSignal signal, WebhookAddressGuard guard, IHostApplicationLifetime lifetime, TimeProvider clock, ILogger<WebhookDispatcher> logger)
+    IServiceScopeFactory scopes, WebhookSignal signal, OutboundAddressGuard guard, IOptions<WebhookOptions> options, IHostApplicationLifetime lifetime, TimeProvider clock, ILogger<WebhookDispatcher> logger)
     : BackgroundService
 {
     /// <summary>Waits before attempts 2, 3, …: a receiver down for a day still gets everything.</summary>
@@ -143,7 +68,8 @@ internal sealed partial class WebhookDispatcher(
             await started.Task.WaitAsync(stoppingToken);
         }
 
-        using var http = guard.CreateClient();
+        // Connects only where the outbound guard allows, checked on every address a name resolves to, at connect time.
+        using var http = guard.CreateHttpClient(options.Value.AllowedHosts, options.Value.Timeout);
         var cursorReady = false;
         while (!stoppingToken.IsCancellationRequested)
         {

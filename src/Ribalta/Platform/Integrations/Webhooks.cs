@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.Extensions.Options;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Errors;
 using Ribalta.Platform.Events;
@@ -9,12 +10,12 @@ using Ribalta.Platform.Security;
 
 namespace Ribalta.Platform.Integrations;
 
-/// <summary>Where webhooks may go. Private, loopback and link-local addresses are refused unless their host is listed here.</summary>
+/// <summary>How webhooks are sent. Internal and special-purpose addresses are refused (<see cref="Net.OutboundAddressGuard"/>) unless their host is allowed here or in <c>Outbound:AllowedHosts</c>.</summary>
 public sealed class WebhookOptions
 {
     public const string Section = "Webhooks";
 
-    /// <summary>Host names or IP literals an administrator allows even though they are internal (e.g. an on-premises CRM).</summary>
+    /// <summary>Host names or IP literals allowed for webhooks only, even though they are internal (e.g. an on-premises CRM); kept beside <c>Outbound:AllowedHosts</c>.</summary>
     public List<string> AllowedHosts { get; init; } = [];
 
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
@@ -140,7 +141,8 @@ internal sealed class WebhookConfigurations : IEntityTypeConfiguration<WebhookSu
 }
 
 /// <summary>Subscriptions and their delivery logs, for admins.</summary>
-internal sealed partial class WebhookService(RibaltaDbContext db, IDataProtectionProvider protection, WebhookAddressGuard guard, WebhookSignal signal, TimeProvider clock)
+internal sealed partial class WebhookService(
+    RibaltaDbContext db, IDataProtectionProvider protection, Net.OutboundAddressGuard guard, IOptions<WebhookOptions> options, WebhookSignal signal, TimeProvider clock)
 {
     public const string SecretPrefix = "whsec_";
 
@@ -158,7 +160,7 @@ internal sealed partial class WebhookService(RibaltaDbContext db, IDataProtectio
             {
                 v.Add("url", "Validation.Url");
             }
-            else if (!guard.MayCallHost(uri.Host))
+            else if (!guard.MayCall(uri.Host, options.Value.AllowedHosts))
             {
                 v.Add("url", "Validation.WebhookPrivateAddress", uri.Host);
             }

@@ -1,0 +1,194 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using Ribalta.Platform.Net;
+using Ribalta.Tests.Infrastructure;
+using Xunit;
+
+namespace Ribalta.Tests.Unit;
+
+[Trait("Suite", "Unit")]
+public sealed class OutboundAddressGuardTests
+{
+    /// <summary>Every IANA special-purpose range (IPv4 and IPv6), multicast, and the forms that carry an IPv4 address inside.</summary>
+    [Theory]
+    [InlineData("0.0.0.0")]
+    [InlineData("0.1.2.3")]
+    [InlineData("10.0.0.1")]
+    [InlineData("10.255.255.255")]
+    [InlineData("100.64.0.1")]
+    [InlineData("100.127.255.254")]
+    [InlineData("127.0.0.1")]
+    [InlineData("127.1.2.3")]
+    [InlineData("169.254.169.254")]
+    [InlineData("172.16.0.1")]
+    [InlineData("172.31.255.255")]
+    [InlineData("192.0.0.8")]
+    [InlineData("192.0.2.10")]
+    [InlineData("192.31.196.1")]
+    [InlineData("192.52.193.1")]
+    [InlineData("192.88.99.1")]
+    [InlineData("192.168.1.1")]
+    [InlineData("192.175.48.1")]
+    [InlineData("198.18.0.1")]
+    [InlineData("198.19.255.255")]
+    [InlineData("198.51.100.7")]
+    [InlineData("203.0.113.9")]
+    [InlineData("224.0.0.1")]
+    [InlineData("239.255.255.250")]
+    [InlineData("240.0.0.1")]
+    [InlineData("255.255.255.255")]
+    [InlineData("::")]
+    [InlineData("::1")]
+    [InlineData("::ffff:127.0.0.1")]
+    [InlineData("::ffff:10.0.0.1")]
+    [InlineData("::ffff:192.0.2.10")]
+    [InlineData("::ffff:169.254.169.254")]
+    [InlineData("64:ff9b::7f00:1")]
+    [InlineData("64:ff9b::c000:20a")]
+    [InlineData("64:ff9b:1::808:808")]
+    [InlineData("100::1")]
+    [InlineData("2001::1")]
+    [InlineData("2001:0:4136:e378::1")]
+    [InlineData("2001:2::1")]
+    [InlineData("2001:20::1")]
+    [InlineData("2001:1ff::1")]
+    [InlineData("2001:db8::1")]
+    [InlineData("2002:7f00:1::1")]
+    [InlineData("2002:c0a8:101::1")]
+    [InlineData("2620:4f:8000::1")]
+    [InlineData("3fff::1")]
+    [InlineData("fc00::1")]
+    [InlineData("fd12:3456::1")]
+    [InlineData("fe80::1")]
+    [InlineData("fec0::1")]
+    [InlineData("ff02::1")]
+    [InlineData("ff0e::1")]
+    [InlineData("::a00:1")]
+    [InlineData("4000::1")]
+    public void Special_purpose_addresses_are_refused(string address) =>
+        Assert.NotNull(SpecialPurposeAddresses.Purpose(IPAddress.Parse(address)));
+
+    [Theory]
+    [InlineData("8.8.8.8")]
+    [InlineData("1.1.1.1")]
+    [InlineData("93.184.216.34")]
+    [InlineData("9.255.255.255")]
+    [InlineData("11.0.0.1")]
+    [InlineData("100.63.255.255")]
+    [InlineData("100.128.0.1")]
+    [InlineData("172.15.255.255")]
+    [InlineData("172.32.0.1")]
+    [InlineData("192.0.3.1")]
+    [InlineData("192.169.0.1")]
+    [InlineData("198.17.255.255")]
+    [InlineData("198.20.0.1")]
+    [InlineData("203.0.114.1")]
+    [InlineData("223.255.255.254")]
+    [InlineData("2606:4700::1111")]
+    [InlineData("2001:4860:4860::8888")]
+    [InlineData("2a00:1450:4001::1")]
+    [InlineData("::ffff:8.8.8.8")]
+    [InlineData("64:ff9b::808:808")]
+    [InlineData("2002:808:808::1")]
+    public void Public_addresses_are_allowed(string address) =>
+        Assert.Null(SpecialPurposeAddresses.Purpose(IPAddress.Parse(address)));
+
+    private static (OutboundAddressGuard Guard, FakeHostResolver Names) Guard(params string[] allowed)
+    {
+        var names = new FakeHostResolver();
+        return (new OutboundAddressGuard(Options.Create(new OutboundOptions { AllowedHosts = [.. allowed] }), names), names);
+    }
+
+    [Theory]
+    [InlineData("localhost")]
+    [InlineData("LOCALHOST")]
+    [InlineData("localhost.")]
+    [InlineData("Localhost.")]
+    [InlineData("api.localhost")]
+    [InlineData("a.b.LOCALHOST.")]
+    [InlineData("127.0.0.1")]
+    [InlineData("127.0.0.2")]
+    [InlineData("[::1]")]
+    [InlineData("::ffff:127.0.0.1")]
+    [InlineData("192.0.2.10")]
+    [InlineData("0.0.0.0")]
+    public void Names_for_this_machine_and_special_literals_are_refused_when_saved(string host) =>
+        Assert.False(Guard().Guard.MayCall(host));
+
+    [Fact]
+    public void This_machines_own_name_and_addresses_are_refused_when_saved()
+    {
+        var (guard, names) = Guard();
+        names.Own.Add(IPAddress.Parse("8.8.4.4"));
+
+        Assert.False(guard.MayCall(Dns.GetHostName()));
+        Assert.False(guard.MayCall(Dns.GetHostName().ToUpperInvariant() + "."));
+        Assert.False(guard.MayCall("8.8.4.4"));
+        Assert.True(guard.MayCall("8.8.8.8"));
+        Assert.True(guard.MayCall("hooks.example.org"));
+    }
+
+    [Fact]
+    public void Allowed_hosts_pass_as_written_whatever_their_case_or_trailing_dot()
+    {
+        var (guard, _) = Guard("127.0.0.1", "CRM.intranet.example.");
+
+        Assert.True(guard.MayCall("127.0.0.1"));
+        Assert.True(guard.MayCall("crm.intranet.example"));
+        Assert.True(guard.MayCall("localhost", alsoAllowed: ["localhost"]));
+        Assert.False(guard.MayCall("127.0.0.2"));
+        Assert.False(guard.MayCall("localhost"));
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("192.0.2.10")]
+    [InlineData("::ffff:127.0.0.1")]
+    [InlineData("64:ff9b::a9fe:a9fe")]
+    public async Task A_name_is_refused_when_it_resolves_to_a_special_address(string address)
+    {
+        var (guard, names) = Guard("127.0.0.1");
+        names.Map("hooks.example.test", address);
+
+        var refused = await Assert.ThrowsAsync<OutboundAddressRefusedException>(() => guard.CheckedAddressesAsync("hooks.example.test", null, default));
+        Assert.Contains("hooks.example.test resolves to", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("Outbound:AllowedHosts", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_address_a_name_resolves_to_is_checked_not_only_the_first()
+    {
+        var (guard, names) = Guard();
+        names.Map("mixed.example.test", "8.8.8.8", "2606:4700::1111", "10.0.0.7");
+        names.Map("mine.example.test", "8.8.8.8", "8.8.4.4");
+        names.Own.Add(IPAddress.Parse("8.8.4.4"));
+
+        var mixed = await Assert.ThrowsAsync<OutboundAddressRefusedException>(() => guard.CheckedAddressesAsync("mixed.example.test", null, default));
+        Assert.Contains("10.0.0.7", mixed.Message, StringComparison.Ordinal);
+        var mine = await Assert.ThrowsAsync<OutboundAddressRefusedException>(() => guard.CheckedAddressesAsync("mine.example.test", null, default));
+        Assert.Contains("one of this machine's addresses", mine.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<OutboundAddressRefusedException>(() => guard.CheckedAddressesAsync("localhost.", null, default));
+    }
+
+    [Fact]
+    public async Task A_public_name_and_an_allowed_internal_name_resolve_to_their_addresses()
+    {
+        var (guard, names) = Guard("crm.intranet.example");
+        names.Map("hooks.example.org", "8.8.8.8", "2606:4700::1111");
+        names.Map("crm.intranet.example", "10.0.0.7");
+
+        Assert.Equal(2, (await guard.CheckedAddressesAsync("hooks.example.org", null, default)).Length);
+        Assert.Equal(new[] { IPAddress.Parse("10.0.0.7") }, await guard.CheckedAddressesAsync("CRM.intranet.example.", null, default));
+        Assert.Single(await guard.CheckedAddressesAsync("hooks.example.org.", null, default), IPAddress.Parse("8.8.8.8"));
+    }
+
+    [Fact]
+    public void The_allow_list_takes_bare_hosts_only()
+    {
+        Assert.True(new OutboundOptions { AllowedHosts = ["crm.intranet.example", "CRM.intranet.example.", "127.0.0.1", "::1", "[::1]", "localhost"] }.HostsAreValid());
+        foreach (var bad in new[] { "http://crm.intranet.example", "crm.intranet.example:8080", "crm.intranet.example/hooks", "", " " })
+        {
+            Assert.False(new OutboundOptions { AllowedHosts = [bad] }.HostsAreValid(), bad);
+        }
+    }
+}
