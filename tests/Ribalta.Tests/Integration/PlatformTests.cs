@@ -116,6 +116,16 @@ public abstract class PlatformTests(RibaltaApp app)
     }
 
     [Fact]
+    public async Task A_query_that_pages_without_an_order_fails_under_the_tests_strict_setting()
+    {
+        // The suite runs with Database:StrictQueries, so any such query in the product fails the test that reaches it.
+        var refused = await Record.ExceptionAsync(() => App.WithServices(sp =>
+            sp.GetRequiredService<RibaltaDbContext>().Set<Ribalta.Cases.Domain.Case>().Select(c => c.Id).Take(1).ToListAsync()));
+        Assert.IsType<InvalidOperationException>(refused);
+        Assert.Contains("OrderBy", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Arabic_pages_are_right_to_left_and_the_choice_is_remembered()
     {
         var browser = App.Anonymous();

@@ -49,7 +49,7 @@ internal sealed class CaseCountReader(RibaltaDbContext db, TimeProvider clock)
         var department = me is null ? null : await db.Users.Where(u => u.Id == me).Select(u => u.DepartmentId).FirstOrDefaultAsync(ct);
         var buckets = await db.Set<CaseCount>().AsNoTracking().Where(c => c.Count != 0).ToListAsync(ct);
         var now = clock.GetUtcNow();
-        var overdue = await db.Set<Case>().Where(c => c.NextDueAt != null && c.NextDueAt < now).Take(OverdueCap + 1).CountAsync(ct);
+        var overdue = await db.Set<Case>().Where(c => c.NextDueAt != null && c.NextDueAt < now).OrderBy(c => c.NextDueAt).Take(OverdueCap + 1).CountAsync(ct);
 
         long Sum(Func<CaseCount, bool> match) => buckets.Where(match).Sum(b => b.Count);
         return new InboxCounts(

@@ -60,7 +60,7 @@ internal sealed class SavedFilters(RibaltaDbContext db, TimeProvider clock)
     public const int MaxPerPerson = 50;
 
     public async Task<IReadOnlyList<SavedFilterDto>> ListAsync(Guid me, CancellationToken ct) =>
-        (await db.Set<SavedFilter>().AsNoTracking().Where(f => f.OwnerId == me || f.Shared).Take(200).ToListAsync(ct))
+        (await db.Set<SavedFilter>().AsNoTracking().Where(f => f.OwnerId == me || f.Shared).OrderBy(f => f.Id).Take(200).ToListAsync(ct))
             .OrderBy(f => f.Shared).ThenBy(f => f.Name, StringComparer.CurrentCulture)
             .Select(f => ToDto(f, me)).ToList();
 

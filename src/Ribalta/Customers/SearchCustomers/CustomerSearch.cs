@@ -32,7 +32,7 @@ internal sealed class CustomerSearch(RibaltaDbContext db)
         foreach (var term in SearchTerms.Query(query.Text))
         {
             var upper = term + char.MaxValue;
-            var matching = db.Set<CustomerSearchTerm>().Where(t => t.Term.CompareTo(term) >= 0 && t.Term.CompareTo(upper) < 0).Select(t => t.CustomerId);
+            var matching = db.Set<CustomerSearchTerm>().Where(t => t.Term.CompareTo(term) >= 0 && t.Term.CompareTo(upper) < 0).OrderBy(t => t.Term).Select(t => t.CustomerId);
             var few = (await matching.Take(Narrow + 1).ToListAsync(ct)).Distinct().ToList();
             if (few.Count <= Narrow && (candidates is null || few.Count < candidates.Count))
             {

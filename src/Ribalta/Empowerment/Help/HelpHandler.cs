@@ -414,7 +414,7 @@ internal sealed class HelpHandler(
         var now = clock.GetUtcNow();
         var due = await db.Set<HelpRequest>().AsNoTracking()
             .Where(r => r.Status == HelpStatus.Open && r.AskedBy != staffId && (r.HelperId == staffId || (r.HelperId == null && department != null && r.DepartmentId == department)))
-            .Select(r => r.DueAt).Take(1000).ToListAsync(ct);
+            .OrderBy(r => r.DueAt).Select(r => r.DueAt).Take(1000).ToListAsync(ct);
         return new HelpQueueCount(due.Count, due.Count(d => d < now));
     }
 
@@ -448,6 +448,7 @@ internal sealed class HelpHandler(
     public async Task<HelpReportDto> ReportAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
         var rows = await db.Set<HelpRequest>().AsNoTracking().Where(r => r.AskedAt >= from && r.AskedAt < to)
+            .OrderBy(r => r.AskedAt)
             .Select(r => new { r.Reason, r.Status, r.AnsweredBy, r.AnsweredByName, r.AskedAt, r.AnsweredAt, r.DueAt, r.Reach, r.Proposal, r.HelperId, r.HelperName })
             .Take(200_000).ToListAsync(ct);
         var now = clock.GetUtcNow();
@@ -464,6 +465,7 @@ internal sealed class HelpHandler(
 
         // What waits now is what waits now, whenever it was asked.
         var waiting = await db.Set<HelpRequest>().AsNoTracking().Where(r => r.Status == HelpStatus.Open && r.HelperId != null)
+            .OrderBy(r => r.DueAt)
             .Select(r => new { HelperId = r.HelperId!.Value, r.HelperName, r.DueAt }).Take(100_000).ToListAsync(ct);
         var helpers = answeredRows.Select(r => (r.AnsweredBy!.Value, r.AnsweredByName!)).Concat(waiting.Select(r => (r.HelperId, r.HelperName ?? "")))
             .DistinctBy(h => h.Item1).ToList();

@@ -186,9 +186,10 @@ internal sealed class KindnessHandler(
     {
         var first = new DateOnly(inMonth.Year, inMonth.Month, 1);
         var next = first.AddMonths(1);
-        // Summed here: SQLite cannot add decimals in SQL, and a team's gestures in a month are few.
+        // Summed here: SQLite cannot add decimals in SQL, and a team's gestures in a month are few. Never capped: a sum
+        // over an arbitrary part of them would let a budget be overspent.
         return (await db.Set<Gesture>().Where(g => g.TeamId == team && g.Currency == currency && g.Status != GestureStatus.Cancelled && g.PlannedFor >= first && g.PlannedFor < next)
-            .Select(g => g.Cost).Take(10_000).ToListAsync(ct)).Sum(c => c ?? 0);
+            .Select(g => g.Cost).ToListAsync(ct)).Sum(c => c ?? 0);
     }
 
     /// <summary>Done, with what happened: on the customer's timeline and in the team's recognition feed.</summary>
@@ -277,12 +278,13 @@ internal sealed class KindnessHandler(
         var budgets = await db.Set<KindnessBudget>().AsNoTracking().ToListAsync(ct);
         var departments = await db.Set<Department>().AsNoTracking().OrderBy(d => d.Name).ToListAsync(ct);
 
-        // What every team planned or spent this month, in one read (summed here: SQLite cannot add decimals in SQL).
+        // What every team planned or spent this month, in one read (summed here: SQLite cannot add decimals in SQL; not
+        // capped, since a sum over part of the month would be wrong).
         var first = new DateOnly(Today.Year, Today.Month, 1);
         var next = first.AddMonths(1);
         var costs = await db.Set<Gesture>().AsNoTracking()
             .Where(g => g.Cost != null && g.Status != GestureStatus.Cancelled && g.PlannedFor >= first && g.PlannedFor < next)
-            .Select(g => new { g.TeamId, g.Currency, g.Cost }).Take(100_000).ToListAsync(ct);
+            .Select(g => new { g.TeamId, g.Currency, g.Cost }).ToListAsync(ct);
         var spent = costs.GroupBy(c => (c.TeamId, c.Currency)).ToDictionary(g => g.Key, g => g.Sum(c => c.Cost!.Value));
         return departments.Select(department => new BudgetDto(department.Id, department.Name, budgets
             .Where(b => b.DepartmentId == department.Id).OrderBy(b => b.Currency, StringComparer.Ordinal)

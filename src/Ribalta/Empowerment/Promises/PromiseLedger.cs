@@ -368,6 +368,7 @@ internal sealed partial class PromiseLedger(
         var until = clock.GetUtcNow() < to ? clock.GetUtcNow() : to;
         var rows = await db.Set<CustomerPromise>().AsNoTracking()
             .Where(p => p.DueAt >= from && p.DueAt < until && p.Status != PromiseStatus.Released)
+            .OrderBy(p => p.DueAt)
             .Select(p => new { p.DueAt, p.KeptAt, p.OwnerId, p.OwnerName, p.TeamId, p.DepartmentId, p.Kind })
             .Take(500_000).ToListAsync(ct);
         var departments = await db.Set<Department>().AsNoTracking().ToDictionaryAsync(d => d.Id, d => d.Name, ct);

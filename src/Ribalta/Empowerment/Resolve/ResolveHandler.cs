@@ -505,7 +505,6 @@ internal sealed class ResolveHandler(
         return ToDto(reversed, option);
     }
 
-    /// <summary>Every grant made in [from, to), oldest first, for audit: who, what, how much, why, which case, and any reversal.</summary>
     /// <summary>Every grant granted in [from, to), oldest first, read as it is written out (a year of grants is never held in memory).</summary>
     public async IAsyncEnumerable<GrantExportRow> ExportAsync(DateTimeOffset from, DateTimeOffset to, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {

@@ -23,16 +23,26 @@ internal static class DataModule
         {
             services.AddDbContext<RibaltaDbContext, PostgresRibaltaDbContext>((sp, o) => o
                 .UseNpgsql(options.ResolveConnectionString(), npgsql => npgsql.MigrationsHistoryTable("__ef_migrations"))
-                .AddInterceptors(sp.GetRequiredService<EventPublishingInterceptor>()));
+                .AddInterceptors(sp.GetRequiredService<EventPublishingInterceptor>())
+                .ConfigureWarnings(w => Strict(w, options)));
         }
         else
         {
             services.AddDbContext<RibaltaDbContext, SqliteRibaltaDbContext>((sp, o) => o
                 .UseSqlite(options.ResolveConnectionString(), sqlite => sqlite.MigrationsHistoryTable("__ef_migrations"))
-                .AddInterceptors(sp.GetRequiredService<EventPublishingInterceptor>(), new SqliteConnectionSetup()));
+                .AddInterceptors(sp.GetRequiredService<EventPublishingInterceptor>(), new SqliteConnectionSetup())
+                .ConfigureWarnings(w => Strict(w, options)));
         }
 
         return services;
+    }
+
+    private static void Strict(Microsoft.EntityFrameworkCore.Diagnostics.WarningsConfigurationBuilder warnings, DatabaseOptions options)
+    {
+        if (options.StrictQueries)
+        {
+            warnings.Throw(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.RowLimitingOperationWithoutOrderByWarning);
+        }
     }
 
     /// <summary>
