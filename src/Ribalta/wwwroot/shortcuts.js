@@ -90,3 +90,8 @@
         if (handled) e.preventDefault();
     });
 })();
+
+// The workspace asks for the agent's own time zone (IANA id), to show and read times in it.
+window.ribalta = Object.assign(window.ribalta || {}, {
+    timeZone: () => Intl.DateTimeFormat().resolvedOptions().timeZone || null,
+});

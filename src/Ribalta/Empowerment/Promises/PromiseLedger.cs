@@ -356,7 +356,8 @@ internal sealed partial class PromiseLedger(
     /// <summary>The sentences of the latest replies on a case, to mark one as a promise.</summary>
     public async Task<IReadOnlyList<PromiseSentence>> SentencesAsync(long caseId, CancellationToken ct) =>
         (await conversation.RecentRepliesAsync(caseId, 3, ct))
-            .SelectMany(r => SentenceBreak().Split(r.Body).Select(s => s.Trim()).Where(s => s.Length is >= 8 and <= CustomerPromise.WordsMax).Select(s => new PromiseSentence(r.MessageId, s, r.CreatedAt)))
+            .SelectMany(r => PromiseGuess.Candidates(SentenceBreak().Split(r.Body).Select(s => s.Trim()).Where(s => s.Length > 0).ToList(), r.AuthorName)
+                .Where(s => s.Length is >= 8 and <= CustomerPromise.WordsMax).Select(s => new PromiseSentence(r.MessageId, s, r.CreatedAt)))
             .Take(30).ToList();
 
     /// <summary>
