@@ -50,6 +50,7 @@ public static class CasesModule
         services.AddScoped<Email.EmailOutbox>();
         services.AddScoped<Platform.Mail.IOutboundMail>(sp => sp.GetRequiredService<Email.EmailOutbox>());
         services.AddScoped<Email.EmailHtml>();
+        services.AddScoped<Email.SetAsideReader>();
         services.AddSingleton<Email.EmailSignal>();
         services.AddSingleton<Email.MailboxPoller>();
         services.AddHostedService(sp => sp.GetRequiredService<Email.MailboxPoller>());

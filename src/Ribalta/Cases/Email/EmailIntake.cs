@@ -36,6 +36,9 @@ public sealed class EmailOptions
 
     /// <summary>Mail not sent after this long is given up and the case says so.</summary>
     public TimeSpan GiveUpAfter { get; init; } = TimeSpan.FromHours(48);
+
+    /// <summary>A mail that fails to be stored at this many checks in a row is set aside, with the error, for an administrator.</summary>
+    public int SetAsideAfterFailures { get; init; } = 3;
 }
 
 public enum IntakeOutcome
@@ -45,6 +48,9 @@ public enum IntakeOutcome
     Automatic,
     Loop,
     TooLarge,
+
+    /// <summary>Kept whole for an administrator (<see cref="SetAsideMail"/>), not a case.</summary>
+    SetAside,
 }
 
 /// <summary>
@@ -62,29 +68,79 @@ internal sealed class EmailIntake(
     IOptions<EmailOptions> options,
     TimeProvider clock)
 {
+    /// <summary>
+    /// Lands one fetched mail. <see cref="IntakeOutcome.Duplicate"/> only when this very mail (the same content, trace
+    /// headers aside) is stored already; every other outcome means its bytes are stored here. Either way the server
+    /// may then forget it.
+    /// </summary>
     public async Task<IntakeOutcome> LandAsync(Mailbox mailbox, byte[] raw, CancellationToken ct)
     {
-        MimeMessage message;
-        using (var stream = new MemoryStream(raw, writable: false))
+        var email = EmailParser.Parse(await LoadAsync(raw, ct));
+        return await OnceAsync(email.Key, email.ContentHash, () => LandOnceAsync(mailbox, raw, email, ct),
+            () => SetAsideAsync(mailbox, raw, email, SetAsideReason.ReusedMessageId, email.MessageId, ct), ct);
+    }
+
+    /// <summary>Keeps a mail for an administrator instead of a case (for one that could not be stored, with the error).</summary>
+    public async Task<IntakeOutcome> SetAsideAsync(Mailbox mailbox, byte[] raw, SetAsideReason reason, string? detail, CancellationToken ct)
+    {
+        ParsedEmail? email = null;
+        try
         {
-            message = await MimeMessage.LoadAsync(stream, ct);
+            email = EmailParser.Parse(await LoadAsync(raw, ct));
+        }
+        catch (FormatException)
+        {
+            // Kept all the same; the list shows it without sender or subject.
         }
 
-        var email = EmailParser.Parse(message);
-        return await OnceAsync(email.Key, () => LandOnceAsync(mailbox, raw, email, ct), ct);
+        return await SetAsideAsync(mailbox, raw, email, reason, detail, ct);
+    }
+
+    private async Task<IntakeOutcome> SetAsideAsync(Mailbox mailbox, byte[] raw, ParsedEmail? email, SetAsideReason reason, string? detail, CancellationToken ct)
+    {
+        var sha = await blobs.PutAsync(raw, ct);
+        // Fetched again after a crash before the server was told: kept once.
+        if (!await db.Set<SetAsideMail>().AnyAsync(s => s.MailboxId == mailbox.Id && s.EmlSha256 == sha && s.Reason == reason, ct))
+        {
+            db.Add(SetAside(mailbox, sha, raw.LongLength, email, reason, detail));
+            await db.SaveChangesAsync(ct);
+        }
+
+        return IntakeOutcome.SetAside;
+    }
+
+    private SetAsideMail SetAside(Mailbox mailbox, string sha, long size, ParsedEmail? email, SetAsideReason reason, string? detail) => new()
+    {
+        MailboxId = mailbox.Id,
+        Reason = reason,
+        Detail = EmailParser.Line(detail) is { Length: > 0 } said ? Truncate(said, SetAsideMail.DetailMax) : null,
+        FromAddress = Truncate(email?.FromAddress ?? "", 254),
+        Subject = Truncate(email?.Subject ?? "", 300),
+        EmlSha256 = sha,
+        Size = size,
+        SetAsideAt = clock.GetUtcNow(),
+    };
+
+    private static async Task<MimeMessage> LoadAsync(byte[] raw, CancellationToken ct)
+    {
+        using var stream = new MemoryStream(raw, writable: false);
+        return await MimeMessage.LoadAsync(stream, ct);
     }
 
     /// <summary>
     /// Lands a message unless its key is stored. Two workers racing on one message (or on one new sender) collide on a
-    /// unique key; the loser's transaction leaves nothing, and on its retry it finds the key stored.
+    /// unique key; the loser's transaction leaves nothing, and on its retry it finds the key stored. A stored key with
+    /// other content is another mail reusing a Message-ID: <paramref name="reused"/> keeps it.
     /// </summary>
-    private async Task<IntakeOutcome> OnceAsync(string key, Func<Task<IntakeOutcome>> land, CancellationToken ct)
+    private async Task<IntakeOutcome> OnceAsync(string key, string? contentHash, Func<Task<IntakeOutcome>> land, Func<Task<IntakeOutcome>>? reused, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
-            if (await db.Set<EmailRecord>().AsNoTracking().AnyAsync(e => e.Key == key, ct))
+            if (await db.Set<EmailRecord>().AsNoTracking().Where(e => e.Key == key).Select(e => new { e.ContentHash }).FirstOrDefaultAsync(ct) is { } stored)
             {
-                return IntakeOutcome.Duplicate;
+                return reused is null || contentHash is null || stored.ContentHash is null || stored.ContentHash == contentHash
+                    ? IntakeOutcome.Duplicate
+                    : await reused();
             }
 
             try
@@ -114,6 +170,7 @@ internal sealed class EmailIntake(
             Subject = Truncate(email.Subject, 300),
             Size = raw.LongLength,
             HasHtml = email.Html is not null,
+            ContentHash = email.ContentHash,
             CreatedAt = clock.GetUtcNow(),
         };
 
@@ -131,13 +188,32 @@ internal sealed class EmailIntake(
         else if (email.Automatic == AutomaticKind.Bounce)
         {
             record.Disposition = EmailDisposition.Bounce;
-            await RecordBounceAsync(mailer, email, record, ct);
+            if (await RecordBounceAsync(mailer, email, record, ct))
+            {
+                outcome = IntakeOutcome.Automatic;
+            }
+            else
+            {
+                db.Add(SetAside(mailbox, record.EmlSha256!, raw.LongLength, email, SetAsideReason.UnmatchedBounce, email.BounceOf is { } of ? $"<{of}>" : null));
+                outcome = IntakeOutcome.SetAside;
+            }
+        }
+        else if (email.Automatic is AutomaticKind.Receipt or AutomaticKind.AbuseReport)
+        {
+            // Read receipts are nobody's words; an abuse complaint is for an administrator to see.
+            record.Disposition = EmailDisposition.Report;
             outcome = IntakeOutcome.Automatic;
+            if (email.Automatic == AutomaticKind.AbuseReport)
+            {
+                db.Add(SetAside(mailbox, record.EmlSha256!, raw.LongLength, email, SetAsideReason.AbuseReport, null));
+                outcome = IntakeOutcome.SetAside;
+            }
         }
         else if (email.FromAddress is null || !ValidationBuilder.IsEmail(email.FromAddress))
         {
             record.Disposition = EmailDisposition.NoSender;
-            outcome = IntakeOutcome.Automatic;
+            db.Add(SetAside(mailbox, record.EmlSha256!, raw.LongLength, email, SetAsideReason.NoSender, email.FromAddress));
+            outcome = IntakeOutcome.SetAside;
         }
         else if (email.Automatic == AutomaticKind.AutoReply)
         {
@@ -172,29 +248,114 @@ internal sealed class EmailIntake(
         return outcome;
     }
 
+    /// <summary>
+    /// An administrator's "open as a case" for mail set aside by mistake: the normal landing of the stored original,
+    /// from the sender they name (needed when it had no valid one), whatever had made it look automatic.
+    /// </summary>
+    public async Task<Result<long>> OpenSetAsideAsync(Actor admin, Guid mailboxId, Guid id, string? sender, CancellationToken ct)
+    {
+        var aside = await db.Set<SetAsideMail>().FirstOrDefaultAsync(s => s.Id == id && s.MailboxId == mailboxId, ct);
+        var mailbox = await db.Set<Mailbox>().AsNoTracking().FirstOrDefaultAsync(m => m.Id == mailboxId, ct);
+        if (aside is null || mailbox is null)
+        {
+            return Error.NotFound();
+        }
+
+        if (aside.CaseId is not null)
+        {
+            return Error.Conflict("Error.SetAsideAlreadyOpened");
+        }
+
+        byte[] raw;
+        await using (var stream = blobs.OpenRead(aside.EmlSha256))
+        {
+            if (stream is null)
+            {
+                return Error.NotFound();
+            }
+
+            using var copy = new MemoryStream();
+            await stream.CopyToAsync(copy, ct);
+            raw = copy.ToArray();
+        }
+
+        var email = EmailParser.Parse(await LoadAsync(raw, ct));
+        var named = EmailParser.Line(sender).ToLowerInvariant();
+        var address = named.Length > 0 ? named : email.FromAddress;
+        if (address is null || address.Length > 254 || !ValidationBuilder.IsEmail(address))
+        {
+            return Error.Validation("sender", "Validation.SetAsideSender");
+        }
+
+        email = email with { FromAddress = address, FromName = named.Length > 0 ? null : email.FromName, Automatic = AutomaticKind.None };
+        // A reused Message-ID belongs to the mail stored under it: this one is recorded under its own content.
+        var key = aside.Reason == SetAsideReason.ReusedMessageId ? EmailRecord.KeyFor(null, () => email.ContentHash) : email.Key;
+        var mailer = new Actor(ActorKind.System, "mailbox:" + mailbox.Id, mailbox.Name);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var record = await db.Set<EmailRecord>().FirstOrDefaultAsync(e => e.Key == key, ct);
+        if (record is { CaseId: not null })
+        {
+            return Error.Conflict("Error.SetAsideAlreadyOpened");
+        }
+
+        if (record is null)
+        {
+            record = new EmailRecord
+            {
+                Key = key,
+                Direction = EmailDirection.Inbound,
+                MailboxId = mailbox.Id,
+                HeaderMessageId = aside.Reason != SetAsideReason.ReusedMessageId && email.MessageId is { Length: <= EmailRecord.KeyMax } mid ? mid : null,
+                Address = Truncate(address, 254),
+                Subject = Truncate(email.Subject, 300),
+                Size = raw.LongLength,
+                HasHtml = email.Html is not null,
+                ContentHash = email.ContentHash,
+                EmlSha256 = aside.EmlSha256,
+                CreatedAt = clock.GetUtcNow(),
+            };
+            db.Add(record);
+        }
+
+        var landed = await LandWordsAsync(mailbox, mailer, email, record, ct);
+        if (!landed.IsSuccess)
+        {
+            return landed.Error!;
+        }
+
+        aside.CaseId = record.CaseId;
+        aside.OpenedAt = clock.GetUtcNow();
+        aside.OpenedBy = Truncate(admin.Name, 200);
+        db.Append(clock, admin, "mailbox.set_aside_opened", "mailbox", mailbox.Id.ToString(), new { SetAsideId = aside.Id, Reason = aside.Reason.ToString(), record.CaseId });
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return record.CaseId!.Value;
+    }
+
     /// <summary>Mail over the size limit: only its headers are read; the customer's case says it is waiting on the server.</summary>
     public async Task<IntakeOutcome> LandTooLargeAsync(Mailbox mailbox, HeaderList headers, long size, CancellationToken ct)
     {
         var message = new MimeMessage(headers);
         var from = message.From.Mailboxes.FirstOrDefault();
-        var subject = (message.Subject ?? "").Trim();
+        var subject = EmailParser.Line(message.Subject);
         var key = EmailRecord.KeyFor(message.MessageId, () => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{from}\n{message.Date:O}\n{subject}\n{size}"))));
-        return await OnceAsync(key, () => LandTooLargeOnceAsync(mailbox, message, key, size, ct), ct);
+        return await OnceAsync(key, null, () => LandTooLargeOnceAsync(mailbox, message, key, size, ct), null, ct);
     }
 
     private async Task<IntakeOutcome> LandTooLargeOnceAsync(Mailbox mailbox, MimeMessage message, string key, long size, CancellationToken ct)
     {
         var from = message.From.Mailboxes.FirstOrDefault();
-        var subject = (message.Subject ?? "").Trim();
+        var subject = EmailParser.Line(message.Subject);
 
-        var address = from?.Address?.Trim().ToLowerInvariant();
+        var address = EmailParser.Line(from?.Address).ToLowerInvariant() is { Length: > 0 } a ? a : null;
+        var messageId = EmailParser.Line(message.MessageId);
         var record = new EmailRecord
         {
             Key = key,
             Direction = EmailDirection.Inbound,
             Disposition = EmailDisposition.TooLarge,
             MailboxId = mailbox.Id,
-            HeaderMessageId = message.MessageId is { Length: > 0 and <= EmailRecord.KeyMax } id ? id : null,
+            HeaderMessageId = messageId is { Length: > 0 and <= EmailRecord.KeyMax } ? messageId : null,
             Address = Truncate(address ?? "", 254),
             Subject = Truncate(subject, 300),
             Size = size,
@@ -204,7 +365,7 @@ internal sealed class EmailIntake(
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         if (address is not null && ValidationBuilder.IsEmail(address))
         {
-            var email = new ParsedEmail(address, from!.Name, subject, message.MessageId, message.InReplyTo, message.References.ToList(), null, AutomaticKind.None, null,
+            var email = new ParsedEmail(address, EmailParser.Line(from!.Name), subject, messageId, EmailParser.Line(message.InReplyTo), message.References.Select(EmailParser.Line).ToList(), null, AutomaticKind.None, null,
                 subject.Length > 0 ? subject : "—", "", null, [], [], null, key);
             var mailer = new Actor(ActorKind.System, "mailbox:" + mailbox.Id, mailbox.Name);
             var landed = await LandWordsAsync(mailbox, mailer, email, record, ct);
@@ -341,18 +502,21 @@ internal sealed class EmailIntake(
         }
     }
 
-    /// <summary>A delivery failure report: the case of the mail it reports on says so, and that mail is marked failed.</summary>
-    private async Task RecordBounceAsync(Actor mailer, ParsedEmail email, EmailRecord record, CancellationToken ct)
+    /// <summary>
+    /// A delivery failure report: the case of the mail it reports on says so, and that mail is marked failed. False
+    /// when it reports on no mail we know (it is then set aside).
+    /// </summary>
+    private async Task<bool> RecordBounceAsync(Actor mailer, ParsedEmail email, EmailRecord record, CancellationToken ct)
     {
         if (email.BounceOf is not { } original)
         {
-            return;
+            return false;
         }
 
         var sent = await db.Set<OutboundEmail>().FirstOrDefaultAsync(o => o.HeaderMessageId == original, ct);
         if (sent is null)
         {
-            return;
+            return false;
         }
 
         var reason = Truncate(email.FullText.Split('\n').FirstOrDefault(l => l.Trim().Length > 0)?.Trim() ?? "", 300);
@@ -364,6 +528,8 @@ internal sealed class EmailIntake(
         {
             await conversation.SystemEntryAsync(mailer, caseId, new SystemEntry("Email.Bounced", [sent.ToAddress, reason]), ct);
         }
+
+        return true;
     }
 
     /// <summary>
