@@ -320,6 +320,8 @@ internal sealed partial class MailboxPoller(IServiceScopeFactory scopes, IOption
             AuthenticationException => "Authentication failed: " + ex.Message,
             System.Net.Sockets.SocketException s => $"Cannot connect: {s.SocketErrorCode}",
             SslHandshakeException => "TLS handshake failed: " + ex.Message,
+            // EF's own message ("An error occurred while saving the entity changes") says nothing; the database's does.
+            Microsoft.EntityFrameworkCore.DbUpdateException => "Could not be stored: " + ex.GetBaseException().Message,
             _ => ex.Message,
         };
         return message.Length <= 500 ? message : message[..500];
