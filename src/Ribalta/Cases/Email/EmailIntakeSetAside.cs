@@ -106,6 +106,13 @@ internal sealed partial class EmailIntake
         var key = aside.Reason == SetAsideReason.ReusedMessageId ? EmailRecord.KeyFor(null, () => email.ContentHash) : email.Key;
         var mailer = new Actor(ActorKind.System, "mailbox:" + mailbox.Id, mailbox.Name);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Claimed first: of two administrators opening it at once, the second waits here and is told it is done.
+        var now = clock.GetUtcNow();
+        if (await db.Set<SetAsideMail>().Where(s => s.Id == aside.Id && s.OpenedAt == null).ExecuteUpdateAsync(s => s.SetProperty(x => x.OpenedAt, now), ct) != 1)
+        {
+            return Error.Conflict("Error.SetAsideAlreadyOpened");
+        }
+
         var record = await db.Set<EmailRecord>().FirstOrDefaultAsync(e => e.Key == key, ct);
         if (record is { CaseId: not null })
         {
@@ -131,18 +138,27 @@ internal sealed partial class EmailIntake
             db.Add(record);
         }
 
-        var landed = await LandWordsAsync(mailbox, mailer, email, record, ct);
-        if (!landed.IsSuccess)
+        try
         {
-            return landed.Error!;
-        }
+            var landed = await LandWordsAsync(mailbox, mailer, email, record, ct);
+            if (!landed.IsSuccess)
+            {
+                return landed.Error!;
+            }
 
-        aside.CaseId = record.CaseId;
-        aside.OpenedAt = clock.GetUtcNow();
-        aside.OpenedBy = Truncate(admin.Name, 200);
-        db.Append(clock, admin, "mailbox.set_aside_opened", "mailbox", mailbox.Id.ToString(), new { SetAsideId = aside.Id, Reason = aside.Reason.ToString(), record.CaseId });
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        return record.CaseId!.Value;
+            aside.CaseId = record.CaseId;
+            aside.OpenedAt = now;
+            aside.OpenedBy = Truncate(admin.Name, 200);
+            db.Append(clock, admin, "mailbox.set_aside_opened", "mailbox", mailbox.Id.ToString(), new { SetAsideId = aside.Id, Reason = aside.Reason.ToString(), record.CaseId });
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return record.CaseId!.Value;
+        }
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
+        {
+            // The same mail was stored meanwhile (fetched again, or opened from another set-aside copy): nothing written here.
+            db.ChangeTracker.Clear();
+            return Error.Conflict("Error.SetAsideAlreadyOpened");
+        }
     }
 }
