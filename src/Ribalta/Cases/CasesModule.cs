@@ -41,12 +41,17 @@ public static class CasesModule
         services.AddScoped<Targets.CaseTargets>();
         services.AddScoped<Targets.TargetSettings>();
         services.AddHostedService<Targets.TargetMonitor>();
+        // Mail still comes in windows-125x, ISO-8859-x, KOI8-R, Shift_JIS, EUC, ISO-2022-JP, GB2312, Big5: .NET knows
+        // only the Unicode encodings and Latin-1 until the code pages are registered, and MimeKit would decode the rest as
+        // Latin-1 (mojibake). Registered here, where the host is built, not left to a library that happens to do it.
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
         services.AddOptions<Email.EmailOptions>().BindConfiguration(Email.EmailOptions.Section);
         services.AddScoped<Email.MailboxService>();
         services.AddScoped<Email.EmailIntake>();
         services.AddScoped<Email.EmailOutbox>();
         services.AddScoped<Platform.Mail.IOutboundMail>(sp => sp.GetRequiredService<Email.EmailOutbox>());
         services.AddScoped<Email.EmailHtml>();
+        services.AddScoped<Email.SetAsideReader>();
         services.AddSingleton<Email.EmailSignal>();
         services.AddSingleton<Email.MailboxPoller>();
         services.AddHostedService(sp => sp.GetRequiredService<Email.MailboxPoller>());

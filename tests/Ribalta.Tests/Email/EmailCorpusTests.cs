@@ -31,7 +31,8 @@ public sealed class EmailCorpusTests
         List<string> Attachments,
         int InlineImages,
         bool HtmlHasRemoteImage,
-        string Language);
+        string Language,
+        bool HasHtml);
 
     private static readonly IReadOnlyList<Expected> Manifest =
         JsonSerializer.Deserialize<List<Expected>>(File.ReadAllText(Path.Combine(Folder, "expected.json")), new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
@@ -74,7 +75,10 @@ public sealed class EmailCorpusTests
             "auto-reply" => AutomaticKind.AutoReply,
             "bounce" => AutomaticKind.Bounce,
             "bulk" => AutomaticKind.Bulk,
-            _ => AutomaticKind.None,
+            "receipt" => AutomaticKind.Receipt,
+            "abuse-report" => AutomaticKind.AbuseReport,
+            "none" => AutomaticKind.None,
+            _ => throw new InvalidOperationException($"{file}: unknown kind {expected.Automatic}"),
         };
         Assert.Equal(kind, email.Automatic);
         Assert.Equal(expected.BounceOf, email.BounceOf);
@@ -102,12 +106,8 @@ public sealed class EmailCorpusTests
     [MemberData(nameof(Files))]
     public void Files_and_inline_images_are_found(string file)
     {
+        // Reports (bounces, receipts, abuse complaints) included: their machine parts are nobody's files.
         var expected = Manifest.Single(e => e.File == file);
-        if (expected.Automatic == "bounce")
-        {
-            return; // a bounce never lands as a message, so its report parts are not files anyone receives
-        }
-
         var email = Parse(file);
         Assert.Equal(expected.Attachments, email.Attachments.Select(a => a.FileName).ToList());
         Assert.Equal(expected.InlineImages, email.InlineImages.Count);
@@ -118,9 +118,15 @@ public sealed class EmailCorpusTests
     [MemberData(nameof(Files))]
     public void Html_is_sanitised_and_remote_images_are_blocked(string file)
     {
+        var expected = Manifest.Single(e => e.File == file);
         var email = Parse(file);
+        Assert.Equal(expected.HasHtml, email.Html is not null);
         if (email.Html is null)
         {
+            // Plain mail: what staff read is its text, with no markup that would have needed cleaning.
+            Assert.False(expected.HtmlHasRemoteImage);
+            Assert.DoesNotMatch(@"(?i)<\s*(html|body|div|script|iframe|img|style)\b", email.FullText);
+            Assert.NotEmpty(email.FullText.Trim());
             return;
         }
 
@@ -133,7 +139,6 @@ public sealed class EmailCorpusTests
         Assert.DoesNotContain("<form", blocked, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotMatch(@"(?i)(^|[;\s""])position\s*:", blocked);
         Assert.DoesNotMatch(@"<img[^>]*src=""https?:", blocked);
-        var expected = Manifest.Single(e => e.File == file);
         if (expected.HtmlHasRemoteImage)
         {
             Assert.Contains("data-blocked=\"remote\"", blocked, StringComparison.Ordinal);
@@ -166,6 +171,65 @@ public sealed class EmailCorpusTests
 
         message.Body = new TextPart("plain") { Text = "My out of office reply does not switch off, can you help me with the settings?" };
         Assert.Equal(AutomaticKind.None, EmailParser.Parse(message).Automatic);
+    }
+
+    [Fact]
+    public void Control_characters_and_broken_surrogates_never_reach_what_is_stored()
+    {
+        var raw = "From: =?utf-8?q?Giulia=00_Ferri?= <giulia@example.it>\r\nTo: support@acme.test\r\n"
+            + "Subject: =?utf-8?q?Rimborso=00_ordine=07_1042?=\r\nMessage-ID: <nul=00@example.it>\r\nMIME-Version: 1.0\r\n"
+            + "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nBuongiorno,=00 vorrei il rimborso.=0D=0A=09Grazie=1B\r\n";
+        var email = EmailParser.Parse(MimeMessage.Load(new MemoryStream(System.Text.Encoding.ASCII.GetBytes(raw))));
+        Assert.Equal("Rimborso ordine 1042", email.Subject);
+        Assert.Equal("Giulia Ferri", email.FromName);
+        Assert.DoesNotContain(email.Text + email.FullText + email.MessageId, c => char.IsControl(c) && c is not '\n' and not '\r' and not '\t');
+        Assert.Contains("vorrei il rimborso.", email.Text, StringComparison.Ordinal);
+        Assert.Contains("\tGrazie", email.FullText, StringComparison.Ordinal);
+        Assert.Equal("a\tb", EmailParser.Text("a\tb\0"));
+        Assert.Equal("ab", EmailParser.Line("a\ud800b\udc00"));
+        Assert.Equal("a😀", EmailParser.Line("a😀\u0085"));
+    }
+
+    [Fact]
+    public void Mail_without_a_message_id_is_one_mail_only_when_its_whole_content_is_the_same()
+    {
+        static ParsedEmail Mail(string? file, string? html, string received)
+        {
+            var message = new MimeMessage();
+            message.Headers.Add(HeaderId.Received, received);
+            message.From.Add(new MailboxAddress("Sam Lee", "sam@example.com"));
+            message.To.Add(MailboxAddress.Parse("support@acme.test"));
+            message.Date = new DateTimeOffset(2026, 11, 3, 9, 0, 0, TimeSpan.Zero);
+            message.Subject = "Invoice";
+            var body = new BodyBuilder { TextBody = "Here is the invoice.", HtmlBody = html };
+            if (file is not null)
+            {
+                body.Attachments.Add(file, System.Text.Encoding.ASCII.GetBytes("%PDF-1.4 " + file), new ContentType("application", "pdf"));
+            }
+
+            message.Body = body.ToMessageBody();
+            FixBoundaries(message.Body, 0); // as one mail fetched twice has them
+            message.Headers.Remove(HeaderId.MessageId);
+            return EmailParser.Parse(message);
+        }
+
+        var a = Mail("a.pdf", null, "from mx1 by mx2; Tue, 3 Nov 2026 09:00:01 +0000");
+        Assert.Null(a.MessageId);
+        Assert.Equal(a.Key, Mail("a.pdf", null, "from mx7 by mx8; Tue, 3 Nov 2026 09:00:09 +0000").Key);
+        Assert.NotEqual(a.Key, Mail("b.pdf", null, "from mx1 by mx2; Tue, 3 Nov 2026 09:00:01 +0000").Key);
+        Assert.NotEqual(Mail(null, "<p>Here is the invoice.</p>", "x").Key, Mail(null, "<p>Here is the <b>invoice</b>.</p>", "x").Key);
+    }
+
+    private static void FixBoundaries(MimeEntity entity, int depth)
+    {
+        if (entity is Multipart multipart)
+        {
+            multipart.Boundary = $"boundary-{depth}";
+            foreach (var child in multipart)
+            {
+                FixBoundaries(child, depth + 1);
+            }
+        }
     }
 
     [Fact]

@@ -12,11 +12,33 @@ namespace Ribalta.Tests.Infrastructure;
 /// <summary>
 /// Real mail servers for the email tests, started from Debian's packages on free loopback ports: Dovecot (IMAP and
 /// POP3, its own configuration and passwd-file users in a temporary directory) and an aiosmtpd SMTP sink writing to a
-/// Maildir. Never skipped: without the packages the tests fail and say how to install them.
+/// Maildir. Never skipped: without the packages the tests fail and say how to install them. The sink refuses mail to
+/// chosen recipients, as real servers do: <see cref="RefusedPrefix"/> for good (550), <see cref="DeferredPrefix"/> for now (451).
 /// </summary>
 public sealed class MailServers : IAsyncLifetime
 {
     public const string Password = "mail-secret";
+
+    /// <summary>Mail to an address starting with this is refused for good (550 at RCPT).</summary>
+    public const string RefusedPrefix = "refuse-";
+
+    /// <summary>Mail to an address starting with this is refused for now (451 at RCPT), every time.</summary>
+    public const string DeferredPrefix = "later-";
+
+    // aiosmtpd's Maildir handler, answering RCPT for the recipients above as a refusing server would.
+    private const string SinkHandler = """
+        from aiosmtpd.handlers import Mailbox
+
+        class RefusingMailbox(Mailbox):
+            async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+                local = address.split('@')[0].lower()
+                if local.startswith('refuse-'):
+                    return '550 5.1.1 No such user here'
+                if local.startswith('later-'):
+                    return '451 4.3.0 Mailbox busy, try again later'
+                envelope.rcpt_tos.append(address)
+                return '250 OK'
+        """;
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "ribalta-mail-" + Guid.NewGuid().ToString("N")[..8]);
     private Process? _dovecot;
@@ -31,7 +53,7 @@ public sealed class MailServers : IAsyncLifetime
     public string SinkDirectory => Path.Combine(_root, "sink");
 
     /// <summary>Mail users of the IMAP/POP3 server; a test takes its own so it sees only its own mail.</summary>
-    public static readonly string[] Users = ["imap1", "imap2", "imap3", "imap4", "imap5", "imap6", "pop1", "pop2"];
+    public static readonly string[] Users = ["imap1", "imap2", "imap3", "imap4", "imap5", "imap6", "imap7", "imap8", "imap9", "imap10", "imap11", "imap12", "pop1", "pop2"];
 
     public async Task InitializeAsync()
     {
@@ -82,7 +104,11 @@ public sealed class MailServers : IAsyncLifetime
         {
             Directory.CreateDirectory(Path.Combine(SinkDirectory, folder));
         }
-        _smtp = Started(new ProcessStartInfo("/usr/bin/python3", ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{SmtpPort}", "-c", "aiosmtpd.handlers.Mailbox", SinkDirectory]));
+
+        File.WriteAllText(Path.Combine(_root, "ribalta_sink.py"), SinkHandler);
+        var info = new ProcessStartInfo("/usr/bin/python3", ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{SmtpPort}", "-c", "ribalta_sink.RefusingMailbox", SinkDirectory]);
+        info.Environment["PYTHONPATH"] = _root;
+        _smtp = Started(info);
     }
 
     public async Task StartSmtpAsync()

@@ -55,6 +55,9 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
         ("PUT", "/api/v1/mailboxes/{id:guid}", AdminOnly, false),
         ("DELETE", "/api/v1/mailboxes/{id:guid}", AdminOnly, false),
         ("POST", "/api/v1/mailboxes/{id:guid}/poll", AdminOnly, false),
+        ("GET", "/api/v1/mailboxes/{id:guid}/set-aside", AdminOnly, false),
+        ("GET", "/api/v1/mailboxes/{id:guid}/set-aside/{setAsideId:guid}/email", AdminOnly, false),
+        ("POST", "/api/v1/mailboxes/{id:guid}/set-aside/{setAsideId:guid}/case", AdminOnly, false),
         ("GET", "/api/v1/resolution-options", Staff, false),
         ("POST", "/api/v1/resolution-options", CasesManage, false),
         ("PUT", "/api/v1/resolution-options/{id:guid}", CasesManage, false),
@@ -317,6 +320,7 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
         .Replace("{caseId:long}", "999999999", StringComparison.Ordinal)
         .Replace("{customerId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
         .Replace("{departmentId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+        .Replace("{setAsideId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
         .Replace("{messageId:long}", "999999997", StringComparison.Ordinal)
         .Replace("{Id:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
         .Replace("{Token}", "not-a-real-token", StringComparison.Ordinal)

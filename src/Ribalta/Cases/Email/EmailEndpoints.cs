@@ -31,6 +31,10 @@ internal static class EmailEndpoints
             (await service.DeleteAsync(Actor.From(http.User), id, ct)).ToHttp(_ => TypedResults.NoContent(), localizer))
             .WithSummary("Remove a mailbox that never sent mail (turn it off otherwise)");
         mailboxes.MapPost("/{id:guid}/poll", PollAsync).WithSummary("Check the mailbox now and land what is new; says what happened");
+        mailboxes.MapGet("/{id:guid}/set-aside", SetAsideAsync).WithSummary("Mail this mailbox set aside instead of opening a case (no valid sender, bounces of nothing, abuse reports, mail that could not be stored), newest 100, with why");
+        mailboxes.MapGet("/{id:guid}/set-aside/{setAsideId:guid}/email", SetAsideOriginalAsync).WithSummary("The original of a set-aside mail (message/rfc822)");
+        mailboxes.MapPost("/{id:guid}/set-aside/{setAsideId:guid}/case", OpenSetAsideAsync)
+            .WithSummary("Open a set-aside mail as a case, through the normal intake; name the sender when it had no valid one");
 
         var cases = app.MapGroup("/api/v1/cases/{caseId:long}/messages/{messageId:long}/email").RequireAuthorization(Policies.Staff).WithTags("Email");
         cases.MapGet("", OriginalAsync).WithSummary("The original email as received (message/rfc822)");
@@ -41,6 +45,35 @@ internal static class EmailEndpoints
     private static async Task<Results<Ok<PollResult>, NotFound>> PollAsync(Guid id, MailboxPoller poller, CancellationToken ct) =>
         await poller.PollNowAsync(id, ct) is { } result ? TypedResults.Ok(result) : TypedResults.NotFound();
 
+    private static async Task<Results<Ok<IReadOnlyList<SetAsideMailDto>>, NotFound>> SetAsideAsync(Guid id, SetAsideReader reader, CancellationToken ct) =>
+        await reader.ListAsync(id, ct) is { } list ? TypedResults.Ok(list) : TypedResults.NotFound();
+
+    private static async Task<IResult> SetAsideOriginalAsync(Guid id, Guid setAsideId, SetAsideReader reader, HttpContext http, CancellationToken ct)
+    {
+        if (await reader.OriginalAsync(id, setAsideId, ct) is not { } original)
+        {
+            return TypedResults.NotFound();
+        }
+
+        return Eml(http, original, $"set-aside-{setAsideId}.eml");
+    }
+
+    private static async Task<Results<Created<OpenedSetAside>, ValidationProblem, ProblemHttpResult>> OpenSetAsideAsync(
+        Guid id, Guid setAsideId, OpenSetAsideRequest? request, EmailIntake intake, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+        (await intake.OpenSetAsideAsync(Actor.From(http.User), id, setAsideId, request?.Sender, ct))
+            .ToHttp(caseId => TypedResults.Created($"/api/v1/cases/{caseId}", new OpenedSetAside(caseId)), localizer);
+
+    /// <summary>An original email as a download that no browser renders or sniffs.</summary>
+    private static IResult Eml(HttpContext http, Stream content, string fileName)
+    {
+        var disposition = new ContentDispositionHeaderValue("attachment");
+        disposition.SetHttpFileName(fileName);
+        http.Response.Headers.ContentDisposition = disposition.ToString();
+        http.Response.Headers.XContentTypeOptions = "nosniff";
+        http.Response.Headers.ContentSecurityPolicy = "sandbox; default-src 'none'";
+        return TypedResults.Stream(content, "message/rfc822");
+    }
+
     private static async Task<IResult> OriginalAsync(long caseId, long messageId, EmailHtml emails, HttpContext http, CancellationToken ct)
     {
         if (await emails.OriginalAsync(caseId, messageId, ct) is not { } original)
@@ -48,12 +81,7 @@ internal static class EmailEndpoints
             return TypedResults.NotFound();
         }
 
-        var disposition = new ContentDispositionHeaderValue("attachment");
-        disposition.SetHttpFileName($"case-{caseId}-message-{messageId}.eml");
-        http.Response.Headers.ContentDisposition = disposition.ToString();
-        http.Response.Headers.XContentTypeOptions = "nosniff";
-        http.Response.Headers.ContentSecurityPolicy = "sandbox; default-src 'none'";
-        return TypedResults.Stream(original.Content, "message/rfc822");
+        return Eml(http, original.Content, $"case-{caseId}-message-{messageId}.eml");
     }
 
     private static async Task<IResult> HtmlAsync(long caseId, long messageId, string? images, EmailHtml emails, HttpContext http, CancellationToken ct)

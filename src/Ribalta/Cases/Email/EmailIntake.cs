@@ -36,6 +36,9 @@ public sealed class EmailOptions
 
     /// <summary>Mail not sent after this long is given up and the case says so.</summary>
     public TimeSpan GiveUpAfter { get; init; } = TimeSpan.FromHours(48);
+
+    /// <summary>A mail that fails to be stored at this many checks in a row is set aside, with the error, for an administrator.</summary>
+    public int SetAsideAfterFailures { get; init; } = 3;
 }
 
 public enum IntakeOutcome
@@ -45,6 +48,9 @@ public enum IntakeOutcome
     Automatic,
     Loop,
     TooLarge,
+
+    /// <summary>Kept whole for an administrator (<see cref="SetAsideMail"/>), not a case.</summary>
+    SetAside,
 }
 
 /// <summary>
@@ -52,7 +58,7 @@ public enum IntakeOutcome
 /// In-Reply-To, References or the case token in the subject, or new), the words, the files, and the record of the
 /// Message-ID whose uniqueness makes a second fetch, or a racing worker, store nothing.
 /// </summary>
-internal sealed class EmailIntake(
+internal sealed partial class EmailIntake(
     RibaltaDbContext db,
     IBlobStore blobs,
     ICustomerDirectory customers,
@@ -62,29 +68,38 @@ internal sealed class EmailIntake(
     IOptions<EmailOptions> options,
     TimeProvider clock)
 {
+    /// <summary>
+    /// Lands one fetched mail. <see cref="IntakeOutcome.Duplicate"/> only when this very mail (the same content, trace
+    /// headers aside) is stored already; every other outcome means its bytes are stored here. Either way the server
+    /// may then forget it.
+    /// </summary>
     public async Task<IntakeOutcome> LandAsync(Mailbox mailbox, byte[] raw, CancellationToken ct)
     {
-        MimeMessage message;
-        using (var stream = new MemoryStream(raw, writable: false))
-        {
-            message = await MimeMessage.LoadAsync(stream, ct);
-        }
+        var email = EmailParser.Parse(await LoadAsync(raw, ct));
+        return await OnceAsync(email.Key, email.ContentHash, () => LandOnceAsync(mailbox, raw, email, ct),
+            () => SetAsideAsync(mailbox, raw, email, SetAsideReason.ReusedMessageId, email.MessageId, ct), ct);
+    }
 
-        var email = EmailParser.Parse(message);
-        return await OnceAsync(email.Key, () => LandOnceAsync(mailbox, raw, email, ct), ct);
+    private static async Task<MimeMessage> LoadAsync(byte[] raw, CancellationToken ct)
+    {
+        using var stream = new MemoryStream(raw, writable: false);
+        return await MimeMessage.LoadAsync(stream, ct);
     }
 
     /// <summary>
     /// Lands a message unless its key is stored. Two workers racing on one message (or on one new sender) collide on a
-    /// unique key; the loser's transaction leaves nothing, and on its retry it finds the key stored.
+    /// unique key; the loser's transaction leaves nothing, and on its retry it finds the key stored. A stored key with
+    /// other content is another mail reusing a Message-ID: <paramref name="reused"/> keeps it.
     /// </summary>
-    private async Task<IntakeOutcome> OnceAsync(string key, Func<Task<IntakeOutcome>> land, CancellationToken ct)
+    private async Task<IntakeOutcome> OnceAsync(string key, string? contentHash, Func<Task<IntakeOutcome>> land, Func<Task<IntakeOutcome>>? reused, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
-            if (await db.Set<EmailRecord>().AsNoTracking().AnyAsync(e => e.Key == key, ct))
+            if (await db.Set<EmailRecord>().AsNoTracking().Where(e => e.Key == key).Select(e => new { e.ContentHash }).FirstOrDefaultAsync(ct) is { } stored)
             {
-                return IntakeOutcome.Duplicate;
+                return reused is null || contentHash is null || stored.ContentHash is null || stored.ContentHash == contentHash
+                    ? IntakeOutcome.Duplicate
+                    : await reused();
             }
 
             try
@@ -114,6 +129,7 @@ internal sealed class EmailIntake(
             Subject = Truncate(email.Subject, 300),
             Size = raw.LongLength,
             HasHtml = email.Html is not null,
+            ContentHash = email.ContentHash,
             CreatedAt = clock.GetUtcNow(),
         };
 
@@ -131,13 +147,32 @@ internal sealed class EmailIntake(
         else if (email.Automatic == AutomaticKind.Bounce)
         {
             record.Disposition = EmailDisposition.Bounce;
-            await RecordBounceAsync(mailer, email, record, ct);
+            if (await RecordBounceAsync(mailer, email, record, ct))
+            {
+                outcome = IntakeOutcome.Automatic;
+            }
+            else
+            {
+                db.Add(SetAside(mailbox, record.EmlSha256!, raw.LongLength, email, SetAsideReason.UnmatchedBounce, email.BounceOf is { } of ? $"<{of}>" : null));
+                outcome = IntakeOutcome.SetAside;
+            }
+        }
+        else if (email.Automatic is AutomaticKind.Receipt or AutomaticKind.AbuseReport)
+        {
+            // Read receipts are nobody's words; an abuse complaint is for an administrator to see.
+            record.Disposition = EmailDisposition.Report;
             outcome = IntakeOutcome.Automatic;
+            if (email.Automatic == AutomaticKind.AbuseReport)
+            {
+                db.Add(SetAside(mailbox, record.EmlSha256!, raw.LongLength, email, SetAsideReason.AbuseReport, null));
+                outcome = IntakeOutcome.SetAside;
+            }
         }
         else if (email.FromAddress is null || !ValidationBuilder.IsEmail(email.FromAddress))
         {
             record.Disposition = EmailDisposition.NoSender;
-            outcome = IntakeOutcome.Automatic;
+            db.Add(SetAside(mailbox, record.EmlSha256!, raw.LongLength, email, SetAsideReason.NoSender, email.FromAddress));
+            outcome = IntakeOutcome.SetAside;
         }
         else if (email.Automatic == AutomaticKind.AutoReply)
         {
@@ -177,24 +212,25 @@ internal sealed class EmailIntake(
     {
         var message = new MimeMessage(headers);
         var from = message.From.Mailboxes.FirstOrDefault();
-        var subject = (message.Subject ?? "").Trim();
+        var subject = EmailParser.Line(message.Subject);
         var key = EmailRecord.KeyFor(message.MessageId, () => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{from}\n{message.Date:O}\n{subject}\n{size}"))));
-        return await OnceAsync(key, () => LandTooLargeOnceAsync(mailbox, message, key, size, ct), ct);
+        return await OnceAsync(key, null, () => LandTooLargeOnceAsync(mailbox, message, key, size, ct), null, ct);
     }
 
     private async Task<IntakeOutcome> LandTooLargeOnceAsync(Mailbox mailbox, MimeMessage message, string key, long size, CancellationToken ct)
     {
         var from = message.From.Mailboxes.FirstOrDefault();
-        var subject = (message.Subject ?? "").Trim();
+        var subject = EmailParser.Line(message.Subject);
 
-        var address = from?.Address?.Trim().ToLowerInvariant();
+        var address = EmailParser.Line(from?.Address).ToLowerInvariant() is { Length: > 0 } a ? a : null;
+        var messageId = EmailParser.Line(message.MessageId);
         var record = new EmailRecord
         {
             Key = key,
             Direction = EmailDirection.Inbound,
             Disposition = EmailDisposition.TooLarge,
             MailboxId = mailbox.Id,
-            HeaderMessageId = message.MessageId is { Length: > 0 and <= EmailRecord.KeyMax } id ? id : null,
+            HeaderMessageId = messageId is { Length: > 0 and <= EmailRecord.KeyMax } ? messageId : null,
             Address = Truncate(address ?? "", 254),
             Subject = Truncate(subject, 300),
             Size = size,
@@ -204,7 +240,7 @@ internal sealed class EmailIntake(
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         if (address is not null && ValidationBuilder.IsEmail(address))
         {
-            var email = new ParsedEmail(address, from!.Name, subject, message.MessageId, message.InReplyTo, message.References.ToList(), null, AutomaticKind.None, null,
+            var email = new ParsedEmail(address, EmailParser.Line(from!.Name), subject, messageId, EmailParser.Line(message.InReplyTo), message.References.Select(EmailParser.Line).ToList(), null, AutomaticKind.None, null,
                 subject.Length > 0 ? subject : "—", "", null, [], [], null, key);
             var mailer = new Actor(ActorKind.System, "mailbox:" + mailbox.Id, mailbox.Name);
             var landed = await LandWordsAsync(mailbox, mailer, email, record, ct);
@@ -341,18 +377,21 @@ internal sealed class EmailIntake(
         }
     }
 
-    /// <summary>A delivery failure report: the case of the mail it reports on says so, and that mail is marked failed.</summary>
-    private async Task RecordBounceAsync(Actor mailer, ParsedEmail email, EmailRecord record, CancellationToken ct)
+    /// <summary>
+    /// A delivery failure report: the case of the mail it reports on says so, and that mail is marked failed. False
+    /// when it reports on no mail we know (it is then set aside).
+    /// </summary>
+    private async Task<bool> RecordBounceAsync(Actor mailer, ParsedEmail email, EmailRecord record, CancellationToken ct)
     {
         if (email.BounceOf is not { } original)
         {
-            return;
+            return false;
         }
 
         var sent = await db.Set<OutboundEmail>().FirstOrDefaultAsync(o => o.HeaderMessageId == original, ct);
         if (sent is null)
         {
-            return;
+            return false;
         }
 
         var reason = Truncate(email.FullText.Split('\n').FirstOrDefault(l => l.Trim().Length > 0)?.Trim() ?? "", 300);
@@ -364,6 +403,8 @@ internal sealed class EmailIntake(
         {
             await conversation.SystemEntryAsync(mailer, caseId, new SystemEntry("Email.Bounced", [sent.ToAddress, reason]), ct);
         }
+
+        return true;
     }
 
     /// <summary>

@@ -125,6 +125,9 @@ public enum EmailDisposition
     /// <summary>Over the size limit: left on the mail server, and the case says so.</summary>
     TooLarge,
 
+    /// <summary>A read receipt or an abuse report: automatic, never a customer's words (abuse reports are set aside).</summary>
+    Report,
+
     /// <summary>Sent by us (a reply, a sign-in link).</summary>
     Sent,
 }
@@ -170,6 +173,12 @@ internal sealed class EmailRecord
 
     /// <summary>Whether the message has an HTML body (shown sanitised, remote images blocked until allowed).</summary>
     public bool HasHtml { get; set; }
+
+    /// <summary>
+    /// SHA-256 of the whole message as its sender wrote it (trace headers aside): a later mail with this Message-ID
+    /// and other content is a different mail, set aside rather than dropped as a duplicate. Null for older records.
+    /// </summary>
+    public string? ContentHash { get; set; }
 
     public DateTimeOffset CreatedAt { get; init; }
 
@@ -291,6 +300,7 @@ internal sealed class EmailConfigurations : IEntityTypeConfiguration<Mailbox>, I
         builder.Property(e => e.Address).HasMaxLength(254);
         builder.Property(e => e.Subject).HasMaxLength(300);
         builder.Property(e => e.EmlSha256).HasMaxLength(64);
+        builder.Property(e => e.ContentHash).HasMaxLength(64);
         builder.Property(e => e.InlineImages).HasMaxLength(10_000).HasConversion(
             v => JsonSerializer.Serialize(v, (JsonSerializerOptions?)null),
             v => JsonSerializer.Deserialize<Dictionary<string, Guid>>(v, (JsonSerializerOptions?)null) ?? new Dictionary<string, Guid>(),

@@ -13,6 +13,12 @@ public enum AutomaticKind
     AutoReply,
     Bounce,
     Bulk,
+
+    /// <summary>A read receipt (message disposition notification, RFC 8098).</summary>
+    Receipt,
+
+    /// <summary>An abuse or spam complaint about mail we sent (ARF feedback report, RFC 5965).</summary>
+    AbuseReport,
 }
 
 public sealed record EmailFile(string FileName, string DeclaredType, byte[] Content, string? ContentId);
@@ -55,7 +61,7 @@ internal static partial class EmailParser
     public static ParsedEmail Parse(MimeMessage message)
     {
         var from = message.From.Mailboxes.FirstOrDefault() ?? message.Sender;
-        var subject = Regex.Replace(message.Subject ?? "", @"\s+", " ").Trim();
+        var subject = Line(Regex.Replace(message.Subject ?? "", @"\s+", " "));
         var (textPart, htmlPart) = BodyParts(message);
         var html = htmlPart?.Text;
         var plain = textPart is null ? null : Unflow(textPart);
@@ -64,11 +70,14 @@ internal static partial class EmailParser
             : html is not null ? EmailText.StripQuoted(EmailText.FromHtml(html, withoutQuotes: true))
             : "";
 
+        var automatic = Classify(message, from?.Address, subject);
+        var report = automatic is AutomaticKind.Bounce or AutomaticKind.Receipt or AutomaticKind.AbuseReport;
         var attachments = new List<EmailFile>();
         var inline = new List<EmailFile>();
         foreach (var entity in message.BodyParts)
         {
-            if (ReferenceEquals(entity, textPart) || ReferenceEquals(entity, htmlPart))
+            // A report's machine parts (the status, the returned message or its headers) are nobody's files.
+            if (ReferenceEquals(entity, textPart) || ReferenceEquals(entity, htmlPart) || (report && IsReportPart(entity)))
             {
                 continue;
             }
@@ -80,7 +89,7 @@ internal static partial class EmailParser
                     {
                         forwarded.Message?.WriteTo(stream);
                         var name = forwarded.ContentDisposition?.FileName ?? forwarded.ContentType.Name;
-                        attachments.Add(new EmailFile(string.IsNullOrWhiteSpace(name) ? "forwarded.eml" : name, "message/rfc822", stream.ToArray(), null));
+                        attachments.Add(new EmailFile(string.IsNullOrWhiteSpace(name) ? "forwarded.eml" : Line(name), "message/rfc822", stream.ToArray(), null));
                     }
 
                     break;
@@ -90,36 +99,90 @@ internal static partial class EmailParser
                     if (cid is not null && html is not null && part.ContentType.MediaType.Equals("image", StringComparison.OrdinalIgnoreCase)
                         && html.Contains("cid:" + cid, StringComparison.OrdinalIgnoreCase))
                     {
-                        inline.Add(new EmailFile(part.FileName ?? $"image-{inline.Count + 1}.{part.ContentType.MediaSubtype}", part.ContentType.MimeType, content, cid));
+                        inline.Add(new EmailFile(Line(part.FileName ?? $"image-{inline.Count + 1}.{part.ContentType.MediaSubtype}"), part.ContentType.MimeType, content, Line(cid)));
                     }
                     else if (part.IsAttachment || part is not TextPart || !string.IsNullOrEmpty(part.FileName))
                     {
-                        attachments.Add(new EmailFile(part.FileName ?? $"attachment-{attachments.Count + 1}", part.ContentType.MimeType, content, cid));
+                        attachments.Add(new EmailFile(Line(part.FileName ?? $"attachment-{attachments.Count + 1}"), part.ContentType.MimeType, content, cid is null ? null : Line(cid)));
                     }
 
                     break;
             }
         }
 
-        var automatic = Classify(message, from?.Address, subject);
         return new ParsedEmail(
-            from?.Address?.Trim().ToLowerInvariant(),
-            string.IsNullOrWhiteSpace(from?.Name) ? null : from.Name.Trim(),
+            Optional(from?.Address)?.ToLowerInvariant(),
+            Optional(from?.Name),
             subject,
-            string.IsNullOrWhiteSpace(message.MessageId) ? null : message.MessageId.Trim(),
-            string.IsNullOrWhiteSpace(message.InReplyTo) ? null : message.InReplyTo.Trim(),
-            message.References.Select(r => r.Trim()).Where(r => r.Length > 0).ToList(),
+            Optional(message.MessageId),
+            Optional(message.InReplyTo),
+            message.References.Select(Line).Where(r => r.Length > 0).ToList(),
             CaseToken().Match(subject) is { Success: true } token && long.TryParse(token.Groups[1].Value, out var caseId) ? caseId : null,
             automatic,
-            automatic == AutomaticKind.Bounce ? BounceOf(message) : null,
-            text,
-            fullText,
-            html,
+            automatic == AutomaticKind.Bounce ? Optional(BounceOf(message)) : null,
+            Text(text),
+            Text(fullText),
+            html is null ? null : Text(html),
             attachments,
             inline,
-            message.Headers[LoopHeader]?.Trim(),
-            ContentHash(message, fullText));
+            Optional(message.Headers[LoopHeader]),
+            ContentHash(message));
     }
+
+    /// <summary>
+    /// A header value fit to store: no control characters and no half surrogate pairs. PostgreSQL refuses NUL in text
+    /// (error 22021) and broken UTF-16, so a mail carrying them would fail to land at every check.
+    /// </summary>
+    public static string Line(string? value) => Keep(value ?? "", allowBreaks: false).Trim();
+
+    /// <summary>Text fit to store: as <see cref="Line"/>, but tabs and line breaks stay.</summary>
+    public static string Text(string value) => Keep(value, allowBreaks: true);
+
+    private static string? Optional(string? value) => Line(value) is { Length: > 0 } kept ? kept : null;
+
+    private static string Keep(string value, bool allowBreaks)
+    {
+        var clean = true;
+        for (var i = 0; i < value.Length && clean; i++)
+        {
+            clean = Allowed(value, i, allowBreaks);
+        }
+
+        if (clean)
+        {
+            return value;
+        }
+
+        var kept = new StringBuilder(value.Length);
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (Allowed(value, i, allowBreaks))
+            {
+                kept.Append(value[i]);
+            }
+        }
+
+        return kept.ToString();
+    }
+
+    private static bool Allowed(string value, int i, bool allowBreaks)
+    {
+        var c = value[i];
+        if (char.IsControl(c))
+        {
+            return allowBreaks && c is '\t' or '\n' or '\r';
+        }
+
+        return char.IsHighSurrogate(c) ? i + 1 < value.Length && char.IsLowSurrogate(value[i + 1])
+            : !char.IsLowSurrogate(c) || (i > 0 && char.IsHighSurrogate(value[i - 1]));
+    }
+
+    private static bool IsReportPart(MimeEntity entity) =>
+        entity is MessagePart
+        || entity.ContentType.IsMimeType("message", "delivery-status")
+        || entity.ContentType.IsMimeType("message", "disposition-notification")
+        || entity.ContentType.IsMimeType("message", "feedback-report")
+        || entity.ContentType.IsMimeType("text", "rfc822-headers");
 
     /// <summary>The text and HTML a reader sees: the first of each that is not an attachment.</summary>
     private static (TextPart? Text, TextPart? Html) BodyParts(MimeMessage message)
@@ -156,6 +219,19 @@ internal static partial class EmailParser
         var returnPath = headers[HeaderId.ReturnPath]?.Trim();
         // A sender name or a subject alone is never enough: "Out of office settings" may be a real question.
         var nullSender = returnPath == "<>";
+        var reportType = (message.Body as MultipartReport)?.ReportType;
+        if (string.Equals(reportType, "feedback-report", StringComparison.OrdinalIgnoreCase)
+            || message.BodyParts.Any(p => p.ContentType.IsMimeType("message", "feedback-report")))
+        {
+            return AutomaticKind.AbuseReport;
+        }
+
+        if (string.Equals(reportType, "disposition-notification", StringComparison.OrdinalIgnoreCase)
+            || message.BodyParts.Any(p => p.ContentType.IsMimeType("message", "disposition-notification")))
+        {
+            return AutomaticKind.Receipt;
+        }
+
         if ((message.Body is MultipartReport report && report.ReportType?.Equals("delivery-status", StringComparison.OrdinalIgnoreCase) == true)
             || (local is "mailer-daemon" && (nullSender || BounceSubject().IsMatch(subject)))
             || (local is "postmaster" && nullSender)
@@ -201,12 +277,38 @@ internal static partial class EmailParser
         return null;
     }
 
-    /// <summary>For mail without a Message-ID: who, when, what about and the words, but none of the transport headers.</summary>
-    private static string ContentHash(MimeMessage message, string text)
+    /// <summary>
+    /// For mail without a Message-ID: the whole message as its sender wrote it, every header and every part (text,
+    /// HTML, attachments), so two mails that differ anywhere are two mails. Only the trace headers servers add on the
+    /// way are left out, so the same mail delivered to two of our addresses is still one.
+    /// </summary>
+    private static string ContentHash(MimeMessage message)
     {
-        var identity = string.Join('\n', message.From.ToString(), message.To.ToString(), message.Headers[HeaderId.Date] ?? "", message.Subject ?? "", text);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)));
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var header in message.Headers.Where(h => !TraceHeaders.Contains(h.Field)))
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(header.Field.ToLowerInvariant() + ":"));
+            hash.AppendData(WithoutCarriageReturns(header.RawValue));
+        }
+
+        using (var body = new MemoryStream())
+        {
+            message.Body?.WriteTo(body);
+            hash.AppendData(WithoutCarriageReturns(body.ToArray()));
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
+
+    /// <summary>Line ends as LF only: a server may hand the same mail back with CRLF where it was written with LF.</summary>
+    private static byte[] WithoutCarriageReturns(byte[] bytes) => Array.IndexOf(bytes, (byte)'\r') < 0 ? bytes : bytes.Where(b => b != (byte)'\r').ToArray();
+
+    private static readonly HashSet<string> TraceHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Received", "Return-Path", "Delivered-To", "X-Original-To", "X-Received", "Authentication-Results", "ARC-Seal",
+        "ARC-Message-Signature", "ARC-Authentication-Results", "Received-SPF", "X-Spam-Status", "X-Spam-Score", "X-Spam-Flag",
+        "X-Spam-Level", "X-Virus-Scanned", "Status", "X-Status", "X-UID", "X-Keywords", "Content-Length", "Lines",
+    };
 
     [GeneratedRegex(@"\[#(\d{1,12})\]")]
     private static partial Regex CaseToken();

@@ -24,6 +24,10 @@ internal sealed partial class MailboxPoller(
     private readonly ConcurrentDictionary<Guid, SemaphoreSlim> _gates = new();
     private readonly ConcurrentDictionary<Guid, Task> _running = new();
 
+    // Checks in a row at which a mail (mailbox and SHA-256 of its bytes) failed to be stored; counted in memory, so a
+    // restart gives each mail its tries again. Enough to stop one mail from failing at every check forever.
+    private readonly ConcurrentDictionary<string, int> _failures = new();
+
     /// <summary>Checks one mailbox now (an admin's "check now"); waits for a check already under way to finish first.</summary>
     public async Task<PollResult?> PollNowAsync(Guid mailboxId, CancellationToken ct)
     {
@@ -123,7 +127,7 @@ internal sealed partial class MailboxPoller(
                     .ExecuteUpdateAsync(s => s.SetProperty(m => m.LastPolledAt, now).SetProperty(m => m.LastError, lastError), CancellationToken.None);
             }
 
-            return new PollResult(tally.Fetched, tally.Landed, tally.Duplicates, tally.Automatic, tally.TooLarge, tally.Failed, error);
+            return new PollResult(tally.Fetched, tally.Landed, tally.Duplicates, tally.Automatic, tally.TooLarge, tally.Failed, error, tally.SetAside);
         }
         finally
         {
@@ -147,6 +151,7 @@ internal sealed partial class MailboxPoller(
             {
                 tally.Fetched++;
                 IntakeOutcome outcome;
+                byte[]? raw = null;
                 try
                 {
                     if (summary.Size is { } size && size > options.Value.MaxMessageBytes)
@@ -159,15 +164,23 @@ internal sealed partial class MailboxPoller(
                         using var stream = await folder.GetStreamAsync(summary.UniqueId, ct);
                         using var copy = new MemoryStream();
                         await stream.CopyToAsync(copy, ct);
-                        outcome = await LandAsync(intake => intake.LandAsync(mailbox, copy.ToArray(), ct));
+                        raw = copy.ToArray();
+                        outcome = await LandAsync(intake => intake.LandAsync(mailbox, raw, ct));
+                        Forget(mailbox, raw);
                     }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException && ex is not IOException && ex is not ImapProtocolException)
                 {
-                    // This message stays unseen and is tried again next time; the others go on.
-                    tally.Fail(summary.UniqueId.ToString(), Describe(ex));
+                    // This message stays unseen and is tried again next time (the others go on), until it has failed
+                    // too often: then it is set aside with the error, for an administrator.
                     LogMessageFailed(ex, mailbox.Address, summary.UniqueId.ToString());
-                    continue;
+                    if (await SetAsideFailingAsync(mailbox, raw, ex, ct) is not { } setAside)
+                    {
+                        tally.Fail(summary.UniqueId.ToString(), Describe(ex));
+                        continue;
+                    }
+
+                    outcome = setAside;
                 }
 
                 tally.Count(outcome);
@@ -205,6 +218,7 @@ internal sealed partial class MailboxPoller(
         {
             tally.Fetched++;
             IntakeOutcome outcome;
+            byte[]? raw = null;
             try
             {
                 if (sizes[i] > options.Value.MaxMessageBytes)
@@ -217,14 +231,21 @@ internal sealed partial class MailboxPoller(
                     using var stream = await client.GetStreamAsync(i, false, ct);
                     using var copy = new MemoryStream();
                     await stream.CopyToAsync(copy, ct);
-                    outcome = await LandAsync(intake => intake.LandAsync(mailbox, copy.ToArray(), ct));
+                    raw = copy.ToArray();
+                    outcome = await LandAsync(intake => intake.LandAsync(mailbox, raw, ct));
+                    Forget(mailbox, raw);
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException && ex is not IOException && ex is not Pop3ProtocolException)
             {
-                tally.Fail(i.ToString(System.Globalization.CultureInfo.InvariantCulture), Describe(ex));
                 LogMessageFailed(ex, mailbox.Address, i.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                continue;
+                if (await SetAsideFailingAsync(mailbox, raw, ex, ct) is not { } setAside)
+                {
+                    tally.Fail(i.ToString(System.Globalization.CultureInfo.InvariantCulture), Describe(ex));
+                    continue;
+                }
+
+                outcome = setAside;
             }
 
             tally.Count(outcome);
@@ -238,6 +259,46 @@ internal sealed partial class MailboxPoller(
 
         await client.DisconnectAsync(quit: true, ct);
     }
+
+    /// <summary>
+    /// Counts one more failure of this mail; at <see cref="EmailOptions.SetAsideAfterFailures"/> it is set aside with the
+    /// error and the outcome says so. Null while it still has tries left (or when even setting it aside fails).
+    /// </summary>
+    private async Task<IntakeOutcome?> SetAsideFailingAsync(Mailbox mailbox, byte[]? raw, Exception error, CancellationToken ct)
+    {
+        if (raw is null)
+        {
+            return null;
+        }
+
+        var key = FailureKey(mailbox, raw);
+        if (_failures.AddOrUpdate(key, 1, (_, n) => n + 1) < options.Value.SetAsideAfterFailures)
+        {
+            return null;
+        }
+
+        try
+        {
+            var outcome = await LandAsync(intake => intake.SetAsideAsync(mailbox, raw, SetAsideReason.CouldNotStore, Describe(error.GetBaseException()), ct));
+            _failures.TryRemove(key, out _);
+            return outcome;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogMessageFailed(ex, mailbox.Address, "set aside");
+            return null;
+        }
+    }
+
+    private void Forget(Mailbox mailbox, byte[] raw)
+    {
+        if (!_failures.IsEmpty)
+        {
+            _failures.TryRemove(FailureKey(mailbox, raw), out _);
+        }
+    }
+
+    private static string FailureKey(Mailbox mailbox, byte[] raw) => $"{mailbox.Id:N}:{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(raw))}";
 
     private async Task<IntakeOutcome> LandAsync(Func<EmailIntake, Task<IntakeOutcome>> land)
     {
@@ -260,6 +321,8 @@ internal sealed partial class MailboxPoller(
             AuthenticationException => "Authentication failed: " + ex.Message,
             System.Net.Sockets.SocketException s => $"Cannot connect: {s.SocketErrorCode}",
             SslHandshakeException => "TLS handshake failed: " + ex.Message,
+            // EF's own message ("An error occurred while saving the entity changes") says nothing; the database's does.
+            Microsoft.EntityFrameworkCore.DbUpdateException => "Could not be stored: " + ex.GetBaseException().Message,
             _ => ex.Message,
         };
         return message.Length <= 500 ? message : message[..500];
@@ -277,6 +340,8 @@ internal sealed partial class MailboxPoller(
 
         public int TooLarge { get; private set; }
 
+        public int SetAside { get; private set; }
+
         public int Failed { get; private set; }
 
         public string? LastError { get; private set; }
@@ -293,6 +358,9 @@ internal sealed partial class MailboxPoller(
                     break;
                 case IntakeOutcome.TooLarge:
                     TooLarge++;
+                    break;
+                case IntakeOutcome.SetAside:
+                    SetAside++;
                     break;
                 default:
                     Automatic++;

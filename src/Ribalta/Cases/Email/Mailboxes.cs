@@ -63,7 +63,7 @@ public sealed record MailboxDto(
     DateTimeOffset CreatedAt);
 
 /// <summary>What one check of a mailbox did.</summary>
-public sealed record PollResult(int Fetched, int Landed, int Duplicates, int Automatic, int TooLarge, int Failed, string? Error);
+public sealed record PollResult(int Fetched, int Landed, int Duplicates, int Automatic, int TooLarge, int Failed, string? Error, int SetAside = 0);
 
 /// <summary>The admins' side of mailboxes: create, edit, remove, with secrets protected at rest.</summary>
 internal sealed class MailboxService(RibaltaDbContext db, IDataProtectionProvider protection, Platform.Net.OutboundAddressGuard guard, TimeProvider clock)

@@ -1,0 +1,220 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+using Ribalta.Cases.Contracts;
+using Ribalta.Cases.Domain;
+using Ribalta.Cases.Email;
+using Ribalta.Platform.Data;
+using Ribalta.Tests.Infrastructure;
+using Xunit;
+
+namespace Ribalta.Tests.Integration;
+
+/// <summary>
+/// The outbox's promises, against the SMTP sink refusing chosen recipients: a refusal for now is retried on the
+/// documented schedule, to the minute, until <c>Email:GiveUpAfter</c>, and then the case says so; a permanent refusal
+/// is not retried; two dispatchers never send one mail twice.
+/// </summary>
+public abstract class EmailOutboxTests(RibaltaApp app, MailServers mail)
+{
+    protected RibaltaApp App { get; } = app;
+
+    /// <summary>The waits between tries, as docs/email.md promises them: 1, 2, 5, 10, 20, 30 minutes, then hourly.</summary>
+    private static TimeSpan WaitAfter(int attempt) => TimeSpan.FromMinutes(attempt switch { 1 => 1, 2 => 2, 3 => 5, 4 => 10, 5 => 20, 6 => 30, _ => 60 });
+
+    private async Task<MailboxDto> MailboxAsync(string user)
+    {
+        var admin = await App.AsAdmin();
+        var input = new MailboxInput("Outbox " + user, $"{Api.Unique("outbox")}@acme.test", "Acme Support", true, MailProtocol.Imap, "127.0.0.1", mail.ImapPort,
+            MailSecurity.None, user, MailServers.Password, null, AfterImport.MarkSeen, 3600, "127.0.0.1", mail.SmtpPort, MailSecurity.None);
+        var response = await admin.PostAsJsonAsync("/api/v1/mailboxes", input, Api.Json);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<MailboxDto>(Api.Json))!;
+    }
+
+    /// <summary>A customer's mail landed on a case of its own, and the agent's reply to it in the outbox.</summary>
+    private async Task<long> ReplyToAsync(string user, string customer)
+    {
+        var mailbox = await MailboxAsync(user);
+        var message = new MimeMessage();
+        message.From.Add(new MailboxAddress("Sam Lee", customer));
+        message.To.Add(MailboxAddress.Parse(mailbox.Address));
+        message.Subject = "Refund please";
+        message.MessageId = $"{Guid.NewGuid():N}@example.com";
+        message.Body = new TextPart("plain") { Text = "Hello, I returned the parcel last week and would like my refund." };
+        await mail.DeliverAsync(user, message);
+        var admin = await App.AsAdmin();
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/v1/mailboxes/{mailbox.Id}/poll", null)).StatusCode);
+        var caseId = await App.WithServices(sp => sp.GetRequiredService<RibaltaDbContext>().Set<EmailRecord>().AsNoTracking()
+            .Where(e => e.Key == $"<{message.MessageId}>").Select(e => e.CaseId!.Value).SingleAsync());
+        var agent = await App.AsFrontline();
+        var reply = await agent.PostAsJsonAsync($"/api/v1/cases/{caseId}/replies", new { body = "Your refund is on its way." }, Api.Json);
+        Assert.Equal(HttpStatusCode.Created, reply.StatusCode);
+        return caseId;
+    }
+
+    private Task<OutboundEmail> OutboundAsync(long caseId) =>
+        App.WithServices(sp => sp.GetRequiredService<RibaltaDbContext>().Set<OutboundEmail>().AsNoTracking().SingleAsync(o => o.CaseId == caseId));
+
+    /// <summary>Waits (in real time, the clock standing still) for the dispatcher to have tried this many times.</summary>
+    private async Task<OutboundEmail> AttemptedAsync(long caseId, int attempts)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            var outbound = await OutboundAsync(caseId);
+            if (outbound.Attempts >= attempts)
+            {
+                Assert.Equal(attempts, outbound.Attempts);
+                return outbound;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"The outbox did not reach {attempts} attempts");
+    }
+
+    /// <summary>The one system entry on the case, once written (it follows the outbox row's update).</summary>
+    private async Task<string> SystemEntryAsync(long caseId)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            var entries = await App.WithServices(sp => sp.GetRequiredService<RibaltaDbContext>().Set<Message>().AsNoTracking()
+                .Where(m => m.CaseId == caseId && m.Kind == MessageKind.System).Select(m => m.Body).ToListAsync());
+            if (entries.Count > 0)
+            {
+                return Assert.Single(entries);
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException("No system entry on the case");
+    }
+
+    /// <summary>The fake clock on a whole second, so times survive both databases' precision unchanged.</summary>
+    private void AlignClock()
+    {
+        var now = App.Clock.GetUtcNow();
+        App.Clock.Advance(TimeSpan.FromTicks(TimeSpan.TicksPerSecond - (now.UtcTicks % TimeSpan.TicksPerSecond)));
+    }
+
+    [Fact]
+    public async Task A_refusal_for_now_is_retried_on_the_schedule_to_the_minute_until_the_limit_and_then_the_case_says_so()
+    {
+        AlignClock();
+        var customer = $"{MailServers.DeferredPrefix}{Api.Unique("sam")}@example.com";
+        var caseId = await ReplyToAsync("imap11", customer);
+        var dispatcher = App.Services.GetRequiredService<EmailDispatcher>();
+        var created = (await AttemptedAsync(caseId, 1)).CreatedAt;
+        var triedAt = created;
+        var attempt = 1;
+        while (true)
+        {
+            var outbound = await AttemptedAsync(caseId, attempt);
+            Assert.Contains("try again later", outbound.LastError, StringComparison.Ordinal);
+            if (triedAt - created >= TimeSpan.FromHours(48))
+            {
+                Assert.Equal(OutboundStatus.Failed, outbound.Status);
+                break;
+            }
+
+            Assert.Equal(OutboundStatus.Pending, outbound.Status);
+            Assert.Equal(triedAt + WaitAfter(attempt), outbound.NextAttemptAt);
+
+            // A millisecond before it is due nothing is tried; when it is due, it is.
+            App.Clock.Advance(outbound.NextAttemptAt - App.Clock.GetUtcNow() - TimeSpan.FromMilliseconds(1));
+            await dispatcher.SendDueAsync(default);
+            Assert.Equal(attempt, (await OutboundAsync(caseId)).Attempts);
+            App.Clock.Advance(TimeSpan.FromMilliseconds(1));
+            triedAt = App.Clock.GetUtcNow();
+            attempt++;
+            await dispatcher.SendDueAsync(default);
+        }
+
+        // 1+2+5+10+20+30 minutes, then hourly: the 54th try, 48 h 8 min after the first, is the first past 48 hours.
+        Assert.Equal(54, attempt);
+        Assert.Equal(TimeSpan.FromMinutes(2888), triedAt - created);
+        Assert.Contains("Email.DeliveryFailed", await SystemEntryAsync(caseId), StringComparison.Ordinal);
+        Assert.DoesNotContain(mail.Sent(), m => m.To.Mailboxes.Any(a => a.Address == customer));
+
+        App.Clock.Advance(TimeSpan.FromHours(2));
+        await dispatcher.SendDueAsync(default);
+        Assert.Equal(54, (await OutboundAsync(caseId)).Attempts);
+    }
+
+    [Fact]
+    public async Task A_permanent_refusal_is_not_retried_and_the_case_says_so()
+    {
+        var customer = $"{MailServers.RefusedPrefix}{Api.Unique("ghost")}@example.com";
+        var caseId = await ReplyToAsync("imap12", customer);
+        var outbound = await AttemptedAsync(caseId, 1);
+        Assert.Equal(OutboundStatus.Failed, outbound.Status);
+        Assert.StartsWith("550", outbound.LastError, StringComparison.Ordinal);
+        Assert.Contains("Email.DeliveryFailed", await SystemEntryAsync(caseId), StringComparison.Ordinal);
+
+        App.Clock.Advance(TimeSpan.FromHours(3));
+        await App.Services.GetRequiredService<EmailDispatcher>().SendDueAsync(default);
+        Assert.Equal(1, (await OutboundAsync(caseId)).Attempts);
+    }
+
+    [Fact]
+    public async Task Two_dispatchers_at_once_send_every_mail_exactly_once()
+    {
+        var mailbox = await MailboxAsync("imap11");
+        var now = App.Clock.GetUtcNow();
+        var ids = Enumerable.Range(0, 12).Select(_ => $"{Guid.NewGuid():N}@acme.test").ToList();
+        await App.WithServices(async sp =>
+        {
+            var db = sp.GetRequiredService<RibaltaDbContext>();
+            foreach (var id in ids)
+            {
+                db.Add(new OutboundEmail
+                {
+                    MailboxId = mailbox.Id,
+                    Kind = OutboundKind.Reply,
+                    ToAddress = $"{Api.Unique("twice")}@example.com",
+                    Subject = "Your order",
+                    TextBody = "Your order left our warehouse this morning.",
+                    HeaderMessageId = id,
+                    CreatedAt = now,
+                    NextAttemptAt = now + TimeSpan.FromHours(1),
+                });
+            }
+
+            return await db.SaveChangesAsync();
+        });
+
+        App.Clock.Advance(TimeSpan.FromHours(1));
+        var other = ActivatorUtilities.CreateInstance<EmailDispatcher>(App.Services);
+        var first = App.Services.GetRequiredService<EmailDispatcher>();
+        using var start = new ManualResetEventSlim();
+        var rounds = new[] { first, other }.Select(d => Task.Run(async () =>
+        {
+            start.Wait();
+            return await d.SendDueAsync(default);
+        })).ToList();
+        start.Set();
+        await Task.WhenAll(rounds);
+
+        for (var i = 0; i < 300 && !await App.WithServices(sp => sp.GetRequiredService<RibaltaDbContext>().Set<OutboundEmail>()
+            .Where(o => ids.Contains(o.HeaderMessageId)).AllAsync(o => o.Status == OutboundStatus.Sent)); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        var sent = mail.Sent().Select(m => m.MessageId ?? "").Where(ids.Contains).GroupBy(id => id).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(ids.Order(), sent.Keys.Order());
+        Assert.All(sent.Values, count => Assert.Equal(1, count));
+    }
+}
+
+[Collection(SqliteCollection.Name)]
+[Trait("Suite", "Sqlite")]
+public sealed class EmailOutboxTestsOnSqlite(SqliteAppFixture fixture, MailServers mail) : EmailOutboxTests(fixture.App, mail), IClassFixture<MailServers>;
+
+[Collection(PostgresCollection.Name)]
+[Trait("Suite", "Postgres")]
+public sealed class EmailOutboxTestsOnPostgres(PostgresAppFixture fixture, MailServers mail) : EmailOutboxTests(fixture.App, mail), IClassFixture<MailServers>;
