@@ -7,6 +7,7 @@ public static class WorkspaceModule
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, Platform.Identity.SessionRevalidation>();
         return services;
     }
 

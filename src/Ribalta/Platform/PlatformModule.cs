@@ -57,6 +57,7 @@ public static class PlatformModule
 
         services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section));
         services.AddHostedService<StartupTasks>();
+        services.AddHostedService<SignInSessionRetention>(); // after the migrations StartupTasks applies
         return builder;
     }
 

@@ -37,7 +37,9 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
         ("GET", "/culture/{code}", Everyone, false),
         ("POST", "/api/v1/session", Everyone, false),
         ("DELETE", "/api/v1/session", Staff, true),
+        ("DELETE", "/api/v1/session/all", Staff, true),
         ("POST", "/logout", Staff, false),
+        ("POST", "/logout/all", Staff, false),
         ("GET", "/api/v1/me", Staff, false),
         ("POST", "/api/v1/setup", Everyone, false),
         ("POST", "/api/v1/invitations/accept", Everyone, false),
@@ -130,6 +132,7 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
         ("GET", "/api/v1/segments", Staff, false),
         ("POST", "/api/v1/segments", CustomersManage, false),
         ("POST", "/portal/sign-out", CustomerOnly, false),
+        ("POST", "/portal/sign-out/all", CustomerOnly, false),
         ("GET", "/api/v1/cases", Staff, false),
         ("GET", "/api/v1/cases/counts", Staff, false),
         ("POST", "/api/v1/messages", CasesWork, false),
@@ -246,7 +249,9 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
                             : new StringContent("{}", Encoding.UTF8, "application/json");
                 }
 
-                using var response = await clients[caller].SendAsync(request);
+                // A row that ends the session gets a session of its own, so the next such row is not already signed out.
+                var client = row.SignsOut ? await ClientFor(caller) : clients[caller];
+                using var response = await client.SendAsync(request);
                 var allowed = row.Allowed.Contains(caller);
                 var denied = IsDenied(response);
                 if ((int)response.StatusCode >= 500)
