@@ -77,10 +77,11 @@ internal static class PlatformApi
             return TypedResults.Problem(title: localizer["Login.TwoFactorRequired"].Value, statusCode: StatusCodes.Status401Unauthorized, extensions: new Dictionary<string, object?> { ["code"] = "Login.TwoFactorRequired" });
         }
 
+        // A locked account (Identity still locks it) answers exactly like a wrong password or an unknown address:
+        // a different answer would tell anyone with a list of addresses which of them have accounts here.
         return outcome switch
         {
             SignInOutcome.Succeeded => TypedResults.NoContent(),
-            SignInOutcome.LockedOut => TypedResults.Problem(title: localizer["Login.LockedOut"].Value, statusCode: StatusCodes.Status423Locked, extensions: new Dictionary<string, object?> { ["code"] = "Login.LockedOut" }),
             _ => TypedResults.Problem(title: localizer["Login.Failed"].Value, statusCode: StatusCodes.Status401Unauthorized, extensions: new Dictionary<string, object?> { ["code"] = "Login.Failed" }),
         };
     }
