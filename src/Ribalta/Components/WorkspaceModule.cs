@@ -14,7 +14,8 @@ public static class WorkspaceModule
     public static WebApplication MapWorkspace(this WebApplication app)
     {
         app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // Blazor would send its own policy (only frame-ancestors 'self'); SecurityHeaders sends the whole one, that included.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;
     }
 }
