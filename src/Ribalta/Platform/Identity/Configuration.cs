@@ -79,7 +79,7 @@ internal static class IdentityModule
             .AddPolicy(Policies.Staff, p => Scoped(p.RequireAuthenticatedUser().RequireRole([.. StaffRoles.All, Read])))
             .AddPolicy(Policies.CustomersWrite, p => Scoped(p.RequireRole(StaffRoles.Frontline, StaffRoles.TeamLead, StaffRoles.Manager, StaffRoles.Admin, Write, Admin)))
             .AddPolicy(Policies.CustomersManage, p => Scoped(p.RequireRole(StaffRoles.TeamLead, StaffRoles.Manager, StaffRoles.Admin, Admin)))
-            .AddPolicy(Policies.CasesWork, p => Scoped(p.RequireRole(StaffRoles.Frontline, StaffRoles.TeamLead, StaffRoles.Manager, StaffRoles.Department, StaffRoles.Admin, Write, Admin)))
+            .AddPolicy(Policies.CasesWork, p => Scoped(p.RequireRole([.. StaffRoles.WorkCases, Write, Admin])))
             .AddPolicy(Policies.CasesManage, p => Scoped(p.RequireRole(StaffRoles.TeamLead, StaffRoles.Manager, StaffRoles.Admin, Admin)))
             // People, keys and webhooks are managed by people only: a leaked key must not be able to mint its successors.
             .AddPolicy(Policies.StaffAdmin, p => Scoped(p.RequireRole(StaffRoles.Admin)))
