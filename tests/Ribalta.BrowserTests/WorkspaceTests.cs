@@ -73,7 +73,12 @@ public sealed class WorkspaceTests(BrowserFixture fixture) : IAsyncLifetime
             await Expect(intruder.GetByRole(AriaRole.Alert)).ToBeVisibleAsync();
         }
 
-        await Expect(intruder.GetByRole(AriaRole.Alert)).ToContainTextAsync("locked");
+        // Locked: even the right password is refused, with the words a wrong one gets, so nobody learns the address exists.
+        await intruder.GetByLabel("Email").FillAsync(victim);
+        await intruder.GetByLabel("Password").FillAsync(Ribalta.Tests.Infrastructure.RibaltaApp.Password);
+        await intruder.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(intruder.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Sign-in failed: check your email and password. After five failed attempts, sign-in is paused for 15 minutes.");
+        await Expect(intruder).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/login"));
     }
 
     [Fact]

@@ -7,13 +7,15 @@ public static class WorkspaceModule
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, Platform.Identity.SessionRevalidation>();
         return services;
     }
 
     public static WebApplication MapWorkspace(this WebApplication app)
     {
         app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // Blazor would send its own policy (only frame-ancestors 'self'); SecurityHeaders sends the whole one, that included.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;
     }
 }

@@ -60,12 +60,14 @@ public static class PlatformModule
 
         services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section));
         services.AddHostedService<StartupTasks>();
+        services.AddHostedService<SignInSessionRetention>(); // after the migrations StartupTasks applies
         return builder;
     }
 
     public static WebApplication UsePlatform(this WebApplication app)
     {
         app.UseRetryAfterOnUnavailable();
+        app.UseMiddleware<SecurityHeaders>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         if (!app.Environment.IsDevelopment())

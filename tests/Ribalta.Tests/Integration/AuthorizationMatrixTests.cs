@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Mvc.Testing;
 using System.Text;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,7 +39,9 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
         ("GET", "/culture/{code}", Everyone, false),
         ("POST", "/api/v1/session", Everyone, false),
         ("DELETE", "/api/v1/session", Staff, true),
+        ("DELETE", "/api/v1/session/all", Staff, true),
         ("POST", "/logout", Staff, false),
+        ("POST", "/logout/all", Staff, false),
         ("GET", "/api/v1/me", Staff, false),
         ("POST", "/api/v1/setup", Everyone, false),
         ("POST", "/api/v1/invitations/accept", Everyone, false),
@@ -133,6 +137,7 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
         ("GET", "/api/v1/segments", Staff, false),
         ("POST", "/api/v1/segments", CustomersManage, false),
         ("POST", "/portal/sign-out", CustomerOnly, false),
+        ("POST", "/portal/sign-out/all", CustomerOnly, false),
         ("GET", "/api/v1/cases", Staff, false),
         ("GET", "/api/v1/cases/counts", Staff, false),
         ("POST", "/api/v1/messages", CasesWork, false),
@@ -249,7 +254,9 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
                             : new StringContent("{}", Encoding.UTF8, "application/json");
                 }
 
-                using var response = await clients[caller].SendAsync(request);
+                // A row that ends the session gets a session of its own, so the next such row is not already signed out.
+                var client = row.SignsOut ? await ClientFor(caller) : clients[caller];
+                using var response = await client.SendAsync(request);
                 var allowed = row.Allowed.Contains(caller);
                 var denied = IsDenied(response);
                 if ((int)response.StatusCode >= 500)
@@ -265,6 +272,52 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
                     failures.Add($"{caller} should be denied {row.Method} {row.Pattern} but got {(int)response.StatusCode}");
                 }
             }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    /// <summary>
+    /// API keys authenticate the REST API only: on every page and every other door outside <c>/api</c>, a key of any
+    /// scope (as a bearer token or in <c>X-Api-Key</c>) is answered as if there were no key at all.
+    /// </summary>
+    [Fact]
+    public async Task Api_keys_of_every_scope_open_no_page()
+    {
+        var admin = await App.AsAdmin();
+        var failures = new List<string>();
+        foreach (var scopes in new[] { new[] { "read" }, ["read", "write"], ["read", "write", "admin"] })
+        {
+            var created = await admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "Matrix " + string.Join('+', scopes), scopes }, Api.Json);
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            var key = (await created.ReadJsonAsync()).GetProperty("key").GetString()!;
+            foreach (var bearer in new[] { true, false })
+            {
+                var client = App.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false, AllowAutoRedirect = false });
+                if (bearer)
+                {
+                    client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+                }
+                else
+                {
+                    client.DefaultRequestHeaders.Add("X-Api-Key", key);
+                }
+
+                foreach (var row in Matrix.Where(r => !r.Pattern.StartsWith("/api/", StringComparison.Ordinal) && !ReferenceEquals(r.Allowed, Everyone)))
+                {
+                    using var request = new HttpRequestMessage(new HttpMethod(row.Method), Concrete(row.Pattern));
+                    using var response = await client.SendAsync(request);
+                    if (!IsDenied(response))
+                    {
+                        failures.Add($"{string.Join('+', scopes)} key ({(bearer ? "Bearer" : "X-Api-Key")}) should be denied {row.Method} {row.Pattern} but got {(int)response.StatusCode}");
+                    }
+                }
+            }
+
+            // The same key still works where it belongs.
+            using var api = new HttpRequestMessage(HttpMethod.Get, "/api/v1/cases");
+            api.Headers.Add("X-Api-Key", key);
+            Assert.Equal(HttpStatusCode.OK, (await App.CreateClient().SendAsync(api)).StatusCode);
         }
 
         Assert.True(failures.Count == 0, string.Join("\n", failures));

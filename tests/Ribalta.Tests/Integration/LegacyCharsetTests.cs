@@ -96,6 +96,9 @@ public sealed partial class LegacyCharsetTests(MailServers mail) : IClassFixture
             info.Environment["Database__ConnectionString"] = $"Data Source={Path.Combine(directory, "ribalta.db")};Foreign Keys=True";
             info.Environment["Database__DataDirectory"] = directory;
             info.Environment["PublicUrl"] = "https://desk.ribalta.test";
+
+            // The test's Dovecot listens on loopback, which the outbound guard refuses unless allowed, as an administrator would.
+            info.Environment["Outbound__AllowedHosts__0"] = "127.0.0.1";
             info.Environment["Logging__LogLevel__Default"] = "Warning";
             // The test checks the mailbox itself; the poller's own round would race it for the same mail.
             info.Environment["Email__PollerTick"] = "01:00:00";

@@ -130,6 +130,29 @@ public abstract class PromiseTests(RibaltaApp app)
     }
 
     [Fact]
+    public async Task An_integration_key_of_any_scope_cannot_keep_or_release_a_persons_promise()
+    {
+        var (agent, _, _) = await AgentAsync();
+        var (caseId, _) = await CaseWithReplyAsync(agent, "Te llamamos mañana.");
+        var promise = await PromisedAsync(agent, caseId, new PromiseInput(PromiseKind.CallBack, "Te llamamos mañana.", app.Clock.GetUtcNow().AddHours(3)));
+        var admin = await app.AsAdmin();
+        foreach (var scopes in new[] { new[] { "read", "write" }, ["read", "write", "admin"] })
+        {
+            var created = await (await admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "Promises " + string.Join('+', scopes), scopes }, Api.Json)).ReadJsonAsync();
+            var key = app.CreateClient();
+            key.DefaultRequestHeaders.Add("X-Api-Key", created.GetProperty("key").GetString());
+
+            var keep = await key.PostAsync($"/api/v1/promises/{promise.Id}/keep", null);
+            Assert.Equal(HttpStatusCode.Forbidden, keep.StatusCode);
+            Assert.Equal("Error.PromiseNeedsPerson", (await keep.ReadJsonAsync()).GetProperty("code").GetString());
+            Assert.Equal(HttpStatusCode.Forbidden, (await key.PostAsJsonAsync($"/api/v1/promises/{promise.Id}/release", new ReleaseInput("Integration says so"), Api.Json)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await key.GetAsync($"/api/v1/cases/{caseId}/promises")).StatusCode);
+        }
+
+        Assert.Equal(PromiseStatus.Open, (await OnCaseAsync(agent, caseId)).Single(p => p.Id == promise.Id).Status);
+    }
+
+    [Fact]
     public async Task Released_promises_count_for_nothing_and_two_keeps_at_once_keep_once()
     {
         var (agent, agentId, _) = await AgentAsync();

@@ -7,7 +7,7 @@ using Xunit;
 
 namespace Ribalta.Tests.Integration;
 
-public abstract class StaffTests(RibaltaApp app)
+public abstract partial class StaffTests(RibaltaApp app)
 {
     protected RibaltaApp App { get; } = app;
 
@@ -103,22 +103,50 @@ public abstract class StaffTests(RibaltaApp app)
     }
 
     [Fact]
-    public async Task Five_wrong_passwords_lock_the_account()
+    public async Task Five_wrong_passwords_lock_the_account_without_telling_anyone()
     {
         var email = Api.Unique("locked") + "@staff.test";
         await App.CreateStaffAsync(email, "Locked Out", ["Frontline"]);
+        var other = Api.Unique("other") + "@staff.test";
+        await App.CreateStaffAsync(other, "Not Locked", ["Frontline"]);
         var client = App.Anonymous();
-        var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 5; i++)
         {
-            statuses.Add((await client.PostAsJsonAsync("/api/v1/session", new { email, password = "wrong password " + i })).StatusCode);
+            await client.PostAsJsonAsync("/api/v1/session", new { email, password = "wrong password " + i });
         }
 
-        Assert.Equal(HttpStatusCode.Locked, statuses[^1]);
-        var right = await client.PostAsJsonAsync("/api/v1/session", new { email, password = RibaltaApp.Password });
-        Assert.Equal(HttpStatusCode.Locked, right.StatusCode);
-        Assert.Equal("Login.LockedOut", (await right.ReadJsonAsync()).GetProperty("code").GetString());
+        // The right password no longer opens the account: Identity's lockout holds.
+        var locked = await Answer(client.PostAsJsonAsync("/api/v1/session", new { email, password = RibaltaApp.Password }));
+        var wrong = await Answer(client.PostAsJsonAsync("/api/v1/session", new { email = other, password = "wrong password" }));
+        var unknown = await Answer(client.PostAsJsonAsync("/api/v1/session", new { email = Api.Unique("nobody") + "@staff.test", password = "wrong password" }));
+        Assert.Equal(HttpStatusCode.Unauthorized, locked.Status);
+        Assert.Equal(wrong, locked);
+        Assert.Equal(unknown, locked);
+
+        // The sign-in page says the same for all three.
+        var pages = new List<string>();
+        foreach (var (address, password) in new[] { (email, RibaltaApp.Password), (other, "wrong password"), (Api.Unique("nobody") + "@staff.test", "wrong password") })
+        {
+            var response = await App.Anonymous().SubmitAsync("/login", "login", new Dictionary<string, string> { ["Input.Email"] = address, ["Input.Password"] = password });
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            pages.Add(AlertPattern().Match(await response.Content.ReadAsStringAsync()).Value);
+        }
+
+        Assert.NotEqual("", pages[0]);
+        Assert.All(pages, page => Assert.Equal(pages[0], page));
     }
+
+    /// <summary>Status and problem details of a sign-in answer, without the per-request trace id.</summary>
+    private static async Task<(HttpStatusCode Status, string Body)> Answer(Task<HttpResponseMessage> sending)
+    {
+        var response = await sending;
+        var problem = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+        problem.Remove("traceId");
+        return (response.StatusCode, problem.ToJsonString());
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("<div class=\"alert error\" role=\"alert\">[^<]*</div>")]
+    private static partial System.Text.RegularExpressions.Regex AlertPattern();
 
     [Fact]
     public async Task Two_step_sign_in_asks_for_the_authenticator_code()

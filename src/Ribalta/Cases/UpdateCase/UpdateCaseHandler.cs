@@ -66,6 +66,11 @@ internal sealed class UpdateCaseHandler(RibaltaDbContext db, CaseReader reader, 
             {
                 v.Add("assigneeId", "Validation.StaffUnknown");
             }
+            else if (!await MayWorkCasesAsync(assignee, ct))
+            {
+                // An executive (or anyone whose roles cannot open the case page's tools) would hold a case nobody works.
+                v.Add("assigneeId", "Validation.AssigneeCannotWorkCases");
+            }
         }
 
         if (request.DepartmentId is { } department && !await db.Set<Department>().AnyAsync(d => d.Id == department, ct))
@@ -158,4 +163,11 @@ internal sealed class UpdateCaseHandler(RibaltaDbContext db, CaseReader reader, 
 
         return (await reader.FindAsync(id, CaseViewer.Staff, ct))!;
     }
+
+    private Task<bool> MayWorkCasesAsync(Guid userId, CancellationToken ct) =>
+        db.UserRoles.Where(r => r.UserId == userId)
+            .Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name)
+            .AnyAsync(name => WorkCaseRoles.Contains(name!), ct);
+
+    private static readonly string[] WorkCaseRoles = [.. StaffRoles.WorkCases];
 }

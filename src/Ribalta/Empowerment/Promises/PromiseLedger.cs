@@ -231,10 +231,17 @@ internal sealed partial class PromiseLedger(
             return Error.NotFound();
         }
 
+        // Keeping or releasing a promise is a person's word to a customer, and what the promise-keeping rate measures
+        // people on; an integration key, whatever its scopes, may read promises but never settle one (docs/api.md).
+        if (actor.Kind == ActorKind.Integration)
+        {
+            return Error.Forbidden("Error.PromiseNeedsPerson");
+        }
+
         var mine = promise.OwnerId.ToString() == actor.Id || promise.MadeBy.ToString() == actor.Id;
         var leads = authority == PromiseAuthority.LeadsTeam && promise.TeamId is { } team && Guid.TryParse(actor.Id, out var actorId)
             && await db.Users.AsNoTracking().AnyAsync(u => u.Id == actorId && u.DepartmentId == team, ct);
-        if (!mine && !leads && authority != PromiseAuthority.EveryTeam && actor.Kind != ActorKind.Integration)
+        if (!mine && !leads && authority != PromiseAuthority.EveryTeam)
         {
             return Error.Forbidden("Error.NotYourPromise");
         }

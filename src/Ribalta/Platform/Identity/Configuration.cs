@@ -31,10 +31,29 @@ internal static class IdentityModule
             .AddDefaultTokenProviders()
             .AddClaimsPrincipalFactory<StaffClaimsPrincipalFactory>();
 
-        // A deactivated member of staff is signed out within a minute everywhere.
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        // Role changes reach a signed-in person's cookie within a minute. Sign-out, sign-out everywhere and deactivation
+        // end the server-side session at once (SignInSessions); the stamp check keeps the session's id on the new cookie.
+        services.Configure<SecurityStampValidatorOptions>(o =>
+        {
+            o.ValidationInterval = TimeSpan.FromMinutes(1);
+            o.OnRefreshingPrincipal = context =>
+            {
+                if (context.CurrentPrincipal?.FindFirst(SignInSessions.ClaimType) is { } session && context.NewPrincipal?.Identity is System.Security.Claims.ClaimsIdentity identity)
+                {
+                    identity.AddClaim(new System.Security.Claims.Claim(session.Type, session.Value));
+                }
 
-        services.ConfigureApplicationCookie(o => ConfigureCookie(o, "ribalta.staff", "/login", "/access-denied", TimeSpan.FromHours(10)));
+                return Task.CompletedTask;
+            };
+        });
+
+        services.AddMemoryCache();
+        services.AddScoped<SignInSessions>();
+        services.ConfigureApplicationCookie(o =>
+        {
+            ConfigureCookie(o, "ribalta.staff", "/login", "/access-denied", StaffSessionLifetime);
+            SessionCookieEvents.Attach(o, SignInSessions.Staff, System.Security.Claims.ClaimTypes.NameIdentifier);
+        });
         // Staff sign in with the Identity cookie; integrations present an API key. A request is read as one or the other
         // by whether it carries a key, so every staff policy serves both.
         services.AddScoped<ApiKeyService>();
@@ -47,7 +66,11 @@ internal static class IdentityModule
             .AddPolicyScheme(StaffOrKeyScheme, "Staff cookie or API key", o => o.ForwardDefaultSelector = context =>
                 ApiKeyAuthenticationHandler.Presents(context.Request) ? ApiKeyAuthenticationHandler.SchemeName : IdentityConstants.ApplicationScheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
-            .AddCookie(Policies.CustomerScheme, o => ConfigureCookie(o, "ribalta.customer", "/portal/sign-in", "/portal/sign-in", TimeSpan.FromDays(14)));
+            .AddCookie(Policies.CustomerScheme, o =>
+            {
+                ConfigureCookie(o, "ribalta.customer", "/portal/sign-in", "/portal/sign-in", CustomerSessionLifetime);
+                SessionCookieEvents.Attach(o, SignInSessions.Customer, Actor.CustomerIdClaim);
+            });
 
         // Integration keys take part through roles that follow their scopes: read (every key) where any staff may
         // look, write where front-line work happens, admin where settings change; a read-only key never writes.
@@ -56,7 +79,7 @@ internal static class IdentityModule
             .AddPolicy(Policies.Staff, p => Scoped(p.RequireAuthenticatedUser().RequireRole([.. StaffRoles.All, Read])))
             .AddPolicy(Policies.CustomersWrite, p => Scoped(p.RequireRole(StaffRoles.Frontline, StaffRoles.TeamLead, StaffRoles.Manager, StaffRoles.Admin, Write, Admin)))
             .AddPolicy(Policies.CustomersManage, p => Scoped(p.RequireRole(StaffRoles.TeamLead, StaffRoles.Manager, StaffRoles.Admin, Admin)))
-            .AddPolicy(Policies.CasesWork, p => Scoped(p.RequireRole(StaffRoles.Frontline, StaffRoles.TeamLead, StaffRoles.Manager, StaffRoles.Department, StaffRoles.Admin, Write, Admin)))
+            .AddPolicy(Policies.CasesWork, p => Scoped(p.RequireRole([.. StaffRoles.WorkCases, Write, Admin])))
             .AddPolicy(Policies.CasesManage, p => Scoped(p.RequireRole(StaffRoles.TeamLead, StaffRoles.Manager, StaffRoles.Admin, Admin)))
             // People, keys and webhooks are managed by people only: a leaked key must not be able to mint its successors.
             .AddPolicy(Policies.StaffAdmin, p => Scoped(p.RequireRole(StaffRoles.Admin)))
@@ -72,6 +95,11 @@ internal static class IdentityModule
     }
 
     public const string StaffOrKeyScheme = "StaffOrKey";
+
+    /// <summary>Sliding lifetimes of the sign-in cookies: a working day for staff, two weeks for customers.</summary>
+    public static readonly TimeSpan StaffSessionLifetime = TimeSpan.FromHours(10);
+
+    public static readonly TimeSpan CustomerSessionLifetime = TimeSpan.FromDays(14);
 
     private static AuthorizationPolicyBuilder Scoped(AuthorizationPolicyBuilder policy) => policy.AddRequirements(ApiKeyScopeRequirement.Instance);
 

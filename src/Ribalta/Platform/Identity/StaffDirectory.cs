@@ -28,6 +28,7 @@ public sealed class StaffDirectory(
     RibaltaDbContext db,
     UserManager<StaffUser> users,
     SetupGate setup,
+    SignInSessions sessions,
     TimeProvider clock)
 {
     public static readonly TimeSpan InvitationLifetime = TimeSpan.FromDays(7);
@@ -272,9 +273,14 @@ public sealed class StaffDirectory(
         user.LockoutEnd = active ? null : DateTimeOffset.MaxValue;
         db.Append(clock, actor, active ? StaffEvents.Reactivated : StaffEvents.Deactivated, "staff", user.Id.ToString(), new { user.Email });
 
-        // A new security stamp invalidates every cookie the person holds.
+        // Every session the person holds ends now; the new security stamp also invalidates their cookies.
         ThrowIfFailed(await users.UpdateSecurityStampAsync(user));
         await transaction.CommitAsync(ct);
+        if (!active)
+        {
+            await sessions.EndAllAsync(SignInSessions.Staff, user.Id, ct);
+        }
+
         return (await ListOneAsync(user.Id, ct))!;
     }
 

@@ -12,6 +12,11 @@ public static class StaffRoles
 
     public static readonly IReadOnlyList<string> All = [Frontline, TeamLead, Manager, Department, Executive, Admin];
 
+    /// <summary>The roles that work cases (<see cref="Policies.CasesWork"/>): only people with one of them can be assigned a case.</summary>
+    public static readonly IReadOnlyList<string> WorkCases = [Frontline, TeamLead, Manager, Department, Admin];
+
+    public static bool MayWorkCases(IEnumerable<string> roles) => roles.Any(r => WorkCases.Contains(r, StringComparer.Ordinal));
+
     public static bool IsKnown(string role) => All.Contains(role, StringComparer.Ordinal);
 }
 

@@ -29,12 +29,22 @@ internal sealed class ApiKeyAuthenticationHandler(
 
     public const string ScopesClaim = "ribalta:api-scopes";
 
+    /// <summary>Where keys are accepted.</summary>
+    public static readonly PathString ApiPath = "/api";
+
     /// <summary>Whether the request presents a key at all; requests without one go to the staff cookie as before.</summary>
     public static bool Presents(HttpRequest request) =>
         request.Headers.ContainsKey(HeaderName) || (request.Headers.Authorization.ToString() is { } value && value.StartsWith("Bearer " + ApiKeyService.KeyPrefix, StringComparison.Ordinal));
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
+        // Keys are for the REST API. A page, the workspace's circuit or a browser form answered to a key would hand
+        // an integration the staff workspace; outside /api a key counts for nothing and the request is anonymous.
+        if (!Request.Path.StartsWithSegments(ApiPath))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
         var presented = Request.Headers[HeaderName].ToString();
         if (presented.Length == 0 && Request.Headers.Authorization.ToString() is { } authorization && authorization.StartsWith("Bearer ", StringComparison.Ordinal))
         {

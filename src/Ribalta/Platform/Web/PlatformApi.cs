@@ -31,7 +31,10 @@ internal static class PlatformApi
     {
         var session = app.MapGroup("/api/v1/session").WithTags("Session");
         session.MapPost("", SignIn).AllowAnonymous();
-        session.MapDelete("", SignOut).RequireAuthorization(Policies.Staff);
+        session.MapDelete("", (HttpContext http, SignInSessions sessions, SignInManager<StaffUser> signIn) => SignOut(http, sessions, signIn, everywhere: false))
+            .RequireAuthorization(Policies.Staff).WithSummary("Sign out: ends this session on the server");
+        session.MapDelete("/all", (HttpContext http, SignInSessions sessions, SignInManager<StaffUser> signIn) => SignOut(http, sessions, signIn, everywhere: true))
+            .RequireAuthorization(Policies.Staff).WithSummary("Sign out everywhere: ends every session of the signed-in person, in every browser and client");
         app.MapGet("/api/v1/me", Me).RequireAuthorization(Policies.Staff).WithTags("Session");
 
         app.MapPost("/api/v1/setup", Setup).AllowAnonymous().WithTags("Setup");
@@ -56,7 +59,10 @@ internal static class PlatformApi
         app.MapGet("/api/v1/audit", AuditLog).RequireAuthorization(Policies.AuditRead).WithTags("Audit");
 
         app.MapGet("/culture/{code}", SwitchCulture).AllowAnonymous().ExcludeFromDescription();
-        app.MapPost("/logout", Logout).RequireAuthorization(Policies.Staff).ExcludeFromDescription().DisableAntiforgery();
+        app.MapPost("/logout", (HttpContext h, SignInSessions s, SignInManager<StaffUser> i, IAntiforgery a) => Logout(h, s, i, a, everywhere: false))
+            .RequireAuthorization(Policies.Staff).ExcludeFromDescription().DisableAntiforgery();
+        app.MapPost("/logout/all", (HttpContext h, SignInSessions s, SignInManager<StaffUser> i, IAntiforgery a) => Logout(h, s, i, a, everywhere: true))
+            .RequireAuthorization(Policies.Staff).ExcludeFromDescription().DisableAntiforgery();
         return app;
     }
 
@@ -71,18 +77,34 @@ internal static class PlatformApi
             return TypedResults.Problem(title: localizer["Login.TwoFactorRequired"].Value, statusCode: StatusCodes.Status401Unauthorized, extensions: new Dictionary<string, object?> { ["code"] = "Login.TwoFactorRequired" });
         }
 
+        // A locked account (Identity still locks it) answers exactly like a wrong password or an unknown address:
+        // a different answer would tell anyone with a list of addresses which of them have accounts here.
         return outcome switch
         {
             SignInOutcome.Succeeded => TypedResults.NoContent(),
-            SignInOutcome.LockedOut => TypedResults.Problem(title: localizer["Login.LockedOut"].Value, statusCode: StatusCodes.Status423Locked, extensions: new Dictionary<string, object?> { ["code"] = "Login.LockedOut" }),
             _ => TypedResults.Problem(title: localizer["Login.Failed"].Value, statusCode: StatusCodes.Status401Unauthorized, extensions: new Dictionary<string, object?> { ["code"] = "Login.Failed" }),
         };
     }
 
-    private static async Task<NoContent> SignOut(SignInManager<StaffUser> signIn)
+    private static async Task<NoContent> SignOut(HttpContext http, SignInSessions sessions, SignInManager<StaffUser> signIn, bool everywhere)
     {
-        await signIn.SignOutAsync();
+        await EndSessionAsync(http, sessions, signIn, everywhere);
         return TypedResults.NoContent();
+    }
+
+    /// <summary>Ends the session on the server (so a copy of the cookie stops working too), then clears the browser's cookie.</summary>
+    private static async Task EndSessionAsync(HttpContext http, SignInSessions sessions, SignInManager<StaffUser> signIn, bool everywhere)
+    {
+        if (everywhere && SessionCookieEvents.SubjectOf(http.User, System.Security.Claims.ClaimTypes.NameIdentifier) is { } person && SignInSessions.IdOf(http.User) is not null)
+        {
+            await sessions.EndAllAsync(SignInSessions.Staff, person, http.RequestAborted);
+        }
+        else if (SignInSessions.IdOf(http.User) is { } id)
+        {
+            await sessions.EndAsync(id, http.RequestAborted);
+        }
+
+        await signIn.SignOutAsync();
     }
 
     private static async Task<Results<Ok<MeResponse>, UnauthorizedHttpResult>> Me(UserManager<StaffUser> users, HttpContext http)
@@ -198,14 +220,14 @@ internal static class PlatformApi
         return TypedResults.LocalRedirect(target);
     }
 
-    private static async Task<IResult> Logout(HttpContext http, SignInManager<StaffUser> signIn, IAntiforgery antiforgery)
+    private static async Task<IResult> Logout(HttpContext http, SignInSessions sessions, SignInManager<StaffUser> signIn, IAntiforgery antiforgery, bool everywhere)
     {
         if (!await antiforgery.IsRequestValidAsync(http))
         {
             return TypedResults.BadRequest();
         }
 
-        await signIn.SignOutAsync();
+        await EndSessionAsync(http, sessions, signIn, everywhere);
         return TypedResults.LocalRedirect("/login");
     }
 
