@@ -62,8 +62,14 @@ public sealed class ResolveTests(BrowserFixture fixture) : IAsyncLifetime
 
         await Expect(panel.GetByRole(AriaRole.Status)).ToContainTextAsync("Concesso");
         await Expect(panel.Locator("ul.grants li")).ToHaveCountAsync(2);
+
+        // The answer is beside the button that was pressed, and the form is ready for the next grant.
+        await Expect(panel.GetByRole(AriaRole.Status)).ToBeInViewportAsync();
+        await Expect(refundBox.GetByRole(AriaRole.Checkbox)).Not.ToBeCheckedAsync();
+        await Expect(extensionBox.GetByRole(AriaRole.Checkbox)).Not.ToBeCheckedAsync();
+        await Expect(panel.GetByLabel("Perché (una riga, per il registro)")).ToHaveValueAsync("");
         await Expect(agent.Locator(".messages .body").Last).ToContainTextAsync("Le abbiamo rimborsato 25,00 EUR.");
-        await Expect(agent.Locator(".messages .body").Last).ToContainTextAsync("Abbiamo prorogato la tua scadenza di 7 giorni.");
+        await Expect(agent.Locator(".messages .body").Last).ToContainTextAsync("Abbiamo prorogato la Sua scadenza di 7 giorni.");
 
         // Above the envelope: nothing is granted, and the panel says which limit and to ask for help.
         await refundBox.GetByRole(AriaRole.Checkbox).CheckAsync();
