@@ -20,6 +20,8 @@ public static class CasesModule
         services.AddScoped<Search.PostgresMatches>();
         services.AddScoped<Search.SearchReindex>();
         services.AddSingleton<CasePresence>();
+        services.AddScoped<PresenceCircuit>();
+        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<PresenceCircuit>());
         services.AddScoped<InboxQuery>();
         services.AddScoped<CaseCountReader>();
         services.AddScoped<SavedFilters>();

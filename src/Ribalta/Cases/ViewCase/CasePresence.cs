@@ -1,19 +1,25 @@
 using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Components.Server.Circuits;
 
 namespace Ribalta.Cases.ViewCase;
 
-/// <summary>Who has a case open right now, and who is writing to its customer, so two people never answer at once unknowingly.</summary>
-public sealed record CaseViewerPresence(Guid Session, string Name, bool Replying);
+/// <summary>One open case page: which case, whose page, and whether they are typing a reply.</summary>
+public sealed record CaseViewerPresence(Guid Session, string? PersonId, string Name, bool Replying);
 
+/// <summary>
+/// Who has a case open, per page (session), in memory on this node. People are shown once however many of their tabs
+/// are open, never to themselves, and only while their page is connected: <see cref="PresenceCircuit"/> takes a page
+/// out when its browser goes away (a closed tab, a lost connection) and puts it back if it reconnects.
+/// </summary>
 public sealed class CasePresence
 {
     private readonly ConcurrentDictionary<long, ConcurrentDictionary<Guid, CaseViewerPresence>> _cases = new();
 
     public event Action<long>? Changed;
 
-    public void Enter(long caseId, Guid session, string name) => Set(caseId, new CaseViewerPresence(session, name, false));
+    public void Enter(long caseId, Guid session, string? personId, string name) => Set(caseId, new CaseViewerPresence(session, personId, name, false));
 
-    public void Replying(long caseId, Guid session, string name, bool replying) => Set(caseId, new CaseViewerPresence(session, name, replying));
+    public void Replying(long caseId, Guid session, string? personId, string name, bool replying) => Set(caseId, new CaseViewerPresence(session, personId, name, replying));
 
     public void Leave(long caseId, Guid session)
     {
@@ -28,9 +34,19 @@ public sealed class CasePresence
         }
     }
 
-    /// <summary>The others looking at the case, not counting the asking session.</summary>
-    public IReadOnlyList<CaseViewerPresence> Others(long caseId, Guid session) =>
-        _cases.TryGetValue(caseId, out var viewers) ? viewers.Values.Where(v => v.Session != session).OrderBy(v => v.Name, StringComparer.CurrentCulture).ToList() : [];
+    /// <summary>
+    /// The other people looking at the case, once each (typing if any of their pages is), never the asking person in
+    /// another tab. <paramref name="personId"/> null: everyone but the asking session.
+    /// </summary>
+    public IReadOnlyList<CaseViewerPresence> Others(long caseId, Guid session, string? personId = null) =>
+        _cases.TryGetValue(caseId, out var viewers)
+            ? viewers.Values
+                .Where(v => v.Session != session && (personId is null || v.PersonId != personId))
+                .GroupBy(v => v.PersonId ?? v.Session.ToString())
+                .Select(g => g.OrderByDescending(v => v.Replying).First())
+                .OrderBy(v => v.Name, StringComparer.CurrentCulture)
+                .ToList()
+            : [];
 
     private void Set(long caseId, CaseViewerPresence presence)
     {
@@ -41,5 +57,51 @@ public sealed class CasePresence
         {
             Changed?.Invoke(caseId);
         }
+    }
+}
+
+/// <summary>
+/// The case pages of one Blazor circuit (one browser tab). When the tab's connection goes down its pages leave the
+/// cases at once, instead of lingering until the server drops the disconnected circuit minutes later; if it comes
+/// back, they enter again.
+/// </summary>
+public sealed class PresenceCircuit(CasePresence presence) : CircuitHandler
+{
+    private readonly ConcurrentDictionary<Guid, CaseViewerPresence> _pages = new();
+    private readonly ConcurrentDictionary<Guid, long> _caseOf = new();
+
+    public void Track(long caseId, CaseViewerPresence page)
+    {
+        _pages[page.Session] = page;
+        _caseOf[page.Session] = caseId;
+    }
+
+    public void Forget(Guid session)
+    {
+        _pages.TryRemove(session, out _);
+        _caseOf.TryRemove(session, out _);
+    }
+
+    public override Task OnConnectionDownAsync(Circuit circuit, CancellationToken cancellationToken)
+    {
+        foreach (var (session, caseId) in _caseOf)
+        {
+            presence.Leave(caseId, session);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override Task OnConnectionUpAsync(Circuit circuit, CancellationToken cancellationToken)
+    {
+        foreach (var (session, page) in _pages)
+        {
+            if (_caseOf.TryGetValue(session, out var caseId))
+            {
+                presence.Enter(caseId, session, page.PersonId, page.Name);
+            }
+        }
+
+        return Task.CompletedTask;
     }
 }
