@@ -63,6 +63,7 @@ public static class CasesModule
             options.AddFilter<Chat.ChatHubFilter>();
         });
         services.AddSingleton<Chat.ChatHubFilter>();
+        Chat.ChatRefusalLogging.AddChatRefusalLogging(services);
         services.AddSingleton<Chat.ChatLimits>();
         services.AddSingleton<Chat.ChatWidgetCache>();
         services.AddSingleton<Chat.ChatPresence>();

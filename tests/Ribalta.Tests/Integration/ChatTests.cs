@@ -16,6 +16,7 @@ using Ribalta.Cases.Email;
 using Ribalta.Customers.Contracts;
 using Ribalta.Platform.Data;
 using Ribalta.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
 using Xunit;
 
 namespace Ribalta.Tests.Integration;
@@ -380,6 +381,62 @@ public abstract class ChatTests(RibaltaApp app) : IAsyncDisposable
         Assert.Null(session.PageUrl);
         await Assert.ThrowsAsync<HubException>(() => visitor.InvokeAsync<ChatState>("Start", new ChatStartRequest(null, null, "Ancora", null)));
         await Assert.ThrowsAsync<HubException>(() => visitor.InvokeAsync<ChatLine>("Send", ""));
+    }
+
+    [Fact]
+    public async Task A_refused_visitor_line_is_no_error_in_the_log()
+    {
+        var errors = new ErrorRecorder();
+        App.Services.GetRequiredService<ILoggerFactory>().AddProvider(errors);
+        var widget = await WidgetAsync();
+        var visitor = Visitor(widget.Key);
+        await visitor.StartAsync();
+        await visitor.InvokeAsync<ChatState>("Start", new ChatStartRequest(null, null, "Hello, I am typing very fast today.", null));
+        var refused = 0;
+        for (var i = 0; i < 40 && refused == 0; i++)
+        {
+            try
+            {
+                await visitor.InvokeAsync<ChatLine>("Send", $"fast line {i}");
+            }
+            catch (HubException)
+            {
+                refused++;
+            }
+        }
+
+        errors.Stop();
+        Assert.True(refused > 0, "The per-connection limit never refused a call");
+        Assert.DoesNotContain(errors.Entries, e => e.Exception is HubException);
+        await visitor.DisposeAsync();
+    }
+
+    /// <summary>Records what is logged at error level or above while a test runs.</summary>
+    private sealed class ErrorRecorder : ILoggerProvider, ILogger
+    {
+        private volatile bool _stopped;
+
+        public System.Collections.Concurrent.ConcurrentQueue<(string Message, Exception? Exception)> Entries { get; } = new();
+
+        public void Stop() => _stopped = true;
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => !_stopped && logLevel >= LogLevel.Error;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                Entries.Enqueue((formatter(state, exception), exception));
+            }
+        }
+
+        public void Dispose()
+        {
+        }
     }
 
     [Fact]
