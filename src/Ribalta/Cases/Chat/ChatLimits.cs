@@ -16,7 +16,7 @@ internal enum ChatStartLimit
 /// an office or a mobile carrier puts many people behind one address. Every call draws from a token bucket per
 /// connection, and each chat's lines from one per chat, so one script cannot flood the front line with lines.
 /// </summary>
-internal sealed partial class ChatLimits(IOptions<ChatOptions> options, TimeProvider clock, ILogger<ChatLimits> logger)
+internal sealed class ChatLimits(IOptions<ChatOptions> options, TimeProvider clock)
 {
     private readonly object _sync = new();
     private readonly StartWindows _visitors = new(TimeSpan.FromHours(1));
@@ -53,11 +53,7 @@ internal sealed partial class ChatLimits(IOptions<ChatOptions> options, TimeProv
             }
         }
 
-        if (refused is { } limit)
-        {
-            StartRefused(logger, limit, widget.Key);
-        }
-
+        // Logged once, by the hub's refusal logging (ChatRefusalLogging): one information line with the sentence.
         return refused;
     }
 
@@ -97,9 +93,6 @@ internal sealed partial class ChatLimits(IOptions<ChatOptions> options, TimeProv
     }
 
     public ClockBucket ForConnection() => new(options.Value.Burst, options.Value.PerSecond, clock);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Chat start refused by the {Limit} limit on widget {Widget}")]
-    private static partial void StartRefused(ILogger logger, ChatStartLimit limit, string widget);
 }
 
 /// <summary>The id the widget keeps in the visitor's browser: a random string, never a secret, never trusted as identity.</summary>
