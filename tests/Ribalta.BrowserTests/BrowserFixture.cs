@@ -37,7 +37,9 @@ public sealed class BrowserFixture : IAsyncLifetime
             throw new InvalidOperationException($"Chromium is not installed at {ChromiumPath}. Run ./test.sh, which installs it, or `apt-get install chromium`.");
         }
 
-        (Demo, DemoUrl) = Start(new Dictionary<string, string?> { ["Demo:Enabled"] = "true", ["Demo:Customers"] = "40", ["Empowerment:PromiseCheckSeconds"] = "1" });
+        (Demo, DemoUrl) = Start(new Dictionary<string, string?> { ["Demo:Enabled"] = "true", ["Demo:Customers"] = "40", ["Empowerment:PromiseCheckSeconds"] = "1",
+            // One new chat per visitor an hour, so the widget's refusal can be seen with two starts.
+            ["Chat:StartsPerHourPerVisitor"] = "1" });
         (Empty, EmptyUrl) = Start(new Dictionary<string, string?>());
 
         _playwright = await Playwright.CreateAsync();

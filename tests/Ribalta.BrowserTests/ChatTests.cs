@@ -139,6 +139,28 @@ public sealed class ChatTests(BrowserFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_visitor_who_keeps_starting_chats_reads_why_the_next_one_is_refused_and_keeps_what_they_wrote()
+    {
+        await AddWidgetAsync(_siteUrl + "/");
+        var visitor = await fixture.NewPageAsync("ar");
+        await visitor.GotoAsync(_siteUrl + "/");
+        await visitor.GetByRole(AriaRole.Button, new() { Name = "تحدّث معنا" }).ClickAsync();
+        var panel = visitor.GetByRole(AriaRole.Dialog);
+        await panel.GetByLabel("كيف يمكننا مساعدتك؟").FillAsync("هل يصل الطلب غدًا؟");
+        await panel.GetByRole(AriaRole.Button, new() { Name = "ابدأ المحادثة" }).ClickAsync();
+        await Expect(panel.Locator("li.visitor")).ToContainTextAsync("هل يصل الطلب غدًا؟");
+
+        // The visitor ends it and starts another at once: this browser's visitor id has used its allowance (one, here).
+        await panel.GetByRole(AriaRole.Button, new() { Name = "إنهاء المحادثة" }).ClickAsync();
+        await panel.GetByRole(AriaRole.Button, new() { Name = "ابدأ محادثة جديدة" }).ClickAsync();
+        var second = "وسؤال آخر عن الأسعار";
+        await panel.GetByLabel("كيف يمكننا مساعدتك؟").FillAsync(second);
+        await panel.GetByRole(AriaRole.Button, new() { Name = "ابدأ المحادثة" }).ClickAsync();
+        await Expect(panel.GetByRole(AriaRole.Alert)).ToHaveTextAsync("لقد بدأت عدة محادثات خلال وقت قصير. يُرجى المتابعة في المحادثة المفتوحة لديك، أو المحاولة مرة أخرى لاحقًا.");
+        await Expect(panel.GetByLabel("كيف يمكننا مساعدتك؟")).ToHaveValueAsync(second);
+    }
+
+    [Fact]
     public async Task The_widget_stays_away_from_a_site_that_is_not_allowed()
     {
         await AddWidgetAsync("https://elsewhere.example");

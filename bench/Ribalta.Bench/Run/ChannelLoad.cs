@@ -30,22 +30,39 @@ internal sealed class ChatLoad : IAsyncDisposable
         created.EnsureSuccessStatusCode();
         var key = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
         var load = new ChatLoad();
-        for (var i = 0; i < visitors; i++)
+        // Each visitor is its own browser, with the id the widget keeps for it: new chats are limited per visitor, and
+        // all of the bench's visitors come from one address.
+        var run = Guid.NewGuid().ToString("N");
+        try
         {
-            var connection = new HubConnectionBuilder()
-                .WithUrl($"{url}/chat/hub?widget={key}&lang=en", options =>
-                {
-                    options.Transports = HttpTransportType.WebSockets;
-                    options.Headers["Origin"] = Origin;
-                })
-                .Build();
-            await connection.StartAsync();
-            await connection.InvokeAsync<JsonElement>("Start", new { name = $"Bench visitor {i}", message = Lines[i % Lines.Length] });
-            load._visitors.Add(connection);
+            for (var i = 0; i < visitors; i++)
+            {
+                await load.ConnectAsync(url, key, Lines[i % Lines.Length], i, $"bench-{run}-{i}");
+            }
+        }
+        catch
+        {
+            await load.DisposeAsync();
+            throw;
         }
 
         Console.WriteLine($"{visitors} chat visitors connected to widget {key}.");
         return load;
+    }
+
+    /// <summary>One visitor: a connection of its own, and a chat started from it.</summary>
+    private async Task ConnectAsync(string url, string key, string line, int i, string visitorId)
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl($"{url}/chat/hub?widget={key}&lang=en", options =>
+            {
+                options.Transports = HttpTransportType.WebSockets;
+                options.Headers["Origin"] = Origin;
+            })
+            .Build();
+        _visitors.Add(connection);
+        await connection.StartAsync();
+        await connection.InvokeAsync<JsonElement>("Start", new { name = $"Bench visitor {i}", message = line, visitorId });
     }
 
     public async Task<Outcome> SendAsync(int visitor, Random random)

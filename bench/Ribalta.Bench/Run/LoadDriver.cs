@@ -194,8 +194,10 @@ internal static class LoadDriver
 
         if (chatVisitors > 0 && Wanted(chatName))
         {
-            await using var chat = await ChatLoad.StartAsync(client, url, chatVisitors);
-            results.Add(await MeasureAsync(chatName, seconds, warmUp, chatVisitors, chat.SendAsync, await QuietAsync(), ignore));
+            if (await ChatAsync(chatName, client, url, seconds, warmUp, chatVisitors, QuietAsync, ignore) is { } measured)
+            {
+                results.Add(measured);
+            }
         }
 
         if (emailCount > 0 && Wanted(emailName))
@@ -206,6 +208,29 @@ internal static class LoadDriver
         var rss = pid is null ? null : ReadMemory(pid);
         Report(results, rss, url, options.Get("label", ""), workers, options.Get("out", "bench/results"));
         return 0;
+    }
+
+    /// <summary>
+    /// The chat scenario. Visitors the server refuses to let start (its limits on new chats, when set below the bench's
+    /// numbers) leave the scenario unmeasured, with the server's reason, not the run without results.
+    /// </summary>
+    private static async Task<ScenarioResult?> ChatAsync(string name, HttpClient client, string url, int seconds, TimeSpan warmUp, int visitors, Func<Task<MachineState>> quiet, IReadOnlyCollection<int> ignore)
+    {
+        ChatLoad chat;
+        try
+        {
+            chat = await ChatLoad.StartAsync(client, url, visitors);
+        }
+        catch (Microsoft.AspNetCore.SignalR.HubException refused)
+        {
+            Console.Error.WriteLine($"{name}: not measured, a visitor could not start a chat: {refused.Message}");
+            return null;
+        }
+
+        await using (chat)
+        {
+            return await MeasureAsync(name, seconds, warmUp, visitors, chat.SendAsync, await quiet(), ignore);
+        }
     }
 
     /// <summary>An HTTP call as a measured operation: 5xx, 401 and 403 are errors; other 4xx are refusals.</summary>

@@ -59,7 +59,9 @@ public static class CasesModule
         services.AddHostedService(sp => sp.GetRequiredService<Email.MailboxPoller>());
         services.AddSingleton<Email.EmailDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<Email.EmailDispatcher>());
-        services.AddOptions<Chat.ChatOptions>().BindConfiguration(Chat.ChatOptions.Section);
+        services.AddOptions<Chat.ChatOptions>().BindConfiguration(Chat.ChatOptions.Section)
+            .Validate(o => o.LimitsAreValid(), "Chat:MaxMessageLength, Chat:Burst, Chat:PerSecond, Chat:StartsPerHourPerVisitor, Chat:StartsPerMinutePerWidget and Chat:StartsPerHourPerAddress must be at least 1, Chat:ResumeFor positive")
+            .ValidateOnStart();
         services.AddSignalR().AddHubOptions<Chat.ChatHub>(options =>
         {
             options.MaximumReceiveMessageSize = 32 * 1024;

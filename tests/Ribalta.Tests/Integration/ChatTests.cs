@@ -1,6 +1,9 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
@@ -48,9 +51,9 @@ public abstract class ChatTests(RibaltaApp app) : IAsyncDisposable
         return (await response.Content.ReadFromJsonAsync<ChatWidgetDto>(Api.Json))!;
     }
 
-    private HubConnection Visitor(string key, string? origin = Shop, string lang = "en", HttpTransportType transport = HttpTransportType.WebSockets, bool skipNegotiation = false)
+    private HubConnection Visitor(string key, string? origin = Shop, string lang = "en", HttpTransportType transport = HttpTransportType.WebSockets, bool skipNegotiation = false, WebApplicationFactory<Program>? host = null)
     {
-        var server = App.Server;
+        var server = (host ?? App).Server;
         var connection = new HubConnectionBuilder()
             .WithUrl(new Uri(server.BaseAddress, $"/chat/hub?widget={key}&lang={lang}"), options =>
             {
@@ -482,6 +485,10 @@ public abstract class ChatTests(RibaltaApp app) : IAsyncDisposable
         Assert.True(refusedToSecond > 0, "A second connection to the chat got a fresh allowance");
         var stored = await Db(db => db.Set<Message>().CountAsync(m => m.CaseId == started.CaseId && m.Kind == MessageKind.Customer));
         Assert.Equal(accepted + 1, stored);
+
+        // The allowance comes back as the (injected) clock moves: no waiting in real time.
+        App.Clock.Advance(TimeSpan.FromSeconds(5));
+        await visitor.InvokeAsync<ChatLine>("Send", "after a pause");
     }
 
     [Fact]
@@ -534,14 +541,87 @@ public abstract class ChatTests(RibaltaApp app) : IAsyncDisposable
     }
 
     [Fact]
-    public void New_chats_per_address_are_capped_per_hour()
+    public async Task A_visitor_who_keeps_starting_chats_is_refused_while_others_behind_the_same_address_are_not()
     {
-        using var limits = new ChatLimits(Microsoft.Extensions.Options.Options.Create(new ChatOptions { StartsPerHourPerAddress = 3 }));
-        Assert.True(limits.MayStart("203.0.113.7"));
-        Assert.True(limits.MayStart("203.0.113.7"));
-        Assert.True(limits.MayStart("203.0.113.7"));
-        Assert.False(limits.MayStart("203.0.113.7"));
-        Assert.True(limits.MayStart("198.51.100.1"));
+        await using var host = LimitedHost(perVisitor: 2);
+        var widget = await WidgetAsync();
+        var office = Api.Unique("visitor");
+        await StartAsync(host, widget.Key, office);
+        await StartAsync(host, widget.Key, office);
+
+        var refused = await Assert.ThrowsAsync<HubException>(() => StartAsync(host, widget.Key, office, lang: "it"));
+        Assert.Contains("Hai avviato diverse chat in poco tempo", refused.Message, StringComparison.Ordinal);
+
+        // A colleague on the same network (the same address) is not held back by it.
+        await StartAsync(host, widget.Key, office + "-colleague");
+
+        // An hour later the first visitor may start again; the clock moved, nobody waited.
+        App.Clock.Advance(TimeSpan.FromHours(1));
+        await StartAsync(host, widget.Key, office);
+    }
+
+    [Fact]
+    public async Task A_widget_takes_so_many_new_chats_a_minute_from_everyone_together()
+    {
+        await using var host = LimitedHost(perWidget: 3);
+        var widget = await WidgetAsync();
+        var other = await WidgetAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            await StartAsync(host, widget.Key, Api.Unique("flood"));
+        }
+
+        var refused = await Assert.ThrowsAsync<HubException>(() => StartAsync(host, widget.Key, Api.Unique("late")));
+        Assert.Contains("Many people are starting a chat right now", refused.Message, StringComparison.Ordinal);
+        var cases = await Db(db => db.Set<ChatSession>().CountAsync(s => s.WidgetId == widget.Id));
+        Assert.Equal(3, cases);
+
+        // Another widget is not affected, and the next minute the first takes chats again.
+        await StartAsync(host, other.Key, Api.Unique("elsewhere"));
+        App.Clock.Advance(TimeSpan.FromMinutes(1));
+        await StartAsync(host, widget.Key, Api.Unique("later"));
+    }
+
+    [Fact]
+    public async Task One_network_address_has_a_coarse_ceiling_on_new_chats_whatever_visitor_ids_it_sends()
+    {
+        await using var host = LimitedHost(perAddress: 3);
+        var widget = await WidgetAsync();
+        await StartAsync(host, widget.Key, Api.Unique("a"));
+        await StartAsync(host, widget.Key, Api.Unique("b"));
+        await StartAsync(host, widget.Key, visitorId: null);
+
+        var refused = await Assert.ThrowsAsync<HubException>(() => StartAsync(host, widget.Key, Api.Unique("d")));
+        Assert.Contains("Too many chats started from your connection", refused.Message, StringComparison.Ordinal);
+
+        App.Clock.Advance(TimeSpan.FromHours(1));
+        await StartAsync(host, widget.Key, Api.Unique("e"));
+    }
+
+    [Fact]
+    public void A_chat_limit_below_one_stops_the_app_at_start_with_the_settings_name()
+    {
+        using var host = App.WithWebHostBuilder(builder => builder.UseSetting("Chat:StartsPerMinutePerWidget", "0"));
+        var failure = Assert.ThrowsAny<Exception>(() => host.Server);
+        Assert.Contains("Chat:StartsPerMinutePerWidget", failure.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The app on the same database with small start limits of its own (the shared host raises the address ceiling, since
+    /// every test's visitor comes from the one test-server address), on the same fake clock.
+    /// </summary>
+    private WebApplicationFactory<Program> LimitedHost(int perVisitor = 1000, int perWidget = 1000, int perAddress = 1000) =>
+        App.WithWebHostBuilder(builder => builder
+            .UseSetting("Chat:StartsPerHourPerVisitor", perVisitor.ToString(CultureInfo.InvariantCulture))
+            .UseSetting("Chat:StartsPerMinutePerWidget", perWidget.ToString(CultureInfo.InvariantCulture))
+            .UseSetting("Chat:StartsPerHourPerAddress", perAddress.ToString(CultureInfo.InvariantCulture)));
+
+    /// <summary>A new visitor connection that starts a chat, as the widget does (with the visitor id it keeps).</summary>
+    private async Task<ChatState> StartAsync(WebApplicationFactory<Program> host, string key, string? visitorId, string lang = "en")
+    {
+        var visitor = Visitor(key, lang: lang, host: host);
+        await visitor.StartAsync();
+        return await visitor.InvokeAsync<ChatState>("Start", new ChatStartRequest(null, null, "Hello, is my parcel on its way?", null, visitorId));
     }
 
     [Fact]

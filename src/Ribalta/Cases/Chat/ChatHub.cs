@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
@@ -48,9 +47,9 @@ internal sealed class ChatHub(ChatService chats, ChatPresence presence, ChatRela
         }
 
         var address = Context.GetHttpContext()?.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (!limits.MayStart(address))
+        if (limits.TryStart(Widget, request?.VisitorId, address) is { } limit)
         {
-            throw Refused(Error.Conflict("Chat.TooManyChats"));
+            throw Refused(Error.Conflict(ChatLimits.Refusal(limit)));
         }
 
         var language = SupportedCultures.IsSupported(CultureInfo.CurrentUICulture.Name) ? CultureInfo.CurrentUICulture.Name : null;
@@ -167,53 +166,6 @@ internal sealed class ChatHub(ChatService chats, ChatPresence presence, ChatRela
 }
 
 /// <summary>
-/// How fast visitors may go: a token bucket per connection for every call and one per chat for its lines, and a cap
-/// on new chats per network address per hour, so one script cannot flood the front line with cases or lines.
-/// </summary>
-internal sealed class ChatLimits(IOptions<ChatOptions> options) : IDisposable
-{
-    private readonly PartitionedRateLimiter<string> _starts = PartitionedRateLimiter.Create<string, string>(address =>
-        RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = options.Value.StartsPerHourPerAddress,
-            Window = TimeSpan.FromHours(1),
-            QueueLimit = 0,
-        }));
-
-    private readonly PartitionedRateLimiter<long> _chats = PartitionedRateLimiter.Create<long, long>(session =>
-        RateLimitPartition.GetTokenBucketLimiter(session, _ => Bucket(options.Value)));
-
-    public bool MayStart(string address)
-    {
-        using var lease = _starts.AttemptAcquire(address);
-        return lease.IsAcquired;
-    }
-
-    public bool MaySend(long sessionId)
-    {
-        using var lease = _chats.AttemptAcquire(sessionId);
-        return lease.IsAcquired;
-    }
-
-    public RateLimiter ForConnection() => new TokenBucketRateLimiter(Bucket(options.Value));
-
-    private static TokenBucketRateLimiterOptions Bucket(ChatOptions options) => new()
-    {
-        TokenLimit = options.Burst,
-        TokensPerPeriod = options.PerSecond,
-        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-        QueueLimit = 0,
-        AutoReplenishment = true,
-    };
-
-    public void Dispose()
-    {
-        _starts.Dispose();
-        _chats.Dispose();
-    }
-}
-
-/// <summary>
 /// Runs around every call to the chat hub: in the visitor's language (the widget says which on connecting), and
 /// within the connection's rate limit; a call over the limit is refused with a sentence, not queued.
 /// </summary>
@@ -245,24 +197,11 @@ internal sealed class ChatHubFilter(ChatLimits limits, IStringLocalizer<Strings>
         var items = invocation.Context.Items;
         var culture = (CultureInfo)items[CultureKey]!;
         (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (culture, culture);
-        using var lease = ((RateLimiter)items[LimiterKey]!).AttemptAcquire();
-        if (!lease.IsAcquired)
+        if (!((ClockBucket)items[LimiterKey]!).TryTake())
         {
             throw new HubException(localizer["Chat.TooFast"]);
         }
 
         return await next(invocation);
-    }
-
-    public async Task OnDisconnectedAsync(HubLifetimeContext context, Exception? exception, Func<HubLifetimeContext, Exception?, Task> next)
-    {
-        try
-        {
-            await next(context, exception);
-        }
-        finally
-        {
-            (context.Context.Items[LimiterKey] as IDisposable)?.Dispose();
-        }
     }
 }

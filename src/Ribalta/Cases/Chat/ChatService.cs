@@ -25,8 +25,22 @@ public sealed class ChatOptions
     /// <summary>Calls per second one connection earns back after a burst.</summary>
     public int PerSecond { get; init; } = 1;
 
-    /// <summary>New chats one network address may start in an hour.</summary>
-    public int StartsPerHourPerAddress { get; init; } = 20;
+    /// <summary>New chats one visitor (the id the widget keeps in their browser) may start on a widget in an hour.</summary>
+    public int StartsPerHourPerVisitor { get; init; } = 10;
+
+    /// <summary>New chats one widget takes in a minute, from everyone together: a flood does not bury the front line.</summary>
+    public int StartsPerMinutePerWidget { get; init; } = 60;
+
+    /// <summary>
+    /// New chats one network address may start in an hour: a coarse ceiling only, high enough for an office or a mobile
+    /// carrier that puts many visitors behind one address.
+    /// </summary>
+    public int StartsPerHourPerAddress { get; init; } = 300;
+
+    /// <summary>Every limit at least one: a limit of zero would turn the widget off without saying so.</summary>
+    public bool LimitsAreValid() =>
+        MaxMessageLength >= 1 && Burst >= 1 && PerSecond >= 1 && StartsPerHourPerVisitor >= 1 && StartsPerMinutePerWidget >= 1 && StartsPerHourPerAddress >= 1
+        && ResumeFor > TimeSpan.Zero;
 
     /// <summary>
     /// How long after its last line a browser can come back to a chat it left open. Short, because the browser may be
@@ -36,7 +50,8 @@ public sealed class ChatOptions
 }
 
 /// <summary>What a visitor types before the chat starts; everything but the message is optional.</summary>
-public sealed record ChatStartRequest(string? Name, string? Email, string? Message, string? PageUrl);
+/// <remarks><c>VisitorId</c> is the random id the widget keeps in the visitor's browser: new chats are limited per visitor.</remarks>
+public sealed record ChatStartRequest(string? Name, string? Email, string? Message, string? PageUrl, string? VisitorId = null);
 
 /// <summary>A line of the chat as the visitor sees it: their words and staff replies, never notes or system entries.</summary>
 public sealed record ChatLine(long Id, string From, string Name, string Body, DateTimeOffset At);

@@ -3,7 +3,9 @@
  *   <script src="https://desk.example.com/chat/widget.js" data-ribalta-widget="KEY" async></script>
  * (optionally data-lang="it"). It draws a button and a chat panel in a shadow root (the page's styles do not reach
  * it, nor its styles the page), talks to Ribalta over SignalR (WebSocket, with Server-Sent Events and long polling as
- * fallbacks), and keeps the chat's token in this site's localStorage so a reload finds the conversation again.
+ * fallbacks), and keeps the chat's token in this site's localStorage so a reload finds the conversation again. It also
+ * keeps a random visitor id there, sent when a chat starts: new chats are limited per visitor, not per network address
+ * (an office or a mobile carrier puts many people behind one).
  * Ribalta accepts the connection only from the sites listed for the widget.
  */
 (function () {
@@ -21,6 +23,8 @@
   var asked = (script.getAttribute('data-lang') || document.documentElement.lang || navigator.language || 'en').slice(0, 2).toLowerCase();
   var lang = supported.indexOf(asked) >= 0 ? asked : 'en';
   var storeKey = 'ribalta-chat:' + key;
+  var visitorKey = 'ribalta-visitor';
+  var visitor = null;
 
   var text = {};
   var connection = null;
@@ -37,6 +41,21 @@
     try {
       if (token) { localStorage.setItem(storeKey, token); } else { localStorage.removeItem(storeKey); }
     } catch (e) { /* private mode: the chat still works, it just cannot be resumed after a reload */ }
+  }
+
+  /** This browser's visitor id: random, kept across visits when storage allows, for this page's life otherwise. */
+  function visitorId() {
+    if (visitor) {
+      return visitor;
+    }
+    try { visitor = localStorage.getItem(visitorKey); } catch (e) { visitor = null; }
+    if (!visitor || !/^[A-Za-z0-9_-]{8,64}$/.test(visitor)) {
+      var bytes = new Uint8Array(16);
+      crypto.getRandomValues(bytes);
+      visitor = Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join('');
+      try { localStorage.setItem(visitorKey, visitor); } catch (e) { /* private mode: a new id each page load */ }
+    }
+    return visitor;
   }
 
   function el(tag, attrs, children) {
@@ -267,11 +286,12 @@
       }
       start.disabled = true;
       showError(form, '');
-      connection.invoke('Start', { name: name.value, email: email.value, message: message.value, pageUrl: location.href })
+      connection.invoke('Start', { name: name.value, email: email.value, message: message.value, pageUrl: location.href, visitorId: visitorId() })
         .then(function (chat) {
           storeToken(chat.token);
           showChat(chat);
         }, function (error) {
+          // Refused (too many chats, or bad input): the sentence says why; what the visitor wrote stays in the form.
           start.disabled = false;
           showError(form, refusal(error));
         });
