@@ -76,7 +76,9 @@ public sealed class HelpTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(leadPage.Locator("html")).ToHaveAttributeAsync("dir", "rtl");
         await Expect(leadPage.Locator(".help-waiting")).ToContainTextAsync("طلبات مساعدة بانتظارك");
         await leadPage.Locator(".help-waiting a").ClickAsync();
-        await Expect(leadPage.Locator("nav.tabs[data-live]")).ToBeAttachedAsync();
+
+        // The help queue's own tabs, live (the inbox has tabs too: waiting on those would act on a page not yet interactive).
+        await Expect(leadPage.Locator("nav.tabs[data-live][aria-label='طلبات المساعدة']")).ToBeAttachedAsync();
         var request = leadPage.Locator(".help-card", new() { HasText = subject });
         await Expect(request).ToContainTextAsync("120\u066B00 EUR");
         await request.GetByLabel("إجابتك").FillAsync("نعم، ثلاث مرات متتالية خطؤنا.");

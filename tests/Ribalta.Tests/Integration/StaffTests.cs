@@ -37,6 +37,20 @@ public abstract partial class StaffTests(RibaltaApp app)
     }
 
     [Fact]
+    public async Task Two_factor_set_up_shows_a_qr_code_of_the_authenticator_link_in_the_person_s_language()
+    {
+        var agent = await App.AsFrontline();
+        var request = new HttpRequestMessage(HttpMethod.Get, "/account");
+        request.Headers.AcceptLanguage.ParseAdd("ar");
+        var html = await (await agent.SendAsync(request)).Content.ReadAsStringAsync();
+
+        // A scannable code (inline SVG, labelled for screen readers), and the link and key for those who cannot scan.
+        Assert.Matches("<div class=\"qr\" role=\"img\" aria-label=\"[^\"]+\"><svg[^>]*viewBox=", html);
+        Assert.Contains("رمز QR", System.Net.WebUtility.HtmlDecode(html), StringComparison.Ordinal);
+        Assert.Contains("href=\"otpauth://totp/Ribalta:", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Invitations_expire()
     {
         var admin = await App.AsAdmin();
