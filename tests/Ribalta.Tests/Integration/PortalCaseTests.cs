@@ -30,6 +30,20 @@ public abstract partial class PortalCaseTests(RibaltaApp app)
     }
 
     [Fact]
+    public async Task The_portal_home_greets_a_newcomer_and_shows_a_returning_customer_their_latest_requests()
+    {
+        var (browser, _) = await CustomerSignedInAsync("Iñigo Salas");
+        var first = System.Net.WebUtility.HtmlDecode(await browser.GetStringAsync("/portal"));
+        Assert.DoesNotContain("case-list", first, StringComparison.Ordinal);
+
+        var caseId = await OpenFromPortalAsync(browser, "Mi pedido no llega", "Hace dos semanas que espero el pedido.");
+        var home = System.Net.WebUtility.HtmlDecode(await browser.GetStringAsync("/portal"));
+        Assert.Contains($"href=\"/portal/cases/{caseId}\"", home, StringComparison.Ordinal);
+        Assert.Contains("Mi pedido no llega", home, StringComparison.Ordinal);
+        Assert.DoesNotContain("pronto encontrarás", home, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_customer_opens_a_case_reads_the_reply_but_never_the_internal_note()
     {
         var (browser, customerId) = await CustomerSignedInAsync("Begoña Núñez");
