@@ -41,6 +41,14 @@ public abstract partial class PortalCaseTests(RibaltaApp app)
         Assert.Contains($"href=\"/portal/cases/{caseId}\"", home, StringComparison.Ordinal);
         Assert.Contains("Mi pedido no llega", home, StringComparison.Ordinal);
         Assert.DoesNotContain("pronto encontrarás", home, StringComparison.Ordinal);
+
+        // "Back to my requests" points back: left in Spanish, right in Arabic.
+        Assert.Matches("<a class=\"back\" href=\"/portal/cases\"><span aria-hidden=\"true\">←</span>", System.Net.WebUtility.HtmlDecode(await browser.GetStringAsync($"/portal/cases/{caseId}")));
+        var (arabic, _) = await CustomerSignedInAsync("سارة الحسن", "ar");
+        var arabicCase = await OpenFromPortalAsync(arabic, "طلبي لم يصل", "أنتظر طلبي منذ أسبوعين.");
+        var rtl = System.Net.WebUtility.HtmlDecode(await arabic.GetStringAsync($"/portal/cases/{arabicCase}"));
+        Assert.Contains("dir=\"rtl\"", rtl, StringComparison.Ordinal);
+        Assert.Matches("<a class=\"back\" href=\"/portal/cases\"><span aria-hidden=\"true\">→</span>", rtl);
     }
 
     [Fact]
