@@ -222,6 +222,40 @@ public sealed class OutboundAddressGuardTests
     }
 
     [Fact]
+    public async Task This_machines_address_written_IPv4_mapped_is_still_this_machine()
+    {
+        var (guard, names) = Guard();
+        names.Own.Add(IPAddress.Parse("8.8.4.4"));
+        names.Map("mapped.example.test", "::ffff:8.8.4.4");
+
+        var mapped = await Assert.ThrowsAsync<OutboundAddressRefusedException>(() => guard.CheckedAddressesAsync("mapped.example.test", null, default));
+        Assert.Contains("one of this machine's addresses", mapped.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_name_with_no_address_is_refused_with_that_reason()
+    {
+        var (guard, names) = Guard();
+        names.Map("empty.example.test");
+
+        var empty = await Assert.ThrowsAsync<OutboundAddressRefusedException>(() => guard.CheckedAddressesAsync("empty.example.test", null, default));
+        Assert.Contains("has no address", empty.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_administrator_who_allows_a_name_for_this_machine_gets_it()
+    {
+        var (guard, names) = Guard("localhost");
+        names.Map("localhost", "127.0.0.1");
+
+        Assert.Equal(new[] { IPAddress.Parse("127.0.0.1") }, await guard.CheckedAddressesAsync("localhost", null, default));
+    }
+
+    [Fact]
+    public void One_bad_entry_spoils_the_allow_list_however_many_good_ones_surround_it() =>
+        Assert.False(new OutboundOptions { AllowedHosts = ["crm.intranet.example", "http://crm.intranet.example", "127.0.0.1"] }.HostsAreValid());
+
+    [Fact]
     public void The_allow_list_takes_bare_hosts_only()
     {
         Assert.True(new OutboundOptions { AllowedHosts = ["crm.intranet.example", "CRM.intranet.example.", "127.0.0.1", "::1", "[::1]", "localhost"] }.HostsAreValid());
