@@ -268,9 +268,12 @@ public abstract class ChatTests(RibaltaApp app) : IAsyncDisposable
 
         // A spoofed origin is refused on the WebSocket handshake too, even without negotiating first; and on long polling.
         var websocket = Visitor(widget.Key, "https://evil.example", skipNegotiation: true);
-        await Assert.ThrowsAnyAsync<Exception>(() => websocket.StartAsync());
+        // The handshake's answer is the origin check's 403, not some other failure to connect.
+        var handshake = await Assert.ThrowsAsync<InvalidOperationException>(() => websocket.StartAsync());
+        Assert.Contains("403", handshake.Message, StringComparison.Ordinal);
         var polling = Visitor(widget.Key, "https://evil.example", transport: HttpTransportType.LongPolling);
-        await Assert.ThrowsAnyAsync<Exception>(() => polling.StartAsync());
+        var negotiate = await Assert.ThrowsAsync<HttpRequestException>(() => polling.StartAsync());
+        Assert.Equal(HttpStatusCode.Forbidden, negotiate.StatusCode);
 
         // The widget's words, for its sites only, in the visitor's language and direction.
         using (var config = new HttpRequestMessage(HttpMethod.Get, $"/chat/widgets/{widget.Key}/config?lang=ar"))

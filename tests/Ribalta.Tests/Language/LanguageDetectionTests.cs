@@ -98,6 +98,7 @@ public sealed class LanguageDetectionTests(ITestOutputHelper output)
 
         // Arabic is the only one of the four in its script: no prior needed.
         var arabic = Samples().Where(s => s.Language == "ar" && s.Text.Length < 20).Select(s => s.Text).ToList();
+        Assert.NotEmpty(arabic);
         Assert.All(arabic, t => Assert.Equal("ar", Detector.Read(t).Language));
         Assert.Equal("ar", Detector.Read("أين طلبي؟").Language);
         output.WriteLine(report.ToString());

@@ -55,6 +55,12 @@ public sealed class CsvWriterTests
     [InlineData("a-b = c + d @ e", "a-b = c + d @ e")]
     [InlineData("'=already text", "'=already text")]
     [InlineData("", "")]
+    [InlineData("   ", "   ")]
+    [InlineData("ends in a semicolon;", "ends in a semicolon;")]
+    [InlineData("ends in a space;  ", "ends in a space;  ")]
+    [InlineData("\"quoted\" first", "\"quoted\" first")]
+    [InlineData(",leading comma", ",leading comma")]
+    [InlineData(";leading semicolon", ";leading semicolon")]
     public async Task Ordinary_text_comes_back_unchanged(string text, string expected) =>
         Assert.Equal(new[] { new[] { expected } }, Parse(await WriteAsync(csv => csv.Text(text))));
 
@@ -64,6 +70,8 @@ public sealed class CsvWriterTests
     [InlineData("found it;=HYPERLINK(\"http://evil.example\")", "found it;'=HYPERLINK(\"http://evil.example\")")]
     [InlineData("found it; -1", "found it;' -1")]
     [InlineData("\r=1+1", "'\r'=1+1")]
+    [InlineData("a;=b;=c", "a;'=b;'=c")]
+    [InlineData("x\n+1\n-2\n@3", "x\n'+1\n'-2\n'@3")]
     public async Task A_formula_after_a_line_break_or_semicolon_is_text_too(string text, string expected) =>
         Assert.Equal(new[] { new[] { expected } }, Parse(await WriteAsync(csv => csv.Text(text))));
 
@@ -96,6 +104,31 @@ public sealed class CsvWriterTests
         }
 
         Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF, (byte)'M' }, body.ToArray()[..4]);
+    }
+
+    [Fact]
+    public async Task Each_row_is_written_once_and_starts_without_a_separator()
+    {
+        var text = new StringWriter();
+        var csv = new CsvWriter(text);
+        await csv.HeaderAsync(["Case", "Subject"], default);
+        await csv.Number(1).Text("Parcel lost").EndRowAsync(default);
+        await csv.Number(2).Text("Refund").EndRowAsync(default);
+
+        Assert.Equal("Case,Subject\r\n1,Parcel lost\r\n2,Refund\r\n", text.ToString());
+    }
+
+    [Fact]
+    public async Task The_download_body_stays_open_for_the_response_after_the_writer_is_done()
+    {
+        using var body = new MemoryStream();
+        await using (var text = CsvWriter.Utf8(body))
+        {
+            await new CsvWriter(text).HeaderAsync(["Motivo"], default);
+        }
+
+        Assert.True(body.CanWrite);
+        Assert.Equal(3 + "Motivo\r\n".Length, body.Length);
     }
 
     private static async Task<string> WriteAsync(Action<CsvWriter> row)

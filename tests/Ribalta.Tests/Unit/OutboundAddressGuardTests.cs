@@ -68,6 +68,45 @@ public sealed class OutboundAddressGuardTests
     public void Special_purpose_addresses_are_refused(string address) =>
         Assert.NotNull(SpecialPurposeAddresses.Purpose(IPAddress.Parse(address)));
 
+    /// <summary>The reason a refusal gives is the range's own: an operator reading the log can tell loopback from a private network.</summary>
+    [Theory]
+    [InlineData("0.1.2.3", "this network")]
+    [InlineData("10.1.2.3", "private")]
+    [InlineData("100.64.1.2", "shared address space (carrier-grade NAT)")]
+    [InlineData("127.0.0.1", "loopback")]
+    [InlineData("169.254.169.254", "link-local (cloud metadata)")]
+    [InlineData("172.16.5.4", "private")]
+    [InlineData("192.0.0.9", "IETF protocol assignments")]
+    [InlineData("192.0.2.1", "documentation (TEST-NET-1)")]
+    [InlineData("192.31.196.1", "AS112")]
+    [InlineData("192.52.193.1", "AMT")]
+    [InlineData("192.88.99.1", "6to4 relay anycast (deprecated)")]
+    [InlineData("192.168.1.1", "private")]
+    [InlineData("192.175.48.1", "AS112 direct delegation")]
+    [InlineData("198.18.0.1", "benchmarking")]
+    [InlineData("198.51.100.1", "documentation (TEST-NET-2)")]
+    [InlineData("203.0.113.1", "documentation (TEST-NET-3)")]
+    [InlineData("224.0.0.1", "multicast")]
+    [InlineData("255.255.255.255", "reserved, broadcast")]
+    [InlineData("::", "unspecified")]
+    [InlineData("::1", "loopback")]
+    [InlineData("64:ff9b:1::1", "local-use NAT64")]
+    [InlineData("100::1", "discard-only")]
+    [InlineData("2001:db8::1", "documentation")]
+    [InlineData("2001::1", "IETF protocol assignments (Teredo, benchmarking, ORCHID)")]
+    [InlineData("2620:4f:8000::1", "AS112")]
+    [InlineData("3fff::1", "documentation")]
+    [InlineData("fc00::1", "unique local")]
+    [InlineData("fe80::1", "link-local")]
+    [InlineData("fec0::1", "site-local (deprecated)")]
+    [InlineData("ff02::1", "multicast")]
+    [InlineData("4000::1", "not global unicast")]
+    [InlineData("::ffff:127.0.0.1", "loopback")]
+    [InlineData("64:ff9b::a00:1", "private")]
+    [InlineData("2002:c0a8:101::1", "private")]
+    public void Each_special_range_is_named_by_its_purpose(string address, string purpose) =>
+        Assert.Equal(purpose, SpecialPurposeAddresses.Purpose(IPAddress.Parse(address)));
+
     [Theory]
     [InlineData("8.8.8.8")]
     [InlineData("1.1.1.1")]
@@ -181,6 +220,40 @@ public sealed class OutboundAddressGuardTests
         Assert.Equal(new[] { IPAddress.Parse("10.0.0.7") }, await guard.CheckedAddressesAsync("CRM.intranet.example.", null, default));
         Assert.Single(await guard.CheckedAddressesAsync("hooks.example.org.", null, default), IPAddress.Parse("8.8.8.8"));
     }
+
+    [Fact]
+    public async Task This_machines_address_written_IPv4_mapped_is_still_this_machine()
+    {
+        var (guard, names) = Guard();
+        names.Own.Add(IPAddress.Parse("8.8.4.4"));
+        names.Map("mapped.example.test", "::ffff:8.8.4.4");
+
+        var mapped = await Assert.ThrowsAsync<OutboundAddressRefusedException>(() => guard.CheckedAddressesAsync("mapped.example.test", null, default));
+        Assert.Contains("one of this machine's addresses", mapped.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_name_with_no_address_is_refused_with_that_reason()
+    {
+        var (guard, names) = Guard();
+        names.Map("empty.example.test");
+
+        var empty = await Assert.ThrowsAsync<OutboundAddressRefusedException>(() => guard.CheckedAddressesAsync("empty.example.test", null, default));
+        Assert.Contains("has no address", empty.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_administrator_who_allows_a_name_for_this_machine_gets_it()
+    {
+        var (guard, names) = Guard("localhost");
+        names.Map("localhost", "127.0.0.1");
+
+        Assert.Equal(new[] { IPAddress.Parse("127.0.0.1") }, await guard.CheckedAddressesAsync("localhost", null, default));
+    }
+
+    [Fact]
+    public void One_bad_entry_spoils_the_allow_list_however_many_good_ones_surround_it() =>
+        Assert.False(new OutboundOptions { AllowedHosts = ["crm.intranet.example", "http://crm.intranet.example", "127.0.0.1"] }.HostsAreValid());
 
     [Fact]
     public void The_allow_list_takes_bare_hosts_only()

@@ -139,6 +139,29 @@ public sealed class EnvelopeTests
     }
 
     [Fact]
+    public void The_limits_edges_are_exact_a_budget_may_be_spent_to_the_cent_and_windows_start_where_they_say()
+    {
+        var monthStart = EnvelopeEvaluator.MonthStart(Now, Rome);
+        var eur = Currency.Parse("EUR");
+
+        // 1,990 spent this month: 10 more is exactly the budget, allowed; 10.01 is over it.
+        var spent = Enumerable.Range(0, 19).Select(i => new PriorGrant(Refund, Eur(100), 1, Guid.NewGuid(), Agent, Now.AddHours(-i)))
+            .Append(new PriorGrant(Refund, Eur(90), 1, Guid.NewGuid(), Agent, Now.AddHours(-20))).ToArray();
+        Assert.True(Decide([RefundOf(Eur(10))], spent).Allowed);
+        Assert.Equal(EnvelopeLimit.MonthlyBudget, Assert.Single(Decide([RefundOf(Eur(10.01m))], spent).Reached).Limit);
+
+        // A grant made at the very first instant of the month is this month's.
+        var atStart = new[] { new PriorGrant(Refund, Eur(1995), 1, Guid.NewGuid(), Agent, monthStart) };
+        Assert.Equal(EnvelopeLimit.MonthlyBudget, Assert.Single(Decide([RefundOf(Eur(10))], atStart).Reached).Limit);
+        Assert.Equal(Eur(5), EnvelopeEvaluator.HeadroomOf(Refund, Envelope[Refund], eur, atStart, Customer, Agent, Now, Rome).BudgetLeft);
+
+        // A grant to this customer exactly 90 days ago has left the 90-day window.
+        var leaving = new[] { new PriorGrant(Refund, Eur(150), 1, Customer, Guid.NewGuid(), Now.AddDays(-90)) };
+        Assert.True(Decide([RefundOf(Eur(100))], leaving).Allowed);
+        Assert.Equal(Eur(150), EnvelopeEvaluator.HeadroomOf(Refund, Envelope[Refund], eur, leaving, Customer, Agent, Now, Rome).CustomerLeft);
+    }
+
+    [Fact]
     public void Headroom_is_the_smallest_of_what_is_left()
     {
         var prior = new[]
