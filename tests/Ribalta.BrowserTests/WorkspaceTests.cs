@@ -45,7 +45,17 @@ public sealed class WorkspaceTests(BrowserFixture fixture) : IAsyncLifetime
         await page.GetByLabel("Password").FillAsync("a long and memorable sentence");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create administrator" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Welcome, Founding Admin");
-        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Staff" })).ToBeVisibleAsync();
+        // Administration lives in the Settings menu: closed at first, open on a click, closed again by Escape.
+        var staff = page.GetByRole(AriaRole.Link, new() { Name = "Staff" });
+        await Expect(staff).ToBeHiddenAsync();
+        await page.GetByText("Settings", new() { Exact = true }).ClickAsync();
+        await Expect(staff).ToBeVisibleAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(staff).ToBeHiddenAsync();
+        await page.GetByText("Settings", new() { Exact = true }).ClickAsync();
+        await staff.ClickAsync();
+        await Expect(page).ToHaveURLAsync($"{fixture.EmptyUrl}/admin/staff");
+        await Expect(page.Locator("details.settings-menu")).Not.ToHaveAttributeAsync("open", "");
     }
 
     [Fact]
@@ -85,6 +95,7 @@ public sealed class WorkspaceTests(BrowserFixture fixture) : IAsyncLifetime
     public async Task Switching_to_arabic_mirrors_the_page()
     {
         var page = await SignInAsync("agent@demo.ribalta.test");
+        await page.Locator("details.languages > summary").ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "العربية" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("مرحباً، Ana Ortega");
 
