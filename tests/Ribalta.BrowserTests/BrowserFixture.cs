@@ -97,26 +97,6 @@ public sealed class BrowserFixture : IAsyncLifetime
         return page;
     }
 
-    /// <summary>
-    /// Repeats an interaction until its effect shows. For controls whose script attaches after the live render
-    /// (Blazor's InputFile initialises in a JS call after it is drawn), a first attempt can come too early.
-    /// </summary>
-    public static async Task UntilAsync(Func<Task> act, Func<Task> effect, int attempts = 4)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            await act();
-            try
-            {
-                await effect();
-                return;
-            }
-            catch (PlaywrightException) when (attempt < attempts)
-            {
-            }
-        }
-    }
-
     /// <summary>Closes every page a test opened, so no circuit of an earlier test lingers and listens.</summary>
     public async Task CloseContextsAsync()
     {

@@ -1,4 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Ribalta.Cases.OpenCase;
+using Ribalta.Platform.Events;
 using Xunit;
 using static Microsoft.Playwright.Assertions;
 
@@ -66,11 +69,20 @@ public sealed class LayoutTests(BrowserFixture fixture) : IAsyncLifetime
     [InlineData(1024)]
     public async Task The_case_sidebar_holds_its_spanish_words(int width)
     {
+        // A new request from a customer with a long name: its targets are running ("vence en 1 d 22 h").
+        var caseId = await fixture.Demo.WithServices(async sp =>
+        {
+            var create = sp.GetRequiredService<Ribalta.Customers.CreateCustomer.CreateCustomerHandler>();
+            var customer = (await create.HandleAsync(Actor.System, new Ribalta.Customers.Domain.CustomerInput("María de los Ángeles Fernández-Villaverde", "es"), default)).Value;
+            var actor = new Actor(ActorKind.Customer, customer.Id.ToString(), customer.DisplayName);
+            return (await sp.GetRequiredService<OpenCaseHandler>().HandleAsync(actor, new OpenCaseRequest(customer.Id, "Devolución de un pedido incompleto", "Faltan dos piezas."), default)).Value.Id;
+        });
+
         var page = await fixture.SignInStaffAsync("lead@demo.ribalta.test", "es");
         await page.SetViewportSizeAsync(width, 900);
-        await page.GotoAsync($"{fixture.DemoUrl}/cases");
-        var href = await page.Locator("table.cases a[href^='/cases/']").First.GetAttributeAsync("href");
-        await page.GotoAsync($"{fixture.DemoUrl}{href}");
+        await page.GotoAsync($"{fixture.DemoUrl}/cases/{caseId}");
+        await Expect(page.Locator("form.composer[data-live]")).ToBeAttachedAsync();
+        await Expect(page.Locator("dl.targets .due").First).ToContainTextAsync("vence en");
         await Expect(page.Locator("aside.properties")).ToBeVisibleAsync();
         await Expect(page.Locator("aside.resolve-panel")).ToBeVisibleAsync();
 

@@ -47,11 +47,11 @@ public sealed class LiveTests(BrowserFixture fixture) : IAsyncLifetime
 
         var sam = await SignInAsync("lead@demo.ribalta.test");
         await sam.GotoAsync($"{fixture.DemoUrl}/cases/{caseId}");
-        await Expect(sam.Locator("[data-live]").First).ToBeAttachedAsync();
+        await Expect(sam.Locator("form.composer[data-live]")).ToBeAttachedAsync();
 
         var hannah = await SignInAsync("logistics@demo.ribalta.test");
         await hannah.GotoAsync($"{fixture.DemoUrl}/cases/{caseId}");
-        await Expect(hannah.Locator("[data-live]").First).ToBeAttachedAsync();
+        await Expect(hannah.Locator("form.composer[data-live]")).ToBeAttachedAsync();
 
         await Expect(sam.GetByText("Hannah Price has this case open too.")).ToBeVisibleAsync();
         await hannah.GetByLabel("Your reply to Live Customer").FillAsync("Yes, I am here");

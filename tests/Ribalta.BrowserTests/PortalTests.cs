@@ -51,12 +51,11 @@ public sealed class PortalTests(BrowserFixture fixture) : IAsyncLifetime
         var agent = await AgentPageAsync("agent@demo.ribalta.test");
         await agent.GotoAsync($"{fixture.DemoUrl}/culture/es?returnUrl=%2Fcases%3Fview%3DUnassigned");
         await agent.GetByRole(AriaRole.Link, new() { Name = $"Pedido incompleto {tag}" }).ClickAsync();
-        await Expect(agent.Locator("[data-live]").First).ToBeAttachedAsync();
+        await Expect(agent.Locator("form.composer[data-live]")).ToBeAttachedAsync();
         // A canned reply in Spanish, placeholders filled with the customer's and the agent's names.
         var reply = agent.GetByLabel($"Tu respuesta a Carmen Ruiz {tag}");
-        await BrowserFixture.UntilAsync(
-            () => agent.GetByLabel("Insertar una respuesta predefinida").SelectOptionAsync(new SelectOptionValue { Label = "Gracias, nos ocupamos (Español)" }),
-            () => Expect(reply).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^Hola, Carmen:.*Ana Ortega$", System.Text.RegularExpressions.RegexOptions.Singleline), new() { Timeout = 2000 }));
+        await agent.GetByLabel("Insertar una respuesta predefinida").SelectOptionAsync(new SelectOptionValue { Label = "Gracias, nos ocupamos (Español)" });
+        await Expect(reply).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^Hola, Carmen:.*Ana Ortega$", System.Text.RegularExpressions.RegexOptions.Singleline));
         await reply.PressSequentiallyAsync(" Le enviamos las dos piezas hoy mismo.");
         await agent.GetByRole(AriaRole.Button, new() { Name = "Enviar respuesta" }).ClickAsync();
         await Expect(agent.GetByText("Respuesta enviada.")).ToBeVisibleAsync();
@@ -107,7 +106,7 @@ public sealed class PortalTests(BrowserFixture fixture) : IAsyncLifetime
         await lead.GetByRole(AriaRole.Link, new() { Name = $"استفسار عن الفاتورة {tag}" }).ClickAsync();
 
         // The page is prerendered, then replaced by the live circuit; measure the live one.
-        await Expect(lead.Locator("[data-live]").First).ToBeAttachedAsync();
+        await Expect(lead.Locator("form.composer[data-live]")).ToBeAttachedAsync();
         await Expect(lead.Locator(".message .body").First).ToHaveTextAsync("أرجو توضيح المبلغ الإضافي في فاتورة هذا الشهر.");
         await Expect(lead.Locator(".message .body").First).ToHaveCSSAsync("direction", "rtl");
         await Expect(lead.Locator("html")).ToHaveAttributeAsync("dir", "ltr");
@@ -127,11 +126,10 @@ public sealed class PortalTests(BrowserFixture fixture) : IAsyncLifetime
         var agent = await AgentPageAsync("lead@demo.ribalta.test");
         await agent.GotoAsync($"{fixture.DemoUrl}/culture/en?returnUrl=%2Fcases%3Fview%3DUnassigned");
         await agent.GetByRole(AriaRole.Link, new() { Name = $"Come restituire {tag}" }).ClickAsync();
-        await Expect(agent.Locator("[data-live]").First).ToBeAttachedAsync();
+        await Expect(agent.Locator("form.composer[data-live]")).ToBeAttachedAsync();
         byte[] png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1F, 0x15, 0xC4, 0x89];
-        await BrowserFixture.UntilAsync(
-            () => agent.GetByLabel("Attach files").SetInputFilesAsync(new FilePayload { Name = "etichetta-reso.png", MimeType = "image/png", Buffer = png }),
-            () => Expect(agent.Locator(".chips")).ToContainTextAsync("etichetta-reso.png", new() { Timeout = 2000 }));
+        await agent.GetByLabel("Attach files").SetInputFilesAsync(new FilePayload { Name = "etichetta-reso.png", MimeType = "image/png", Buffer = png });
+        await Expect(agent.Locator(".chips")).ToContainTextAsync("etichetta-reso.png");
         await agent.GetByLabel($"Your reply to Giulia Neri {tag}").FillAsync("Ecco l'etichetta per il reso.");
         await agent.GetByRole(AriaRole.Button, new() { Name = "Send reply" }).ClickAsync();
         await Expect(agent.Locator(".message.kind-reply .attachments a")).ToHaveTextAsync("etichetta-reso.png");

@@ -8,7 +8,8 @@ namespace Ribalta.Platform.Web;
 /// </summary>
 internal sealed class SecurityHeaders(RequestDelegate next)
 {
-    public const string PermissionsPolicy = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), hid=()";
+    // Only features Chromium knows: an unknown one (bluetooth) is logged as an error on every page.
+    public const string PermissionsPolicy = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), hid=()";
 
     public Task InvokeAsync(HttpContext context)
     {
