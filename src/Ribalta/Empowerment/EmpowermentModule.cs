@@ -79,6 +79,8 @@ public static class EmpowermentModule
         services.AddSingleton(new Customers.Contracts.CustomerPanel(typeof(Kindness.KindnessPanel), 10));
         services.AddSingleton(new Cases.Contracts.InboxPanel(typeof(Kindness.KindnessInboxPanel), 40));
         services.AddScoped<HelpHandler>();
+        services.AddScoped<HelpQueue>();
+        services.AddScoped<HelpReport>();
         services.AddScoped<Promises.PromiseLedger>();
         services.AddHostedService<Promises.PromiseMonitor>();
         services.AddSingleton(new Cases.Contracts.CasePanel(typeof(ResolvePanel), 10));

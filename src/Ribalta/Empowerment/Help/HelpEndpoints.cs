@@ -15,11 +15,11 @@ internal static class HelpEndpoints
             (await help.AskAsync(Actor.From(http.User), caseId, input, ct)).ToHttp(r => TypedResults.Created($"/api/v1/help-requests/{r.Id}", r), localizer))
             .RequireAuthorization(Policies.CasesWork).WithTags("Empowerment")
             .WithSummary("Ask a colleague (helperId) or a department (departmentId) for help on a case: a question, or a decision above the envelope or outside the catalogue (with the proposed lines)");
-        app.MapGet("/api/v1/cases/{caseId:long}/help-requests", async (long caseId, HelpHandler help, CancellationToken ct) => TypedResults.Ok(await help.ForCaseAsync(caseId, ct)))
+        app.MapGet("/api/v1/cases/{caseId:long}/help-requests", async (long caseId, HelpQueue help, CancellationToken ct) => TypedResults.Ok(await help.ForCaseAsync(caseId, ct)))
             .RequireAuthorization(Policies.Staff).WithTags("Empowerment").WithSummary("The help asked on a case, newest first: who helps, the answer");
 
         var requests = app.MapGroup("/api/v1/help-requests").RequireAuthorization(Policies.CasesWork).WithTags("Empowerment");
-        requests.MapGet("", async Task<IResult> (string? box, bool? open, HelpHandler help, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+        requests.MapGet("", async Task<IResult> (string? box, bool? open, HelpQueue help, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
         {
             if (!Guid.TryParse(Actor.From(http.User).Id, out var me))
             {
@@ -33,7 +33,7 @@ internal static class HelpEndpoints
                 _ => Error.Validation("box", "Validation.HelpBox").ToValidationProblem(localizer),
             };
         }).WithSummary("box=mine (default): what waits for my help, soonest due first (open=false: what I answered); box=asked: what I asked");
-        requests.MapGet("/helpers", async (HelpHandler help, HttpContext http, CancellationToken ct) =>
+        requests.MapGet("/helpers", async (HelpQueue help, HttpContext http, CancellationToken ct) =>
             TypedResults.Ok(await help.HelpersAsync(Guid.TryParse(Actor.From(http.User).Id, out var me) ? me : Guid.Empty, ct)))
             .WithSummary("Whom I can ask: people (leads and managers of my team first) and departments");
         requests.MapPost("/{id:long}/take", async (long id, HelpHandler help, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
@@ -45,7 +45,7 @@ internal static class HelpEndpoints
         requests.MapPost("/{id:long}/withdraw", async (long id, HelpHandler help, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
             (await help.WithdrawAsync(Actor.From(http.User), id, ct)).ToHttp(TypedResults.Ok, localizer))
             .WithSummary("The asker no longer needs the help");
-        app.MapGet("/api/v1/help-requests/report", async Task<IResult> (DateOnly? from, DateOnly? to, HelpHandler help, TimeProvider clock, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+        app.MapGet("/api/v1/help-requests/report", async Task<IResult> (DateOnly? from, DateOnly? to, HelpReport help, TimeProvider clock, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
             period(from, to, 90, clock) is { } p
                 ? TypedResults.Ok(await help.ReportAsync(p.From, p.To, ct))
                 : Error.Validation("from", "Validation.ExportPeriod", 366).ToValidationProblem(localizer))
