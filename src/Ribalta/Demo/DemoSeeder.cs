@@ -36,6 +36,8 @@ internal sealed class DemoSeeder(
     Empowerment.Help.HelpHandler help,
     Empowerment.Promises.PromiseLedger promises,
     Empowerment.Kindness.KindnessHandler kindness,
+    Empowerment.Kindness.KindnessBudgets kindnessBudgets,
+    Empowerment.Kindness.ImportantMoments moments,
     TimeProvider clock) : IDemoSeeder
 {
     public const string Password = "ribalta-demo-2026";
@@ -160,7 +162,7 @@ internal sealed class DemoSeeder(
     private async Task KindnessAsync(Guid care, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
-        await kindness.SetBudgetAsync(Actor.System, care, new Empowerment.Kindness.BudgetInput([new Empowerment.Contracts.MoneyDto(200, "EUR")]), ct);
+        await kindnessBudgets.SetBudgetAsync(Actor.System, care, new Empowerment.Kindness.BudgetInput([new Empowerment.Contracts.MoneyDto(200, "EUR")]), ct);
         var people = await db.Users.Where(u => u.Email == "agent@demo.ribalta.test" || u.Email == "agente@demo.ribalta.test")
             .Select(u => new Actor(ActorKind.Staff, u.Id.ToString(), u.DisplayName)).ToListAsync(ct);
         var customers = await db.Set<Customer>().OrderBy(c => c.CreatedAt).Select(c => c.Id).Take(3).ToListAsync(ct);
@@ -183,7 +185,7 @@ internal sealed class DemoSeeder(
         }
 
         db.ChangeTracker.Clear();
-        await kindness.NoteMomentAsync(people[0], customers[1], new Empowerment.Kindness.MomentInput("Shop's tenth anniversary", today.AddDays(4).AddYears(-10), Yearly: true, RemindDaysBefore: 7), ct);
+        await moments.NoteMomentAsync(people[0], customers[1], new Empowerment.Kindness.MomentInput("Shop's tenth anniversary", today.AddDays(4).AddYears(-10), Yearly: true, RemindDaysBefore: 7), ct);
     }
 
     /// <summary>A few promises on cases in the words' language: some owed soon, one about to break, some kept.</summary>

@@ -75,6 +75,8 @@ public static class EmpowermentModule
         services.AddScoped<GrantNorms>();
         services.AddSingleton<TeamNormCache>();
         services.AddScoped<Kindness.KindnessHandler>();
+        services.AddScoped<Kindness.KindnessBudgets>();
+        services.AddScoped<Kindness.ImportantMoments>();
         services.AddSingleton(new Cases.Contracts.CasePanel(typeof(Kindness.KindnessPanel), 30));
         services.AddSingleton(new Customers.Contracts.CustomerPanel(typeof(Kindness.KindnessPanel), 10));
         services.AddSingleton(new Cases.Contracts.InboxPanel(typeof(Kindness.KindnessInboxPanel), 40));

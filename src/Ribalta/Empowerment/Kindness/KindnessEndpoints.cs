@@ -18,10 +18,10 @@ internal static class KindnessEndpoints
             .WithSummary("Plan a gesture of goodwill for the customer (kind, what, the day; optionally a cost from the team's monthly kindness budget, and the case)");
         customer.MapGet("/gestures", async (Guid customerId, KindnessHandler kindness, CancellationToken ct) => TypedResults.Ok(await kindness.ForCustomerAsync(customerId, ct)))
             .RequireAuthorization(Policies.Staff).WithSummary("Gestures planned and done for the customer, newest first");
-        customer.MapPost("/moments", async (Guid customerId, MomentInput input, KindnessHandler kindness, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+        customer.MapPost("/moments", async (Guid customerId, MomentInput input, ImportantMoments kindness, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
             (await kindness.NoteMomentAsync(Actor.From(http.User), customerId, input, ct)).ToHttp(m => TypedResults.Created($"/api/v1/moments/{m.Id}", m), localizer))
             .RequireAuthorization(Policies.CasesWork).WithSummary("Note an important moment in the customer's life (a date, yearly or once), to be remembered a few days before");
-        customer.MapGet("/moments", async (Guid customerId, KindnessHandler kindness, CancellationToken ct) => TypedResults.Ok(await kindness.MomentsAsync(customerId, ct)))
+        customer.MapGet("/moments", async (Guid customerId, ImportantMoments kindness, CancellationToken ct) => TypedResults.Ok(await kindness.MomentsAsync(customerId, ct)))
             .RequireAuthorization(Policies.Staff).WithSummary("The customer's important moments, with when each comes round next");
 
         var gestures = app.MapGroup("/api/v1/gestures").RequireAuthorization(Policies.CasesWork).WithTags("Empowerment");
@@ -42,17 +42,17 @@ internal static class KindnessEndpoints
             (await kindness.CancelAsync(Actor.From(http.User), EmpowermentModule.EveryTeam(http.User), id, ct)).ToHttp(TypedResults.Ok, localizer))
             .WithSummary("Not going to happen; its cost goes back to the team's budget");
 
-        app.MapDelete("/api/v1/moments/{id:long}", async (long id, KindnessHandler kindness, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+        app.MapDelete("/api/v1/moments/{id:long}", async (long id, ImportantMoments kindness, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
             (await kindness.ForgetMomentAsync(Actor.From(http.User), EmpowermentModule.EveryTeam(http.User), id, ct)).ToHttp(_ => TypedResults.NoContent(), localizer))
             .RequireAuthorization(Policies.CasesWork).WithTags("Empowerment");
-        app.MapGet("/api/v1/moments/upcoming", async (KindnessHandler kindness, HttpContext http, CancellationToken ct) =>
+        app.MapGet("/api/v1/moments/upcoming", async (ImportantMoments kindness, HttpContext http, CancellationToken ct) =>
             TypedResults.Ok(await kindness.UpcomingAsync(Guid.TryParse(Actor.From(http.User).Id, out var me) ? me : Guid.Empty, ct)))
             .RequireAuthorization(Policies.CasesWork).WithTags("Empowerment").WithSummary("Moments of my team's customers coming round within their reminder window");
 
         var budgets = app.MapGroup("/api/v1/kindness-budgets").RequireAuthorization(Policies.Staff).WithTags("Empowerment");
-        budgets.MapGet("", async (KindnessHandler kindness, CancellationToken ct) => TypedResults.Ok(await kindness.BudgetsAsync(ct)))
+        budgets.MapGet("", async (KindnessBudgets kindness, CancellationToken ct) => TypedResults.Ok(await kindness.BudgetsAsync(ct)))
             .WithSummary("Each team's monthly kindness budget this month: per currency, what it may spend, what is planned or spent, what is left");
-        budgets.MapPut("/{departmentId:guid}", async (Guid departmentId, BudgetInput input, KindnessHandler kindness, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+        budgets.MapPut("/{departmentId:guid}", async (Guid departmentId, BudgetInput input, KindnessBudgets kindness, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
             (await kindness.SetBudgetAsync(Actor.From(http.User), departmentId, input, ct)).ToHttp(TypedResults.Ok, localizer))
             .RequireAuthorization(Policies.CasesManage).WithSummary("Set a team's monthly kindness budget, one amount per currency");
     }

@@ -13,42 +13,6 @@ using Ribalta.Platform.Identity;
 
 namespace Ribalta.Empowerment.Kindness;
 
-public enum GestureKind
-{
-    HandwrittenNote,
-    Flowers,
-    Call,
-    Gift,
-    Other,
-}
-
-public enum GestureStatus
-{
-    Planned,
-    Done,
-    Cancelled,
-}
-
-public sealed record GestureInput(GestureKind? Kind, string? Description, DateOnly? PlannedFor, MoneyDto? Cost = null, long? CaseId = null);
-
-public sealed record GestureDoneInput(string? Note);
-
-public sealed record GestureDto(
-    long Id, Guid CustomerId, string CustomerName, long? CaseId, GestureKind Kind, string Description, DateOnly PlannedFor, MoneyDto? Cost,
-    string PlannedByName, Guid? TeamId, string? Team, GestureStatus Status, DateTimeOffset? DoneAt, string? DoneByName, string? Note);
-
-public sealed record BudgetInput(IReadOnlyList<MoneyDto>? Monthly);
-
-/// <summary>A team's kindness budget this month, per currency: what it may spend, what planned and done gestures take.</summary>
-public sealed record BudgetDto(Guid DepartmentId, string Department, IReadOnlyList<BudgetLine> Lines);
-
-public sealed record BudgetLine(MoneyDto Monthly, MoneyDto Spent, MoneyDto Left);
-
-public sealed record MomentInput(string? Title, DateOnly? Date, bool Yearly = false, int? RemindDaysBefore = null);
-
-/// <summary>A customer's moment; <c>Next</c> is when it comes round next (null when it has passed and does not recur).</summary>
-public sealed record MomentDto(long Id, Guid CustomerId, string CustomerName, string Title, DateOnly Date, bool Yearly, int RemindDaysBefore, string NotedByName, DateOnly? Next);
-
 /// <summary>
 /// Planned kindness: gestures of goodwill planned on a customer (or one of their cases), paid from a small team
 /// budget, shown on the customer's timeline and in the team's recognition feed when done; and a customer's important
@@ -58,15 +22,17 @@ internal sealed class KindnessHandler(
     RibaltaDbContext db,
     ICustomerDirectory customers,
     ICaseDirectory cases,
+    KindnessBudgets budgets,
     IOptions<EmpowermentOptions> options,
     TimeProvider clock)
 {
     private const int Attempts = 5;
 
-    private TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
-
     /// <summary>Today in the organisation's time zone: the day gestures are planned for and moments come round on.</summary>
-    public DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Zone).DateTime);
+    public DateOnly Today => TodayIn(options.Value, clock);
+
+    internal static DateOnly TodayIn(EmpowermentOptions options, TimeProvider clock) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone)).DateTime);
 
     public async Task<Result<GestureDto>> PlanAsync(Actor staff, Guid customerId, GestureInput input, CancellationToken ct)
     {
@@ -151,7 +117,7 @@ internal sealed class KindnessHandler(
 
             ledger.Version++;
             var budget = await db.Set<KindnessBudget>().AsNoTracking().FirstOrDefaultAsync(b => b.DepartmentId == team && b.Currency == money.Currency.Code, ct);
-            var spent = await SpentAsync(team!.Value, money.Currency.Code, input.PlannedFor.Value, ct);
+            var spent = await budgets.SpentAsync(team!.Value, money.Currency.Code, input.PlannedFor.Value, ct);
             var left = (budget?.Monthly ?? 0) - spent;
             if (money.Amount > left)
             {
@@ -180,16 +146,6 @@ internal sealed class KindnessHandler(
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return (await ToDtosAsync([gesture], ct))[0];
-    }
-
-    private async Task<decimal> SpentAsync(Guid team, string currency, DateOnly inMonth, CancellationToken ct)
-    {
-        var first = new DateOnly(inMonth.Year, inMonth.Month, 1);
-        var next = first.AddMonths(1);
-        // Summed here: SQLite cannot add decimals in SQL, and a team's gestures in a month are few. Never capped: a sum
-        // over an arbitrary part of them would let a budget be overspent.
-        return (await db.Set<Gesture>().Where(g => g.TeamId == team && g.Currency == currency && g.Status != GestureStatus.Cancelled && g.PlannedFor >= first && g.PlannedFor < next)
-            .Select(g => g.Cost).ToListAsync(ct)).Sum(c => c ?? 0);
     }
 
     /// <summary>Done, with what happened: on the customer's timeline and in the team's recognition feed.</summary>
@@ -273,189 +229,6 @@ internal sealed class KindnessHandler(
         return await ToDtosAsync(await done.OrderByDescending(g => g.DoneAt).Take(50).ToListAsync(ct), ct);
     }
 
-    public async Task<IReadOnlyList<BudgetDto>> BudgetsAsync(CancellationToken ct)
-    {
-        var budgets = await db.Set<KindnessBudget>().AsNoTracking().ToListAsync(ct);
-        var departments = await db.Set<Department>().AsNoTracking().OrderBy(d => d.Name).ToListAsync(ct);
-
-        // What every team planned or spent this month, in one read (summed here: SQLite cannot add decimals in SQL; not
-        // capped, since a sum over part of the month would be wrong).
-        var first = new DateOnly(Today.Year, Today.Month, 1);
-        var next = first.AddMonths(1);
-        var costs = await db.Set<Gesture>().AsNoTracking()
-            .Where(g => g.Cost != null && g.Status != GestureStatus.Cancelled && g.PlannedFor >= first && g.PlannedFor < next)
-            .Select(g => new { g.TeamId, g.Currency, g.Cost }).ToListAsync(ct);
-        var spent = costs.GroupBy(c => (c.TeamId, c.Currency)).ToDictionary(g => g.Key, g => g.Sum(c => c.Cost!.Value));
-        return departments.Select(department => new BudgetDto(department.Id, department.Name, budgets
-            .Where(b => b.DepartmentId == department.Id).OrderBy(b => b.Currency, StringComparer.Ordinal)
-            .Select(b =>
-            {
-                var used = spent.GetValueOrDefault(((Guid?)department.Id, (string?)b.Currency));
-                return new BudgetLine(new MoneyDto(b.Monthly, b.Currency), new MoneyDto(used, b.Currency), new MoneyDto(Math.Max(0, b.Monthly - used), b.Currency));
-            }).ToList())).ToList();
-    }
-
-    /// <summary>Sets a team's monthly kindness budget, one amount per currency (an empty list: no budget).</summary>
-    public async Task<Result<BudgetDto>> SetBudgetAsync(Actor manager, Guid departmentId, BudgetInput input, CancellationToken ct)
-    {
-        var v = new ValidationBuilder();
-        var amounts = new List<Money>();
-        var given = input.Monthly ?? [];
-        for (var i = 0; i < given.Count; i++)
-        {
-            var money = Money.Create(given[i]?.Amount, given[i]?.Currency, $"monthly[{i}]");
-            if (!money.IsSuccess)
-            {
-                v.Include(money.Error);
-            }
-            else if (amounts.Any(a => a.Currency == money.Value.Currency))
-            {
-                v.Add($"monthly[{i}].currency", "Validation.CurrencyTwice", money.Value.Currency.Code);
-            }
-            else
-            {
-                amounts.Add(money.Value);
-            }
-        }
-
-        if (given.Count > 10)
-        {
-            v.Add("monthly", "Validation.BudgetLines", 10);
-        }
-
-        if (v.ToError() is { } invalid)
-        {
-            return invalid;
-        }
-
-        if (!await db.Set<Department>().AnyAsync(d => d.Id == departmentId, ct))
-        {
-            return Error.NotFound();
-        }
-
-        try
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            await db.Set<KindnessBudget>().Where(b => b.DepartmentId == departmentId).ExecuteDeleteAsync(ct);
-            db.AddRange(amounts.Select(a => new KindnessBudget { DepartmentId = departmentId, Currency = a.Currency.Code, Monthly = a.Amount }));
-            db.Append(clock, manager, KindnessEvents.BudgetSet, "department", departmentId.ToString(), new { monthly = amounts.Select(a => a.ToString()) });
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
-        }
-        catch (DbUpdateException ex) when (ex is DbUpdateConcurrencyException || DbErrors.IsUniqueViolation(ex))
-        {
-            // Someone saved this team's budget at the same moment: theirs stands; look and try again.
-            db.ChangeTracker.Clear();
-            return Error.Conflict("Error.TryAgain");
-        }
-        return (await BudgetsAsync(ct)).First(b => b.DepartmentId == departmentId);
-    }
-
-    public async Task<Result<MomentDto>> NoteMomentAsync(Actor staff, Guid customerId, MomentInput input, CancellationToken ct)
-    {
-        var v = new ValidationBuilder().Required("title", input.Title, 200).NoControlCharacters("title", input.Title);
-        if (input.Date is null)
-        {
-            v.Add("date", "Validation.Required");
-        }
-        else if (!input.Yearly && input.Date < Today)
-        {
-            v.Add("date", "Validation.MomentPast");
-        }
-
-        if (input.RemindDaysBefore is < 0 or > 60)
-        {
-            v.Add("remindDaysBefore", "Validation.Range", 0, 60);
-        }
-
-        if (v.ToError() is { } invalid)
-        {
-            return invalid;
-        }
-
-        if (!Guid.TryParse(staff.Id, out var staffId) || await customers.FindAsync(customerId, ct) is null)
-        {
-            return Error.NotFound();
-        }
-
-        var moment = new ImportantMoment
-        {
-            CustomerId = customerId,
-            Title = input.Title!.Trim(),
-            Date = input.Date!.Value,
-            Yearly = input.Yearly,
-            RemindDaysBefore = input.RemindDaysBefore ?? 3,
-            NotedBy = staffId,
-            NotedByName = staff.Name,
-            TeamId = await db.TeamOfAsync(staffId, ct),
-            NotedAt = clock.GetUtcNow(),
-        };
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        db.Add(moment);
-        await db.SaveChangesAsync(ct);
-        db.Append(clock, staff, KindnessEvents.MomentNoted, "customer", customerId.ToString(), new { momentId = moment.Id, moment.Title, moment.Date, moment.Yearly }, customerId);
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        return (await MomentDtosAsync([moment], ct))[0];
-    }
-
-    /// <summary>The person who noted it, their team, or a manager or admin (<paramref name="everyTeam"/>) forgets a moment.</summary>
-    public async Task<Result<bool>> ForgetMomentAsync(Actor staff, bool everyTeam, long id, CancellationToken ct)
-    {
-        var moment = await db.Set<ImportantMoment>().FirstOrDefaultAsync(m => m.Id == id, ct);
-        if (moment is null || !Guid.TryParse(staff.Id, out var staffId))
-        {
-            return Error.NotFound();
-        }
-
-        if (!everyTeam && moment.NotedBy != staffId && (moment.TeamId is null || await db.TeamOfAsync(staffId, ct) != moment.TeamId))
-        {
-            return Error.Forbidden("Error.NotYourTeam");
-        }
-
-        db.Remove(moment);
-        db.Append(clock, staff, KindnessEvents.MomentForgotten, "customer", moment.CustomerId.ToString(), new { momentId = id }, moment.CustomerId);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            // Forgotten by someone else at the same moment.
-            return Error.NotFound();
-        }
-
-        return true;
-    }
-
-    public async Task<IReadOnlyList<MomentDto>> MomentsAsync(Guid customerId, CancellationToken ct) =>
-        await MomentDtosAsync(await db.Set<ImportantMoment>().AsNoTracking().Where(m => m.CustomerId == customerId).OrderBy(m => m.Date).Take(100).ToListAsync(ct), ct);
-
-    /// <summary>Moments of the team's customers (noted by this person or their team) whose reminder window is open now.</summary>
-    public async Task<IReadOnlyList<MomentDto>> UpcomingAsync(Guid staffId, CancellationToken ct)
-    {
-        var team = await db.TeamOfAsync(staffId, ct);
-        var today = Today;
-        var moments = await db.Set<ImportantMoment>().AsNoTracking()
-            .Where(m => (m.NotedBy == staffId || (team != null && m.TeamId == team)) && (m.Yearly || m.Date >= today))
-            .OrderByDescending(m => m.Id).Take(5000).ToListAsync(ct);
-        var soon = moments.Where(m => NextOf(m, today) is { } next && next.DayNumber - today.DayNumber <= m.RemindDaysBefore).ToList();
-        return (await MomentDtosAsync(soon, ct)).OrderBy(m => m.Next).ToList();
-    }
-
-    /// <summary>When the moment comes round next, from <paramref name="today"/> (this year's or next year's date when yearly).</summary>
-    internal static DateOnly? NextOf(ImportantMoment moment, DateOnly today)
-    {
-        if (!moment.Yearly)
-        {
-            return moment.Date >= today ? moment.Date : null;
-        }
-
-        static DateOnly In(int year, DateOnly date) => new(year, date.Month, date.Month == 2 && date.Day == 29 && !DateTime.IsLeapYear(year) ? 28 : date.Day);
-        var thisYear = In(today.Year, moment.Date);
-        return thisYear >= today ? thisYear : In(today.Year + 1, moment.Date);
-    }
-
     private async Task<List<GestureDto>> ToDtosAsync(IReadOnlyList<Gesture> rows, CancellationToken ct)
     {
         var names = await customers.NamesAsync(rows.Select(r => r.CustomerId).Distinct().ToList(), ct);
@@ -464,12 +237,5 @@ internal sealed class KindnessHandler(
             g.Id, g.CustomerId, names.GetValueOrDefault(g.CustomerId) ?? "", g.CaseId, g.Kind, g.Description, g.PlannedFor,
             g.Cost is { } c && g.Currency is { } cur ? new MoneyDto(c, cur) : null, g.PlannedByName, g.TeamId, g.TeamId is { } t ? teams.GetValueOrDefault(t) : null,
             g.Status, g.DoneAt, g.DoneByName, g.Note)).ToList();
-    }
-
-    private async Task<List<MomentDto>> MomentDtosAsync(IReadOnlyList<ImportantMoment> rows, CancellationToken ct)
-    {
-        var names = await customers.NamesAsync(rows.Select(r => r.CustomerId).Distinct().ToList(), ct);
-        var today = Today;
-        return rows.Select(m => new MomentDto(m.Id, m.CustomerId, names.GetValueOrDefault(m.CustomerId) ?? "", m.Title, m.Date, m.Yearly, m.RemindDaysBefore, m.NotedByName, NextOf(m, today))).ToList();
     }
 }
