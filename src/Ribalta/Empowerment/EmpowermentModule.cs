@@ -84,6 +84,7 @@ public static class EmpowermentModule
         services.AddScoped<HelpQueue>();
         services.AddScoped<HelpReport>();
         services.AddScoped<Promises.PromiseLedger>();
+        services.AddScoped<Promises.PromiseReport>();
         services.AddHostedService<Promises.PromiseMonitor>();
         services.AddSingleton(new Cases.Contracts.CasePanel(typeof(ResolvePanel), 10));
         services.AddSingleton(new Cases.Contracts.InboxPanel(typeof(HelpInboxPanel), 10));

@@ -41,9 +41,9 @@ internal static class PromiseEndpoints
         promises.MapPost("/{id:long}/release", async (long id, ReleaseInput input, PromiseLedger ledger, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
             (await ledger.ReleaseAsync(Actor.From(http.User), AuthorityOf(http.User), id, input.Reason, ct)).ToHttp(TypedResults.Ok, localizer))
             .WithSummary("No longer owed (the customer changed their mind), with the reason; counts neither kept nor broken");
-        app.MapGet("/api/v1/promises/report", async Task<IResult> (DateOnly? from, DateOnly? to, string? by, PromiseLedger ledger, TimeProvider clock, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+        app.MapGet("/api/v1/promises/report", async Task<IResult> (DateOnly? from, DateOnly? to, string? by, PromiseReport ledger, TimeProvider clock, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
         {
-            if (by is not null && !PromiseLedger.ReportBy.Contains(by))
+            if (by is not null && !PromiseReport.ReportBy.Contains(by))
             {
                 return Error.Validation("by", "Validation.PromiseReportBy").ToValidationProblem(localizer);
             }

@@ -16,59 +16,6 @@ using Ribalta.Platform.Localization;
 
 namespace Ribalta.Empowerment.Promises;
 
-public enum PromiseKind
-{
-    CallBack,
-    Refund,
-    Shipment,
-    Answer,
-    Other,
-}
-
-public enum PromiseStatus
-{
-    Open,
-    Kept,
-    Broken,
-
-    /// <summary>No longer owed (the customer changed their mind); counts neither kept nor broken.</summary>
-    Released,
-}
-
-/// <summary>
-/// A promise: what kind, the words used, when it is due (with its offset), optionally the reply it was made in, its
-/// owner (the maker unless said) and the department whose work keeps it.
-/// </summary>
-public sealed record PromiseInput(PromiseKind? Kind, string? Words, DateTimeOffset? DueAt, long? MessageId = null, Guid? OwnerId = null, Guid? DepartmentId = null);
-
-public sealed record ReleaseInput(string? Reason);
-
-/// <summary>Besides the owner and the maker: a team lead acts on their team's promises, managers and admins on anyone's.</summary>
-public enum PromiseAuthority
-{
-    Own,
-    LeadsTeam,
-    EveryTeam,
-}
-
-public sealed record PromiseDto(
-    long Id, long CaseId, string CaseSubject, PromiseKind Kind, string Words, long? MessageId, Guid OwnerId, string OwnerName, Guid? DepartmentId,
-    DateTimeOffset MadeAt, DateTimeOffset DueAt, PromiseStatus Status, DateTimeOffset? KeptAt, string? KeptByName, DateTimeOffset? BrokenAt,
-    DateTimeOffset? CustomerToldAt, string? ReleaseReason)
-{
-    public bool KeptLate => KeptAt is { } kept && kept > DueAt;
-}
-
-/// <summary>A sentence of a recent reply, offered to be marked as a promise in one action.</summary>
-public sealed record PromiseSentence(long MessageId, string Text, DateTimeOffset At);
-
-/// <summary>One agent, team, department or kind: promises due in the period, kept on time, kept late, broken; the keeping rate (kept on time ÷ due).</summary>
-public sealed record PromiseRateRow(string Key, string Name, int Due, int KeptOnTime, int KeptLate, int Broken, double? Rate);
-
-public sealed record PromiseWeek(DateOnly Week, int Due, int KeptOnTime, double? Rate);
-
-public sealed record PromiseReportDto(string By, IReadOnlyList<PromiseRateRow> Rows, IReadOnlyList<PromiseWeek> Weeks, int Due, int KeptOnTime, double? Rate);
-
 /// <summary>
 /// "Did you do what you said you would do?" Every commitment to a customer is a record with an owner and a due time;
 /// kept, or broken at its due time (a breakdown event, and the customer is told in their language without having to
@@ -86,7 +33,6 @@ internal sealed partial class PromiseLedger(
 {
     public const int Batch = 100;
     private static readonly string[] CaseWorkers = [StaffRoles.Frontline, StaffRoles.TeamLead, StaffRoles.Manager, StaffRoles.Department, StaffRoles.Admin];
-    public static readonly string[] ReportBy = ["agent", "team", "department", "kind"];
 
     public async Task<Result<PromiseDto>> MakeAsync(Actor maker, long caseId, PromiseInput input, CancellationToken ct)
     {
@@ -367,49 +313,6 @@ internal sealed partial class PromiseLedger(
                 .Where(s => s.Length is >= 8 and <= CustomerPromise.WordsMax).Select(s => new PromiseSentence(r.MessageId, s, r.CreatedAt)))
             .Take(30).ToList();
 
-    /// <summary>
-    /// The keeping rate over promises due in [from, to) (and by now), not released: kept on time ÷ due, per
-    /// <paramref name="by"/> (agent, team, department or kind) and per week.
-    /// </summary>
-    public async Task<PromiseReportDto> ReportAsync(DateTimeOffset from, DateTimeOffset to, string by, CancellationToken ct)
-    {
-        var until = clock.GetUtcNow() < to ? clock.GetUtcNow() : to;
-        var rows = await db.Set<CustomerPromise>().AsNoTracking()
-            .Where(p => p.DueAt >= from && p.DueAt < until && p.Status != PromiseStatus.Released)
-            .OrderBy(p => p.DueAt)
-            .Select(p => new { p.DueAt, p.KeptAt, p.OwnerId, p.OwnerName, p.TeamId, p.DepartmentId, p.Kind })
-            .Take(500_000).ToListAsync(ct);
-        var departments = await db.Set<Department>().AsNoTracking().ToDictionaryAsync(d => d.Id, d => d.Name, ct);
-        string DepartmentName(Guid? id) => id is { } d ? departments.GetValueOrDefault(d) ?? "" : "";
-        var groups = by switch
-        {
-            "team" => rows.GroupBy(r => (Key: r.TeamId?.ToString() ?? "", Name: DepartmentName(r.TeamId))),
-            "department" => rows.GroupBy(r => (Key: r.DepartmentId?.ToString() ?? "", Name: DepartmentName(r.DepartmentId))),
-            "kind" => rows.GroupBy(r => (Key: r.Kind.ToString(), Name: localizer[$"Promise.Kind.{r.Kind}"].Value)),
-            _ => rows.GroupBy(r => (Key: r.OwnerId.ToString(), Name: r.OwnerName)),
-        };
-        static double? Rate(int kept, int due) => due == 0 ? null : Math.Round((double)kept / due, 3);
-        var result = groups.Select(g =>
-        {
-            var onTime = g.Count(r => r.KeptAt <= r.DueAt);
-            var late = g.Count(r => r.KeptAt > r.DueAt);
-            return new PromiseRateRow(g.Key.Key, g.Key.Name, g.Count(), onTime, late, g.Count() - onTime, Rate(onTime, g.Count()));
-        }).OrderBy(r => r.Rate ?? 1).ThenByDescending(r => r.Due).ToList();
-
-        // Weeks begin on Monday, in the organisation's time zone.
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
-        DateOnly WeekOf(DateTimeOffset at)
-        {
-            var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, zone).DateTime);
-            return day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
-        }
-
-        var weeks = rows.GroupBy(r => WeekOf(r.DueAt)).OrderBy(g => g.Key)
-            .Select(g => new PromiseWeek(g.Key, g.Count(), g.Count(r => r.KeptAt <= r.DueAt), Rate(g.Count(r => r.KeptAt <= r.DueAt), g.Count()))).ToList();
-        var keptOnTime = rows.Count(r => r.KeptAt <= r.DueAt);
-        return new PromiseReportDto(by, result, weeks, rows.Count, keptOnTime, Rate(keptOnTime, rows.Count));
-    }
-
     private void Append(Actor actor, string type, CustomerPromise promise, object payload) =>
         db.Append(clock, actor, type, "case", promise.CaseId.ToString(CultureInfo.InvariantCulture), payload, promise.CustomerId);
 
@@ -423,33 +326,4 @@ internal sealed partial class PromiseLedger(
     /// <summary>Sentence ends in the four languages (the Arabic question mark too), and line breaks.</summary>
     [GeneratedRegex(@"(?<=[.!?؟…])\s+|\n+")]
     private static partial Regex SentenceBreak();
-}
-
-/// <summary>Checks for promises that fell due, every <see cref="EmpowermentOptions.PromiseCheckSeconds"/> of the clock.</summary>
-internal sealed partial class PromiseMonitor(IServiceScopeFactory scopes, TimeProvider clock, IOptions<EmpowermentOptions> options, ILogger<PromiseMonitor> logger) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.PromiseCheckSeconds), clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                int broken;
-                do
-                {
-                    await using var scope = scopes.CreateAsyncScope();
-                    broken = await scope.ServiceProvider.GetRequiredService<PromiseLedger>().BreakDueAsync(stoppingToken);
-                }
-                while (broken == PromiseLedger.Batch);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogCheckFailed(logger, ex);
-            }
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Checking promises that fell due failed")]
-    private static partial void LogCheckFailed(ILogger logger, Exception exception);
 }
