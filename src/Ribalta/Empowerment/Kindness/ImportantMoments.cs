@@ -1,7 +1,5 @@
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Ribalta.Cases.Contracts;
 using Ribalta.Customers.Contracts;
 using Ribalta.Empowerment.Contracts;
 using Ribalta.Empowerment.Data;
@@ -9,7 +7,6 @@ using Ribalta.Empowerment.Resolve;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Errors;
 using Ribalta.Platform.Events;
-using Ribalta.Platform.Identity;
 
 namespace Ribalta.Empowerment.Kindness;
 

@@ -1,8 +1,5 @@
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Ribalta.Cases.Contracts;
-using Ribalta.Customers.Contracts;
 using Ribalta.Empowerment.Contracts;
 using Ribalta.Empowerment.Data;
 using Ribalta.Empowerment.Resolve;

@@ -1,16 +1,9 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
-using Ribalta.Cases.Contracts;
-using Ribalta.Customers.Contracts;
-using Ribalta.Empowerment.Contracts;
 using Ribalta.Empowerment.Data;
 using Ribalta.Empowerment.Resolve;
 using Ribalta.Platform.Data;
-using Ribalta.Platform.Errors;
-using Ribalta.Platform.Events;
 using Ribalta.Platform.Identity;
 using Ribalta.Platform.Localization;
 
