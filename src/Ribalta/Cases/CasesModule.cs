@@ -35,6 +35,7 @@ public static class CasesModule
         services.AddSingleton<Ingest.IdempotencyRetention>();
         services.AddHostedService(sp => sp.GetRequiredService<Ingest.IdempotencyRetention>());
         services.AddScoped<ICaseDirectory>(sp => sp.GetRequiredService<InboxQuery>());
+        services.AddScoped<Routing.CaseRouting>();
         services.AddScoped<OpenCaseHandler>();
         services.AddScoped<ConversationHandler>();
         services.AddScoped<ICaseConversation>(sp => sp.GetRequiredService<ConversationHandler>());
@@ -101,6 +102,7 @@ public static class CasesModule
         app.MapCasesApi();
         Attachments.AttachmentEndpoints.MapAttachmentEndpoints(app);
         Targets.TargetsApi.MapTargetsApi(app);
+        Routing.RoutingEndpoints.MapRoutingEndpoints(app);
         Ingest.IngestApi.MapIngestApi(app);
         Social.SocialMentionsApi.MapSocialMentionsApi(app);
         Email.EmailEndpoints.MapEmailEndpoints(app);

@@ -28,7 +28,7 @@ internal sealed class DemoSeeder(
     ConversationHandler conversation,
     CannedReplyLibrary cannedReplies,
     Cases.Targets.TargetSettings targets,
-    Cases.UpdateCase.UpdateCaseHandler updateCase,
+    Cases.Routing.CaseRouting routing,
     Cases.Chat.ChatWidgetService chatWidgets,
     Empowerment.Catalogue.ResolutionCatalogue resolutionOptions,
     Empowerment.Envelopes.EnvelopeRules envelopeRules,
@@ -85,6 +85,9 @@ internal sealed class DemoSeeder(
         // A chat widget for the company's site; its preview page (Administration → Chat) works before any site is listed.
         await chatWidgets.CreateAsync(Actor.System, new Cases.Chat.ChatWidgetInput("Website", [], true, care), cancellationToken);
 
+        // Requests from the portal, from mailboxes without a department of their own and from the API start in Customer Care.
+        await routing.SaveAsync(Actor.System, new Cases.Routing.RoutingInput(care), cancellationToken);
+
         // What the front line may grant without asking, and a little more for team leads.
         var resolutionIds = new Dictionary<Empowerment.Contracts.ResolutionKind, Guid>();
         foreach (var (kind, measure, names) in DemoData.ResolutionOptions)
@@ -126,7 +129,6 @@ internal sealed class DemoSeeder(
                 var (subject, body, reply) = templates[random.Next(templates.Length)];
                 var customerActor = new Actor(ActorKind.Customer, customer.Id.ToString(), customer.DisplayName);
                 var opened = (await openCase.HandleAsync(customerActor, new OpenCaseRequest(customer.Id, subject, body), cancellationToken)).Value;
-                opened = (await updateCase.HandleAsync(Actor.System, opened.Id, opened.Version, new Cases.UpdateCase.UpdateCaseRequest(DepartmentId: care), cancellationToken)).Value;
                 openedCases.Add(opened.Id);
                 if (random.NextDouble() < 0.5 && agents.Count > 0)
                 {

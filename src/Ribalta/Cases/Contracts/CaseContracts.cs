@@ -153,6 +153,12 @@ public static class CaseEvents
     public const string SystemEntry = "case.system_entry";
 }
 
+/// <summary>Changes to how new cases are routed (the organisation's department for new requests).</summary>
+public static class RoutingEvents
+{
+    public const string Updated = "routing.updated";
+}
+
 /// <summary>How other modules see a customer's cases without reaching into the Cases module.</summary>
 public interface ICaseDirectory
 {

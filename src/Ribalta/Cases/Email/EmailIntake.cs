@@ -312,8 +312,9 @@ internal sealed partial class EmailIntake(
         {
             var subject = ValidationSafe(email.Subject);
             subject = subject.Length == 0 ? IngestProcessor.SubjectFrom(body) : Truncate(subject, CaseConfiguration.SubjectMax);
-            // Opened by the mailbox (the door), so the case records the channel; the first message is the customer's.
-            var opened = await open.HandleAsync(mailer, new OpenCaseRequest(sender.Id, subject, body, Channel.Email, Language: language), ct);
+            // Opened by the mailbox (the door), so the case records the channel and starts in the mailbox's department (else
+            // the organisation's, see CaseRouting); the first message is the customer's.
+            var opened = await open.HandleAsync(mailer, new OpenCaseRequest(sender.Id, subject, body, Channel.Email, Language: language, DepartmentId: mailbox.DepartmentId), ct);
             if (!opened.IsSuccess)
             {
                 return opened.Error!;

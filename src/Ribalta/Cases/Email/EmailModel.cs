@@ -50,6 +50,9 @@ internal sealed class Mailbox
     /// <summary>Sends what belongs to no conversation yet (sign-in links, notes on portal and phone cases); one at most.</summary>
     public bool IsDefault { get; set; }
 
+    /// <summary>Where new cases from this address start; empty: the organisation's department for new requests.</summary>
+    public Guid? DepartmentId { get; set; }
+
     public MailProtocol InboundProtocol { get; set; }
 
     public required string InboundHost { get; set; }
@@ -264,6 +267,7 @@ internal sealed class EmailConfigurations : IEntityTypeConfiguration<Mailbox>, I
         builder.Property(m => m.Name).HasMaxLength(100);
         builder.Property(m => m.Address).HasMaxLength(254);
         builder.HasIndex(m => m.Address).IsUnique();
+        builder.HasOne<Platform.Identity.Department>().WithMany().HasForeignKey(m => m.DepartmentId).OnDelete(DeleteBehavior.SetNull);
         builder.Property(m => m.SenderName).HasMaxLength(100);
         builder.Property(m => m.InboundProtocol).HasConversion<string>().HasMaxLength(10);
         builder.Property(m => m.InboundSecurity).HasConversion<string>().HasMaxLength(10);

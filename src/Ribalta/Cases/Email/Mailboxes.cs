@@ -10,7 +10,8 @@ namespace Ribalta.Cases.Email;
 
 /// <summary>
 /// A mailbox as an admin sets it. Passwords are write-only: leave them empty on an edit to keep the stored ones.
-/// Ports default to the protocol's usual one for the security chosen.
+/// Ports default to the protocol's usual one for the security chosen. New cases from it start in its department,
+/// else in the organisation's department for new requests.
 /// </summary>
 public sealed record MailboxInput(
     string? Name,
@@ -32,7 +33,8 @@ public sealed record MailboxInput(
     string? SmtpUser = null,
     string? SmtpPassword = null,
     IReadOnlyDictionary<string, string>? Signatures = null,
-    bool? IsDefault = null);
+    bool? IsDefault = null,
+    Guid? DepartmentId = null);
 
 /// <summary>A mailbox as shown back: never its passwords, only whether they are set.</summary>
 public sealed record MailboxDto(
@@ -60,7 +62,8 @@ public sealed record MailboxDto(
     DateTimeOffset? LastPolledAt,
     string? LastError,
     long ImportedCount,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    Guid? DepartmentId);
 
 /// <summary>What one check of a mailbox did.</summary>
 public sealed record PollResult(int Fetched, int Landed, int Duplicates, int Automatic, int TooLarge, int Failed, string? Error, int SetAside = 0);
@@ -181,6 +184,11 @@ internal sealed class MailboxService(RibaltaDbContext db, IDataProtectionProvide
             v.Add("afterImport", "Validation.Invalid");
         }
 
+        if (input.DepartmentId is { } department && !await db.Set<Platform.Identity.Department>().AnyAsync(d => d.Id == department, ct))
+        {
+            v.Add("departmentId", "Validation.DepartmentUnknown");
+        }
+
         var inboundSecurity = input.InboundSecurity ?? MailSecurity.Tls;
         var smtpSecurity = input.SmtpSecurity ?? MailSecurity.StartTls;
         CheckHost(v, "inboundHost", input.InboundHost, inboundSecurity);
@@ -260,6 +268,7 @@ internal sealed class MailboxService(RibaltaDbContext db, IDataProtectionProvide
         mailbox.Folder = string.IsNullOrWhiteSpace(input.Folder) ? "INBOX" : input.Folder.Trim();
         mailbox.AfterImport = input.AfterImport ?? AfterImport.MarkSeen;
         mailbox.PollSeconds = input.PollSeconds ?? 60;
+        mailbox.DepartmentId = input.DepartmentId;
         mailbox.SmtpHost = string.IsNullOrWhiteSpace(input.SmtpHost) ? null : input.SmtpHost.Trim();
         mailbox.SmtpSecurity = smtpSecurity;
         mailbox.SmtpPort = mailbox.SmtpHost is null ? 0 : input.SmtpPort ?? smtpSecurity switch { MailSecurity.Tls => 465, MailSecurity.StartTls => 587, _ => 25 };
@@ -329,6 +338,7 @@ internal sealed class MailboxService(RibaltaDbContext db, IDataProtectionProvide
         m.Name,
         m.Address,
         m.Enabled,
+        m.DepartmentId,
         inbound = $"{m.InboundProtocol} {m.InboundHost}:{m.InboundPort} {m.InboundSecurity}",
         smtp = m.SmtpHost is null ? null : $"{m.SmtpHost}:{m.SmtpPort} {m.SmtpSecurity}",
     };
@@ -336,5 +346,5 @@ internal sealed class MailboxService(RibaltaDbContext db, IDataProtectionProvide
     public static MailboxDto ToDto(Mailbox m) => new(
         m.Id, m.Name, m.Address, m.SenderName, m.Enabled, m.InboundProtocol, m.InboundHost, m.InboundPort, m.InboundSecurity, m.InboundUser,
         m.ProtectedInboundPassword is not null, m.Folder, m.AfterImport, m.PollSeconds, m.SmtpHost, m.SmtpPort, m.SmtpSecurity, m.SmtpUser,
-        m.ProtectedSmtpPassword is not null, m.Signatures, m.IsDefault, m.LastPolledAt, m.LastError, m.ImportedCount, m.CreatedAt);
+        m.ProtectedSmtpPassword is not null, m.Signatures, m.IsDefault, m.LastPolledAt, m.LastError, m.ImportedCount, m.CreatedAt, m.DepartmentId);
 }

@@ -31,6 +31,7 @@ internal sealed class OpenCaseHandler(
     ICustomerDirectory customers,
     CaseReader reader,
     Targets.CaseTargets targets,
+    Routing.CaseRouting routing,
     Attachments.AttachmentService attachments,
     LanguageDetector languages,
     TimeProvider clock)
@@ -89,7 +90,8 @@ internal sealed class OpenCaseHandler(
             Subject = request.Subject!.Trim(),
             Channel = fromCustomer ? Contracts.Channel.Portal : request.Channel ?? Contracts.Channel.Phone,
             Priority = fromCustomer ? CasePriority.Normal : request.Priority ?? CasePriority.Normal,
-            DepartmentId = fromCustomer ? null : request.DepartmentId,
+            // A customer never chooses the department; the door's own (mailbox, widget, staff's choice) else the default.
+            DepartmentId = await routing.DepartmentForNewCaseAsync(fromCustomer ? null : request.DepartmentId, ct),
             // Said by the form or the door; else, when staff type it in, the customer's known language first, then the
             // words; when the customer writes, the words first (they may write in another language than their usual).
             Language = given ? request.Language

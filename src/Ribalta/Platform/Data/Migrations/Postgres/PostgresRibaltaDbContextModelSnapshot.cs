@@ -699,6 +699,9 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid?>("DepartmentId")
+                        .HasColumnType("uuid");
+
                     b.Property<bool>("Enabled")
                         .HasColumnType("boolean");
 
@@ -792,6 +795,8 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
 
                     b.HasIndex("Address")
                         .IsUnique();
+
+                    b.HasIndex("DepartmentId");
 
                     b.ToTable("mailboxes", (string)null);
                 });
@@ -1079,6 +1084,30 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                     b.HasIndex("StaffId", "MentionedAt", "CaseId");
 
                     b.ToTable("case_mentions", (string)null);
+                });
+
+            modelBuilder.Entity("Ribalta.Cases.Routing.RoutingSettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("DefaultDepartmentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DefaultDepartmentId");
+
+                    b.ToTable("routing_settings", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1
+                        });
                 });
 
             modelBuilder.Entity("Ribalta.Cases.Search.SearchEntry", b =>
@@ -2551,6 +2580,14 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Ribalta.Cases.Email.Mailbox", b =>
+                {
+                    b.HasOne("Ribalta.Platform.Identity.Department", null)
+                        .WithMany()
+                        .HasForeignKey("DepartmentId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
             modelBuilder.Entity("Ribalta.Cases.Email.OutboundEmail", b =>
                 {
                     b.HasOne("Ribalta.Cases.Email.Mailbox", null)
@@ -2583,6 +2620,14 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                         .HasForeignKey("CaseId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Ribalta.Cases.Routing.RoutingSettings", b =>
+                {
+                    b.HasOne("Ribalta.Platform.Identity.Department", null)
+                        .WithMany()
+                        .HasForeignKey("DefaultDepartmentId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Ribalta.Cases.Search.SearchEntry", b =>

@@ -682,6 +682,9 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("DepartmentId")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("Enabled")
                         .HasColumnType("INTEGER");
 
@@ -775,6 +778,8 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
 
                     b.HasIndex("Address")
                         .IsUnique();
+
+                    b.HasIndex("DepartmentId");
 
                     b.ToTable("mailboxes", (string)null);
                 });
@@ -1058,6 +1063,30 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                     b.HasIndex("StaffId", "MentionedAt", "CaseId");
 
                     b.ToTable("case_mentions", (string)null);
+                });
+
+            modelBuilder.Entity("Ribalta.Cases.Routing.RoutingSettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("DefaultDepartmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DefaultDepartmentId");
+
+                    b.ToTable("routing_settings", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1
+                        });
                 });
 
             modelBuilder.Entity("Ribalta.Cases.Search.SearchEntry", b =>
@@ -2511,6 +2540,14 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Ribalta.Cases.Email.Mailbox", b =>
+                {
+                    b.HasOne("Ribalta.Platform.Identity.Department", null)
+                        .WithMany()
+                        .HasForeignKey("DepartmentId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
             modelBuilder.Entity("Ribalta.Cases.Email.OutboundEmail", b =>
                 {
                     b.HasOne("Ribalta.Cases.Email.Mailbox", null)
@@ -2543,6 +2580,14 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                         .HasForeignKey("CaseId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Ribalta.Cases.Routing.RoutingSettings", b =>
+                {
+                    b.HasOne("Ribalta.Platform.Identity.Department", null)
+                        .WithMany()
+                        .HasForeignKey("DefaultDepartmentId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Ribalta.Cases.Search.SearchEntry", b =>
