@@ -110,6 +110,9 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IAsyncLifetime
         var page = await StaffAsync("agente@demo.ribalta.test", audit.Language);
         var url = fixture.DemoUrl;
         await audit.VisitAsync(page, "/", $"{url}/", who);
+        await page.Locator("button[data-shortcuts-open]").ClickAsync();
+        await Expect(page.Locator("dialog#shortcuts-help")).ToBeVisibleAsync();
+        await audit.CheckAsync(page, "/ with the shortcuts dialog open", who);
         await audit.VisitAsync(page, "/cases", $"{url}/cases?view=Unassigned", who);
         await audit.VisitAsync(page, "/cases/{Id:long}", $"{url}/cases/{caseId}", who);
         await audit.VisitAsync(page, "/cases/new", $"{url}/cases/new", who);
