@@ -127,7 +127,8 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IAsyncLifetime
         await audit.VisitAsync(page, "/customers/new", $"{url}/customers/new", who);
         await audit.VisitAsync(page, "/account", $"{url}/account", who);
         await audit.VisitAsync(page, "/access-denied", $"{url}/admin/staff", who);
-        await audit.VisitAsync(page, "/not-found", $"{url}/cases/999999999", who);
+        await audit.VisitAsync(page, "/not-found", $"{url}/not-found", who);
+        await audit.VisitAsync(page, "/cases/{Id:long}", $"{url}/cases/999999999", who + ", on a case that does not exist");
     }
 
     /// <summary>The team lead and the manager: their home, the help they decide, grants (envelopes), team settings.</summary>
