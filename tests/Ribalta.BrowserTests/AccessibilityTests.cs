@@ -175,9 +175,18 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IAsyncLifetime
         var url = fixture.DemoUrl;
         const string admin = "an admin";
         var page = await StaffAsync("admin@demo.ribalta.test", audit.Language);
-        foreach (var route in new[] { "/admin/staff", "/admin/audit", "/admin/api-keys", "/admin/webhooks", "/admin/mailboxes", "/admin/chat" })
+        foreach (var route in new[] { "/admin/staff", "/admin/audit", "/admin/api-keys", "/admin/webhooks", "/admin/mailboxes", "/admin/routing", "/admin/chat" })
         {
             await audit.VisitAsync(page, route, url + route, admin);
+        }
+
+        // The top bar's menus, open: settings, the person's own, the languages.
+        foreach (var menu in new[] { "settings-menu", "session", "languages" })
+        {
+            await page.Locator($"details.{menu} > summary").ClickAsync();
+            await Expect(page.Locator($"details.{menu} .menu-panel")).ToBeVisibleAsync();
+            await audit.CheckAsync(page, $"top-bar menu {menu} (open)", admin);
+            await page.Keyboard.PressAsync("Escape");
         }
 
         var widget = await fixture.Demo.WithServices(async sp => (await sp.GetRequiredService<ChatWidgetService>()
