@@ -29,6 +29,11 @@ declare -A areas=(
   [sessions]="Platform/Identity/SignInSessions.cs;Platform/Identity/SessionCookieEvents.cs;Platform/Identity/SessionRevalidation.cs|FullyQualifiedName~SessionTestsOnSqlite"
   [ingest]="Cases/Ingest/IngestQueue.cs;Cases/Ingest/IngestModel.cs|FullyQualifiedName~IngestTestsOnSqlite"
   [outbox]="Cases/Email/EmailDispatcher.cs;Platform/Integrations/WebhookDispatcher.cs|FullyQualifiedName~EmailOutboxTestsOnSqlite|FullyQualifiedName~WebhookTestsOnSqlite"
+  # Staff roles: the role lists, the policies built from them (Configuration.cs, the AddAuthorizationBuilder lines) and
+  # the role and deactivation rules of StaffDirectory (SetRoles, SetActive, last-admin, role validation). {a..b} is a line span.
+  [roles]="Platform/Identity/StaffRoles.cs;Platform/Identity/Configuration.cs{77..89};Platform/Identity/StaffDirectory.cs{207..287};Platform/Identity/StaffDirectory.cs{404..435}|FullyQualifiedName~Ribalta.Tests.Integration.AuthorizationMatrixTests|FullyQualifiedName~StaffTestsOnSqlite"
+  # API keys: the scheme that turns a key into a principal, the scope requirement, and creating, revoking and verifying keys.
+  [apikeys]="Platform/Integrations/ApiKeyAuthentication.cs;Platform/Integrations/ApiKeys.cs|FullyQualifiedName~ApiKeyTestsOnSqlite"
 )
 # Areas whose tests are all unit tests can run several mutants at once; integration areas start a whole app
 # per test run and share a 2-core machine, so they default to one at a time.
