@@ -29,9 +29,12 @@ declare -A areas=(
   [sessions]="Platform/Identity/SignInSessions.cs;Platform/Identity/SessionCookieEvents.cs;Platform/Identity/SessionRevalidation.cs|FullyQualifiedName~SessionTestsOnSqlite"
   [ingest]="Cases/Ingest/IngestQueue.cs;Cases/Ingest/IngestModel.cs|FullyQualifiedName~IngestTestsOnSqlite"
   [outbox]="Cases/Email/EmailDispatcher.cs;Platform/Integrations/WebhookDispatcher.cs|FullyQualifiedName~EmailOutboxTestsOnSqlite|FullyQualifiedName~WebhookTestsOnSqlite"
-  # Staff roles: the role lists, the policies built from them (Configuration.cs, the AddAuthorizationBuilder lines) and
-  # the role and deactivation rules of StaffDirectory (SetRoles, SetActive, last-admin, role validation). {a..b} is a line span.
-  [roles]="Platform/Identity/StaffRoles.cs;Platform/Identity/Configuration.cs{77..89};Platform/Identity/StaffDirectory.cs{207..287};Platform/Identity/StaffDirectory.cs{404..435}|FullyQualifiedName~Ribalta.Tests.Integration.AuthorizationMatrixTests|FullyQualifiedName~StaffTestsOnSqlite"
+  # Staff roles: the role lists and the role and deactivation rules of StaffDirectory (SetRoles, SetActive, last admin,
+  # role validation, invitation tokens). {a..b} is a line span.
+  [roles]="Platform/Identity/StaffRoles.cs;Platform/Identity/StaffDirectory.cs{207..287};Platform/Identity/StaffDirectory.cs{404..435}|FullyQualifiedName~StaffTestsOnSqlite|FullyQualifiedName~CaseAssignmentTestsOnSqlite"
+  # The policies built from the roles (Configuration.cs, the AddAuthorizationBuilder lines) against the authorization
+  # matrix. Slow: policies are built at start-up, outside any test, so Stryker runs every test of the run for each mutant.
+  [policies]="Platform/Identity/Configuration.cs{77..89}|FullyQualifiedName~Ribalta.Tests.Integration.AuthorizationMatrixTests"
   # API keys: the scheme that turns a key into a principal, the scope requirement, and creating, revoking and verifying keys.
   [apikeys]="Platform/Integrations/ApiKeyAuthentication.cs;Platform/Integrations/ApiKeys.cs|FullyQualifiedName~ApiKeyTestsOnSqlite"
 )
