@@ -19,24 +19,26 @@ while [[ $# -gt 0 && "$1" != -- ]]; do chosen+=("$1"); shift; done
 [[ "${1:-}" == -- ]] && shift
 area="${chosen[0]:-}"
 
-# area -> "mutate globs (relative to src/Ribalta, ';'-separated)|test-case filter"
+# area -> "mutate globs (relative to src/Ribalta, ';'-separated)|test-case filter". A glob may end in {first..last},
+# a line span: integration areas leave out EF model configuration and start-up wiring, because code that runs when
+# the app starts (outside any test) makes Stryker run every test of the run for each of its mutants (~90 s each here).
 declare -A areas=(
   [csv]="Platform/Csv/CsvWriter.cs|FullyQualifiedName~Ribalta.Tests.Unit.CsvWriterTests"
   [guard]="Platform/Net/*.cs|FullyQualifiedName~Ribalta.Tests.Unit.OutboundAddressGuardTests"
   [envelopes]="Empowerment/Domain/AuthorityEnvelope.cs|FullyQualifiedName~Ribalta.Tests.Unit.Empowerment.EnvelopeTests"
   [sanitiser]="Cases/Email/EmailHtml.cs|FullyQualifiedName~Ribalta.Tests.Email.EmailCorpusTests"
-  [ownership]="Cases/Attachments/Attachments.cs;Customers/PortalAccess/PortalEndpoints.cs|FullyQualifiedName~PortalOwnershipTestsOnSqlite|FullyQualifiedName~AttachmentTestsOnSqlite"
-  [sessions]="Platform/Identity/SignInSessions.cs;Platform/Identity/SessionCookieEvents.cs;Platform/Identity/SessionRevalidation.cs|FullyQualifiedName~SessionTestsOnSqlite"
+  [ownership]="Cases/Attachments/Attachments.cs{63..189};Customers/PortalAccess/PortalEndpoints.cs{20..40}|FullyQualifiedName~PortalOwnershipTestsOnSqlite|FullyQualifiedName~AttachmentTestsOnSqlite"
+  [sessions]="Platform/Identity/SignInSessions.cs{43..128};Platform/Identity/SessionCookieEvents.cs{38..65};Platform/Identity/SessionRevalidation.cs|FullyQualifiedName~SessionTestsOnSqlite"
   [ingest]="Cases/Ingest/IngestQueue.cs;Cases/Ingest/IngestModel.cs|FullyQualifiedName~IngestTestsOnSqlite"
   [outbox]="Cases/Email/EmailDispatcher.cs;Platform/Integrations/WebhookDispatcher.cs|FullyQualifiedName~EmailOutboxTestsOnSqlite|FullyQualifiedName~WebhookTestsOnSqlite"
   # Staff roles: the role lists and the role and deactivation rules of StaffDirectory (SetRoles, SetActive, last admin,
   # role validation, invitation tokens). {a..b} is a line span.
-  [roles]="Platform/Identity/StaffRoles.cs;Platform/Identity/StaffDirectory.cs{207..287};Platform/Identity/StaffDirectory.cs{404..435}|FullyQualifiedName~StaffTestsOnSqlite|FullyQualifiedName~CaseAssignmentTestsOnSqlite"
+  [roles]="Platform/Identity/StaffRoles.cs{18..20};Platform/Identity/StaffDirectory.cs{207..287};Platform/Identity/StaffDirectory.cs{404..435}|FullyQualifiedName~StaffTestsOnSqlite|FullyQualifiedName~CaseAssignmentTestsOnSqlite"
   # The policies built from the roles (Configuration.cs, the AddAuthorizationBuilder lines) against the authorization
   # matrix. Slow: policies are built at start-up, outside any test, so Stryker runs every test of the run for each mutant.
   [policies]="Platform/Identity/Configuration.cs{77..89}|FullyQualifiedName~Ribalta.Tests.Integration.AuthorizationMatrixTests"
   # API keys: the scheme that turns a key into a principal, the scope requirement, and creating, revoking and verifying keys.
-  [apikeys]="Platform/Integrations/ApiKeyAuthentication.cs;Platform/Integrations/ApiKeys.cs|FullyQualifiedName~ApiKeyTestsOnSqlite"
+  [apikeys]="Platform/Integrations/ApiKeyAuthentication.cs;Platform/Integrations/ApiKeys.cs{76..182}|FullyQualifiedName~ApiKeyTestsOnSqlite"
 )
 # Areas whose tests are all unit tests can run several mutants at once; integration areas start a whole app
 # per test run and share a 2-core machine, so they default to one at a time.
