@@ -29,8 +29,8 @@ declare -A areas=(
   [sanitiser]="Cases/Email/EmailHtml.cs|FullyQualifiedName~Ribalta.Tests.Email.EmailCorpusTests"
   [ownership]="Cases/Attachments/Attachments.cs{63..189};Customers/PortalAccess/PortalEndpoints.cs{20..40}|FullyQualifiedName~PortalOwnershipTestsOnSqlite|FullyQualifiedName~AttachmentTestsOnSqlite"
   [sessions]="Platform/Identity/SignInSessions.cs{43..128};Platform/Identity/SessionCookieEvents.cs{38..65};Platform/Identity/SessionRevalidation.cs|FullyQualifiedName~SessionTestsOnSqlite"
-  [ingest]="Cases/Ingest/IngestQueue.cs;Cases/Ingest/IngestModel.cs|FullyQualifiedName~IngestTestsOnSqlite"
-  [outbox]="Cases/Email/EmailDispatcher.cs;Platform/Integrations/WebhookDispatcher.cs|FullyQualifiedName~EmailOutboxTestsOnSqlite|FullyQualifiedName~WebhookTestsOnSqlite"
+  [ingest]="Cases/Ingest/IngestQueue.cs{35..302};Cases/Ingest/IngestModel.cs{56..98}|FullyQualifiedName~IngestTestsOnSqlite"
+  [outbox]="Cases/Email/EmailDispatcher.cs{24..232};Platform/Integrations/WebhookDispatcher.cs{101..354}|FullyQualifiedName~EmailOutboxTestsOnSqlite|FullyQualifiedName~WebhookTestsOnSqlite"
   # Staff roles: the role lists and the role and deactivation rules of StaffDirectory (SetRoles, SetActive, last admin,
   # role validation, invitation tokens). {a..b} is a line span.
   [roles]="Platform/Identity/StaffRoles.cs{18..20};Platform/Identity/StaffDirectory.cs{207..287};Platform/Identity/StaffDirectory.cs{404..435}|FullyQualifiedName~StaffTestsOnSqlite|FullyQualifiedName~CaseAssignmentTestsOnSqlite"
