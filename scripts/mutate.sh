@@ -35,7 +35,7 @@ declare -A areas=(
   [outbox]="Cases/Email/EmailDispatcher.cs{24..232};Platform/Integrations/WebhookDispatcher.cs{101..354}|FullyQualifiedName~EmailOutboxTestsOnSqlite|FullyQualifiedName~WebhookTestsOnSqlite"
   # Staff roles: the role lists and the role and deactivation rules of StaffDirectory (SetRoles, SetActive, last admin,
   # role validation, invitation tokens). {a..b} is a line span.
-  [roles]="Platform/Identity/StaffRoles.cs{18..20};Platform/Identity/StaffDirectory.cs{207..287};Platform/Identity/StaffDirectory.cs{404..433}|FullyQualifiedName~StaffTestsOnSqlite|FullyQualifiedName~CaseAssignmentTestsOnSqlite"
+  [roles]="Platform/Identity/StaffRoles.cs{18..20};Platform/Identity/StaffDirectory.cs{207..287};Platform/Identity/StaffDirectory.cs{404..433}|FullyQualifiedName~StaffTestsOnSqlite|FullyQualifiedName~CaseAssignmentTestsOnSqlite|FullyQualifiedName~Ribalta.Tests.Unit.StaffRolesTests"
   # The policies built from the roles (Configuration.cs, the AddAuthorizationBuilder lines) against the authorization
   # matrix. Slow: policies are built at start-up, outside any test, so Stryker runs every test of the run for each mutant.
   [policies]="Platform/Identity/Configuration.cs{77..89}|FullyQualifiedName~Ribalta.Tests.Integration.AuthorizationMatrixTests"
