@@ -19,16 +19,28 @@ while [[ $# -gt 0 && "$1" != -- ]]; do chosen+=("$1"); shift; done
 [[ "${1:-}" == -- ]] && shift
 area="${chosen[0]:-}"
 
-# area -> "mutate globs (relative to src/Ribalta, ';'-separated)|test-case filter"
+# area -> "mutate globs (relative to src/Ribalta, ';'-separated)|test-case filter". A file may end in {first..last},
+# a span of LINES (1-based, inclusive), which the script turns into the character span Stryker reads ({a..b} in
+# Stryker.NET counts characters, not lines). Integration areas mutate the guards' methods and leave out EF model
+# configuration and start-up wiring: code that runs when the app starts, outside any test, makes Stryker run every
+# test of the run for each of its mutants (~90 s each here).
 declare -A areas=(
   [csv]="Platform/Csv/CsvWriter.cs|FullyQualifiedName~Ribalta.Tests.Unit.CsvWriterTests"
   [guard]="Platform/Net/*.cs|FullyQualifiedName~Ribalta.Tests.Unit.OutboundAddressGuardTests"
   [envelopes]="Empowerment/Domain/AuthorityEnvelope.cs|FullyQualifiedName~Ribalta.Tests.Unit.Empowerment.EnvelopeTests"
-  [sanitiser]="Cases/Email/EmailHtml.cs|FullyQualifiedName~Ribalta.Tests.Email.EmailCorpusTests"
-  [ownership]="Cases/Attachments/Attachments.cs;Customers/PortalAccess/PortalEndpoints.cs|FullyQualifiedName~PortalOwnershipTestsOnSqlite|FullyQualifiedName~AttachmentTestsOnSqlite"
-  [sessions]="Platform/Identity/SignInSessions.cs;Platform/Identity/SessionCookieEvents.cs;Platform/Identity/SessionRevalidation.cs|FullyQualifiedName~SessionTestsOnSqlite"
-  [ingest]="Cases/Ingest/IngestQueue.cs;Cases/Ingest/IngestModel.cs|FullyQualifiedName~IngestTestsOnSqlite"
-  [outbox]="Cases/Email/EmailDispatcher.cs;Platform/Integrations/WebhookDispatcher.cs|FullyQualifiedName~EmailOutboxTestsOnSqlite|FullyQualifiedName~WebhookTestsOnSqlite"
+  [sanitiser]="Cases/Email/EmailHtml.cs{20..131}|FullyQualifiedName~Ribalta.Tests.Email.EmailCorpusTests|FullyQualifiedName~Ribalta.Tests.Unit.EmailHtmlTests"
+  [ownership]="Cases/Attachments/Attachments.cs{100..170};Customers/PortalAccess/PortalEndpoints.cs{20..40}|FullyQualifiedName~PortalOwnershipTestsOnSqlite|FullyQualifiedName~AttachmentTestsOnSqlite"
+  [sessions]="Platform/Identity/SignInSessions.cs{57..115};Platform/Identity/SessionCookieEvents.cs{38..65};Platform/Identity/SessionRevalidation.cs{12..25}|FullyQualifiedName~SessionTestsOnSqlite"
+  [ingest]="Cases/Ingest/IngestQueue.cs{35..302};Cases/Ingest/IngestModel.cs{56..98}|FullyQualifiedName~IngestTestsOnSqlite"
+  [outbox]="Cases/Email/EmailDispatcher.cs{24..232};Platform/Integrations/WebhookDispatcher.cs{101..354}|FullyQualifiedName~EmailOutboxTestsOnSqlite|FullyQualifiedName~WebhookTestsOnSqlite"
+  # Staff roles: the role lists and the role and deactivation rules of StaffDirectory (SetRoles, SetActive, last admin,
+  # role validation, invitation tokens). {a..b} is a line span.
+  [roles]="Platform/Identity/StaffRoles.cs{18..20};Platform/Identity/StaffDirectory.cs{207..287};Platform/Identity/StaffDirectory.cs{404..433}|FullyQualifiedName~StaffTestsOnSqlite|FullyQualifiedName~CaseAssignmentTestsOnSqlite|FullyQualifiedName~Ribalta.Tests.Unit.StaffRolesTests"
+  # The policies built from the roles (Configuration.cs, the AddAuthorizationBuilder lines) against the authorization
+  # matrix. Slow: policies are built at start-up, outside any test, so Stryker runs every test of the run for each mutant.
+  [policies]="Platform/Identity/Configuration.cs{77..89}|FullyQualifiedName~Ribalta.Tests.Integration.AuthorizationMatrixTests"
+  # API keys: the scheme that turns a key into a principal, the scope requirement, and creating, revoking and verifying keys.
+  [apikeys]="Platform/Integrations/ApiKeyAuthentication.cs{35..123};Platform/Integrations/ApiKeys.cs{92..182}|FullyQualifiedName~ApiKeyTestsOnSqlite"
 )
 # Areas whose tests are all unit tests can run several mutants at once; integration areas start a whole app
 # per test run and share a 2-core machine, so they default to one at a time.
@@ -46,13 +58,27 @@ if [[ -z "$area" || "$area" == list || -n "$unknown" ]]; then
   [[ "$area" == list ]] && exit 0 || exit 2
 fi
 
+# "File.cs{10..20}" (lines) -> "File.cs{start..end}" (characters of lines 10 to 20, as Roslyn counts them).
+characters() {
+  [[ "$1" =~ ^(.*)\{([0-9]+)\.\.([0-9]+)\}$ ]] || { echo "$1"; return; }
+  python3 - "$root/src/Ribalta/${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" "${BASH_REMATCH[3]}" "${BASH_REMATCH[1]}" <<'PY'
+import sys
+path, first, last, name = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+lines = open(path, encoding="utf-8-sig", newline="").read().splitlines(keepends=True)
+units = lambda text: len(text.encode("utf-16-le")) // 2
+start = sum(units(line) for line in lines[:first - 1])
+end = start + sum(units(line) for line in lines[first - 1:last])
+print(f"{name}{{{start}..{end}}}")
+PY
+}
+
 mutate_args=()
 filters=()
 concurrency=2
 for name in "${chosen[@]}"; do
   spec="${areas[$name]}"
   IFS=';' read -ra patterns <<< "${spec%%|*}"
-  for pattern in "${patterns[@]}"; do mutate_args+=(--mutate "**/src/Ribalta/$pattern"); done
+  for pattern in "${patterns[@]}"; do mutate_args+=(--mutate "**/src/Ribalta/$(characters "$pattern")"); done
   filters+=("${spec#*|}")
   [[ -n "${parallel[$name]:-}" ]] || concurrency=1
 done

@@ -1,11 +1,14 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Ribalta.Cases.Ingest;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Events;
+using Ribalta.Platform.Identity;
 using Ribalta.Platform.Integrations;
 using Ribalta.Tests.Infrastructure;
 using Xunit;
@@ -13,7 +16,7 @@ using Xunit;
 namespace Ribalta.Tests.Integration;
 
 /// <summary>Integration keys: shown once, stored hashed, scoped, expiring, revocable, and recorded as the integration that acted.</summary>
-public abstract class ApiKeyTests(RibaltaApp app)
+public abstract partial class ApiKeyTests(RibaltaApp app)
 {
     protected RibaltaApp App { get; } = app;
 
@@ -86,6 +89,35 @@ public abstract class ApiKeyTests(RibaltaApp app)
         Assert.Null(keys.Single(k => k.Id == reader.ApiKey.Id).RevokedAt);
     }
 
+    /// <summary>
+    /// Where any member of staff may write (the staff policy), every key passes the role check, read-only ones included: it
+    /// is the scope requirement alone that keeps a read key to GET and HEAD. Each such endpoint refuses a read key (403
+    /// without the application's code: the policy, not a handler) and lets a write key through to its handler.
+    /// </summary>
+    [Fact]
+    public async Task A_read_only_key_writes_nowhere_even_where_any_staff_member_may()
+    {
+        var admin = await App.AsAdmin();
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var reader = await CreateAsync(admin, $"Reader {tag}", ["read"]);
+        var writer = await CreateAsync(admin, $"Writer {tag}", ["read", "write"]);
+        var writes = App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/", StringComparison.Ordinal) == true)
+            .Where(e => e.Metadata.GetOrderedMetadata<IAuthorizeData>() is { Count: > 0 } policies && policies.All(a => a.Policy == Policies.Staff))
+            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? []).Where(m => m is not ("GET" or "HEAD"))
+                .Select(m => (Method: m, Url: RouteValue().Replace(e.RoutePattern.RawText!, v => v.Value.Contains(":guid", StringComparison.Ordinal) ? Guid.NewGuid().ToString() : "999999999"))))
+            .ToList();
+        Assert.NotEmpty(writes);
+        foreach (var (method, url) in writes)
+        {
+            var refused = await With(reader.Key).SendAsync(new HttpRequestMessage(new HttpMethod(method), url) { Content = JsonContent.Create(new { }) });
+            var body = await refused.Content.ReadAsStringAsync();
+            Assert.True(refused.StatusCode == HttpStatusCode.Forbidden && !body.Contains("\"code\"", StringComparison.Ordinal), $"read key {method} {url}: {(int)refused.StatusCode} {body}");
+            var through = await With(writer.Key).SendAsync(new HttpRequestMessage(new HttpMethod(method), url) { Content = JsonContent.Create(new { }) });
+            Assert.True(through.StatusCode is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden), $"write key {method} {url}: {(int)through.StatusCode}");
+        }
+    }
+
     [Fact]
     public async Task A_revoked_expired_or_made_up_key_gets_401_and_changes_nothing()
     {
@@ -124,6 +156,9 @@ public abstract class ApiKeyTests(RibaltaApp app)
         await RefusedAsync(new { name = "Forever", scopes = new[] { "read" }, expiresInDays = 10_000 }, "expiresInDays");
         Assert.Equal(HttpStatusCode.Forbidden, (await (await App.AsFrontline()).PostAsJsonAsync("/api/v1/api-keys", new { name = "Mine", scopes = new[] { "read" } }, Api.Json)).StatusCode);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\{[^}]+\}")]
+    private static partial System.Text.RegularExpressions.Regex RouteValue();
 }
 
 [Collection(SqliteCollection.Name)]

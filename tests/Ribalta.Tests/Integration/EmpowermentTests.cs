@@ -114,9 +114,7 @@ public abstract class EmpowermentTests(RibaltaApp app)
         var before = await app.WithServices(sp => sp.GetRequiredService<RibaltaDbContext>().Set<Message>().CountAsync(m => m.CaseId == caseId));
 
         var tooMuch = await ResolveAsync(agent, caseId, option.Id, 50.01m);
-        Assert.Equal(HttpStatusCode.BadRequest, tooMuch.StatusCode);
-        var problem = await tooMuch.ReadJsonAsync();
-        Assert.Equal("Error.OutsideEnvelope", problem.GetProperty("code").GetString());
+        var problem = await tooMuch.AssertProblemAsync(HttpStatusCode.BadRequest, "Error.OutsideEnvelope");
         Assert.Contains("Ask for help", problem.GetProperty("title").GetString(), StringComparison.Ordinal);
         Assert.Contains("50.00 EUR", problem.GetProperty("errors").GetProperty("lines[0]")[0].GetString(), StringComparison.Ordinal);
 
@@ -124,7 +122,7 @@ public abstract class EmpowermentTests(RibaltaApp app)
         Assert.Equal(HttpStatusCode.Created, (await ResolveAsync(agent, caseId, option.Id, 40m)).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await ResolveAsync(agent, caseId, option.Id, 40m)).StatusCode);
         var over = await ResolveAsync(agent, caseId, option.Id, 10m);
-        Assert.Equal(HttpStatusCode.BadRequest, over.StatusCode);
+        await over.AssertProblemAsync(HttpStatusCode.BadRequest, "Error.OutsideEnvelope");
         Assert.Contains("0.00 EUR left", (await over.ReadJsonAsync()).GetProperty("errors").GetProperty("lines[0]")[0].GetString(), StringComparison.Ordinal);
         Assert.Equal(2, await GrantCountAsync(caseId));
         var after = await app.WithServices(sp => sp.GetRequiredService<RibaltaDbContext>().Set<Message>().CountAsync(m => m.CaseId == caseId));
@@ -183,7 +181,7 @@ public abstract class EmpowermentTests(RibaltaApp app)
         var (agent, _) = await NewAgentAsync();
         var caseId = await CaseAsync(agent);
         var first = (await (await ResolveAsync(agent, caseId, option.Id, 50m, reason: "Parcel lost")).Content.ReadFromJsonAsync<ResolutionDto>(Api.Json))!.Grants[0];
-        Assert.Equal(HttpStatusCode.BadRequest, (await ResolveAsync(agent, caseId, option.Id, 50m)).StatusCode);
+        await (await ResolveAsync(agent, caseId, option.Id, 50m)).AssertProblemAsync(HttpStatusCode.BadRequest, "Error.OutsideEnvelope");
 
         await (await manager.PostAsJsonAsync($"/api/v1/grants/{first.Id}/reverse", new ReverseRequest(" "), Api.Json)).AssertRefusedAsync("reason");
         var reversed = await manager.PostAsJsonAsync($"/api/v1/grants/{first.Id}/reverse", new ReverseRequest("The parcel was found"), Api.Json);
@@ -269,7 +267,7 @@ public abstract class EmpowermentTests(RibaltaApp app)
 
         var granted = (await (await ResolveAsync(agent, first, option.Id, 50m)).Content.ReadFromJsonAsync<ResolutionDto>(Api.Json))!.Grants[0];
         var over = await ResolveAsync(agent, second, option.Id, 20m);
-        Assert.Equal(HttpStatusCode.BadRequest, over.StatusCode);
+        await over.AssertProblemAsync(HttpStatusCode.BadRequest, "Error.OutsideEnvelope");
         Assert.Contains("10.00 EUR left", (await over.ReadJsonAsync()).GetProperty("errors").GetProperty("lines[0]")[0].GetString(), StringComparison.Ordinal);
         var left = (await agent.GetFromJsonAsync<List<ResolveOptionDto>>($"/api/v1/cases/{second}/resolve", Api.Json))!
             .Single(o => o.OptionId == option.Id).Currencies.Single(c => c.Currency == "EUR");
@@ -292,7 +290,7 @@ public abstract class EmpowermentTests(RibaltaApp app)
             var otherCase = round == 0 ? caseId : await CaseAsync(first);
             var answers = await Task.WhenAll(ResolveAsync(first, otherCase, option.Id, 50m), ResolveAsync(second, otherCase, option.Id, 50m));
             Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Created);
-            Assert.Single(answers, a => a.StatusCode == HttpStatusCode.BadRequest);
+            await Assert.Single(answers, a => a.StatusCode == HttpStatusCode.BadRequest).AssertProblemAsync(HttpStatusCode.BadRequest, "Error.OutsideEnvelope");
             Assert.Equal(1, await GrantCountAsync(otherCase));
         }
     }

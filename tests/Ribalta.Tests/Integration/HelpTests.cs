@@ -99,7 +99,7 @@ public abstract class HelpTests(RibaltaApp app)
         var (lead, leadId, leadName) = await PersonAsync(StaffRoles.TeamLead);
         var (other, _, _) = await PersonAsync(StaffRoles.TeamLead);
         var caseId = await CaseAsync(agent);
-        Assert.Equal(HttpStatusCode.BadRequest, (await agent.PostAsJsonAsync($"/api/v1/cases/{caseId}/resolutions", new ResolutionRequest([Refund(option, 120)], "Lost"), Api.Json)).StatusCode);
+        await (await agent.PostAsJsonAsync($"/api/v1/cases/{caseId}/resolutions", new ResolutionRequest([Refund(option, 120)], "Lost"), Api.Json)).AssertProblemAsync(HttpStatusCode.BadRequest, "Error.OutsideEnvelope");
 
         // The agent asks the lead, proposing the refund; the lead is offered first among whom to ask.
         var helpers = (await agent.GetFromJsonAsync<HelpersDto>("/api/v1/help-requests/helpers", Api.Json))!;
@@ -166,8 +166,7 @@ public abstract class HelpTests(RibaltaApp app)
         // Approving a decision grants something: an empty list of lines is refused.
         await (await AnswerAsync(lead, asked.Id, HelpDecision.Approve, lines: [])).AssertRefusedAsync("lines");
         var refused = await AnswerAsync(lead, asked.Id, HelpDecision.Approve);
-        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-        Assert.Equal("Error.OutsideEnvelope", (await refused.ReadJsonAsync()).GetProperty("code").GetString());
+        await refused.AssertProblemAsync(HttpStatusCode.BadRequest, "Error.OutsideEnvelope");
         Assert.Equal(0, await GrantsOnAsync(caseId));
         Assert.Equal(HelpStatus.Open, (await QueueAsync(lead)).Single(r => r.Id == asked.Id).Status);
 

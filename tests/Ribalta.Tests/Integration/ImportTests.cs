@@ -74,7 +74,7 @@ public abstract class ImportTests(RibaltaApp app)
         Assert.Equal("Import.UnknownColumn", (await unknownColumn.ReadJsonAsync()).GetProperty("code").GetString());
 
         var noName = await lead.PostAsync("/api/v1/customers/import", Csv($"email\n{tag}@example.org\n"));
-        Assert.Equal(HttpStatusCode.BadRequest, noName.StatusCode);
+        await noName.AssertProblemAsync(HttpStatusCode.BadRequest, "Import.MissingColumn");
 
         var asForm = await lead.PostAsync("/api/v1/customers/import", new StringContent($"name\n{tag}", Encoding.UTF8, "application/x-www-form-urlencoded"));
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, asForm.StatusCode);

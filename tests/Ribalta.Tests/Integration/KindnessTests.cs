@@ -97,7 +97,7 @@ public abstract class KindnessTests(RibaltaApp app)
             PlanAsync(first, customer.Id, new GestureInput(GestureKind.Flowers, "Flowers", Today.AddDays(1), new MoneyDto(30, "EUR"))),
             PlanAsync(second, customer.Id, new GestureInput(GestureKind.Flowers, "Flowers too", Today.AddDays(1), new MoneyDto(30, "EUR"))));
         Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Created);
-        Assert.Single(answers, a => a.StatusCode == HttpStatusCode.BadRequest);
+        await Assert.Single(answers, a => a.StatusCode == HttpStatusCode.BadRequest).AssertRefusedAsync("cost", "0.00 EUR left");
     }
 
     [Fact]

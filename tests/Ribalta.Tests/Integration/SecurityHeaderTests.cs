@@ -41,7 +41,7 @@ public abstract class SecurityHeaderTests(RibaltaApp app)
         AssertProtected(missing);
 
         var malformed = await agent.PostAsync("/api/v1/cases", new StringContent("{not json", System.Text.Encoding.UTF8, "application/json"));
-        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        await malformed.AssertUnreadableJsonAsync();
         AssertProtected(malformed);
 
         AssertProtected(await App.Anonymous().GetAsync("/api/v1/me"));

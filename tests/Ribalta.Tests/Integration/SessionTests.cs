@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Ribalta.Platform.Identity;
 using Ribalta.Tests.Infrastructure;
 using Xunit;
 
@@ -14,6 +16,25 @@ namespace Ribalta.Tests.Integration;
 public abstract partial class SessionTests(RibaltaApp app)
 {
     protected RibaltaApp App { get; } = app;
+
+    /// <summary>A session id is live only for the kind and the person it was issued for, from the database and from the cache alike.</summary>
+    [Fact]
+    public async Task A_session_is_live_only_for_its_own_kind_and_person()
+    {
+        var person = Guid.NewGuid();
+        Task<T> Sessions<T>(Func<SignInSessions, Task<T>> call) => App.WithServices(s => call(s.GetRequiredService<SignInSessions>()));
+        var id = await Sessions(s => s.StartAsync(SignInSessions.Staff, person, default));
+
+        // From the database (a refusal caches nothing)...
+        Assert.False(await Sessions(s => s.IsLiveAsync(id, SignInSessions.Customer, person, default)));
+        Assert.False(await Sessions(s => s.IsLiveAsync(id, SignInSessions.Staff, Guid.NewGuid(), default)));
+        Assert.False(await Sessions(s => s.IsLiveAsync(Guid.NewGuid(), SignInSessions.Staff, person, default)));
+
+        // ...and from the cache, once the live answer is in it.
+        Assert.True(await Sessions(s => s.IsLiveAsync(id, SignInSessions.Staff, person, default)));
+        Assert.False(await Sessions(s => s.IsLiveAsync(id, SignInSessions.Customer, person, default)));
+        Assert.False(await Sessions(s => s.IsLiveAsync(id, SignInSessions.Staff, Guid.NewGuid(), default)));
+    }
 
     [Fact]
     public async Task Signing_out_through_the_api_ends_a_copy_of_the_cookie()

@@ -81,7 +81,7 @@ public abstract class SocialMentionTests(RibaltaApp app)
         Assert.Null((await lead.SearchCustomersAsync($"@ok{tag}")).Items.FirstOrDefault());
 
         var nulls = await lead.PostAsync("/api/v1/social/mentions", new StringContent("{\"mentions\": [null]}", Encoding.UTF8, "application/json"));
-        Assert.Equal(HttpStatusCode.BadRequest, nulls.StatusCode);
+        await nulls.AssertRefusedAsync("mentions[0]");
         var longId = await lead.PostAsJsonAsync("/api/v1/social/mentions", new { mentions = new[] { new { id = new string('9', 150), network = new string('n', 50), handle = "@long", text = "A mention with a very long id" } } }, Api.Json);
         await longId.AssertRefusedAsync("mentions[0].id");
 

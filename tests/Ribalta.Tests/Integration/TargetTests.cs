@@ -137,12 +137,7 @@ public abstract class TargetTests(RibaltaApp app)
         var targetsBefore = await manager.GetStringAsync("/api/v1/targets");
         var week = new Dictionary<string, string> { ["mon"] = "09:00-17:00" };
 
-        async Task RefusedAsync(HttpResponseMessage response, string field)
-        {
-            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-            var problem = await response.ReadJsonAsync();
-            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"expected an error for {field}: {problem}");
-        }
+        static async Task RefusedAsync(HttpResponseMessage response, string field) => await response.AssertRefusedAsync(field);
 
         await RefusedAsync(await manager.PutAsJsonAsync($"/api/v1/calendars/{department}", new { timeZone = "Mars/Olympus", hours = week }), "timeZone");
         await RefusedAsync(await manager.PutAsJsonAsync($"/api/v1/calendars/{department}", new { timeZone = "Europe/Rome", hours = new Dictionary<string, string> { ["mon"] = "17:00-09:00" } }), "hours.mon");
@@ -191,7 +186,7 @@ public abstract class TargetTests(RibaltaApp app)
         var team = (await agent.GetFromJsonAsync<CasePage>("/api/v1/cases?view=Team", Api.Json))!;
         Assert.Contains(team.Items, c => c.Id == ours.Id);
         Assert.DoesNotContain(team.Items, c => c.Id == elsewhere.Id);
-        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PutAsJsonAsync($"/api/v1/staff/{member.Id}/department", new { departmentId = Guid.NewGuid() })).StatusCode);
+        await (await admin.PutAsJsonAsync($"/api/v1/staff/{member.Id}/department", new { departmentId = Guid.NewGuid() })).AssertRefusedAsync("departmentId", "no such department");
     }
 }
 

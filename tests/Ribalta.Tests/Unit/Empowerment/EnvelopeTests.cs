@@ -176,6 +176,52 @@ public sealed class EnvelopeTests
         Assert.Equal(Eur(30), room.MostNow);
     }
 
+    [Fact]
+    public void Counted_lines_of_one_option_add_up_and_money_lines_are_not_counted()
+    {
+        // Two lines of 8 days: one grant of 16, over the 14-day limit although each line alone is within it.
+        var days = Assert.Single(Decide([new GrantLine(Extension, OptionMeasure.Days, null, 8), new GrantLine(Extension, OptionMeasure.Days, null, 8)]).Reached);
+        Assert.Equal((EnvelopeLimit.Quantity, 14), (days.Limit, days.LimitCount));
+
+        // Items the same way: 2 + 2 of at most 3.
+        var gift = Guid.NewGuid();
+        var gifts = new Dictionary<Guid, EnvelopeTerms> { [gift] = new EnvelopeTerms { MaxQuantity = 3 } };
+        Assert.True(EnvelopeEvaluator.Evaluate(gifts, [new GrantLine(gift, OptionMeasure.Items, null, 3)], [], Customer, Agent, Now, Rome).Allowed);
+        var items = Assert.Single(EnvelopeEvaluator.Evaluate(gifts, [new GrantLine(gift, OptionMeasure.Items, null, 2), new GrantLine(gift, OptionMeasure.Items, null, 2)], [], Customer, Agent, Now, Rome).Reached);
+        Assert.Equal((EnvelopeLimit.Quantity, 3), (items.Limit, items.LimitCount));
+
+        // Money lines (quantity 1 each) and exceptions are not days or items: a quantity limit on such an option counts none of them.
+        var counted = new Dictionary<Guid, EnvelopeTerms>
+        {
+            [Waiver] = new EnvelopeTerms { PerGrant = [Eur(30)], MaxQuantity = 1 },
+            [Extension] = new EnvelopeTerms { MaxQuantity = 0 },
+        };
+        Assert.True(EnvelopeEvaluator.Evaluate(counted, [new GrantLine(Waiver, OptionMeasure.Money, Eur(10)), new GrantLine(Waiver, OptionMeasure.Money, Eur(10))], [], Customer, Agent, Now, Rome).Allowed);
+        Assert.True(EnvelopeEvaluator.Evaluate(counted, [new GrantLine(Extension, OptionMeasure.Exception, null)], [], Customer, Agent, Now, Rome).Allowed);
+    }
+
+    [Fact]
+    public void A_customer_already_past_the_grant_count_has_none_left_and_can_be_given_nothing_more()
+    {
+        // Three grants in the window against a limit of two (the limit was lowered after they were made).
+        var three = Enumerable.Range(1, 3).Select(i => new PriorGrant(Extension, null, 1, Customer, Agent, Now.AddDays(-i))).ToArray();
+        var reached = Assert.Single(Decide([new GrantLine(Extension, OptionMeasure.Days, null, 1)], three).Reached);
+        Assert.Equal((EnvelopeLimit.GrantsPerCustomer, 2, 0), (reached.Limit, reached.LimitCount, reached.CountLeft));
+        Assert.Equal(0, EnvelopeEvaluator.HeadroomOf(Extension, Envelope[Extension], null, three, Customer, Agent, Now, Rome).GrantsLeft);
+
+        // A money option with a grant count: with no grants left the most one can still grant is zero, whatever money is left.
+        var eur = Currency.Parse("EUR");
+        var counted = new EnvelopeTerms { PerGrant = [Eur(100)], MaxGrantsPerCustomer = 1 };
+        var once = new[] { new PriorGrant(Refund, Eur(10), 1, Customer, Agent, Now.AddDays(-1)) };
+        var none = EnvelopeEvaluator.HeadroomOf(Refund, counted, eur, once, Customer, Agent, Now, Rome);
+        Assert.Equal((0, Eur(0), Eur(100)), (none.GrantsLeft, none.MostNow, none.PerGrant));
+
+        // With one grant left it is the smallest money limit; with no money limit in the currency there is no figure at all.
+        var fresh = EnvelopeEvaluator.HeadroomOf(Refund, counted, eur, [], Customer, Agent, Now, Rome);
+        Assert.Equal((1, Eur(100)), (fresh.GrantsLeft, fresh.MostNow));
+        Assert.Null(EnvelopeEvaluator.HeadroomOf(Refund, counted, Currency.Parse("USD"), once, Customer, Agent, Now, Rome).MostNow);
+    }
+
     /// <summary>Over random histories and requests: allowed exactly when the sums stay within every limit.</summary>
     [Fact]
     public void A_grant_is_allowed_exactly_when_no_limit_would_be_passed()
