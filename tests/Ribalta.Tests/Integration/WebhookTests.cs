@@ -280,12 +280,13 @@ public abstract class WebhookTests(RibaltaApp app)
         await admin.DeleteAsync($"/api/v1/webhooks/{hook.Webhook.Id}");
     }
 
-    private static async Task<WebhookDeliveryDto> WaitForDeliveryAsync(HttpClient admin, Guid webhookId, Func<WebhookDeliveryDto, bool> match)
+    private async Task<WebhookDeliveryDto> WaitForDeliveryAsync(HttpClient admin, Guid webhookId, Func<WebhookDeliveryDto, bool> match)
     {
+        List<WebhookDeliveryDto> seen = [];
         for (var i = 0; i < 300; i++)
         {
-            var found = (await admin.GetFromJsonAsync<List<WebhookDeliveryDto>>($"/api/v1/webhooks/{webhookId}/deliveries", Api.Json))!.FirstOrDefault(match);
-            if (found is not null)
+            seen = (await admin.GetFromJsonAsync<List<WebhookDeliveryDto>>($"/api/v1/webhooks/{webhookId}/deliveries", Api.Json))!;
+            if (seen.FirstOrDefault(match) is { } found)
             {
                 return found;
             }
@@ -293,7 +294,9 @@ public abstract class WebhookTests(RibaltaApp app)
             await Task.Delay(100);
         }
 
-        throw new TimeoutException("The delivery did not reach the expected state");
+        // What was there instead, and the test clock, so that a miss says where the dispatcher stopped.
+        var state = string.Join("; ", seen.Select(d => $"#{d.Id} {d.Status} attempts {d.Attempts} last {d.LastStatusCode} next {d.NextAttemptAt:O}"));
+        throw new TimeoutException($"The delivery did not reach the expected state at {App.Clock.GetUtcNow():O}: {(state.Length == 0 ? "no deliveries" : state)}");
     }
 
     [Fact]
