@@ -21,7 +21,7 @@ static int Usage()
                    [--customers N] [--cases-per-customer N] [--messages-per-case N] [--seed N] [--as-of yyyy-MM-dd]
                    [--long-case-every N] [--long-case-messages N]
           run --url URL [--email E] [--password P] [--seconds N] [--workers N] [--pid PID] [--out DIR]
-              [--label TEXT] [--long-case-every N] [--quiet-wait SECONDS] [--warm-up SECONDS] [--only WORD,WORD]
+              [--label TEXT] [--long-case-every N] [--quiet-wait SECONDS] [--warm-up SECONDS] [--only WORD,WORD] [--cold true]
               [--ingest-workers N] [--batch-size N] [--batch-workers N] [--chat-visitors N] [--emails N]
           explain [--provider Sqlite|Postgres] [--data-dir DIR | --connection CS] [--case ID] [--repeat N] [--sql FILE]
         """);

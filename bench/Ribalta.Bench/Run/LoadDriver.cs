@@ -46,6 +46,9 @@ internal static class LoadDriver
         var quietWait = TimeSpan.FromSeconds(options.Int("quiet-wait", 1200));
         var warmUp = TimeSpan.FromSeconds(options.Int("warm-up", 5));
         var ignore = pid is null ? Array.Empty<int>() : [int.Parse(pid, CultureInfo.InvariantCulture)];
+        // --cold true: the kernel's page cache is emptied after each scenario's warm-up, so what is measured reads the
+        // database from disk as after a restart or under memory pressure (Linux, root; PostgreSQL's own buffers stay).
+        ColdPageCache = options.Get("cold", "false") == "true";
         var handler = new SocketsHttpHandler { UseCookies = true, MaxConnectionsPerServer = Math.Max(workers, options.Int("ingest-workers", 32)) * 2 };
         using var client = new HttpClient(handler) { BaseAddress = new Uri(url) };
 
@@ -243,6 +246,9 @@ internal static class LoadDriver
             : Outcome.Refused;
     };
 
+    /// <summary>Set by <c>--cold</c>: each scenario is measured from an emptied page cache.</summary>
+    private static bool ColdPageCache { get; set; }
+
     public static async Task<ScenarioResult> MeasureAsync(string name, int seconds, TimeSpan warmUp, int workers, Func<int, Random, Task<Outcome>> call, MachineState machine, IReadOnlyCollection<int> ignore)
     {
         // Warm up with the same concurrency, unrecorded: the first requests compile queries, tier up the JIT and fill caches.
@@ -255,6 +261,12 @@ internal static class LoadDriver
                 await call(w, warm);
             }
         }));
+
+        if (ColdPageCache)
+        {
+            await PageCache.DropAsync();
+            name += " [cold page cache]";
+        }
 
         // The load average when the machine was found quiet, before the warm-up: what others were doing.
         var loadAtStart = machine.LoadAverage;

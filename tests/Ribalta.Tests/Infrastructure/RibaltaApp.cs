@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Ribalta.Platform.Identity;
 
@@ -70,6 +71,9 @@ public class RibaltaApp : WebApplicationFactory<Program>
 
     public RecordingEventSubscriber Events { get; } = new();
 
+    /// <summary>What the application warned about or failed at, for tests that wait on background work.</summary>
+    public RecordingLoggerProvider Logs { get; } = new();
+
     /// <summary>What host names resolve to, as the outbound guard sees them (names not mapped go to DNS).</summary>
     internal FakeHostResolver Names { get; } = new(new Ribalta.Platform.Net.DnsHostResolver());
 
@@ -87,6 +91,7 @@ public class RibaltaApp : WebApplicationFactory<Program>
         }
 
         builder.UseEnvironment("Testing");
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.ConfigureTestServices(services =>
         {
             services.RemoveAll<TimeProvider>();

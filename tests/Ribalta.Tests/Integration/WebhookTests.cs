@@ -5,7 +5,11 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Ribalta.Cases.Ingest;
+using Ribalta.Platform.Data;
+using Ribalta.Platform.Events;
 using Ribalta.Platform.Integrations;
 using Ribalta.Tests.Infrastructure;
 using Xunit;
@@ -140,6 +144,48 @@ public abstract class WebhookTests(RibaltaApp app)
         {
             release.TrySetResult();
             await admin.DeleteAsync($"/api/v1/webhooks/{stuck.Webhook.Id}");
+            await admin.DeleteAsync($"/api/v1/webhooks/{fine.Webhook.Id}");
+        }
+    }
+
+    [Fact]
+    public async Task A_dead_receiver_with_a_long_queue_does_not_hold_back_the_others()
+    {
+        // A port nobody listens on: every attempt is refused at once.
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var deadPort = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        var admin = await App.AsAdmin();
+        var dead = await SubscribeAsync(admin, $"http://127.0.0.1:{deadPort}/hook", "case.opened");
+        using var healthy = new Receiver();
+        var fine = await SubscribeAsync(admin, $"http://127.0.0.1:{healthy.Port}/hook", "case.opened");
+        try
+        {
+            // More deliveries due for the dead receiver, and older, than the dispatcher takes in one look.
+            await App.WithServices(async services =>
+            {
+                var db = services.GetRequiredService<RibaltaDbContext>();
+                var eventId = await db.Set<EventRecord>().MaxAsync(e => e.Id);
+                var overdue = App.Clock.GetUtcNow().AddHours(-1);
+                for (var i = 0; i < 250; i++)
+                {
+                    db.Add(new WebhookDelivery { SubscriptionId = dead.Webhook.Id, EventId = eventId, EventType = "case.opened", Body = "{}", CreatedAt = overdue, NextAttemptAt = overdue.AddSeconds(i) });
+                }
+
+                return await db.SaveChangesAsync();
+            });
+
+            var opened = await OpenCaseAsync(await App.AsFrontline(), Guid.NewGuid().ToString("N")[..8]);
+
+            // Before the dispatcher's next five-second look: the healthy receiver is served in the same round.
+            var deadline = Task.Delay(TimeSpan.FromSeconds(4));
+            var arrived = healthy.WaitForAsync(OpenedCase(opened.CaseId));
+            Assert.Same(arrived, await Task.WhenAny(arrived, deadline));
+        }
+        finally
+        {
+            await admin.DeleteAsync($"/api/v1/webhooks/{dead.Webhook.Id}");
             await admin.DeleteAsync($"/api/v1/webhooks/{fine.Webhook.Id}");
         }
     }
@@ -294,9 +340,10 @@ public abstract class WebhookTests(RibaltaApp app)
             await Task.Delay(100);
         }
 
-        // What was there instead, and the test clock, so that a miss says where the dispatcher stopped.
+        // What was there instead, the test clock and what the dispatcher reported, so that a miss says where it stopped.
         var state = string.Join("; ", seen.Select(d => $"#{d.Id} {d.Status} attempts {d.Attempts} last {d.LastStatusCode} next {d.NextAttemptAt:O}"));
-        throw new TimeoutException($"The delivery did not reach the expected state at {App.Clock.GetUtcNow():O}: {(state.Length == 0 ? "no deliveries" : state)}");
+        var reported = string.Join(Environment.NewLine, App.Logs.From("Webhook"));
+        throw new TimeoutException($"The delivery did not reach the expected state at {App.Clock.GetUtcNow():O}: {(state.Length == 0 ? "no deliveries" : state)}{Environment.NewLine}{reported}");
     }
 
     [Fact]

@@ -84,7 +84,15 @@ internal sealed partial class WebhookDispatcher(
                 while (await EnqueueAsync(stoppingToken) == BatchSize)
                 {
                 }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogLoopFailed(logger, ex);
+            }
 
+            // Deliveries already written go out even when reading the log failed this round.
+            try
+            {
                 await SendDueAsync(http, stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -222,38 +230,50 @@ internal sealed partial class WebhookDispatcher(
 
     /// <summary>
     /// Starts sending what is due: each receiver's deliveries in order on a task of its own, up to
-    /// <see cref="ParallelReceivers"/> receivers at once, without waiting for them. A slow or dead receiver (each attempt
-    /// up to the timeout) holds back neither the others nor the next events.
+    /// <see cref="ParallelReceivers"/> receivers at once, without waiting for them. Receivers are taken by how long their
+    /// oldest due delivery has waited, so a dead receiver with thousands of deliveries queued holds one place, never the
+    /// others' turn; a slow one (each attempt up to the timeout) holds back neither the others nor the next events.
     /// </summary>
     private async Task SendDueAsync(HttpClient http, CancellationToken ct)
     {
-        List<(long Id, Guid SubscriptionId)> due;
+        if (_sending.Count >= ParallelReceivers)
+        {
+            return;
+        }
+
+        List<Guid> receivers;
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<RibaltaDbContext>();
             var now = clock.GetUtcNow();
-            due = (await db.Set<WebhookDelivery>().AsNoTracking()
+            receivers = await db.Set<WebhookDelivery>().AsNoTracking()
                 .Where(d => d.Status == WebhookDeliveryStatus.Pending && d.NextAttemptAt <= now)
-                .OrderBy(d => d.NextAttemptAt).ThenBy(d => d.Id).Take(BatchSize)
-                .Select(d => new { d.Id, d.SubscriptionId }).ToListAsync(ct))
-                .Select(d => (d.Id, d.SubscriptionId)).ToList();
+                .GroupBy(d => d.SubscriptionId)
+                .Select(g => new { SubscriptionId = g.Key, Oldest = g.Min(d => d.NextAttemptAt) })
+                .OrderBy(g => g.Oldest).ThenBy(g => g.SubscriptionId)
+                .Select(g => g.SubscriptionId)
+                .Take(BatchSize).ToListAsync(ct);
         }
 
-        foreach (var receiver in due.GroupBy(d => d.SubscriptionId))
+        foreach (var receiver in receivers)
         {
             // A receiver still busy with an earlier round keeps its order; the rest wait for it, not the others.
             // Marked busy before its task starts, so a quick task cannot finish (and unmark) before it is marked.
-            if (_sending.Count >= ParallelReceivers || !_sending.TryAdd(receiver.Key, 0))
+            if (_sending.Count >= ParallelReceivers)
+            {
+                break;
+            }
+
+            if (!_sending.TryAdd(receiver, 0))
             {
                 continue;
             }
 
-            var ids = receiver.Select(d => d.Id).ToList();
-            var task = Task.Run(() => SendToAsync(http, receiver.Key, ids, ct), CancellationToken.None);
+            var task = Task.Run(() => SendToAsync(http, receiver, ct), CancellationToken.None);
             _ = task.ContinueWith(
                 finished =>
                 {
-                    _sending.TryRemove(receiver.Key, out _);
+                    _sending.TryRemove(receiver, out _);
                     if (finished.Exception is { } failed)
                     {
                         LogLoopFailed(logger, failed);
@@ -273,15 +293,16 @@ internal sealed partial class WebhookDispatcher(
     /// One receiver's due deliveries, oldest first, each recorded as soon as it is answered. After a failure the rest
     /// wait for the next look (false): a receiver that is down costs one attempt (one timeout) a round, not one per delivery.
     /// </summary>
-    private async Task<bool> SendToAsync(HttpClient http, Guid subscriptionId, List<long> ids, CancellationToken ct)
+    private async Task<bool> SendToAsync(HttpClient http, Guid subscriptionId, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RibaltaDbContext>();
         var protector = scope.ServiceProvider.GetRequiredService<WebhookService>().Protector;
         var subscription = await db.Set<WebhookSubscription>().AsNoTracking().FirstAsync(w => w.Id == subscriptionId, ct);
+        var now = clock.GetUtcNow();
         var deliveries = await db.Set<WebhookDelivery>()
-            .Where(d => ids.Contains(d.Id) && d.Status == WebhookDeliveryStatus.Pending)
-            .OrderBy(d => d.NextAttemptAt).ThenBy(d => d.Id).ToListAsync(ct);
+            .Where(d => d.SubscriptionId == subscriptionId && d.Status == WebhookDeliveryStatus.Pending && d.NextAttemptAt <= now)
+            .OrderBy(d => d.NextAttemptAt).ThenBy(d => d.Id).Take(BatchSize).ToListAsync(ct);
         foreach (var delivery in deliveries)
         {
             if (!subscription.Active)
