@@ -8,6 +8,8 @@ using Ribalta.Platform.Data;
 
 // `--demo` seeds a demo organisation on first run; `migrate` applies migrations and exits; `reindex-search` analyses
 // every message again after an upgrade that changed the search analysis (docs/operations.md).
+NativeMemory.LimitMallocArenas();
+
 var demo = args.Contains("--demo");
 var command = args.Length > 0 && args[0] is "migrate" or "reindex-search" ? args[0] : null;
 var hostArgs = args.Where(a => a != "--demo" && a != command).ToArray();

@@ -32,7 +32,7 @@ public sealed class DatabaseOptions
     {
         if (!string.IsNullOrWhiteSpace(ConnectionString))
         {
-            return ConnectionString;
+            return Provider == DatabaseProvider.Postgres ? WithPostgresDefaults(ConnectionString) : ConnectionString;
         }
 
         if (Provider == DatabaseProvider.Postgres)
@@ -41,5 +41,30 @@ public sealed class DatabaseOptions
         }
 
         return $"Data Source={Path.Combine(Path.GetFullPath(DataDirectory), "ribalta.db")};Foreign Keys=True";
+    }
+
+    /// <summary>
+    /// Npgsql settings Ribalta relies on, unless the connection string sets them itself. A connection taken from the
+    /// pool is not reset with <c>DISCARD ALL</c> (Ribalta keeps no session state: no <c>SET</c>, temporary tables,
+    /// advisory locks or <c>LISTEN</c>), and the statements it runs most are prepared once per connection and kept.
+    /// Both halved PostgreSQL's CPU per case open on the reference data (docs/performance.md, 2026-12-07).
+    /// </summary>
+    private static string WithPostgresDefaults(string connectionString)
+    {
+        // Only the keys the string itself holds (a typed builder answers true for every key it knows).
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
+            .Cast<string>().Select(k => k.Replace(" ", "", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (!given.Contains("NoResetOnClose"))
+        {
+            builder.NoResetOnClose = true;
+        }
+
+        if (!given.Contains("MaxAutoPrepare"))
+        {
+            builder.MaxAutoPrepare = 100;
+        }
+
+        return builder.ConnectionString;
     }
 }
