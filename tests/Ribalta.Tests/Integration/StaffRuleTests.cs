@@ -66,6 +66,7 @@ public abstract partial class StaffTests
         var user = await App.CreateStaffAsync(email, "Gone Person", ["Frontline"]);
         var session = await App.SignInAsync(email, RibaltaApp.Password);
 
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync($"/api/v1/staff/{Guid.NewGuid()}/deactivate", null)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/v1/staff/{user.Id}/deactivate", null)).StatusCode);
 
         // No waiting for the security stamp's re-validation: the server-side session is over now.
@@ -75,6 +76,8 @@ public abstract partial class StaffTests
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/v1/staff/{user.Id}/deactivate", null)).StatusCode);
         Assert.Equal(1, await AuditCountAsync(admin, StaffEvents.Deactivated, user.Id));
         Assert.Equal(0, await AuditCountAsync(admin, StaffEvents.Reactivated, user.Id));
+        var deactivated = await (await admin.GetAsync($"/api/v1/audit?type={StaffEvents.Deactivated}&subject={user.Id}")).ReadJsonAsync();
+        Assert.Equal("staff", deactivated.GetProperty("items")[0].GetProperty("subjectType").GetString());
 
         var listed = await (await admin.GetAsync("/api/v1/staff")).ReadJsonAsync();
         Assert.False(listed.EnumerateArray().Single(s => s.GetProperty("id").GetGuid() == user.Id).GetProperty("isActive").GetBoolean());
@@ -89,13 +92,13 @@ public abstract partial class StaffTests
     public async Task A_role_change_needs_at_least_one_known_role_and_records_before_and_after()
     {
         var admin = await App.AsAdmin();
-        var user = await App.CreateStaffAsync(Api.Unique("roles") + "@staff.test", "Role Person", ["Frontline"]);
+        var user = await App.CreateStaffAsync(Api.Unique("roles") + "@staff.test", "Role Person", ["TeamLead", "Frontline"]);
 
-        await (await admin.PutAsJsonAsync($"/api/v1/staff/{user.Id}/roles", new { roles = Array.Empty<string>() })).AssertRefusedAsync("roles");
+        await (await admin.PutAsJsonAsync($"/api/v1/staff/{user.Id}/roles", new { roles = Array.Empty<string>() })).AssertRefusedAsync("roles", "Choose at least one role.");
         await (await admin.PutAsJsonAsync($"/api/v1/staff/{user.Id}/roles", new { roles = (string[]?)null })).AssertRefusedAsync("roles");
         await (await admin.PutAsJsonAsync($"/api/v1/staff/{user.Id}/roles", new { roles = new[] { "Frontline", "Overlord" } })).AssertRefusedAsync("roles", "\"Overlord\" is not a role");
         Assert.Equal(HttpStatusCode.NotFound, (await admin.PutAsJsonAsync($"/api/v1/staff/{Guid.NewGuid()}/roles", new { roles = new[] { "Frontline" } })).StatusCode);
-        Assert.Equal(["Frontline"], await RolesOfAsync(user.Id));
+        Assert.Equal(["Frontline", "TeamLead"], await RolesOfAsync(user.Id));
         Assert.Equal(0, await AuditCountAsync(admin, StaffEvents.RolesChanged, user.Id));
 
         // A repeated role counts once.
@@ -103,8 +106,10 @@ public abstract partial class StaffTests
         Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
         Assert.Equal(["Frontline", "Manager"], await RolesOfAsync(user.Id));
         var audit = await (await admin.GetAsync($"/api/v1/audit?type={StaffEvents.RolesChanged}&subject={user.Id}")).ReadJsonAsync();
-        var payload = System.Text.Json.JsonDocument.Parse(Assert.Single(audit.GetProperty("items").EnumerateArray()).GetProperty("payload").GetString()!).RootElement;
-        Assert.Equal(["Frontline"], payload.GetProperty("before").EnumerateArray().Select(r => r.GetString()!));
+        var entry = Assert.Single(audit.GetProperty("items").EnumerateArray());
+        Assert.Equal("staff", entry.GetProperty("subjectType").GetString());
+        var payload = System.Text.Json.JsonDocument.Parse(entry.GetProperty("payload").GetString()!).RootElement;
+        Assert.Equal(["Frontline", "TeamLead"], payload.GetProperty("before").EnumerateArray().Select(r => r.GetString()!));
         Assert.Equal(["Frontline", "Manager"], payload.GetProperty("after").EnumerateArray().Select(r => r.GetString()!));
     }
 
