@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -30,10 +29,7 @@ public abstract class WebhookTests(RibaltaApp app)
         /// listener then binds every interface, on its random port, for the test's length.</param>
         public Receiver(bool anyHostName = false)
         {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            Port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
+            Port = PostgresServer.FreePort();
             _listener.Prefixes.Add(anyHostName ? $"http://*:{Port}/" : $"http://127.0.0.1:{Port}/");
             _listener.Start();
             _ = Task.Run(LoopAsync);
@@ -152,10 +148,7 @@ public abstract class WebhookTests(RibaltaApp app)
     public async Task A_dead_receiver_with_a_long_queue_does_not_hold_back_the_others()
     {
         // A port nobody listens on: every attempt is refused at once.
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var deadPort = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
+        var deadPort = PostgresServer.FreePort();
         var admin = await App.AsAdmin();
         var dead = await SubscribeAsync(admin, $"http://127.0.0.1:{deadPort}/hook", "case.opened");
         using var healthy = new Receiver();
