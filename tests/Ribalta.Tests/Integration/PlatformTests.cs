@@ -68,6 +68,36 @@ public abstract class PlatformTests(RibaltaApp app)
     }
 
     [Fact]
+    public async Task Events_of_a_transaction_left_without_commit_or_rollback_are_never_announced()
+    {
+        // A transaction disposed after an error ends with neither; the context lives on (a retry, or the next lease of
+        // a pooled context) and its next commit must announce only its own events.
+        var abandoned = Guid.NewGuid().ToString();
+        var committed = Guid.NewGuid().ToString();
+        await App.WithServices(async sp =>
+        {
+            var db = sp.GetRequiredService<RibaltaDbContext>();
+            await using (await db.Database.BeginTransactionAsync())
+            {
+                db.Append(TimeProvider.System, Actor.System, "test.abandoned", "test", abandoned, new { });
+                await db.SaveChangesAsync();
+            }
+
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            db.Append(TimeProvider.System, Actor.System, "test.committed", "test", committed, new { });
+            await db.SaveChangesAsync();
+            await transaction.CommitAsync();
+            return 0;
+        });
+
+        Assert.NotNull(await App.Events.WaitForAsync(e => e.SubjectId == committed, TimeSpan.FromSeconds(10)));
+        Assert.DoesNotContain(App.Events.Received, e => e.SubjectId == abandoned);
+        var stored = await App.WithServices(sp => sp.GetRequiredService<RibaltaDbContext>().Events.CountAsync(e => e.SubjectId == abandoned));
+        Assert.Equal(0, stored);
+    }
+
+    [Fact]
     public async Task The_audit_log_filters_by_type_and_pages_newest_first()
     {
         var admin = await App.AsAdmin();

@@ -152,14 +152,30 @@ internal sealed partial class IngestQueue(IServiceScopeFactory scopes, ILogger<I
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RibaltaDbContext>();
-        var processor = scope.ServiceProvider.GetRequiredService<IngestProcessor>();
-        var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
-        if (db.Database.IsSqlite())
+        if (!db.Database.IsSqlite())
         {
-            _connection ??= await SqliteConnectionSetup.OpenWriterAsync(db.Database.GetConnectionString()!, ct);
-            db.Database.SetDbConnection(_connection, contextOwnsConnection: false);
+            return await CommitOnceAsync(scope.ServiceProvider, db, items, ct);
         }
 
+        // The batch runs on the writer's connection; the context is pooled, so it gets a connection of its own back
+        // before it returns to the pool (a request leasing it next must not write on the writer's connection).
+        var connectionString = db.Database.GetConnectionString()!;
+        _connection ??= await SqliteConnectionSetup.OpenWriterAsync(connectionString, ct);
+        db.Database.SetDbConnection(_connection, contextOwnsConnection: false);
+        try
+        {
+            return await CommitOnceAsync(scope.ServiceProvider, db, items, ct);
+        }
+        finally
+        {
+            db.Database.SetDbConnection(new SqliteConnection(connectionString), contextOwnsConnection: true);
+        }
+    }
+
+    private async Task<IReadOnlyList<IngestOutcome>> CommitOnceAsync(IServiceProvider services, RibaltaDbContext db, IReadOnlyList<Item> items, CancellationToken ct)
+    {
+        var processor = services.GetRequiredService<IngestProcessor>();
+        var clock = services.GetRequiredService<TimeProvider>();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var results = new Result<IngestResult>?[items.Count];
         var replayed = new bool[items.Count];

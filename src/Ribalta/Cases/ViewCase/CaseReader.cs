@@ -42,9 +42,9 @@ internal sealed class CaseReader(RibaltaDbContext db, ICustomerDirectory custome
 
         var c = row.Case;
         var customer = await customers.FindAsync(c.CustomerId, ct);
-        var linkedIds = await db.Set<CaseLink>().Where(l => l.CaseId == id).Select(l => l.OtherCaseId)
-            .Concat(db.Set<CaseLink>().Where(l => l.OtherCaseId == id).Select(l => l.CaseId))
-            .ToListAsync(ct);
+        // Links are stored once per pair, so the case may be on either side; one query reads both.
+        var linkedIds = db.Set<CaseLink>().Where(l => l.CaseId == id).Select(l => l.OtherCaseId)
+            .Concat(db.Set<CaseLink>().Where(l => l.OtherCaseId == id).Select(l => l.CaseId));
         var links = await db.Set<Case>().AsNoTracking()
             .Where(l => linkedIds.Contains(l.Id) && (viewer.CustomerId == null || l.CustomerId == viewer.CustomerId))
             .OrderBy(l => l.Id)
@@ -63,7 +63,9 @@ internal sealed class CaseReader(RibaltaDbContext db, ICustomerDirectory custome
     /// <summary>The conversation in order, a page at a time; customers never receive internal notes.</summary>
     public async Task<MessagePage?> MessagesAsync(long caseId, CaseViewer viewer, long? after, int limit, CancellationToken ct)
     {
-        if (!await db.Set<Case>().AnyAsync(c => c.Id == caseId && (viewer.CustomerId == null || c.CustomerId == viewer.CustomerId), ct))
+        // A customer's case is checked to be theirs before anything is read; for staff, a page with messages proves
+        // the case exists (a message belongs to its case), so only an empty page asks.
+        if (viewer.IsCustomer && !await CaseVisibleAsync(caseId, viewer, ct))
         {
             return null;
         }
@@ -83,7 +85,16 @@ internal sealed class CaseReader(RibaltaDbContext db, ICustomerDirectory custome
         var items = await query.OrderBy(m => m.Id).Take(limit + 1)
             .Select(m => new MessageDto(m.Id, m.Kind, m.Channel, m.Language, m.AuthorName, m.Body, m.CreatedAt, m.CallDirection, m.CallSeconds, Array.Empty<AttachmentDto>()))
             .ToListAsync(ct);
+        if (items.Count == 0 && !viewer.IsCustomer && !await CaseVisibleAsync(caseId, viewer, ct))
+        {
+            return null;
+        }
+
         var page = items.Take(limit).ToList();
+        if (page.Count == 0)
+        {
+            return new MessagePage(page, null);
+        }
 
         // Attachments of the page's messages in one query.
         var ids = page.Select(m => (long?)m.Id).ToList();
@@ -93,13 +104,18 @@ internal sealed class CaseReader(RibaltaDbContext db, ICustomerDirectory custome
         if (!viewer.IsCustomer)
         {
             // The emails behind the page's messages: what came in, and how the replies' mail is doing.
-            var inbound = (await db.Set<Email.EmailRecord>().AsNoTracking().Where(e => e.Direction == Email.EmailDirection.Inbound && ids.Contains(e.MessageId)).ToListAsync(ct))
-                .ToDictionary(e => e.MessageId!.Value, e => new MessageEmailDto(e.Address, e.HasHtml, e.EmlSha256 is not null, null, 0, null, null));
-            var outbound = (await db.Set<Email.OutboundEmail>().AsNoTracking().Where(o => ids.Contains(o.MessageId)).ToListAsync(ct))
+            var inbound = (await db.Set<Email.EmailRecord>().Where(e => e.Direction == Email.EmailDirection.Inbound && ids.Contains(e.MessageId))
+                    .Select(e => new { e.MessageId, e.Address, e.HasHtml, HasOriginal = e.EmlSha256 != null }).ToListAsync(ct))
+                .ToDictionary(e => e.MessageId!.Value, e => new MessageEmailDto(e.Address, e.HasHtml, e.HasOriginal, null, 0, null, null));
+            var outbound = (await db.Set<Email.OutboundEmail>().Where(o => ids.Contains(o.MessageId))
+                    .Select(o => new { o.MessageId, o.ToAddress, o.Status, o.Attempts, o.SentAt, o.LastError }).ToListAsync(ct))
                 .ToDictionary(o => o.MessageId!.Value, o => new MessageEmailDto(o.ToAddress, false, false, o.Status.ToString(), o.Attempts, o.SentAt, o.LastError));
             page = page.Select(m => (inbound.GetValueOrDefault(m.Id) ?? outbound.GetValueOrDefault(m.Id)) is { } email ? m with { Email = email } : m).ToList();
         }
 
         return new MessagePage(page, items.Count > limit ? items[limit - 1].Id : null);
     }
+
+    private Task<bool> CaseVisibleAsync(long caseId, CaseViewer viewer, CancellationToken ct) =>
+        db.Set<Case>().AnyAsync(c => c.Id == caseId && (viewer.CustomerId == null || c.CustomerId == viewer.CustomerId), ct);
 }

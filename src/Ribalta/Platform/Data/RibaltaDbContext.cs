@@ -19,6 +19,9 @@ public abstract class RibaltaDbContext(DbContextOptions options)
     /// <summary>Events saved but not yet committed; see <see cref="EventPublishingInterceptor"/>.</summary>
     internal List<EventRecord> PendingEvents { get; } = [];
 
+    /// <summary>The caller's transaction the pending events were saved in; null when SaveChanges ran in its own.</summary>
+    internal Guid? PendingTransactionId { get; set; }
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -43,11 +43,20 @@ internal sealed class EventPublishingInterceptor(CommittedEventDispatcher dispat
         return Task.CompletedTask;
     }
 
-    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Publish(eventData.Context);
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Publish(eventData.Context, eventData.TransactionId);
 
     public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        Publish(eventData.Context);
+        Publish(eventData.Context, eventData.TransactionId);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A commit or rollback that threw: whether it committed is unknown, so nothing is announced.</summary>
+    public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) => Discard(eventData.Context);
+
+    public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Discard(eventData.Context);
         return Task.CompletedTask;
     }
 
@@ -63,6 +72,15 @@ internal sealed class EventPublishingInterceptor(CommittedEventDispatcher dispat
     {
         if (context is RibaltaDbContext db)
         {
+            // Events left from a transaction that ended with neither commit nor rollback (disposed after an error,
+            // possibly on the previous lease of a pooled context) belong to no transaction that can still commit.
+            var transaction = db.Database.CurrentTransaction?.TransactionId;
+            if (db.PendingTransactionId != transaction)
+            {
+                db.PendingEvents.Clear();
+                db.PendingTransactionId = transaction;
+            }
+
             db.PendingEvents.AddRange(db.ChangeTracker.Entries<EventRecord>().Where(e => e.State == EntityState.Added).Select(e => e.Entity));
         }
     }
@@ -71,15 +89,23 @@ internal sealed class EventPublishingInterceptor(CommittedEventDispatcher dispat
     {
         if (context is RibaltaDbContext db && db.Database.CurrentTransaction is null)
         {
-            Publish(db);
+            Publish(db, null);
         }
     }
 
-    private void Publish(DbContext? context)
+    /// <summary>
+    /// Announces the pending events when the transaction that committed is theirs: the caller's own, or (for events
+    /// saved outside one) the transaction SaveChanges ran in.
+    /// </summary>
+    private void Publish(DbContext? context, Guid? committed)
     {
         if (context is RibaltaDbContext { PendingEvents.Count: > 0 } db)
         {
-            dispatcher.Publish(db.PendingEvents.ToArray());
+            if (db.PendingTransactionId is null || db.PendingTransactionId == committed)
+            {
+                dispatcher.Publish(db.PendingEvents.ToArray());
+            }
+
             db.PendingEvents.Clear();
         }
     }
