@@ -25,16 +25,7 @@ internal sealed class CaseReader(RibaltaDbContext db, ICustomerDirectory custome
     /// <summary>The case, or null when it does not exist or the viewer may not see it (the same answer, so ids reveal nothing).</summary>
     public async Task<CaseDetails?> FindAsync(long id, CaseViewer viewer, CancellationToken ct)
     {
-        var row = await db.Set<Case>().AsNoTracking()
-            .Where(c => c.Id == id && (viewer.CustomerId == null || c.CustomerId == viewer.CustomerId))
-            .Select(c => new
-            {
-                Case = c,
-                Tags = c.Tags.Select(t => t.Tag).ToList(),
-                Assignee = db.Users.Where(u => u.Id == c.AssigneeId).Select(u => u.DisplayName).FirstOrDefault(),
-                Department = db.Set<Platform.Identity.Department>().Where(d => d.Id == c.DepartmentId).Select(d => d.Name).FirstOrDefault(),
-            })
-            .FirstOrDefaultAsync(ct);
+        var row = await CaseRowQuery(db, id, viewer.CustomerId, ct);
         if (row is null)
         {
             return null;
@@ -42,14 +33,7 @@ internal sealed class CaseReader(RibaltaDbContext db, ICustomerDirectory custome
 
         var c = row.Case;
         var customer = await customers.FindAsync(c.CustomerId, ct);
-        // Links are stored once per pair, so the case may be on either side; one query reads both.
-        var linkedIds = db.Set<CaseLink>().Where(l => l.CaseId == id).Select(l => l.OtherCaseId)
-            .Concat(db.Set<CaseLink>().Where(l => l.OtherCaseId == id).Select(l => l.CaseId));
-        var links = await db.Set<Case>().AsNoTracking()
-            .Where(l => linkedIds.Contains(l.Id) && (viewer.CustomerId == null || l.CustomerId == viewer.CustomerId))
-            .OrderBy(l => l.Id)
-            .Select(l => new LinkedCase(l.Id, l.Subject, l.Status))
-            .ToListAsync(ct);
+        var links = await LinksQuery(db, id, viewer.CustomerId).ToListAsync(ct);
         return new CaseDetails(
             c.Id, c.Subject, c.Status, c.Priority, c.Channel, c.Language, c.CustomerId, customer?.DisplayName ?? "",
             c.AssigneeId, row.Assignee, c.DepartmentId, row.Tags.Order(StringComparer.Ordinal).ToList(),
@@ -71,20 +55,7 @@ internal sealed class CaseReader(RibaltaDbContext db, ICustomerDirectory custome
         }
 
         limit = Math.Clamp(limit, 1, MessagePageSize);
-        var query = db.Set<Message>().AsNoTracking().Where(m => m.CaseId == caseId);
-        if (viewer.IsCustomer)
-        {
-            query = query.Where(m => m.Kind != MessageKind.InternalNote && m.Kind != MessageKind.System);
-        }
-
-        if (after is { } cursor)
-        {
-            query = query.Where(m => m.Id > cursor);
-        }
-
-        var items = await query.OrderBy(m => m.Id).Take(limit + 1)
-            .Select(m => new MessageDto(m.Id, m.Kind, m.Channel, m.Language, m.AuthorName, m.Body, m.CreatedAt, m.CallDirection, m.CallSeconds, Array.Empty<AttachmentDto>()))
-            .ToListAsync(ct);
+        var items = await MessagesQuery(db, caseId, viewer.IsCustomer, after ?? 0, limit + 1).ToListAsync(ct);
         if (items.Count == 0 && !viewer.IsCustomer && !await CaseVisibleAsync(caseId, viewer, ct))
         {
             return null;
@@ -118,4 +89,37 @@ internal sealed class CaseReader(RibaltaDbContext db, ICustomerDirectory custome
 
     private Task<bool> CaseVisibleAsync(long caseId, CaseViewer viewer, CancellationToken ct) =>
         db.Set<Case>().AnyAsync(c => c.Id == caseId && (viewer.CustomerId == null || c.CustomerId == viewer.CustomerId), ct);
+
+    // Opening a case runs these on every view; compiled once, they skip EF Core's per-call work of reading the
+    // expression tree and looking up its cached SQL.
+    private sealed record CaseRow(Case Case, List<string> Tags, string? Assignee, string? Department);
+
+    private static readonly Func<RibaltaDbContext, long, Guid?, CancellationToken, Task<CaseRow?>> CaseRowQuery =
+        EF.CompileAsyncQuery((RibaltaDbContext db, long id, Guid? customerId, CancellationToken ct) => db.Set<Case>().AsNoTracking()
+            .Where(c => c.Id == id && (customerId == null || c.CustomerId == customerId))
+            .Select(c => new CaseRow(
+                c,
+                c.Tags.Select(t => t.Tag).ToList(),
+                db.Users.Where(u => u.Id == c.AssigneeId).Select(u => u.DisplayName).FirstOrDefault(),
+                db.Set<Platform.Identity.Department>().Where(d => d.Id == c.DepartmentId).Select(d => d.Name).FirstOrDefault()))
+            .FirstOrDefault());
+
+    /// <summary>Links are stored once per pair, so the case may be on either side; one query reads both.</summary>
+    private static readonly Func<RibaltaDbContext, long, Guid?, IAsyncEnumerable<LinkedCase>> LinksQuery =
+        EF.CompileAsyncQuery((RibaltaDbContext db, long id, Guid? customerId) => db.Set<Case>().AsNoTracking()
+            .Where(l => db.Set<CaseLink>().Where(k => k.CaseId == id).Select(k => k.OtherCaseId)
+                    .Concat(db.Set<CaseLink>().Where(k => k.OtherCaseId == id).Select(k => k.CaseId))
+                    .Contains(l.Id)
+                && (customerId == null || l.CustomerId == customerId))
+            .OrderBy(l => l.Id)
+            .Select(l => new LinkedCase(l.Id, l.Subject, l.Status)));
+
+    /// <summary>Messages after a cursor (0: from the start), in order; a customer's view leaves out notes and system messages.</summary>
+    private static readonly Func<RibaltaDbContext, long, bool, long, int, IAsyncEnumerable<MessageDto>> MessagesQuery =
+        EF.CompileAsyncQuery((RibaltaDbContext db, long caseId, bool forCustomer, long after, int take) => db.Set<Message>().AsNoTracking()
+            .Where(m => m.CaseId == caseId && m.Id > after
+                && (!forCustomer || (m.Kind != MessageKind.InternalNote && m.Kind != MessageKind.System)))
+            .OrderBy(m => m.Id)
+            .Take(take)
+            .Select(m => new MessageDto(m.Id, m.Kind, m.Channel, m.Language, m.AuthorName, m.Body, m.CreatedAt, m.CallDirection, m.CallSeconds, Array.Empty<AttachmentDto>())));
 }
