@@ -13,6 +13,7 @@ public static class CasesModule
     public static IServiceCollection AddCases(this IServiceCollection services)
     {
         services.AddScoped<CaseReader>();
+        services.AddSingleton<CaseQueries>();
         services.AddScoped<Attachments.AttachmentService>();
         services.AddScoped<MergeCases.CaseRelations>();
         services.AddScoped<CannedReplies.CannedReplyLibrary>();
