@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Ribalta.Platform.Data;
 using Ribalta.Platform.Identity;
 using Ribalta.Tests.Infrastructure;
 using Xunit;
@@ -22,7 +24,6 @@ public abstract partial class SessionTests(RibaltaApp app)
     public async Task A_session_is_live_only_for_its_own_kind_and_person()
     {
         var person = Guid.NewGuid();
-        Task<T> Sessions<T>(Func<SignInSessions, Task<T>> call) => App.WithServices(s => call(s.GetRequiredService<SignInSessions>()));
         var id = await Sessions(s => s.StartAsync(SignInSessions.Staff, person, default));
 
         // From the database (a refusal caches nothing)...
@@ -34,6 +35,39 @@ public abstract partial class SessionTests(RibaltaApp app)
         Assert.True(await Sessions(s => s.IsLiveAsync(id, SignInSessions.Staff, person, default)));
         Assert.False(await Sessions(s => s.IsLiveAsync(id, SignInSessions.Customer, person, default)));
         Assert.False(await Sessions(s => s.IsLiveAsync(id, SignInSessions.Staff, Guid.NewGuid(), default)));
+    }
+
+    /// <summary>
+    /// A node remembers a live answer for <see cref="SignInSessions.CheckCache"/> rather than asking the database on every
+    /// request, and forgets it as soon as it ends the session itself. The row is ended behind its back here, as another
+    /// node of a cluster would end it.
+    /// </summary>
+    [Fact]
+    public async Task A_live_answer_is_remembered_until_this_node_ends_the_session()
+    {
+        var person = Guid.NewGuid();
+        var id = await Sessions(s => s.StartAsync(SignInSessions.Staff, person, default));
+        Assert.True(await Sessions(s => s.IsLiveAsync(id, SignInSessions.Staff, person, default)));
+
+        Assert.Equal(1, await EndBehindItsBackAsync(id));
+        Assert.True(await Sessions(s => s.IsLiveAsync(id, SignInSessions.Staff, person, default)));
+
+        await EndAsync(id);
+        Assert.False(await Sessions(s => s.IsLiveAsync(id, SignInSessions.Staff, person, default)));
+    }
+
+    /// <summary>A second sign-out (two tabs, a retried request) leaves the time the session ended as it was: it is forgotten a day after that.</summary>
+    [Fact]
+    public async Task Ending_an_ended_session_again_keeps_the_time_it_ended()
+    {
+        var id = await Sessions(s => s.StartAsync(SignInSessions.Customer, Guid.NewGuid(), default));
+        await EndAsync(id);
+        var ended = await EndedAtAsync(id);
+        Assert.NotNull(ended);
+
+        App.Clock.Advance(TimeSpan.FromMinutes(5));
+        await EndAsync(id);
+        Assert.Equal(ended, await EndedAtAsync(id));
     }
 
     [Fact]
@@ -71,6 +105,7 @@ public abstract partial class SessionTests(RibaltaApp app)
         var laptop = await App.SignInAsync(email, RibaltaApp.Password);
         var phone = await App.SignInAsync(email, RibaltaApp.Password);
         var colleague = await App.AsFrontline();
+        Assert.Equal(HttpStatusCode.OK, (await phone.GetAsync("/api/v1/me")).StatusCode); // now remembered as live
 
         Assert.Equal(HttpStatusCode.NoContent, (await laptop.DeleteAsync("/api/v1/session/all")).StatusCode);
 
@@ -87,6 +122,7 @@ public abstract partial class SessionTests(RibaltaApp app)
         await App.CreateStaffAsync(email, "Button Presser", ["Frontline"]);
         var laptop = await App.SignInAsync(email, RibaltaApp.Password);
         var phone = await App.SignInAsync(email, RibaltaApp.Password);
+        Assert.Equal(HttpStatusCode.OK, (await phone.GetAsync("/cases")).StatusCode);
 
         var response = await PostFormAsync(laptop, "/account", "/logout/all");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
@@ -101,6 +137,7 @@ public abstract partial class SessionTests(RibaltaApp app)
         var email = Api.Unique("gone") + "@staff.test";
         var user = await App.CreateStaffAsync(email, "Gone Person", ["Frontline"]);
         var session = await App.SignInAsync(email, RibaltaApp.Password);
+        Assert.Equal(HttpStatusCode.OK, (await session.GetAsync("/api/v1/me")).StatusCode);
 
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/v1/staff/{user.Id}/deactivate", null)).StatusCode);
 
@@ -128,6 +165,7 @@ public abstract partial class SessionTests(RibaltaApp app)
         var (first, _, customerId) = await CustomerSignedInAsync("Two Devices");
         var second = await SignInCustomerAsync(customerId);
         var (someoneElse, _, _) = await CustomerSignedInAsync("Someone Else");
+        Assert.Equal(HttpStatusCode.OK, (await second.GetAsync("/portal/cases")).StatusCode);
 
         var response = await PostFormAsync(first, "/portal", "/portal/sign-out/all");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
@@ -135,6 +173,20 @@ public abstract partial class SessionTests(RibaltaApp app)
         AssertSentToSignIn(await second.GetAsync("/portal/cases"), "/portal/sign-in");
         Assert.Equal(HttpStatusCode.OK, (await someoneElse.GetAsync("/portal/cases")).StatusCode);
     }
+
+    private Task<T> Sessions<T>(Func<SignInSessions, Task<T>> call) => App.WithServices(s => call(s.GetRequiredService<SignInSessions>()));
+
+    private Task<int> EndAsync(Guid id) => Sessions(async s =>
+    {
+        await s.EndAsync(id, default);
+        return 0;
+    });
+
+    private Task<int> EndBehindItsBackAsync(Guid id) => App.WithServices(s => s.GetRequiredService<RibaltaDbContext>().Set<SignInSession>()
+        .Where(x => x.Id == id).ExecuteUpdateAsync(x => x.SetProperty(y => y.EndedAt, App.Clock.GetUtcNow())));
+
+    private Task<DateTimeOffset?> EndedAtAsync(Guid id) => App.WithServices(s => s.GetRequiredService<RibaltaDbContext>().Set<SignInSession>().AsNoTracking()
+        .Where(x => x.Id == id).Select(x => x.EndedAt).SingleAsync());
 
     private static void AssertSentToSignIn(HttpResponseMessage response, string path)
     {
