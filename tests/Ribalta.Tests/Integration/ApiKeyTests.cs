@@ -126,7 +126,9 @@ public abstract partial class ApiKeyTests(RibaltaApp app)
         var key = await CreateAsync(admin, $"Shop {tag}", ["write"], days: 1);
         Assert.Equal(HttpStatusCode.OK, (await With(key.Key).GetAsync("/api/v1/cases?limit=1")).StatusCode);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, (await With("rbk_" + new string('x', 43)).GetAsync("/api/v1/cases?limit=1")).StatusCode);
+        var madeUp = await With("rbk_" + new string('x', 43)).GetAsync("/api/v1/cases?limit=1");
+        Assert.Equal(HttpStatusCode.Unauthorized, madeUp.StatusCode);
+        Assert.Equal("Bearer", Assert.Single(madeUp.Headers.WwwAuthenticate).Scheme);
         Assert.Equal(HttpStatusCode.Unauthorized, (await With(key.Key[..^1] + (key.Key[^1] == 'A' ? 'B' : 'A')).GetAsync("/api/v1/cases?limit=1")).StatusCode);
 
         var revoked = await admin.DeleteAsync($"/api/v1/api-keys/{key.ApiKey.Id}");
@@ -163,6 +165,7 @@ public abstract partial class ApiKeyTests(RibaltaApp app)
         await RefusedAsync(new { name = "One odd scope", scopes = new[] { "read", "delete" } }, "scopes", "Unknown permission \"delete\": use read, write or admin.");
         await RefusedAsync(new { name = "None scope", scopes = new[] { "read", "none" } }, "scopes", "Unknown permission \"none\": use read, write or admin.");
         await RefusedAsync(new { name = "Number scope", scopes = new[] { "read", "3" } }, "scopes", "Unknown permission \"3\": use read, write or admin.");
+        await RefusedAsync(new { name = "Null scope", scopes = new[] { "read", null } }, "scopes", "Unknown permission \"\": use read, write or admin.");
 
         await RefusedAsync(new { name = "Forever", scopes = new[] { "read" }, expiresInDays = 10_000 }, "expiresInDays", "A key lasts from 1 to 730 days.");
         await RefusedAsync(new { name = "A day too long", scopes = new[] { "read" }, expiresInDays = 731 }, "expiresInDays", "A key lasts from 1 to 730 days.");

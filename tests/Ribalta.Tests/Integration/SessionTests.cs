@@ -70,6 +70,25 @@ public abstract partial class SessionTests(RibaltaApp app)
         Assert.Equal(ended, await EndedAtAsync(id));
     }
 
+    /// <summary>A cookie renewed by sliding expiry renews its own session's record (kept as long as the cookie may live), no other.</summary>
+    [Fact]
+    public async Task A_renewed_cookie_renews_its_own_session_record()
+    {
+        var (client, _) = await StaffSignedInAsync();
+        var (bystander, _) = await StaffSignedInAsync();
+        var person = (await (await client.GetAsync("/api/v1/me")).ReadJsonAsync()).GetProperty("id").GetGuid();
+        var other = (await (await bystander.GetAsync("/api/v1/me")).ReadJsonAsync()).GetProperty("id").GetGuid();
+        var othersRenewal = await RenewedAtAsync(other);
+
+        App.Clock.Advance(IdentityModule.StaffSessionLifetime / 2 + TimeSpan.FromMinutes(1));
+        var renewedAt = App.Clock.GetUtcNow();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/me")).StatusCode);
+
+        // Stored to the provider's precision (100 µs on SQLite).
+        Assert.True((await RenewedAtAsync(person) - renewedAt).Duration() < TimeSpan.FromMilliseconds(1), "the session record was not renewed");
+        Assert.Equal(othersRenewal, await RenewedAtAsync(other));
+    }
+
     [Fact]
     public async Task Signing_out_through_the_api_ends_a_copy_of_the_cookie()
     {
@@ -81,6 +100,19 @@ public abstract partial class SessionTests(RibaltaApp app)
         Assert.Equal(HttpStatusCode.Unauthorized, (await copy.GetAsync("/api/v1/me")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await copy.PostAsJsonAsync("/api/v1/saved-filters", new { name = "after sign-out" })).StatusCode);
         AssertSentToSignIn(await copy.GetAsync("/cases"), "/login");
+    }
+
+    /// <summary>Signing in again in a browser that is signed in keeps its session, so a later sign-out still ends a copy of the first cookie.</summary>
+    [Fact]
+    public async Task Signing_in_again_keeps_the_session_so_sign_out_still_ends_the_first_cookie()
+    {
+        var (client, copy) = await StaffSignedInAsync();
+        var email = (await (await client.GetAsync("/api/v1/me")).ReadJsonAsync()).GetProperty("email").GetString();
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsJsonAsync("/api/v1/session", new { email, password = RibaltaApp.Password })).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("/api/v1/session")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await copy.GetAsync("/api/v1/me")).StatusCode);
     }
 
     [Fact]
@@ -184,6 +216,9 @@ public abstract partial class SessionTests(RibaltaApp app)
 
     private Task<int> EndBehindItsBackAsync(Guid id) => App.WithServices(s => s.GetRequiredService<RibaltaDbContext>().Set<SignInSession>()
         .Where(x => x.Id == id).ExecuteUpdateAsync(x => x.SetProperty(y => y.EndedAt, App.Clock.GetUtcNow())));
+
+    private Task<DateTimeOffset> RenewedAtAsync(Guid person) => App.WithServices(s => s.GetRequiredService<RibaltaDbContext>().Set<SignInSession>().AsNoTracking()
+        .Where(x => x.SubjectId == person).Select(x => x.RenewedAt).SingleAsync());
 
     private Task<DateTimeOffset?> EndedAtAsync(Guid id) => App.WithServices(s => s.GetRequiredService<RibaltaDbContext>().Set<SignInSession>().AsNoTracking()
         .Where(x => x.Id == id).Select(x => x.EndedAt).SingleAsync());
