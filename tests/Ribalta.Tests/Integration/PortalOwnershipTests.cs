@@ -144,6 +144,26 @@ public abstract partial class PortalOwnershipTests(RibaltaApp app)
         }
     }
 
+    /// <summary>Sign-out ends the session on the server and also deletes the cookie, so the browser stops sending it.</summary>
+    [Fact]
+    public async Task Signing_out_of_the_portal_deletes_the_customer_cookie()
+    {
+        var agent = await App.AsFrontline();
+        var customer = await agent.CreateCustomerAsync(new { displayName = "Cleared Cookie" });
+        var url = (await (await agent.PostAsync($"/api/v1/customers/{customer.Id}/portal-links", null)).ReadJsonAsync()).GetProperty("url").GetString()!;
+        var browser = App.Anonymous();
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.SubmitAsync(new Uri(url).PathAndQuery, "portal-sign-in")).StatusCode);
+
+        var page = await (await browser.GetAsync("/portal")).Content.ReadAsStringAsync();
+        var signedOut = await browser.PostAsync("/portal/sign-out", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = Forms.AntiforgeryToken(page) }));
+
+        Assert.Equal(HttpStatusCode.Redirect, signedOut.StatusCode);
+        var cookies = signedOut.Headers.TryGetValues("Set-Cookie", out var values) ? values.ToList() : [];
+        Assert.True(
+            cookies.Any(c => c.StartsWith("ribalta.customer=;", StringComparison.Ordinal) && c.Contains("expires=Thu, 01 Jan 1970 00:00:00 GMT", StringComparison.OrdinalIgnoreCase)),
+            "expected the customer cookie to be deleted, got: " + string.Join(" | ", cookies));
+    }
+
     [GeneratedRegex(@"/portal/cases/(\d+)")]
     private static partial Regex CaseIdPattern();
 }

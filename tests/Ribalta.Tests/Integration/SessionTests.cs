@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Ribalta.Platform.Data;
 using Ribalta.Platform.Identity;
 using Ribalta.Tests.Infrastructure;
 using Xunit;
@@ -22,7 +24,6 @@ public abstract partial class SessionTests(RibaltaApp app)
     public async Task A_session_is_live_only_for_its_own_kind_and_person()
     {
         var person = Guid.NewGuid();
-        Task<T> Sessions<T>(Func<SignInSessions, Task<T>> call) => App.WithServices(s => call(s.GetRequiredService<SignInSessions>()));
         var id = await Sessions(s => s.StartAsync(SignInSessions.Staff, person, default));
 
         // From the database (a refusal caches nothing)...
@@ -36,6 +37,58 @@ public abstract partial class SessionTests(RibaltaApp app)
         Assert.False(await Sessions(s => s.IsLiveAsync(id, SignInSessions.Staff, Guid.NewGuid(), default)));
     }
 
+    /// <summary>
+    /// A node remembers a live answer for <see cref="SignInSessions.CheckCache"/> rather than asking the database on every
+    /// request, and forgets it as soon as it ends the session itself. The row is ended behind its back here, as another
+    /// node of a cluster would end it.
+    /// </summary>
+    [Fact]
+    public async Task A_live_answer_is_remembered_until_this_node_ends_the_session()
+    {
+        var person = Guid.NewGuid();
+        var id = await Sessions(s => s.StartAsync(SignInSessions.Staff, person, default));
+        Assert.True(await Sessions(s => s.IsLiveAsync(id, SignInSessions.Staff, person, default)));
+
+        Assert.Equal(1, await EndBehindItsBackAsync(id));
+        Assert.True(await Sessions(s => s.IsLiveAsync(id, SignInSessions.Staff, person, default)));
+
+        await EndAsync(id);
+        Assert.False(await Sessions(s => s.IsLiveAsync(id, SignInSessions.Staff, person, default)));
+    }
+
+    /// <summary>A second sign-out (two tabs, a retried request) leaves the time the session ended as it was: it is forgotten a day after that.</summary>
+    [Fact]
+    public async Task Ending_an_ended_session_again_keeps_the_time_it_ended()
+    {
+        var id = await Sessions(s => s.StartAsync(SignInSessions.Customer, Guid.NewGuid(), default));
+        await EndAsync(id);
+        var ended = await EndedAtAsync(id);
+        Assert.NotNull(ended);
+
+        App.Clock.Advance(TimeSpan.FromMinutes(5));
+        await EndAsync(id);
+        Assert.Equal(ended, await EndedAtAsync(id));
+    }
+
+    /// <summary>A cookie renewed by sliding expiry renews its own session's record (kept as long as the cookie may live), no other.</summary>
+    [Fact]
+    public async Task A_renewed_cookie_renews_its_own_session_record()
+    {
+        var (client, _) = await StaffSignedInAsync();
+        var (bystander, _) = await StaffSignedInAsync();
+        var person = (await (await client.GetAsync("/api/v1/me")).ReadJsonAsync()).GetProperty("id").GetGuid();
+        var other = (await (await bystander.GetAsync("/api/v1/me")).ReadJsonAsync()).GetProperty("id").GetGuid();
+        var othersRenewal = await RenewedAtAsync(other);
+
+        App.Clock.Advance(IdentityModule.StaffSessionLifetime / 2 + TimeSpan.FromMinutes(1));
+        var renewedAt = App.Clock.GetUtcNow();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/me")).StatusCode);
+
+        // Stored to the provider's precision (100 µs on SQLite).
+        Assert.True((await RenewedAtAsync(person) - renewedAt).Duration() < TimeSpan.FromMilliseconds(1), "the session record was not renewed");
+        Assert.Equal(othersRenewal, await RenewedAtAsync(other));
+    }
+
     [Fact]
     public async Task Signing_out_through_the_api_ends_a_copy_of_the_cookie()
     {
@@ -47,6 +100,19 @@ public abstract partial class SessionTests(RibaltaApp app)
         Assert.Equal(HttpStatusCode.Unauthorized, (await copy.GetAsync("/api/v1/me")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await copy.PostAsJsonAsync("/api/v1/saved-filters", new { name = "after sign-out" })).StatusCode);
         AssertSentToSignIn(await copy.GetAsync("/cases"), "/login");
+    }
+
+    /// <summary>Signing in again in a browser that is signed in keeps its session, so a later sign-out still ends a copy of the first cookie.</summary>
+    [Fact]
+    public async Task Signing_in_again_keeps_the_session_so_sign_out_still_ends_the_first_cookie()
+    {
+        var (client, copy) = await StaffSignedInAsync();
+        var email = (await (await client.GetAsync("/api/v1/me")).ReadJsonAsync()).GetProperty("email").GetString();
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsJsonAsync("/api/v1/session", new { email, password = RibaltaApp.Password })).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("/api/v1/session")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await copy.GetAsync("/api/v1/me")).StatusCode);
     }
 
     [Fact]
@@ -71,6 +137,7 @@ public abstract partial class SessionTests(RibaltaApp app)
         var laptop = await App.SignInAsync(email, RibaltaApp.Password);
         var phone = await App.SignInAsync(email, RibaltaApp.Password);
         var colleague = await App.AsFrontline();
+        Assert.Equal(HttpStatusCode.OK, (await phone.GetAsync("/api/v1/me")).StatusCode); // now remembered as live
 
         Assert.Equal(HttpStatusCode.NoContent, (await laptop.DeleteAsync("/api/v1/session/all")).StatusCode);
 
@@ -87,6 +154,7 @@ public abstract partial class SessionTests(RibaltaApp app)
         await App.CreateStaffAsync(email, "Button Presser", ["Frontline"]);
         var laptop = await App.SignInAsync(email, RibaltaApp.Password);
         var phone = await App.SignInAsync(email, RibaltaApp.Password);
+        Assert.Equal(HttpStatusCode.OK, (await phone.GetAsync("/cases")).StatusCode);
 
         var response = await PostFormAsync(laptop, "/account", "/logout/all");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
@@ -101,6 +169,7 @@ public abstract partial class SessionTests(RibaltaApp app)
         var email = Api.Unique("gone") + "@staff.test";
         var user = await App.CreateStaffAsync(email, "Gone Person", ["Frontline"]);
         var session = await App.SignInAsync(email, RibaltaApp.Password);
+        Assert.Equal(HttpStatusCode.OK, (await session.GetAsync("/api/v1/me")).StatusCode);
 
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/v1/staff/{user.Id}/deactivate", null)).StatusCode);
 
@@ -128,6 +197,7 @@ public abstract partial class SessionTests(RibaltaApp app)
         var (first, _, customerId) = await CustomerSignedInAsync("Two Devices");
         var second = await SignInCustomerAsync(customerId);
         var (someoneElse, _, _) = await CustomerSignedInAsync("Someone Else");
+        Assert.Equal(HttpStatusCode.OK, (await second.GetAsync("/portal/cases")).StatusCode);
 
         var response = await PostFormAsync(first, "/portal", "/portal/sign-out/all");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
@@ -135,6 +205,23 @@ public abstract partial class SessionTests(RibaltaApp app)
         AssertSentToSignIn(await second.GetAsync("/portal/cases"), "/portal/sign-in");
         Assert.Equal(HttpStatusCode.OK, (await someoneElse.GetAsync("/portal/cases")).StatusCode);
     }
+
+    private Task<T> Sessions<T>(Func<SignInSessions, Task<T>> call) => App.WithServices(s => call(s.GetRequiredService<SignInSessions>()));
+
+    private Task<int> EndAsync(Guid id) => Sessions(async s =>
+    {
+        await s.EndAsync(id, default);
+        return 0;
+    });
+
+    private Task<int> EndBehindItsBackAsync(Guid id) => App.WithServices(s => s.GetRequiredService<RibaltaDbContext>().Set<SignInSession>()
+        .Where(x => x.Id == id).ExecuteUpdateAsync(x => x.SetProperty(y => y.EndedAt, App.Clock.GetUtcNow())));
+
+    private Task<DateTimeOffset> RenewedAtAsync(Guid person) => App.WithServices(s => s.GetRequiredService<RibaltaDbContext>().Set<SignInSession>().AsNoTracking()
+        .Where(x => x.SubjectId == person).Select(x => x.RenewedAt).SingleAsync());
+
+    private Task<DateTimeOffset?> EndedAtAsync(Guid id) => App.WithServices(s => s.GetRequiredService<RibaltaDbContext>().Set<SignInSession>().AsNoTracking()
+        .Where(x => x.Id == id).Select(x => x.EndedAt).SingleAsync());
 
     private static void AssertSentToSignIn(HttpResponseMessage response, string path)
     {
