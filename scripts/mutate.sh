@@ -30,8 +30,8 @@ declare -A areas=(
   [envelopes]="Empowerment/Domain/AuthorityEnvelope.cs|FullyQualifiedName~Ribalta.Tests.Unit.Empowerment.EnvelopeTests"
   [sanitiser]="Cases/Email/EmailHtml.cs{20..131}|FullyQualifiedName~Ribalta.Tests.Email.EmailCorpusTests|FullyQualifiedName~Ribalta.Tests.Unit.EmailHtmlTests"
   [ownership]="Cases/Attachments/Attachments.cs{100..170};Customers/PortalAccess/PortalEndpoints.cs{20..40}|FullyQualifiedName~PortalOwnershipTestsOnSqlite|FullyQualifiedName~AttachmentTestsOnSqlite"
-  [sessions]="Platform/Identity/SignInSessions.cs{57..115};Platform/Identity/SessionCookieEvents.cs{38..65};Platform/Identity/SessionRevalidation.cs{12..25}|FullyQualifiedName~SessionTestsOnSqlite"
-  [ingest]="Cases/Ingest/IngestQueue.cs{35..302};Cases/Ingest/IngestModel.cs{56..98}|FullyQualifiedName~IngestTestsOnSqlite"
+  [sessions]="Platform/Identity/SignInSessions.cs{57..115};Platform/Identity/SessionCookieEvents.cs{48..83};Platform/Identity/SessionRevalidation.cs{12..25}|FullyQualifiedName~SessionTestsOnSqlite"
+  [ingest]="Cases/Ingest/IngestQueue.cs{35..318};Cases/Ingest/IngestModel.cs{56..98}|FullyQualifiedName~IngestTestsOnSqlite"
   [outbox]="Cases/Email/EmailDispatcher.cs{24..232};Platform/Integrations/WebhookDispatcher.cs{100..220};Platform/Integrations/WebhookDispatcher.Sending.cs{24..160}|FullyQualifiedName~EmailOutboxTestsOnSqlite|FullyQualifiedName~WebhookTestsOnSqlite"
   # Staff roles: the role lists and the role and deactivation rules of StaffDirectory (SetRoles, SetActive, last admin,
   # role validation, invitation tokens). {a..b} is a line span.

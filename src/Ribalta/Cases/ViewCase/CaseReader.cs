@@ -57,7 +57,7 @@ internal sealed class CaseReader(RibaltaDbContext db, ICustomerDirectory custome
 
         var c = row.Case;
         var customer = await customers.FindAsync(c.CustomerId, ct);
-        var links = await queries.Links(db, id, viewer.CustomerId).ToListAsync(ct);
+        var links = row.LinkedFrom.Concat(row.LinkedTo).OrderBy(l => l.Id).ToList();
         return new CaseDetails(
             c.Id, c.Subject, c.Status, c.Priority, c.Channel, c.Language, c.CustomerId, customer?.DisplayName ?? "",
             c.AssigneeId, row.Assignee, c.DepartmentId, row.Tags.Order(StringComparer.Ordinal).ToList(),
@@ -77,37 +77,26 @@ internal sealed class CaseReader(RibaltaDbContext db, ICustomerDirectory custome
             return null;
         }
 
+        // One query for the page with its files and, for staff, its emails: on PostgreSQL every query is a round trip.
         limit = Math.Clamp(limit, 1, MessagePageSize);
-        var items = await queries.Messages(db, caseId, viewer.IsCustomer, after ?? 0, limit + 1).ToListAsync(ct);
+        var items = viewer.IsCustomer
+            ? await queries.CustomerMessages(db, caseId, after ?? 0, limit + 1).ToListAsync(ct)
+            : await queries.StaffMessages(db, caseId, after ?? 0, limit + 1).ToListAsync(ct);
         if (items.Count == 0 && !viewer.IsCustomer && !await CaseVisibleAsync(caseId, viewer, ct))
         {
             return null;
         }
 
-        var page = items.Take(limit).ToList();
-        if (page.Count == 0)
+        var page = items.Take(limit).Select(row => row.Message with
         {
-            return new MessagePage(page, null);
-        }
-
-        // Attachments of the page's messages in one query.
-        var ids = page.Select(m => (long?)m.Id).ToList();
-        var files = (await db.Set<Attachments.Attachment>().AsNoTracking().Where(a => ids.Contains(a.MessageId)).OrderBy(a => a.Id).ToListAsync(ct))
-            .ToLookup(a => a.MessageId!.Value, Attachments.AttachmentService.ToDto);
-        page = page.Select(m => files.Contains(m.Id) ? m with { Attachments = files[m.Id].ToList() } : m).ToList();
-        if (!viewer.IsCustomer)
-        {
-            // The emails behind the page's messages: what came in, and how the replies' mail is doing.
-            var inbound = (await db.Set<Email.EmailRecord>().Where(e => e.Direction == Email.EmailDirection.Inbound && ids.Contains(e.MessageId))
-                    .Select(e => new { e.MessageId, e.Address, e.HasHtml, HasOriginal = e.EmlSha256 != null }).ToListAsync(ct))
-                .ToDictionary(e => e.MessageId!.Value, e => new MessageEmailDto(e.Address, e.HasHtml, e.HasOriginal, null, 0, null, null));
-            var outbound = (await db.Set<Email.OutboundEmail>().Where(o => ids.Contains(o.MessageId))
-                    .Select(o => new { o.MessageId, o.ToAddress, o.Status, o.Attempts, o.SentAt, o.LastError }).ToListAsync(ct))
-                .ToDictionary(o => o.MessageId!.Value, o => new MessageEmailDto(o.ToAddress, false, false, o.Status.ToString(), o.Attempts, o.SentAt, o.LastError));
-            page = page.Select(m => (inbound.GetValueOrDefault(m.Id) ?? outbound.GetValueOrDefault(m.Id)) is { } email ? m with { Email = email } : m).ToList();
-        }
-
-        return new MessagePage(page, items.Count > limit ? items[limit - 1].Id : null);
+            Attachments = row.Files.Select(Attachments.AttachmentService.ToDto).ToList(),
+            Email = row.Inbound.FirstOrDefault() is { } inbound
+                ? new MessageEmailDto(inbound.Address, inbound.HasHtml, inbound.HasOriginal, null, 0, null, null)
+                : row.Outbound.FirstOrDefault() is { } outbound
+                    ? new MessageEmailDto(outbound.ToAddress, false, false, outbound.Status.ToString(), outbound.Attempts, outbound.SentAt, outbound.LastError)
+                    : null,
+        }).ToList();
+        return new MessagePage(page, items.Count > limit ? items[limit - 1].Message.Id : null);
     }
 
     private Task<bool> CaseVisibleAsync(long caseId, CaseViewer viewer, CancellationToken ct) =>
@@ -121,7 +110,7 @@ internal sealed class CaseReader(RibaltaDbContext db, ICustomerDirectory custome
 /// </summary>
 internal sealed class CaseQueries
 {
-    public sealed record CaseRowData(Case Case, List<string> Tags, string? Assignee, string? Department);
+    public sealed record CaseRowData(Case Case, List<string> Tags, string? Assignee, string? Department, List<LinkedCase> LinkedFrom, List<LinkedCase> LinkedTo);
 
     public Func<RibaltaDbContext, long, Guid?, CancellationToken, Task<CaseRowData?>> CaseRow { get; } =
         EF.CompileAsyncQuery((RibaltaDbContext db, long id, Guid? customerId, CancellationToken ct) => db.Set<Case>().AsNoTracking()
@@ -130,25 +119,44 @@ internal sealed class CaseQueries
                 c,
                 c.Tags.Select(t => t.Tag).ToList(),
                 db.Users.Where(u => u.Id == c.AssigneeId).Select(u => u.DisplayName).FirstOrDefault(),
-                db.Set<Platform.Identity.Department>().Where(d => d.Id == c.DepartmentId).Select(d => d.Name).FirstOrDefault()))
+                db.Set<Platform.Identity.Department>().Where(d => d.Id == c.DepartmentId).Select(d => d.Name).FirstOrDefault(),
+                // A link is stored once per pair, so the case may be on either side of it.
+                db.Set<CaseLink>().Where(k => k.CaseId == c.Id).Join(db.Set<Case>(), k => k.OtherCaseId, l => l.Id, (k, l) => l)
+                    .Where(l => customerId == null || l.CustomerId == customerId).Select(l => new LinkedCase(l.Id, l.Subject, l.Status)).ToList(),
+                db.Set<CaseLink>().Where(k => k.OtherCaseId == c.Id).Join(db.Set<Case>(), k => k.CaseId, l => l.Id, (k, l) => l)
+                    .Where(l => customerId == null || l.CustomerId == customerId).Select(l => new LinkedCase(l.Id, l.Subject, l.Status)).ToList()))
+            .AsSingleQuery()
             .FirstOrDefault());
 
-    /// <summary>Links are stored once per pair, so the case may be on either side; one query reads both.</summary>
-    public Func<RibaltaDbContext, long, Guid?, IAsyncEnumerable<LinkedCase>> Links { get; } =
-        EF.CompileAsyncQuery((RibaltaDbContext db, long id, Guid? customerId) => db.Set<Case>().AsNoTracking()
-            .Where(l => db.Set<CaseLink>().Where(k => k.CaseId == id).Select(k => k.OtherCaseId)
-                    .Concat(db.Set<CaseLink>().Where(k => k.OtherCaseId == id).Select(k => k.CaseId))
-                    .Contains(l.Id)
-                && (customerId == null || l.CustomerId == customerId))
-            .OrderBy(l => l.Id)
-            .Select(l => new LinkedCase(l.Id, l.Subject, l.Status)));
+    public sealed record MessageRow(MessageDto Message, List<Attachments.Attachment> Files, List<InboundRow> Inbound, List<OutboundRow> Outbound);
 
-    /// <summary>Messages after a cursor (0: from the start), in order; a customer's view leaves out notes and system messages.</summary>
-    public Func<RibaltaDbContext, long, bool, long, int, IAsyncEnumerable<MessageDto>> Messages { get; } =
-        EF.CompileAsyncQuery((RibaltaDbContext db, long caseId, bool forCustomer, long after, int take) => db.Set<Message>().AsNoTracking()
-            .Where(m => m.CaseId == caseId && m.Id > after
-                && (!forCustomer || (m.Kind != MessageKind.InternalNote && m.Kind != MessageKind.System)))
+    public sealed record InboundRow(string Address, bool HasHtml, bool HasOriginal);
+
+    public sealed record OutboundRow(string ToAddress, Email.OutboundStatus Status, int Attempts, DateTimeOffset? SentAt, string? LastError);
+
+    /// <summary>Messages after a cursor (0: from the start), in order, with their files and the emails behind them.</summary>
+    public Func<RibaltaDbContext, long, long, int, IAsyncEnumerable<MessageRow>> StaffMessages { get; } =
+        EF.CompileAsyncQuery((RibaltaDbContext db, long caseId, long after, int take) => db.Set<Message>().AsNoTracking().AsSingleQuery()
+            .Where(m => m.CaseId == caseId && m.Id > after)
             .OrderBy(m => m.Id)
             .Take(take)
-            .Select(m => new MessageDto(m.Id, m.Kind, m.Channel, m.Language, m.AuthorName, m.Body, m.CreatedAt, m.CallDirection, m.CallSeconds, Array.Empty<AttachmentDto>())));
+            .Select(m => new MessageRow(
+                new MessageDto(m.Id, m.Kind, m.Channel, m.Language, m.AuthorName, m.Body, m.CreatedAt, m.CallDirection, m.CallSeconds, Array.Empty<AttachmentDto>(), null),
+                db.Set<Attachments.Attachment>().Where(a => a.MessageId == m.Id).OrderBy(a => a.Id).ToList(),
+                db.Set<Email.EmailRecord>().Where(e => e.MessageId == m.Id && e.Direction == Email.EmailDirection.Inbound).OrderBy(e => e.Id)
+                    .Select(e => new InboundRow(e.Address, e.HasHtml, e.EmlSha256 != null)).ToList(),
+                db.Set<Email.OutboundEmail>().Where(o => o.MessageId == m.Id).OrderBy(o => o.Id)
+                    .Select(o => new OutboundRow(o.ToAddress, o.Status, o.Attempts, o.SentAt, o.LastError)).ToList())));
+
+    /// <summary>A customer's page: no notes or system messages, and nothing about the emails behind the messages.</summary>
+    public Func<RibaltaDbContext, long, long, int, IAsyncEnumerable<MessageRow>> CustomerMessages { get; } =
+        EF.CompileAsyncQuery((RibaltaDbContext db, long caseId, long after, int take) => db.Set<Message>().AsNoTracking().AsSingleQuery()
+            .Where(m => m.CaseId == caseId && m.Id > after && m.Kind != MessageKind.InternalNote && m.Kind != MessageKind.System)
+            .OrderBy(m => m.Id)
+            .Take(take)
+            .Select(m => new MessageRow(
+                new MessageDto(m.Id, m.Kind, m.Channel, m.Language, m.AuthorName, m.Body, m.CreatedAt, m.CallDirection, m.CallSeconds, Array.Empty<AttachmentDto>(), null),
+                db.Set<Attachments.Attachment>().Where(a => a.MessageId == m.Id).OrderBy(a => a.Id).ToList(),
+                new List<InboundRow>(),
+                new List<OutboundRow>())));
 }
