@@ -118,6 +118,12 @@ public abstract class EmailTests(RibaltaApp app, MailServers mail)
         await WaitForAsync(async () => (await agent.GetFromJsonAsync<MessagePage>($"/api/v1/cases/{caseId}/messages", Api.Json))!.Items.Last().Email?.Delivery == "Sent");
         Assert.Equal(customer, page!.Items.First().Email!.Address);
 
+        // The customer's own view of the conversation (the portal's) carries the messages, never the mail behind them.
+        var own = await App.WithServices(sp => sp.GetRequiredService<Ribalta.Cases.ViewCase.CaseReader>()
+            .MessagesAsync(caseId, new Ribalta.Cases.ViewCase.CaseViewer(@case.CustomerId), null, Ribalta.Cases.ViewCase.CaseReader.MessagePageSize, default));
+        Assert.Equal([MessageKind.Customer, MessageKind.Reply], own!.Items.Select(m => m.Kind));
+        Assert.All(own.Items, m => Assert.Null(m.Email));
+
         // The customer answers the reply: same case, reopened.
         var answer = Customer(customer, sent.Subject!.Replace("Re: ", "R: ", StringComparison.Ordinal), "Grazie mille, aspetto il pacco nuovo allora.\n\n-- \nGiulia", inReplyTo: sent.MessageId);
         await mail.DeliverAsync("imap1", answer);
