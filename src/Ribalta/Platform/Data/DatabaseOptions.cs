@@ -44,10 +44,21 @@ public sealed class DatabaseOptions
     }
 
     /// <summary>
+    /// Connections one Ribalta process keeps to PostgreSQL unless the connection string says otherwise: two per core and
+    /// one more (the usual sizing for a database that does the work on as many cores), never fewer than five so the
+    /// background writers cannot starve requests. More connections than cores only queue inside PostgreSQL: on 2 cores,
+    /// 100 (Npgsql's own default) left 24-34 connections after the ingest scenario and case open used 2.6 ms of
+    /// PostgreSQL's CPU instead of 1.0 (docs/performance.md, "PostgreSQL's pool").
+    /// </summary>
+    public static int DefaultMaxPoolSize(int processorCount) => Math.Max(5, (2 * processorCount) + 1);
+
+    /// <summary>
     /// Npgsql settings Ribalta relies on, unless the connection string sets them itself. A connection taken from the
     /// pool is not reset with <c>DISCARD ALL</c> (Ribalta keeps no session state: no <c>SET</c>, temporary tables,
     /// advisory locks or <c>LISTEN</c>), and the statements it runs most are prepared once per connection and kept.
     /// Both halved PostgreSQL's CPU per case open on the reference data (docs/performance.md, 2026-12-07).
+    /// The pool holds at most <see cref="DefaultMaxPoolSize"/> connections: a burst of writes no longer leaves dozens of
+    /// idle connections behind for reads to go round (Npgsql hands out its oldest idle connection first).
     /// </summary>
     private static string WithPostgresDefaults(string connectionString)
     {
@@ -63,6 +74,11 @@ public sealed class DatabaseOptions
         if (!given.Contains("MaxAutoPrepare"))
         {
             builder.MaxAutoPrepare = 100;
+        }
+
+        if (!given.Contains("MaximumPoolSize") && !given.Contains("MaxPoolSize"))
+        {
+            builder.MaxPoolSize = DefaultMaxPoolSize(Environment.ProcessorCount);
         }
 
         return builder.ConnectionString;
