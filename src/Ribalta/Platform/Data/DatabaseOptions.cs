@@ -48,7 +48,7 @@ public sealed class DatabaseOptions
     /// one more (the usual sizing for a database that does the work on as many cores), never fewer than five so the
     /// background writers cannot starve requests. More connections than cores only queue inside PostgreSQL: on 2 cores,
     /// 100 (Npgsql's own default) left 24-34 connections after the ingest scenario and case open used 2.6 ms of
-    /// PostgreSQL's CPU instead of 1.0 (docs/performance.md, "PostgreSQL's pool").
+    /// PostgreSQL's CPU instead of 1.0 (docs/performance.md, "PostgreSQL's pool sized to the machine").
     /// </summary>
     public static int DefaultMaxPoolSize(int processorCount) => Math.Max(5, (2 * processorCount) + 1);
 
