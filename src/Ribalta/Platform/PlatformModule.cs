@@ -23,6 +23,7 @@ public static class PlatformModule
         services.AddSingleton<CommittedEventDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<CommittedEventDispatcher>());
         services.AddSingleton<LiveEvents>();
+        services.AddSingleton<EventFeed>();
         services.AddSingleton<Mail.PublicSite>();
         services.AddSingleton<Text.LanguageDetector>();
         services.AddScoped<IEventSubscriber, LiveEventsSubscriber>();

@@ -28,7 +28,7 @@ internal sealed class WebhookEventSubscriber(WebhookSignal signal) : IEventSubsc
 /// repeat, which receivers recognise by <c>Ribalta-Delivery</c> and the event id.
 /// </summary>
 internal sealed partial class WebhookDispatcher(
-    IServiceScopeFactory scopes, WebhookSignal signal, OutboundAddressGuard guard, IOptions<WebhookOptions> options, IHostApplicationLifetime lifetime, TimeProvider clock, ILogger<WebhookDispatcher> logger)
+    IServiceScopeFactory scopes, EventFeed feed, WebhookSignal signal, OutboundAddressGuard guard, IOptions<WebhookOptions> options, IHostApplicationLifetime lifetime, TimeProvider clock, ILogger<WebhookDispatcher> logger)
     : BackgroundService
 {
     /// <summary>Waits before attempts 2, 3, …: a receiver down for a day still gets everything.</summary>
@@ -39,14 +39,9 @@ internal sealed partial class WebhookDispatcher(
 
     private const long IdleCursorInterval = 60_000;
 
-    /// <summary>How long a hole in the event ids is waited for (milliseconds, real time): far longer than any commit.</summary>
-    private const long GapPatience = 10_000;
-
-    private long _gapAt = -1;
-
-    private long _gapSeenAt;
-
     private long _idleCursorMovedAt = long.MinValue / 2;
+
+    private readonly Enqueuer _enqueuer = new(clock);
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -61,17 +56,10 @@ internal sealed partial class WebhookDispatcher(
 
         // Connects only where the outbound guard allows, checked on every address a name resolves to, at connect time.
         using var http = guard.CreateHttpClient(options.Value.AllowedHosts, options.Value.Timeout);
-        var cursorReady = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                if (!cursorReady)
-                {
-                    await StartCursorAsync(stoppingToken);
-                    cursorReady = true;
-                }
-
                 while (await EnqueueAsync(stoppingToken) == BatchSize)
                 {
                 }
@@ -96,112 +84,63 @@ internal sealed partial class WebhookDispatcher(
         }
     }
 
-    /// <summary>On first start the log's history is not sent: subscriptions begin with what happens next.</summary>
-    private async Task StartCursorAsync(CancellationToken ct)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<RibaltaDbContext>();
-        if (!await db.Set<WebhookCursor>().AnyAsync(ct))
-        {
-            var last = await db.Set<EventRecord>().OrderByDescending(e => e.Id).Select(e => e.Id).FirstOrDefaultAsync(ct);
-            db.Add(new WebhookCursor { LastEventId = last });
-            try
-            {
-                await db.SaveChangesAsync(ct);
-            }
-            catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
-            {
-                // Another node started it.
-            }
-        }
-    }
-
+    /// <summary>Reads the log after the webhooks' cursor (<see cref="EventFeed"/>) and writes the deliveries it asks for.</summary>
     private async Task<int> EnqueueAsync(CancellationToken ct)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<RibaltaDbContext>();
-
         // Without subscriptions no event needs a row: the cursor only keeps up, once a minute and in one statement,
         // so a busy writer (thousands of messages a second) never waits for webhooks nobody asked for.
-        if (!await db.Set<WebhookSubscription>().AnyAsync(w => w.Active, ct))
+        bool any;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            any = await scope.ServiceProvider.GetRequiredService<RibaltaDbContext>().Set<WebhookSubscription>().AnyAsync(w => w.Active, ct);
+        }
+
+        if (!any)
         {
             if (Environment.TickCount64 - _idleCursorMovedAt >= IdleCursorInterval)
             {
-                var last = await db.Set<EventRecord>().OrderByDescending(e => e.Id).Select(e => e.Id).FirstOrDefaultAsync(ct);
-                await db.Set<WebhookCursor>().Where(c => c.LastEventId < last).ExecuteUpdateAsync(u => u.SetProperty(c => c.LastEventId, last), ct);
+                await feed.SkipToEndAsync(_enqueuer, ct);
                 _idleCursorMovedAt = Environment.TickCount64;
             }
 
             return 0;
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var cursor = await db.Set<WebhookCursor>().SingleAsync(ct);
-        var events = Contiguous(cursor.LastEventId, await db.Set<EventRecord>().AsNoTracking().Where(e => e.Id > cursor.LastEventId).OrderBy(e => e.Id).Take(BatchSize).ToListAsync(ct));
-        if (events.Count == 0)
-        {
-            return 0;
-        }
-
-        var subscriptions = await db.Set<WebhookSubscription>().AsNoTracking().Where(w => w.Active).ToListAsync(ct);
-        var now = clock.GetUtcNow();
-        foreach (var record in events)
-        {
-            // A subscription begins with what happens after it was made (the cursor may lag by a minute of idle time).
-            foreach (var subscription in subscriptions.Where(s => s.Wants(record.Type) && record.OccurredAt >= s.CreatedAt))
-            {
-                db.Add(new WebhookDelivery
-                {
-                    SubscriptionId = subscription.Id,
-                    EventId = record.Id,
-                    EventType = record.Type,
-                    Body = Body(record),
-                    CreatedAt = now,
-                    NextAttemptAt = now,
-                });
-            }
-        }
-
-        cursor.LastEventId = events[^1].Id;
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        return events.Count;
+        return await feed.ReadAsync(_enqueuer, BatchSize, ct);
     }
 
     /// <summary>
-    /// The events that follow the cursor without a hole. On PostgreSQL ids are taken when rows are written, not when
-    /// they commit: a hole may be an event still being committed by a longer transaction, which must not be passed
-    /// over. A hole that stays longer than <see cref="GapPatience"/> was a rolled-back write, and is passed.
+    /// The webhooks' consumer of the log: one delivery per matching subscription and event, written in the transaction
+    /// that moves the cursor (the outbox). On first start the log's history is not sent: subscriptions begin with what
+    /// happens next.
     /// </summary>
-    private List<EventRecord> Contiguous(long cursor, List<EventRecord> events)
+    private sealed class Enqueuer(TimeProvider clock) : IEventConsumer
     {
-        var expected = cursor + 1;
-        var count = 0;
-        while (count < events.Count && events[count].Id == expected)
-        {
-            count++;
-            expected++;
-        }
+        public string Name => "webhooks";
 
-        if (count == events.Count)
-        {
-            _gapAt = -1;
-            return events;
-        }
+        public FeedStart StartsAt => FeedStart.End;
 
-        if (_gapAt != expected)
+        public async Task HandleAsync(RibaltaDbContext db, IReadOnlyList<EventRecord> events, CancellationToken ct)
         {
-            _gapAt = expected;
-            _gapSeenAt = Environment.TickCount64;
+            var subscriptions = await db.Set<WebhookSubscription>().AsNoTracking().Where(w => w.Active).ToListAsync(ct);
+            var now = clock.GetUtcNow();
+            foreach (var record in events)
+            {
+                // A subscription begins with what happens after it was made (the cursor may lag by a minute of idle time).
+                foreach (var subscription in subscriptions.Where(s => s.Wants(record.Type) && record.OccurredAt >= s.CreatedAt))
+                {
+                    db.Add(new WebhookDelivery
+                    {
+                        SubscriptionId = subscription.Id,
+                        EventId = record.Id,
+                        EventType = record.Type,
+                        Body = Body(record),
+                        CreatedAt = now,
+                        NextAttemptAt = now,
+                    });
+                }
+            }
         }
-
-        if (Environment.TickCount64 - _gapSeenAt >= GapPatience)
-        {
-            _gapAt = -1;
-            return events;
-        }
-
-        return events[..count];
     }
 
     private static string Body(EventRecord record)

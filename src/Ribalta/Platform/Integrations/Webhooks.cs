@@ -97,15 +97,7 @@ internal sealed class WebhookDelivery
     public WebhookDeliveryDto ToDto() => new(Id, SubscriptionId, EventId, EventType, Status.ToString(), Attempts, CreatedAt, NextAttemptAt, DeliveredAt, LastStatusCode, LastError);
 }
 
-/// <summary>How far the dispatcher has read the event log.</summary>
-internal sealed class WebhookCursor
-{
-    public int Id { get; init; } = 1;
-
-    public long LastEventId { get; set; }
-}
-
-internal sealed class WebhookConfigurations : IEntityTypeConfiguration<WebhookSubscription>, IEntityTypeConfiguration<WebhookDelivery>, IEntityTypeConfiguration<WebhookCursor>
+internal sealed class WebhookConfigurations : IEntityTypeConfiguration<WebhookSubscription>, IEntityTypeConfiguration<WebhookDelivery>
 {
     public const int UrlMax = 2000;
 
@@ -130,13 +122,6 @@ internal sealed class WebhookConfigurations : IEntityTypeConfiguration<WebhookSu
         builder.HasOne<WebhookSubscription>().WithMany().HasForeignKey(d => d.SubscriptionId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(d => new { d.Status, d.NextAttemptAt });
         builder.HasIndex(d => new { d.SubscriptionId, d.Id });
-    }
-
-    public void Configure(EntityTypeBuilder<WebhookCursor> builder)
-    {
-        builder.ToTable("webhook_cursor");
-        builder.HasKey(c => c.Id);
-        builder.Property(c => c.Id).ValueGeneratedNever();
     }
 }
 

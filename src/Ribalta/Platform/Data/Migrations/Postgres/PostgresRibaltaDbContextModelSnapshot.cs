@@ -2068,6 +2068,20 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                     b.ToTable("resolution_options", (string)null);
                 });
 
+            modelBuilder.Entity("Ribalta.Platform.Events.EventCursor", b =>
+                {
+                    b.Property<string>("Consumer")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("LastEventId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Consumer");
+
+                    b.ToTable("event_cursors", (string)null);
+                });
+
             modelBuilder.Entity("Ribalta.Platform.Events.EventRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -2355,19 +2369,6 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("api_keys", (string)null);
-                });
-
-            modelBuilder.Entity("Ribalta.Platform.Integrations.WebhookCursor", b =>
-                {
-                    b.Property<int>("Id")
-                        .HasColumnType("integer");
-
-                    b.Property<long>("LastEventId")
-                        .HasColumnType("bigint");
-
-                    b.HasKey("Id");
-
-                    b.ToTable("webhook_cursor", (string)null);
                 });
 
             modelBuilder.Entity("Ribalta.Platform.Integrations.WebhookDelivery", b =>

@@ -2032,6 +2032,20 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                     b.ToTable("resolution_options", (string)null);
                 });
 
+            modelBuilder.Entity("Ribalta.Platform.Events.EventCursor", b =>
+                {
+                    b.Property<string>("Consumer")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastEventId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Consumer");
+
+                    b.ToTable("event_cursors", (string)null);
+                });
+
             modelBuilder.Entity("Ribalta.Platform.Events.EventRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -2317,19 +2331,6 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("api_keys", (string)null);
-                });
-
-            modelBuilder.Entity("Ribalta.Platform.Integrations.WebhookCursor", b =>
-                {
-                    b.Property<int>("Id")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("LastEventId")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.ToTable("webhook_cursor", (string)null);
                 });
 
             modelBuilder.Entity("Ribalta.Platform.Integrations.WebhookDelivery", b =>

@@ -1,0 +1,184 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Ribalta.Platform.Data;
+
+namespace Ribalta.Platform.Events;
+
+/// <summary>Where a consumer's cursor starts the first time it reads the log.</summary>
+public enum FeedStart
+{
+    /// <summary>From the first event ever written: a projection, which must see the whole history.</summary>
+    Beginning,
+
+    /// <summary>From the next event written: webhooks, which begin with what happens after they were set up.</summary>
+    End,
+}
+
+/// <summary>
+/// A reader of the event log with a cursor of its own. <see cref="HandleAsync"/> gets the events after the cursor in
+/// id order, inside the transaction that then moves the cursor past them: what the consumer writes with the given
+/// context commits together with its position, or not at all (and the same events come again). Delivery is at least
+/// once: a consumer whose work leaves the database (an HTTP call, a mail) must recognise an event id it has seen.
+/// </summary>
+public interface IEventConsumer
+{
+    /// <summary>The cursor's name: stable, lower case (<c>webhooks</c>, <c>projection.case_volume</c>).</summary>
+    string Name { get; }
+
+    FeedStart StartsAt { get; }
+
+    Task HandleAsync(RibaltaDbContext db, IReadOnlyList<EventRecord> events, CancellationToken ct);
+}
+
+/// <summary>How far one consumer has read the event log.</summary>
+public sealed class EventCursor
+{
+    public const int NameMax = 100;
+
+    public required string Consumer { get; init; }
+
+    public long LastEventId { get; set; }
+}
+
+internal sealed class EventCursorConfiguration : IEntityTypeConfiguration<EventCursor>
+{
+    public void Configure(EntityTypeBuilder<EventCursor> builder)
+    {
+        builder.ToTable("event_cursors");
+        builder.HasKey(c => c.Consumer);
+        builder.Property(c => c.Consumer).HasMaxLength(EventCursor.NameMax);
+    }
+}
+
+/// <summary>
+/// Reads the event log durably for any consumer: one cursor row per consumer, events in id order, never past an id
+/// that may still be committing. On PostgreSQL an event's id is taken when its row is written, not when its transaction
+/// commits, so a hole in the ids may be an event a longer transaction is still committing: reading stops before the
+/// hole until it fills, or until it has stayed open for <see cref="GapPatience"/> (then it was a rolled-back write and
+/// is passed). Two nodes reading for the same consumer take turns: the cursor row is locked first thing in the
+/// transaction, so a batch is handled once.
+/// </summary>
+public sealed class EventFeed(IServiceScopeFactory scopes)
+{
+    /// <summary>How long a hole in the ids is waited for (real time): far longer than any commit takes.</summary>
+    public TimeSpan GapPatience { get; init; } = TimeSpan.FromSeconds(10);
+
+    private readonly Dictionary<string, (long At, long SeenAt)> _gaps = [];
+
+    /// <summary>
+    /// Hands the consumer the next batch of at most <paramref name="batchSize"/> events after its cursor and moves the
+    /// cursor past them in the same transaction. Returns how many events the batch had (0: nothing to read yet).
+    /// </summary>
+    public async Task<int> ReadAsync(IEventConsumer consumer, int batchSize, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RibaltaDbContext>();
+        await EnsureCursorAsync(db, consumer, ct);
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+
+        // Writing the cursor first takes its row lock (PostgreSQL) or the database's write lock (SQLite) before
+        // anything is read: another node reading for the same consumer waits here and then sees the moved cursor.
+        await db.Set<EventCursor>().Where(c => c.Consumer == consumer.Name)
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.LastEventId, c => c.LastEventId), ct);
+        var cursor = await db.Set<EventCursor>().SingleAsync(c => c.Consumer == consumer.Name, ct);
+        var read = await db.Events.AsNoTracking().Where(e => e.Id > cursor.LastEventId).OrderBy(e => e.Id).Take(batchSize).ToListAsync(ct);
+        var events = Contiguous(consumer.Name, cursor.LastEventId, read);
+        if (events.Count == 0)
+        {
+            return 0;
+        }
+
+        await consumer.HandleAsync(db, events, ct);
+        cursor.LastEventId = events[^1].Id;
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return events.Count;
+    }
+
+    /// <summary>
+    /// Moves the consumer's cursor to the last event written, passing everything before it unread: for a consumer that
+    /// has nothing to do with the events (webhooks without subscriptions), so its later reading starts from now.
+    /// </summary>
+    public async Task SkipToEndAsync(IEventConsumer consumer, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RibaltaDbContext>();
+        await EnsureCursorAsync(db, consumer, ct);
+        var last = await LastEventIdAsync(db, ct);
+        await db.Set<EventCursor>().Where(c => c.Consumer == consumer.Name && c.LastEventId < last)
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.LastEventId, last), ct);
+    }
+
+    /// <summary>The consumer's position: the last event id it has handled, and the last id in the log.</summary>
+    public async Task<(long Cursor, long Last)?> PositionAsync(string consumer, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RibaltaDbContext>();
+        var cursor = await db.Set<EventCursor>().AsNoTracking().Where(c => c.Consumer == consumer).Select(c => (long?)c.LastEventId).SingleOrDefaultAsync(ct);
+        return cursor is { } at ? (at, await LastEventIdAsync(db, ct)) : null;
+    }
+
+    private static Task<long> LastEventIdAsync(RibaltaDbContext db, CancellationToken ct) =>
+        db.Events.OrderByDescending(e => e.Id).Select(e => e.Id).FirstOrDefaultAsync(ct);
+
+    private static async Task EnsureCursorAsync(RibaltaDbContext db, IEventConsumer consumer, CancellationToken ct)
+    {
+        if (await db.Set<EventCursor>().AnyAsync(c => c.Consumer == consumer.Name, ct))
+        {
+            return;
+        }
+
+        var start = consumer.StartsAt == FeedStart.End ? await LastEventIdAsync(db, ct) : 0;
+        db.Add(new EventCursor { Consumer = consumer.Name, LastEventId = start });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
+        {
+            // Another node made it first.
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    /// <summary>The events that follow the cursor without a hole, or all of them once a hole has outlived the patience.</summary>
+    private List<EventRecord> Contiguous(string consumer, long cursor, List<EventRecord> events)
+    {
+        var expected = cursor + 1;
+        var count = 0;
+        while (count < events.Count && events[count].Id == expected)
+        {
+            count++;
+            expected++;
+        }
+
+        lock (_gaps)
+        {
+            if (count == events.Count)
+            {
+                _gaps.Remove(consumer);
+                return events;
+            }
+
+            var now = Environment.TickCount64;
+            if (!_gaps.TryGetValue(consumer, out var gap) || gap.At != expected)
+            {
+                gap = (expected, now);
+                _gaps[consumer] = gap;
+            }
+
+            if (now - gap.SeenAt >= (long)GapPatience.TotalMilliseconds)
+            {
+                _gaps.Remove(consumer);
+                return events;
+            }
+        }
+
+        return events[..count];
+    }
+}
