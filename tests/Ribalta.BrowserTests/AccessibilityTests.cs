@@ -175,7 +175,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IAsyncLifetime
         var url = fixture.DemoUrl;
         const string admin = "an admin";
         var page = await StaffAsync("admin@demo.ribalta.test", audit.Language);
-        foreach (var route in new[] { "/admin/staff", "/admin/audit", "/admin/api-keys", "/admin/webhooks", "/admin/mailboxes", "/admin/routing", "/admin/chat" })
+        foreach (var route in new[] { "/admin/staff", "/admin/audit", "/admin/api-keys", "/admin/webhooks", "/admin/mailboxes", "/admin/routing", "/admin/chat", "/admin/jobs" })
         {
             await audit.VisitAsync(page, route, url + route, admin);
         }

@@ -5,6 +5,7 @@ using Ribalta.Cases.Inbox;
 using Ribalta.Cases.OpenCase;
 using Ribalta.Cases.UpdateCase;
 using Ribalta.Cases.ViewCase;
+using Ribalta.Platform;
 
 namespace Ribalta.Cases;
 
@@ -33,8 +34,7 @@ public static class CasesModule
         services.AddSingleton<Ingest.IngestQueue>();
         services.AddHostedService(sp => sp.GetRequiredService<Ingest.IngestQueue>());
         services.AddOptions<Ingest.IngestOptions>().BindConfiguration(Ingest.IngestOptions.Section);
-        services.AddSingleton<Ingest.IdempotencyRetention>();
-        services.AddHostedService(sp => sp.GetRequiredService<Ingest.IdempotencyRetention>());
+        services.AddJob<Ingest.IdempotencyRetention>();
         services.AddScoped<ICaseDirectory>(sp => sp.GetRequiredService<InboxQuery>());
         services.AddScoped<Routing.CaseRouting>();
         services.AddScoped<OpenCaseHandler>();
@@ -44,7 +44,7 @@ public static class CasesModule
         services.AddSingleton<Targets.TargetRulesCache>();
         services.AddScoped<Targets.CaseTargets>();
         services.AddScoped<Targets.TargetSettings>();
-        services.AddHostedService<Targets.TargetMonitor>();
+        services.AddJob<Targets.TargetMonitor>();
         // Mail still comes in windows-125x, ISO-8859-x, KOI8-R, Shift_JIS, EUC, ISO-2022-JP, GB2312, Big5: .NET knows
         // only the Unicode encodings and Latin-1 until the code pages are registered, and MimeKit would decode the rest as
         // Latin-1 (mojibake). Registered here, where the host is built, not left to a library that happens to do it.

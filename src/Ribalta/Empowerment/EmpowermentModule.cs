@@ -6,6 +6,7 @@ using Ribalta.Empowerment.Help;
 using Ribalta.Empowerment.Kindness;
 using Ribalta.Empowerment.Promises;
 using Ribalta.Empowerment.Resolve;
+using Ribalta.Platform;
 using Ribalta.Platform.Csv;
 using Ribalta.Platform.Errors;
 using Ribalta.Platform.Events;
@@ -85,7 +86,7 @@ public static class EmpowermentModule
         services.AddScoped<HelpReport>();
         services.AddScoped<Promises.PromiseLedger>();
         services.AddScoped<Promises.PromiseReport>();
-        services.AddHostedService<Promises.PromiseMonitor>();
+        services.AddJob<Promises.PromiseMonitor>();
         services.AddSingleton(new Cases.Contracts.CasePanel(typeof(ResolvePanel), 10));
         services.AddSingleton(new Cases.Contracts.InboxPanel(typeof(HelpInboxPanel), 10));
         services.AddSingleton(new Cases.Contracts.InboxPanel(typeof(Promises.PromiseInboxPanel), 20));

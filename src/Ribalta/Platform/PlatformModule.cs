@@ -61,8 +61,21 @@ public static class PlatformModule
 
         services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section));
         services.AddHostedService<StartupTasks>();
-        services.AddHostedService<SignInSessionRetention>(); // after the migrations StartupTasks applies
+        services.AddSingleton<Jobs.JobSignal>();
+        services.AddSingleton<Jobs.JobRunner>();
+        services.AddHostedService(sp => sp.GetRequiredService<Jobs.JobRunner>()); // runs jobs once StartupTasks has migrated
+        services.AddScoped<Jobs.JobBoard>();
+        services.AddJob<SignInSessionRetention>();
         return builder;
+    }
+
+    /// <summary>Registers a scheduled job (one instance; the <see cref="Jobs.JobRunner"/> runs it).</summary>
+    public static IServiceCollection AddJob<TJob>(this IServiceCollection services)
+        where TJob : class, Jobs.IJob
+    {
+        services.AddSingleton<TJob>();
+        services.AddSingleton<Jobs.IJob>(sp => sp.GetRequiredService<TJob>());
+        return services;
     }
 
     public static WebApplication UsePlatform(this WebApplication app)
@@ -90,6 +103,7 @@ public static class PlatformModule
         app.MapPlatformApi();
         Integrations.ApiKeysApi.MapApiKeysApi(app);
         Integrations.WebhooksApi.MapWebhooksApi(app);
+        Jobs.JobsApi.MapJobsApi(app);
         return app;
     }
 }

@@ -49,16 +49,21 @@ public abstract class EventFeedTests(RibaltaApp app)
     {
         var subject = Guid.NewGuid().ToString();
         var first = await AppendAsync("test.history", subject);
+        await AppendAsync("test.history", subject);
         var consumer = new Recorder(FeedStart.Beginning);
 
-        // The first batch starts at the log's first event (a hole left by another test may shorten the batch).
-        Assert.InRange(await Feed.ReadAsync(consumer, 2, CancellationToken.None), 1, 2);
+        // Seen from a day later, every hole in the history (other tests' rolled-back writes) is old and passed at once.
+        var later = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(App.Services.GetRequiredService<TimeProvider>().GetUtcNow() + TimeSpan.FromDays(1));
+        var feed = new EventFeed(App.Services.GetRequiredService<IServiceScopeFactory>(), later);
+
+        Assert.Equal(2, await feed.ReadAsync(consumer, 2, CancellationToken.None));
         var lowest = await App.WithServices(sp => sp.GetRequiredService<RibaltaDbContext>().Events.MinAsync(e => e.Id));
         Assert.Equal(lowest, consumer.Handled[0].Id);
 
-        await DrainAsync(Feed, consumer, 1000);
-        await DrainUntilAsync(Feed, consumer, c => c.Handled.Any(e => e.Id == first));
+        await DrainAsync(feed, consumer, 1000);
         Assert.Contains(consumer.Handled, e => e.Id == first);
+        var ids = consumer.Handled.Select(e => e.Id).ToList();
+        Assert.Equal(ids.Order().Distinct(), ids);
     }
 
     [Fact]
@@ -87,7 +92,7 @@ public abstract class EventFeedTests(RibaltaApp app)
         var handled = new ConcurrentBag<long>();
         var first = new Recorder(FeedStart.End, name, handled);
         var second = new Recorder(FeedStart.End, name, handled);
-        var other = new EventFeed(App.Services.GetRequiredService<IServiceScopeFactory>());
+        var other = new EventFeed(App.Services.GetRequiredService<IServiceScopeFactory>(), App.Services.GetRequiredService<TimeProvider>());
         Assert.Equal(0, await Feed.ReadAsync(first, 5, CancellationToken.None));
         var written = new List<long>();
         for (var i = 0; i < 20; i++)
@@ -113,9 +118,12 @@ public abstract class EventFeedTests(RibaltaApp app)
             return record.Id;
         });
 
-    protected static EventRecord Record(string type, string subject) => new()
+    /// <summary>An event as the application stamps it: at its clock's time (the feed judges a hole's age by that clock).</summary>
+    protected EventRecord Record(string type, string subject) => Record(type, subject, App.Services.GetRequiredService<TimeProvider>().GetUtcNow());
+
+    protected static EventRecord Record(string type, string subject, DateTimeOffset at) => new()
     {
-        OccurredAt = DateTimeOffset.UtcNow,
+        OccurredAt = at,
         Type = type,
         SubjectType = "test",
         SubjectId = subject,
@@ -183,7 +191,7 @@ public abstract class EventFeedTests(RibaltaApp app)
                 shared?.Add(e.Id);
                 if (WriteSubject is not null && e.SubjectId == WriteSubject && e.Type == "test.input")
                 {
-                    db.Events.Add(Record("test.output", WriteSubject));
+                    db.Events.Add(Record("test.output", WriteSubject, e.OccurredAt));
                 }
             }
 
@@ -213,7 +221,7 @@ public sealed class EventFeedTestsOnPostgres(PostgresAppFixture fixture) : Event
         var subject = Guid.NewGuid().ToString();
         var consumer = new Recorder(FeedStart.End);
         var scopes = App.Services.GetRequiredService<IServiceScopeFactory>();
-        var feed = new EventFeed(scopes) { GapPatience = TimeSpan.FromSeconds(30) };
+        var feed = new EventFeed(scopes, App.Services.GetRequiredService<TimeProvider>()) { GapPatience = TimeSpan.FromSeconds(30) };
         Assert.Equal(0, await feed.ReadAsync(consumer, 100, CancellationToken.None));
 
         // A transaction takes an id and stays open while a later event commits.
@@ -249,7 +257,7 @@ public sealed class EventFeedTestsOnPostgres(PostgresAppFixture fixture) : Event
             await abandoned.RollbackAsync();
         }
 
-        feed = new EventFeed(scopes) { GapPatience = TimeSpan.FromSeconds(3) };
+        feed = new EventFeed(scopes, App.Services.GetRequiredService<TimeProvider>()) { GapPatience = TimeSpan.FromSeconds(3) };
         var after = await AppendAsync("test.after_hole", subject);
         await DrainAsync(feed, consumer);
         Assert.DoesNotContain(consumer.Handled, e => e.Id == after);
@@ -258,5 +266,33 @@ public sealed class EventFeedTestsOnPostgres(PostgresAppFixture fixture) : Event
         await DrainUntilAsync(feed, consumer, c => c.Handled.Any(e => e.Id == after));
         Assert.Contains(consumer.Handled, e => e.Id == after);
         Assert.DoesNotContain(consumer.Handled, e => e.Id == hole);
+    }
+
+    [Fact]
+    public async Task A_hole_long_in_the_past_is_passed_without_waiting()
+    {
+        var scopes = App.Services.GetRequiredService<IServiceScopeFactory>();
+        var now = App.Services.GetRequiredService<TimeProvider>();
+        var consumer = new Recorder(FeedStart.End);
+        var feed = new EventFeed(scopes, now) { GapPatience = TimeSpan.FromMinutes(5) };
+        Assert.Equal(0, await feed.ReadAsync(consumer, 100, CancellationToken.None));
+
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RibaltaDbContext>();
+            await using var abandoned = await db.Database.BeginTransactionAsync();
+            db.Events.Add(Record("test.lost", "old-hole"));
+            await db.SaveChangesAsync();
+            await abandoned.RollbackAsync();
+        }
+
+        var after = await AppendAsync("test.after_old_hole", Guid.NewGuid().ToString());
+        await DrainAsync(feed, consumer);
+        Assert.DoesNotContain(consumer.Handled, e => e.Id == after);
+
+        // The same log read a day later: the event after the hole is old, so nothing can still be committing before it.
+        var dayLater = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(now.GetUtcNow() + TimeSpan.FromDays(1));
+        await DrainAsync(new EventFeed(scopes, dayLater) { GapPatience = TimeSpan.FromMinutes(5) }, consumer);
+        Assert.Contains(consumer.Handled, e => e.Id == after);
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Ribalta.Platform.Data;
+using Ribalta.Platform.Jobs;
 
 namespace Ribalta.Cases.Ingest;
 
@@ -17,32 +18,23 @@ public sealed class IngestOptions
 
 /// <summary>
 /// Forgets the answers to idempotency keys once no caller can still be retrying (<see cref="IngestOptions.IdempotencyKeyDays"/>),
-/// every hour and a bounded batch at a time, so the table (and the index every ingested message writes to) stays the size
+/// every hour (a job) and a bounded batch at a time, so the table (and the index every ingested message writes to) stays the size
 /// of a week of traffic instead of growing with every message ever received. Imported social posts keep theirs: there
 /// the key is the post's own id, and a post imported again months later is still "already imported".
 /// </summary>
-internal sealed partial class IdempotencyRetention(IServiceScopeFactory scopes, TimeProvider clock, IOptions<IngestOptions> options, ILogger<IdempotencyRetention> logger) : BackgroundService
+internal sealed partial class IdempotencyRetention(IServiceScopeFactory scopes, TimeProvider clock, IOptions<IngestOptions> options, ILogger<IdempotencyRetention> logger) : IJob
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
     private const int Batch = 5_000;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public string Name => "ingest.forget_idempotency_keys";
+
+    public TimeSpan Interval => TimeSpan.FromHours(1);
+
+    public async Task RunAsync(CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(Interval, clock);
-        do
+        while (await ForgetAsync(ct) == Batch)
         {
-            try
-            {
-                while (await ForgetAsync(stoppingToken) == Batch)
-                {
-                }
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogForgetFailed(logger, ex);
-            }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     /// <summary>Deletes one batch of keys older than the retention; returns how many.</summary>
@@ -66,7 +58,4 @@ internal sealed partial class IdempotencyRetention(IServiceScopeFactory scopes, 
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Forgot {Count} idempotency keys past their retention")]
     private static partial void LogForgotten(ILogger logger, int count);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Forgetting old idempotency keys failed")]
-    private static partial void LogForgetFailed(ILogger logger, Exception exception);
 }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Ribalta.Cases.Domain;
 using Ribalta.Platform.Data;
+using Ribalta.Platform.Jobs;
 
 namespace Ribalta.Cases.Targets;
 
@@ -9,26 +10,18 @@ namespace Ribalta.Cases.Targets;
 /// the overdue view, live screens and later analytics see it. Reads only cases whose next unrecorded due time
 /// has passed (an index), a bounded batch at a time.
 /// </summary>
-internal sealed partial class TargetMonitor(IServiceScopeFactory scopes, TimeProvider clock, ILogger<TargetMonitor> logger) : BackgroundService
+internal sealed class TargetMonitor(IServiceScopeFactory scopes, TimeProvider clock) : IJob
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
     private const int Batch = 200;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public string Name => "cases.record_target_breaches";
+
+    public TimeSpan Interval => TimeSpan.FromSeconds(30);
+
+    public async Task RunAsync(CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(Interval, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        while (await CheckAsync(ct) == Batch)
         {
-            try
-            {
-                while (await CheckAsync(stoppingToken) == Batch)
-                {
-                }
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogCheckFailed(logger, ex);
-            }
         }
     }
 
@@ -58,7 +51,4 @@ internal sealed partial class TargetMonitor(IServiceScopeFactory scopes, TimePro
             return 0;
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Checking case targets failed")]
-    private static partial void LogCheckFailed(ILogger logger, Exception exception);
 }

@@ -55,10 +55,12 @@ internal sealed class EventCursorConfiguration : IEntityTypeConfiguration<EventC
 /// that may still be committing. On PostgreSQL an event's id is taken when its row is written, not when its transaction
 /// commits, so a hole in the ids may be an event a longer transaction is still committing: reading stops before the
 /// hole until it fills, or until it has stayed open for <see cref="GapPatience"/> (then it was a rolled-back write and
-/// is passed). Two nodes reading for the same consumer take turns: the cursor row is locked first thing in the
+/// is passed). A hole in the history (the event after it was appended longer than the patience ago) is passed at once:
+/// a transaction cannot still be committing an id it took before an event that old, and a consumer catching up on a
+/// long log must not wait at every rolled-back write. Two nodes reading for the same consumer take turns: the cursor row is locked first thing in the
 /// transaction, so a batch is handled once.
 /// </summary>
-public sealed class EventFeed(IServiceScopeFactory scopes)
+public sealed class EventFeed(IServiceScopeFactory scopes, TimeProvider clock)
 {
     /// <summary>How long a hole in the ids is waited for (real time): far longer than any commit takes.</summary>
     public TimeSpan GapPatience { get; init; } = TimeSpan.FromSeconds(10);
@@ -165,6 +167,13 @@ public sealed class EventFeed(IServiceScopeFactory scopes)
                 return events;
             }
 
+            if (events[count].OccurredAt < clock.GetUtcNow() - GapPatience)
+            {
+                // Only old holes before this point: take the batch up to the first hole that is recent, if any.
+                _gaps.Remove(consumer);
+                return UpToRecentHole(events, count);
+            }
+
             var now = Environment.TickCount64;
             if (!_gaps.TryGetValue(consumer, out var gap) || gap.At != expected)
             {
@@ -180,5 +189,20 @@ public sealed class EventFeed(IServiceScopeFactory scopes)
         }
 
         return events[..count];
+    }
+
+    /// <summary>The batch up to the first hole whose next event is recent (all of it when there is none).</summary>
+    private List<EventRecord> UpToRecentHole(List<EventRecord> events, int from)
+    {
+        var recent = clock.GetUtcNow() - GapPatience;
+        for (var i = from + 1; i < events.Count; i++)
+        {
+            if (events[i].Id != events[i - 1].Id + 1 && events[i].OccurredAt >= recent)
+            {
+                return events[..i];
+            }
+        }
+
+        return events;
     }
 }
