@@ -38,33 +38,6 @@ public static class EventLog
         return record;
     }
 
-    /// <summary>The untyped form, while modules move to event records; removed once none is left.</summary>
-    public static EventRecord Append(
-        this RibaltaDbContext db,
-        TimeProvider clock,
-        Actor actor,
-        string type,
-        string subjectType,
-        string subjectId,
-        object payload,
-        Guid? customerId = null)
-    {
-        var record = new EventRecord
-        {
-            OccurredAt = clock.GetUtcNow(),
-            Type = type,
-            ActorKind = actor.Kind,
-            ActorId = actor.Id,
-            ActorName = actor.Name,
-            SubjectType = subjectType,
-            SubjectId = subjectId,
-            CustomerId = customerId,
-            Payload = JsonSerializer.Serialize(payload, Json),
-        };
-        db.Events.Add(record);
-        return record;
-    }
-
     private static JsonSerializerOptions CreateJson()
     {
         var json = new JsonSerializerOptions(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
