@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Ribalta.Cases.Contracts;
+using Ribalta.Cases.Contracts.Events;
 using Ribalta.Cases.Domain;
 using Ribalta.Platform.Events;
 
@@ -13,7 +14,11 @@ internal sealed record StaffMember(Guid Id, string Name)
 }
 
 /// <summary>An event as <c>EventLog.Append</c> would record it; its id is given when it is written.</summary>
-internal sealed record PlannedEvent(string Type, Actor Actor, string Payload);
+internal sealed record PlannedEvent(string Type, Actor Actor, string Payload)
+{
+    public static PlannedEvent Of<TEvent>(TEvent data, Actor actor)
+        where TEvent : class, IEvent => new(TEvent.Type, actor, JsonSerializer.Serialize(data, EventLog.Json));
+}
 
 /// <summary>
 /// What happens at one moment of a case: a message (with the subject, for the first one, since its search entry
@@ -29,7 +34,6 @@ internal sealed record CaseStep(DateTimeOffset At, Message? Message, string? Sub
 /// </summary>
 internal static class CaseStory
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly Channel[] Channels = [Channel.Portal, Channel.Portal, Channel.Portal, Channel.Email, Channel.Email, Channel.Email, Channel.Email, Channel.Chat, Channel.Chat, Channel.Phone, Channel.Phone, Channel.Phone, Channel.Social, Channel.Api];
     private static readonly CasePriority[] Priorities = [CasePriority.Low, CasePriority.Low, CasePriority.Low, CasePriority.Normal, CasePriority.Normal, CasePriority.Normal, CasePriority.Normal, CasePriority.Normal, CasePriority.Normal, CasePriority.Normal, CasePriority.Normal, CasePriority.Normal, CasePriority.Normal, CasePriority.Normal, CasePriority.Normal, CasePriority.High, CasePriority.High, CasePriority.High, CasePriority.High, CasePriority.Urgent];
     private static readonly CaseStatus[] Recent = [CaseStatus.Open, CaseStatus.WaitingOnCustomer, CaseStatus.WaitingOnUs, CaseStatus.Solved, CaseStatus.Closed];
@@ -66,7 +70,7 @@ internal static class CaseStory
             AuthorName = customer.Name,
             Body = body + "\n" + string.Format(CultureInfo.InvariantCulture, language.OrderLine, order),
             CreatedAt = at,
-        }, subject, [new(CaseEvents.Opened, fromCustomer ? customerActor : agent.Actor, Payload(new { Subject = subject, channel = channel.ToString(), priority = nameof(CasePriority.Normal) }))])));
+        }, subject, [PlannedEvent.Of(new CaseOpened(subject, channel, CasePriority.Normal), fromCustomer ? customerActor : agent.Actor)])));
 
         var priority = Priorities[random.Next(Priorities.Length)];
         var tags = language.Tags[template].Take(1 + random.Next(2)).ToList();
@@ -85,8 +89,8 @@ internal static class CaseStory
             var fields = priority == CasePriority.Normal ? new[] { "tags" } : ["priority", "tags"];
             return new CaseStep(at, null, null,
             [
-                new(CaseEvents.Assigned, agent.Actor, Payload(new { before = (Guid?)null, after = (Guid?)agent.Id, name = agent.Name })),
-                new(CaseEvents.Updated, agent.Actor, Payload(new { fields })),
+                PlannedEvent.Of(new CaseAssigned(null, agent.Id, agent.Name), agent.Actor),
+                PlannedEvent.Of(new CaseUpdated(fields), agent.Actor),
             ]);
         }));
 
@@ -109,7 +113,7 @@ internal static class CaseStory
                         @case.MoveTo(last && target != CaseStatus.Closed ? target : last ? CaseStatus.Solved : CaseStatus.WaitingOnCustomer, at);
                         @case.Touch(at);
                         return new CaseStep(at, Staff(id, @case, agent, MessageKind.Reply, text, at), null,
-                            [new(CaseEvents.Replied, agent.Actor, Payload(new { before = before.ToString(), after = @case.Status.ToString() }))]);
+                            [PlannedEvent.Of(new CaseReplied(before, @case.Status), agent.Actor)]);
                     }));
                     break;
                 case 0:
@@ -131,7 +135,7 @@ internal static class CaseStory
                             Body = followUp,
                             CreatedAt = at,
                         };
-                        return new CaseStep(at, message, null, [new(reopened ? CaseEvents.Reopened : CaseEvents.CustomerWrote, customerActor, Payload(new { reopened }))]);
+                        return new CaseStep(at, message, null, [reopened ? PlannedEvent.Of(new CaseReopened(reopened), customerActor) : PlannedEvent.Of(new CaseCustomerWrote(reopened), customerActor)]);
                     }));
                     break;
                 default:
@@ -145,10 +149,10 @@ internal static class CaseStory
                         {
                             // LogCallAsync: phone cases get a call back instead of a note.
                             var call = Staff(id, @case, agent, MessageKind.Call, note, at, CallDirection.Outbound, seconds);
-                            return new CaseStep(at, call, null, [new(CaseEvents.CallLogged, agent.Actor, Payload(new { direction = nameof(CallDirection.Outbound), seconds = (int?)seconds }))]);
+                            return new CaseStep(at, call, null, [PlannedEvent.Of(new CaseCallLogged(CallDirection.Outbound, seconds), agent.Actor)]);
                         }
 
-                        return new CaseStep(at, Staff(id, @case, agent, MessageKind.InternalNote, note, at), null, [new(CaseEvents.NoteAdded, agent.Actor, Payload(new { }))]);
+                        return new CaseStep(at, Staff(id, @case, agent, MessageKind.InternalNote, note, at), null, [PlannedEvent.Of(new CaseNoteAdded([]), agent.Actor)]);
                     }));
                     plan.Add((Minutes(random, 1, 30), at =>
                     {
@@ -158,13 +162,13 @@ internal static class CaseStory
                         {
                             var before = @case.Status;
                             @case.MoveTo(CaseStatus.WaitingOnUs, at);
-                            events.Add(new(CaseEvents.StatusChanged, agent.Actor, Payload(new { before = before.ToString(), after = nameof(CaseStatus.WaitingOnUs) })));
+                            events.Add(PlannedEvent.Of(new CaseStatusChanged(before, CaseStatus.WaitingOnUs), agent.Actor));
                         }
 
                         if (@case.DepartmentId != departments[backOffice])
                         {
                             @case.DepartmentId = departments[backOffice];
-                            events.Add(new(CaseEvents.Updated, agent.Actor, Payload(new { fields = new[] { "department" } })));
+                            events.Add(PlannedEvent.Of(new CaseUpdated(["department"]), agent.Actor));
                         }
 
                         if (events.Count > 0)
@@ -213,7 +217,7 @@ internal static class CaseStory
         var before = @case.Status;
         @case.MoveTo(to, at);
         @case.Touch(at);
-        return new CaseStep(at, null, null, [new(CaseEvents.StatusChanged, agent.Actor, Payload(new { before = before.ToString(), after = to.ToString() }))]);
+        return new CaseStep(at, null, null, [PlannedEvent.Of(new CaseStatusChanged(before, to), agent.Actor)]);
     }
 
     /// <summary>ConversationHandler.StaffMessage: staff writing on the case's channel (a call is on the phone).</summary>
@@ -234,7 +238,4 @@ internal static class CaseStory
 
     private static TimeSpan Minutes(Random random, int least, int most) =>
         TimeSpan.FromMinutes(least + ((most - least) * Math.Pow(random.NextDouble(), 2)));
-
-    /// <summary>The payload as EventLog.Append serialises it.</summary>
-    private static string Payload<T>(T payload) => JsonSerializer.Serialize(payload, Json);
 }

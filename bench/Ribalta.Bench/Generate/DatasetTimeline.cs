@@ -1,8 +1,8 @@
 using System.Globalization;
-using System.Text.Json;
 using Ribalta.Cases.Domain;
 using Ribalta.Cases.Search;
 using Ribalta.Customers.Contracts;
+using Ribalta.Customers.Contracts.Events;
 using Ribalta.Customers.Domain;
 using Ribalta.Demo;
 using Ribalta.Platform.Events;
@@ -27,8 +27,6 @@ internal sealed record FirstIds(long Case, long Message, long Event);
 /// </summary>
 internal sealed class DatasetTimeline(DatasetShape shape, StaffSetting staff, FirstIds first, IBulkLoader loader, Progress progress)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     private readonly Dictionary<(string Body, string? Language), string> _terms = [];
     private readonly DeterministicIds _contactIds = new(shape.Seed + 3);
     private long _nextMessage = first.Message;
@@ -202,14 +200,8 @@ internal sealed class DatasetTimeline(DatasetShape shape, StaffSetting staff, Fi
         }
 
         _rows += 1 + customer.ContactPoints.Count + customer.Segments.Count + customer.SearchTerms.Count;
-        var payload = JsonSerializer.Serialize(new
-        {
-            customer.DisplayName,
-            customer.PreferredLanguage,
-            relationship = customer.Relationship.ToString(),
-            contactPoints = customer.ContactPoints.Count,
-        }, Json);
-        WriteEvent(new PlannedEvent(CustomerEvents.Created, Actor.System, payload), at, "customer", customer.Id.ToString(), customer.Id);
+        var created = new CustomerCreated(customer.DisplayName, customer.PreferredLanguage, customer.Relationship, customer.ContactPoints.Count);
+        WriteEvent(PlannedEvent.Of(created, Actor.System), at, "customer", customer.Id.ToString(), customer.Id);
     }
 
     private void WriteCase(long id, CaseStory.Story story)

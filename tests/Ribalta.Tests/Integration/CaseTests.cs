@@ -1,10 +1,11 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Ribalta.Cases.Inbox;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Ribalta.Cases.Contracts;
+using Ribalta.Cases.Contracts.Events;
+using Ribalta.Cases.Inbox;
 using Ribalta.Tests.Infrastructure;
 using Xunit;
 
@@ -257,7 +258,7 @@ public abstract class CaseTests(RibaltaApp app)
         Assert.Equal(opened.Id, Assert.Single(mentions.Items).Id);
         Assert.Equal(1, (await mara.GetFromJsonAsync<InboxCounts>("/api/v1/cases/counts", Api.Json))!.UnseenMentions);
         var key = opened.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        Assert.NotNull(await App.Events.WaitForAsync(e => e.Type == CaseEvents.Mentioned && e.SubjectId == key, TimeSpan.FromSeconds(5)));
+        Assert.NotNull(await App.Events.WaitForAsync(e => e.Type == CaseMentioned.Type && e.SubjectId == key, TimeSpan.FromSeconds(5)));
 
         // Mentioned again by handle: still one row for the case, unseen until Mara opens it.
         Assert.Equal(HttpStatusCode.Created, (await agent.PostAsJsonAsync($"/api/v1/cases/{opened.Id}/notes", new { body = $"Reminder @mara-{tag}" })).StatusCode);

@@ -7,6 +7,7 @@ using Ribalta.Cases.Contracts;
 using Ribalta.Cases.Domain;
 using Ribalta.Empowerment.Catalogue;
 using Ribalta.Empowerment.Contracts;
+using Ribalta.Empowerment.Contracts.Events;
 using Ribalta.Empowerment.Envelopes;
 using Ribalta.Empowerment.Resolve;
 using Ribalta.Platform.Data;
@@ -95,7 +96,7 @@ public abstract class EmpowermentTests(RibaltaApp app)
         Assert.Equal("Gentile Giulia Ferri,\n\nLe abbiamo rimborsato 30,00 EUR.\n\nCordiali saluti,\nMarta Neri", reply.Body);
         Assert.Equal(ActorKind.System, reply.AuthorKind);
         Assert.Equal(agentId.ToString(), reply.AuthorId);
-        Assert.NotNull(await app.Events.WaitForAsync(e => e.Type == EmpowermentEvents.Granted && e.SubjectId == caseId.ToString(System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromSeconds(10)));
+        Assert.NotNull(await app.Events.WaitForAsync(e => e.Type == ResolutionGranted.Type && e.SubjectId == caseId.ToString(System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromSeconds(10)));
 
         // What is left shrinks: the customer may get 50 more in the period, this agent 470 more this month.
         offered = (await agent.GetFromJsonAsync<List<ResolveOptionDto>>($"/api/v1/cases/{caseId}/resolve", Api.Json))!;
@@ -327,7 +328,7 @@ public abstract class EmpowermentTests(RibaltaApp app)
         var flag = Assert.Single(flags, f => f.StaffId == generousId);
         Assert.Equal((150m, 20m), (flag.Amount.Amount!.Value, flag.TeamMedian.Amount!.Value));
         Assert.InRange(flag.TeamSample, 10, 11);
-        Assert.NotNull(await app.Events.WaitForAsync(e => e.Type == EmpowermentEvents.GrantFlagged && e.SubjectId == flag.GrantId.ToString(System.Globalization.CultureInfo.InvariantCulture) && e.CustomerId == null, TimeSpan.FromSeconds(10)));
+        Assert.NotNull(await app.Events.WaitForAsync(e => e.Type == GrantFlagged.Type && e.SubjectId == flag.GrantId.ToString(System.Globalization.CultureInfo.InvariantCulture) && e.CustomerId == null, TimeSpan.FromSeconds(10)));
 
         // Another team's lead does not see it; the agent cannot close it; a manager sees every team's.
         Assert.DoesNotContain((await otherLead.GetFromJsonAsync<List<GrantFlagDto>>("/api/v1/grant-flags", Api.Json))!, f => f.Id == flag.Id);

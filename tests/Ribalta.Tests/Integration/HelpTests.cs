@@ -6,6 +6,7 @@ using Ribalta.Cases.Contracts;
 using Ribalta.Cases.Domain;
 using Ribalta.Empowerment.Catalogue;
 using Ribalta.Empowerment.Contracts;
+using Ribalta.Empowerment.Contracts.Events;
 using Ribalta.Empowerment.Data;
 using Ribalta.Empowerment.Envelopes;
 using Ribalta.Empowerment.Help;
@@ -109,7 +110,7 @@ public abstract class HelpTests(RibaltaApp app)
         Assert.Equal(HelpStatus.Open, asked.Status);
         Assert.Equal(2.4m, asked.Reach);
         Assert.Equal(asked.AskedAt.AddMinutes(60), asked.DueAt);
-        Assert.NotNull(await app.Events.WaitForAsync(e => e.Type == EmpowermentEvents.HelpAsked && e.SubjectId == caseId.ToString(System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromSeconds(10)));
+        Assert.NotNull(await app.Events.WaitForAsync(e => e.Type == HelpAsked.Type && e.SubjectId == caseId.ToString(System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromSeconds(10)));
 
         // It waits in the lead's queue and in the agent's "asked"; the helper has joined the case.
         Assert.Contains(await QueueAsync(lead), r => r.Id == asked.Id);
@@ -208,7 +209,7 @@ public abstract class HelpTests(RibaltaApp app)
         Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
         var dto = (await answered.Content.ReadFromJsonAsync<HelpRequestDto>(Api.Json))!;
         Assert.Equal((HelpStatus.Answered, firstName), (dto.Status, dto.AnsweredByName));
-        Assert.NotNull(await app.Events.WaitForAsync(e => e.Type == EmpowermentEvents.HelpAnswered && e.SubjectId == caseId.ToString(System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromSeconds(10)));
+        Assert.NotNull(await app.Events.WaitForAsync(e => e.Type == HelpAnswered.Type && e.SubjectId == caseId.ToString(System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromSeconds(10)));
 
         // A late "take" hears that someone was first; nobody answers their own request, even in their own department.
         Assert.Equal(HttpStatusCode.Conflict, (await second.PostAsync($"/api/v1/help-requests/{early.Id}/take", null)).StatusCode);

@@ -2,13 +2,14 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Ribalta.Cases.Contracts;
+using Ribalta.Cases.Contracts.Events;
 using Ribalta.Cases.Domain;
 using Ribalta.Cases.Ingest;
 using Ribalta.Cases.Search;
 using Ribalta.Customers.Contracts;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Events;
 using Ribalta.Tests.Infrastructure;
@@ -217,7 +218,7 @@ public abstract class IngestTests(RibaltaApp app)
         {
             var subject = opened[0].CaseId.ToString(CultureInfo.InvariantCulture);
             return await services.GetRequiredService<RibaltaDbContext>().Set<EventRecord>()
-                .CountAsync(e => e.SubjectType == "case" && e.SubjectId == subject && e.Type == CaseEvents.CustomerWrote);
+                .CountAsync(e => e.SubjectType == "case" && e.SubjectId == subject && e.Type == CaseCustomerWrote.Type);
         });
         Assert.Equal(10, events);
     }

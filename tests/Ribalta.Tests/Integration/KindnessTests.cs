@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Ribalta.Empowerment.Contracts;
+using Ribalta.Empowerment.Contracts.Events;
 using Ribalta.Empowerment.Kindness;
 using Ribalta.Platform.Identity;
 using Ribalta.Tests.Infrastructure;
@@ -90,9 +91,9 @@ public abstract class KindnessTests(RibaltaApp app)
         var feed = (await teammate.GetFromJsonAsync<List<GestureDto>>("/api/v1/gestures?view=feed", Api.Json))!;
         Assert.Contains(feed, g => g.Id == planned.Id && g.DoneByName == agentName && g.Note == "She called to say thank you");
         Assert.DoesNotContain((await outsider.GetFromJsonAsync<List<GestureDto>>("/api/v1/gestures?view=feed", Api.Json))!, g => g.Id == planned.Id);
-        Assert.NotNull(await app.Events.WaitForAsync(e => e.Type == KindnessEvents.Done && e.CustomerId == customer.Id, TimeSpan.FromSeconds(10)));
+        Assert.NotNull(await app.Events.WaitForAsync(e => e.Type == GestureDone.Type && e.CustomerId == customer.Id, TimeSpan.FromSeconds(10)));
         var timeline = await (await agent.GetAsync($"/api/v1/customers/{customer.Id}/timeline")).ReadJsonAsync();
-        Assert.Contains(timeline.GetProperty("items").EnumerateArray(), e => e.GetProperty("type").GetString() == KindnessEvents.Done);
+        Assert.Contains(timeline.GetProperty("items").EnumerateArray(), e => e.GetProperty("type").GetString() == GestureDone.Type);
 
         // A cancelled gesture gives its cost back.
         var gift = (await (await PlanAsync(teammate, customer.Id, new GestureInput(GestureKind.Gift, "A book she mentioned", day, new MoneyDto(15, "EUR")))).Content.ReadFromJsonAsync<GestureDto>(Api.Json))!;

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Ribalta.Cases.Contracts;
 using Ribalta.Cases.Domain;
 using Ribalta.Empowerment.Contracts;
+using Ribalta.Empowerment.Contracts.Events;
 using Ribalta.Empowerment.Promises;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Identity;
@@ -65,7 +66,7 @@ public abstract class PromiseTests(RibaltaApp app)
         var promise = await PromisedAsync(agent, caseId, new PromiseInput(PromiseKind.CallBack, "Te llamo el viernes por la mañana para confirmarlo.", due, replyId));
         Assert.Equal((PromiseStatus.Open, agentId, agentName), (promise.Status, promise.OwnerId, promise.OwnerName));
         Assert.Equal(due, promise.DueAt);
-        Assert.NotNull(await app.Events.WaitForAsync(e => e.Type == PromiseEvents.Made && e.SubjectId == caseId.ToString(System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromSeconds(10)));
+        Assert.NotNull(await app.Events.WaitForAsync(e => e.Type == PromiseMade.Type && e.SubjectId == caseId.ToString(System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromSeconds(10)));
 
         // Due within the day: it is in the owner's inbox and among what they owe.
         Assert.Contains((await agent.GetFromJsonAsync<List<PromiseDto>>("/api/v1/promises?dueSoon=true", Api.Json))!, p => p.Id == promise.Id);
@@ -100,7 +101,7 @@ public abstract class PromiseTests(RibaltaApp app)
 
         // The clock passes the due time: the monitor breaks it, tells the customer, and the case waits on us.
         app.Clock.Advance(TimeSpan.FromHours(2));
-        var broken = await app.Events.WaitForAsync(e => e.Type == PromiseEvents.Broken && e.SubjectId == caseId.ToString(System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromSeconds(15));
+        var broken = await app.Events.WaitForAsync(e => e.Type == PromiseBroken.Type && e.SubjectId == caseId.ToString(System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromSeconds(15));
         Assert.NotNull(broken);
         var after = Assert.Single(await OnCaseAsync(agent, caseId));
         Assert.Equal(PromiseStatus.Broken, after.Status);

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 using MimeKit;
 using Ribalta.Cases.Chat;
 using Ribalta.Cases.Contracts;
+using Ribalta.Cases.Contracts.Events;
 using Ribalta.Cases.Email;
 using Ribalta.Cases.Inbox;
 using Ribalta.Cases.Routing;
@@ -190,7 +191,7 @@ public abstract partial class RoutingTests(RibaltaApp app, MailServers mail)
             Assert.Equal(team, routing.DefaultDepartmentId);
             Assert.StartsWith("Team ", routing.DefaultDepartmentName, StringComparison.Ordinal);
 
-            var audit = await admin.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/audit?type={RoutingEvents.Updated}&limit=5", Api.Json);
+            var audit = await admin.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/audit?type={RoutingUpdated.Type}&limit=5", Api.Json);
             var entries = audit.GetProperty("items").EnumerateArray().ToList();
             Assert.NotEmpty(entries);
             Assert.Contains(team.ToString(), entries[0].GetRawText(), StringComparison.Ordinal);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Ribalta.Platform.Contracts.Events;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Identity;
 using Ribalta.Tests.Infrastructure;
@@ -28,7 +29,7 @@ public abstract partial class StaffTests
             var refused = await client.PutAsJsonAsync($"/api/v1/staff/{sole.Id}/roles", new { roles = new[] { "Frontline" } });
             await refused.AssertProblemAsync(HttpStatusCode.Conflict, "Error.LastAdmin");
             Assert.Equal([StaffRoles.Admin], await RolesOfAsync(sole.Id));
-            Assert.Equal(0, await AuditCountAsync(client, StaffEvents.RolesChanged, sole.Id));
+            Assert.Equal(0, await AuditCountAsync(client, StaffRolesChanged.Type, sole.Id));
 
             // Keeping the role while adding another is no loss.
             var kept = await client.PutAsJsonAsync($"/api/v1/staff/{sole.Id}/roles", new { roles = new[] { StaffRoles.Admin, "Manager" } });
@@ -55,7 +56,7 @@ public abstract partial class StaffTests
         var refused = await client.PostAsync($"/api/v1/staff/{self.Id}/deactivate", null);
         await refused.AssertProblemAsync(HttpStatusCode.Conflict, "Error.CannotDeactivateSelf");
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/me")).StatusCode);
-        Assert.Equal(0, await AuditCountAsync(client, StaffEvents.Deactivated, self.Id));
+        Assert.Equal(0, await AuditCountAsync(client, StaffDeactivated.Type, self.Id));
     }
 
     [Fact]
@@ -74,17 +75,17 @@ public abstract partial class StaffTests
 
         // Deactivating again changes nothing and records nothing.
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/v1/staff/{user.Id}/deactivate", null)).StatusCode);
-        Assert.Equal(1, await AuditCountAsync(admin, StaffEvents.Deactivated, user.Id));
-        Assert.Equal(0, await AuditCountAsync(admin, StaffEvents.Reactivated, user.Id));
-        var deactivated = await (await admin.GetAsync($"/api/v1/audit?type={StaffEvents.Deactivated}&subject={user.Id}")).ReadJsonAsync();
+        Assert.Equal(1, await AuditCountAsync(admin, StaffDeactivated.Type, user.Id));
+        Assert.Equal(0, await AuditCountAsync(admin, StaffReactivated.Type, user.Id));
+        var deactivated = await (await admin.GetAsync($"/api/v1/audit?type={StaffDeactivated.Type}&subject={user.Id}")).ReadJsonAsync();
         Assert.Equal("staff", deactivated.GetProperty("items")[0].GetProperty("subjectType").GetString());
 
         var listed = await (await admin.GetAsync("/api/v1/staff")).ReadJsonAsync();
         Assert.False(listed.EnumerateArray().Single(s => s.GetProperty("id").GetGuid() == user.Id).GetProperty("isActive").GetBoolean());
 
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/v1/staff/{user.Id}/reactivate", null)).StatusCode);
-        Assert.Equal(1, await AuditCountAsync(admin, StaffEvents.Reactivated, user.Id));
-        Assert.Equal(1, await AuditCountAsync(admin, StaffEvents.Deactivated, user.Id));
+        Assert.Equal(1, await AuditCountAsync(admin, StaffReactivated.Type, user.Id));
+        Assert.Equal(1, await AuditCountAsync(admin, StaffDeactivated.Type, user.Id));
         await App.SignInAsync(email, RibaltaApp.Password);
     }
 
@@ -99,13 +100,13 @@ public abstract partial class StaffTests
         await (await admin.PutAsJsonAsync($"/api/v1/staff/{user.Id}/roles", new { roles = new[] { "Frontline", "Overlord" } })).AssertRefusedAsync("roles", "\"Overlord\" is not a role");
         Assert.Equal(HttpStatusCode.NotFound, (await admin.PutAsJsonAsync($"/api/v1/staff/{Guid.NewGuid()}/roles", new { roles = new[] { "Frontline" } })).StatusCode);
         Assert.Equal(["Frontline", "TeamLead"], await RolesOfAsync(user.Id));
-        Assert.Equal(0, await AuditCountAsync(admin, StaffEvents.RolesChanged, user.Id));
+        Assert.Equal(0, await AuditCountAsync(admin, StaffRolesChanged.Type, user.Id));
 
         // A repeated role counts once.
         var changed = await admin.PutAsJsonAsync($"/api/v1/staff/{user.Id}/roles", new { roles = new[] { "Manager", "Frontline", "Manager" } });
         Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
         Assert.Equal(["Frontline", "Manager"], await RolesOfAsync(user.Id));
-        var audit = await (await admin.GetAsync($"/api/v1/audit?type={StaffEvents.RolesChanged}&subject={user.Id}")).ReadJsonAsync();
+        var audit = await (await admin.GetAsync($"/api/v1/audit?type={StaffRolesChanged.Type}&subject={user.Id}")).ReadJsonAsync();
         var entry = Assert.Single(audit.GetProperty("items").EnumerateArray());
         Assert.Equal("staff", entry.GetProperty("subjectType").GetString());
         var payload = System.Text.Json.JsonDocument.Parse(entry.GetProperty("payload").GetString()!).RootElement;

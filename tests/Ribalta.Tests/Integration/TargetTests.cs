@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Ribalta.Cases.Contracts;
+using Ribalta.Cases.Contracts.Events;
 using Ribalta.Cases.Targets;
 using Ribalta.Platform.Identity;
 using Ribalta.Tests.Infrastructure;
@@ -116,7 +117,7 @@ public abstract class TargetTests(RibaltaApp app)
         Assert.Equal(due, overdue.Items[0].DueAt);
 
         var key = opened.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var breach = await App.Events.WaitForAsync(e => e.Type == CaseEvents.TargetBreached && e.SubjectId == key, TimeSpan.FromSeconds(15));
+        var breach = await App.Events.WaitForAsync(e => e.Type == CaseTargetBreached.Type && e.SubjectId == key, TimeSpan.FromSeconds(15));
         Assert.NotNull(breach);
         Assert.Contains("resolution", breach.Payload, StringComparison.Ordinal);
         details = await GetAsync(agent, opened.Id);

@@ -60,13 +60,8 @@ public sealed partial class LocalizationTests
     public void Every_event_type_has_words()
     {
         var english = Load("");
-        var types = typeof(Ribalta.Platform.Events.Actor).Assembly.GetTypes()
-            .Where(t => t.IsAbstract && t.IsSealed && t.Name.EndsWith("Events", StringComparison.Ordinal))
-            .SelectMany(t => t.GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static))
-            .Where(f => f.IsLiteral && f.FieldType == typeof(string))
-            .Select(f => (string)f.GetRawConstantValue()!)
-            .ToList();
-        Assert.Contains(Ribalta.Empowerment.Contracts.EmpowermentEvents.HelpAnswered, types);
+        var types = Events.EventCatalogue.All.Select(e => e.Type).ToList();
+        Assert.Contains(Ribalta.Empowerment.Contracts.Events.HelpAnswered.Type, types);
         Assert.Equal([], types.Where(t => !english.ContainsKey($"Event.{t}")).Order(StringComparer.Ordinal));
     }
 

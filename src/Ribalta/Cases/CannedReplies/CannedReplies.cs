@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Ribalta.Cases.Contracts.Events;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Errors;
 using Ribalta.Platform.Events;
@@ -95,7 +96,14 @@ internal sealed class CannedReplyLibrary(RibaltaDbContext db, TimeProvider clock
         }
 
         reply.UpdatedAt = clock.GetUtcNow();
-        db.Append(clock, actor, id is null ? "canned_reply.created" : "canned_reply.edited", "canned_reply", reply.Id.ToString(), new { reply.Title, reply.Language });
+        if (id is null)
+        {
+            db.Append(clock, actor, new CannedReplyCreated(reply.Title, reply.Language), "canned_reply", reply.Id.ToString());
+        }
+        else
+        {
+            db.Append(clock, actor, new CannedReplyEdited(reply.Title, reply.Language), "canned_reply", reply.Id.ToString());
+        }
         await db.SaveChangesAsync(ct);
         return new CannedReplyDto(reply.Id, reply.Title, reply.Language, reply.Body, reply.UpdatedAt);
     }
@@ -109,7 +117,7 @@ internal sealed class CannedReplyLibrary(RibaltaDbContext db, TimeProvider clock
         }
 
         db.Remove(reply);
-        db.Append(clock, actor, "canned_reply.deleted", "canned_reply", id.ToString(), new { reply.Title, reply.Language });
+        db.Append(clock, actor, new CannedReplyDeleted(reply.Title, reply.Language), "canned_reply", id.ToString());
         await db.SaveChangesAsync(ct);
         return true;
     }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.AspNetCore.SignalR;
 using Ribalta.Cases.Contracts;
+using Ribalta.Cases.Contracts.Events;
 using Ribalta.Cases.ViewCase;
 using Ribalta.Platform.Events;
 
@@ -107,7 +108,7 @@ internal sealed class ChatPresence
 /// </summary>
 internal sealed partial class ChatRelay : IDisposable
 {
-    private static readonly HashSet<string> Carried = [CaseEvents.Replied, CaseEvents.CustomerWrote, CaseEvents.Reopened];
+    private static readonly HashSet<string> Carried = [CaseReplied.Type, CaseCustomerWrote.Type, CaseReopened.Type];
     private readonly IHubContext<ChatHub> _hub;
     private readonly ChatPresence _visitors;
     private readonly CasePresence _staff;
@@ -147,7 +148,7 @@ internal sealed partial class ChatRelay : IDisposable
                 await _hub.Clients.Group(Group(chat.Key)).SendAsync("message", line, ct);
             }
 
-            if (chat.Any(e => e.Type == CaseEvents.Replied))
+            if (chat.Any(e => e.Type == CaseReplied.Type))
             {
                 _agentTyping.TryRemove(chat.Key, out _);
                 await _hub.Clients.Group(Group(chat.Key)).SendAsync("agentTyping", false, ct);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
+using Ribalta.Cases.Contracts.Events;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Errors;
 using Ribalta.Platform.Events;
@@ -53,7 +54,7 @@ internal sealed class ChatWidgetService(RibaltaDbContext db, ChatWidgetCache cac
 
         widget.UpdatedAt = now;
         db.Add(widget);
-        db.Append(clock, actor, "chat_widget.created", "chat_widget", widget.Id.ToString(), Described(widget));
+        db.Append(clock, actor, new ChatWidgetCreated(widget.Name, widget.Enabled, widget.AllowedOrigins, widget.DepartmentId, widget.MailboxId), "chat_widget", widget.Id.ToString());
         await db.SaveChangesAsync(ct);
         cache.Forget(widget.Key);
         return ToDto(widget);
@@ -73,7 +74,7 @@ internal sealed class ChatWidgetService(RibaltaDbContext db, ChatWidgetCache cac
         }
 
         widget.UpdatedAt = clock.GetUtcNow();
-        db.Append(clock, actor, "chat_widget.updated", "chat_widget", widget.Id.ToString(), Described(widget));
+        db.Append(clock, actor, new ChatWidgetUpdated(widget.Name, widget.Enabled, widget.AllowedOrigins, widget.DepartmentId, widget.MailboxId), "chat_widget", widget.Id.ToString());
         await db.SaveChangesAsync(ct);
         cache.Forget(widget.Key);
         return ToDto(widget);
@@ -93,7 +94,7 @@ internal sealed class ChatWidgetService(RibaltaDbContext db, ChatWidgetCache cac
         }
 
         db.Remove(widget);
-        db.Append(clock, actor, "chat_widget.deleted", "chat_widget", widget.Id.ToString(), new { widget.Name });
+        db.Append(clock, actor, new ChatWidgetDeleted(widget.Name), "chat_widget", widget.Id.ToString());
         try
         {
             await db.SaveChangesAsync(ct);
@@ -175,8 +176,6 @@ internal sealed class ChatWidgetService(RibaltaDbContext db, ChatWidgetCache cac
 
     /// <summary>128 random bits, URL-safe: a key nobody guesses, so a widget is not found by trying.</summary>
     private static string NewKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static object Described(ChatWidget w) => new { w.Name, w.Enabled, origins = w.AllowedOrigins, w.DepartmentId, w.MailboxId };
 
     public static ChatWidgetDto ToDto(ChatWidget w) =>
         new(w.Id, w.Key, w.Name, w.Enabled, w.AllowedOrigins, w.DepartmentId, w.MailboxId, w.Greetings, w.CreatedAt);

@@ -134,31 +134,6 @@ public sealed record AttachmentDto(Guid Id, string FileName, string ContentType,
 
 public sealed record MessagePage(IReadOnlyList<MessageDto> Items, long? Next);
 
-public static class CaseEvents
-{
-    public const string Opened = "case.opened";
-    public const string CustomerWrote = "case.customer_wrote";
-    public const string Replied = "case.replied";
-    public const string NoteAdded = "case.note_added";
-    public const string CallLogged = "case.call_logged";
-    public const string StatusChanged = "case.status_changed";
-    public const string Reopened = "case.reopened";
-    public const string Assigned = "case.assigned";
-    public const string Updated = "case.updated";
-    public const string Merged = "case.merged";
-    public const string Linked = "case.linked";
-    public const string Unlinked = "case.unlinked";
-    public const string TargetBreached = "case.target_breached";
-    public const string Mentioned = "case.mentioned";
-    public const string SystemEntry = "case.system_entry";
-}
-
-/// <summary>Changes to how new cases are routed (the organisation's department for new requests).</summary>
-public static class RoutingEvents
-{
-    public const string Updated = "routing.updated";
-}
-
 /// <summary>How other modules see a customer's cases without reaching into the Cases module.</summary>
 public interface ICaseDirectory
 {

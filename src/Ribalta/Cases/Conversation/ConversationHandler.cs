@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Ribalta.Cases.Contracts;
+using Ribalta.Cases.Contracts.Events;
 using Ribalta.Cases.Domain;
 using Ribalta.Cases.Search;
 using Ribalta.Customers.Contracts;
@@ -83,16 +84,16 @@ internal sealed class ConversationHandler(
         }
 
         var now = clock.GetUtcNow();
-        var (message, eventType, payload) = CustomerMessage(customer, @case, request, now);
+        var written = CustomerMessage(customer, @case, request, now);
         await targets.SyncAsync(@case, now, ct);
-        Stage(customer, @case, message, eventType, payload, now);
-        return message;
+        Stage(customer, @case, written, now);
+        return written.Message;
     }
 
-    private static (Message Message, string EventType, object Payload) CustomerMessage(Actor customer, Case @case, CustomerMessageRequest request, DateTimeOffset now)
+    private static Written CustomerMessage(Actor customer, Case @case, CustomerMessageRequest request, DateTimeOffset now)
     {
         var reopened = @case.ReopenOnCustomerMessage(now);
-        return (new Message
+        var message = new Message
         {
             CaseId = @case.Id,
             Kind = MessageKind.Customer,
@@ -103,7 +104,8 @@ internal sealed class ConversationHandler(
             AuthorName = customer.Name,
             Body = request.Body!.Trim(),
             CreatedAt = now,
-        }, reopened ? CaseEvents.Reopened : CaseEvents.CustomerWrote, new { reopened });
+        };
+        return reopened ? With(message, new CaseReopened(reopened)) : With(message, new CaseCustomerWrote(reopened));
     }
 
     public Task<Result<long>> ReplyAsync(Actor staff, long caseId, ReplyRequest request, CancellationToken ct)
@@ -121,7 +123,7 @@ internal sealed class ConversationHandler(
                 @case.FirstRespondedAt ??= now;
                 var before = @case.Status;
                 @case.MoveTo(request.StatusAfter ?? CaseStatus.WaitingOnCustomer, now);
-                return (StaffMessage(staff, @case, MessageKind.Reply, request.Body!, now), CaseEvents.Replied, new { before = before.ToString(), after = @case.Status.ToString() });
+                return With(StaffMessage(staff, @case, MessageKind.Reply, request.Body!, now), new CaseReplied(before, @case.Status));
             },
             (@case, reply, _) => outbox.StageReplyAsync(@case, reply, ct));
     }
@@ -140,7 +142,7 @@ internal sealed class ConversationHandler(
             : [];
         return await WriteAsync(
             caseId, staff, ct, request.AttachmentIds, [],
-            (@case, now) => (StaffMessage(staff, @case, MessageKind.InternalNote, request.Body!, now), CaseEvents.NoteAdded, new { mentioned }),
+            (@case, now) => With(StaffMessage(staff, @case, MessageKind.InternalNote, request.Body!, now), new CaseNoteAdded(mentioned)),
             async (@case, _, now) =>
             {
                 foreach (var person in mentioned)
@@ -154,7 +156,7 @@ internal sealed class ConversationHandler(
                     mention.MentionedAt = now;
                     mention.SeenAt = null;
                     mention.MentionedBy = staff.Name;
-                    db.Append(clock, staff, CaseEvents.Mentioned, "case", caseId.ToString(CultureInfo.InvariantCulture), new { staffId = person }, @case.CustomerId);
+                    db.Append(clock, staff, new CaseMentioned(person), "case", caseId.ToString(CultureInfo.InvariantCulture), @case.CustomerId);
                 }
             });
     }
@@ -177,7 +179,7 @@ internal sealed class ConversationHandler(
             : WriteAsync(caseId, staff, ct, null, [], (@case, now) =>
             {
                 var message = StaffMessage(staff, @case, MessageKind.Call, request.Summary!, now, request.Direction, request.DurationSeconds);
-                return (message, CaseEvents.CallLogged, new { direction = request.Direction.ToString(), seconds = request.DurationSeconds });
+                return With(message, new CaseCallLogged(request.Direction!.Value, request.DurationSeconds!.Value));
             });
     }
 
@@ -186,7 +188,7 @@ internal sealed class ConversationHandler(
     /// The text is a localization key with its arguments, so each reader sees it in their own language.
     /// </summary>
     public Task<Result<long>> SystemEntryAsync(Actor actor, long caseId, SystemEntry entry, CancellationToken ct) =>
-        WriteAsync(caseId, actor, ct, null, [], (@case, now) => (new Message
+        WriteAsync(caseId, actor, ct, null, [], (@case, now) => With(new Message
         {
             CaseId = @case.Id,
             Kind = MessageKind.System,
@@ -197,7 +199,7 @@ internal sealed class ConversationHandler(
             AuthorName = actor.Name,
             Body = entry.ToBody(),
             CreatedAt = now,
-        }, CaseEvents.SystemEntry, new { entry.Key }));
+        }, new CaseSystemEntry(entry.Key)));
 
     /// <summary>The customer says their matter is settled: the case becomes solved (and reopens if they write again).</summary>
     public async Task<Result<bool>> CustomerSolvesAsync(Actor customer, long caseId, CancellationToken ct)
@@ -218,7 +220,7 @@ internal sealed class ConversationHandler(
         @case.MoveTo(CaseStatus.Solved, now);
         await targets.SyncAsync(@case, now, ct);
         @case.Touch(now);
-        db.Append(clock, customer, CaseEvents.StatusChanged, "case", caseId.ToString(CultureInfo.InvariantCulture), new { before = before.ToString(), after = @case.Status.ToString() }, @case.CustomerId);
+        db.Append(clock, customer, new CaseStatusChanged(before, @case.Status), "case", caseId.ToString(CultureInfo.InvariantCulture), @case.CustomerId);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -246,14 +248,21 @@ internal sealed class ConversationHandler(
         CallSeconds = seconds,
     };
 
+    private static Written With<TEvent>(Message message, TEvent data)
+        where TEvent : class, IEvent =>
+        new(message, (db, clock, actor, @case) => db.Append(clock, actor, data, "case", @case.Id.ToString(CultureInfo.InvariantCulture), @case.CustomerId));
+
     /// <summary>The message, its search entry and its event join the unit of work; the case records the change.</summary>
-    private void Stage(Actor actor, Case @case, Message message, string eventType, object payload, DateTimeOffset now)
+    private void Stage(Actor actor, Case @case, Written written, DateTimeOffset now)
     {
         @case.Touch(now);
-        db.Add(message);
-        db.Add(SearchEntry.For(message));
-        db.Append(clock, actor, eventType, "case", @case.Id.ToString(CultureInfo.InvariantCulture), payload, @case.CustomerId);
+        db.Add(written.Message);
+        db.Add(SearchEntry.For(written.Message));
+        written.AppendEvent(db, clock, actor, @case);
     }
+
+    /// <summary>A message and the event it makes, appended with its case as the subject when the message is staged.</summary>
+    private sealed record Written(Message Message, Func<RibaltaDbContext, TimeProvider, Actor, Case, EventRecord> AppendEvent);
 
     private async Task<Result<long>> WriteAsync(
         long caseId,
@@ -261,7 +270,7 @@ internal sealed class ConversationHandler(
         CancellationToken ct,
         IReadOnlyList<Guid>? attachmentIds,
         IReadOnlyList<Attachments.CheckedFile> incoming,
-        Func<Case, DateTimeOffset, (Message Message, string EventType, object Payload)> write,
+        Func<Case, DateTimeOffset, Written> write,
         Func<Case, Message, DateTimeOffset, Task>? also = null)
     {
         var viewerCustomer = actor.Kind == ActorKind.Customer ? actor.Id : null;
@@ -285,7 +294,8 @@ internal sealed class ConversationHandler(
             }
 
             var now = clock.GetUtcNow();
-            var (message, eventType, payload) = write(@case, now);
+            var written = write(@case, now);
+            var message = written.Message;
             await targets.SyncAsync(@case, now, ct);
             foreach (var file in files)
             {
@@ -304,7 +314,7 @@ internal sealed class ConversationHandler(
                 await also(@case, message, now);
             }
 
-            Stage(actor, @case, message, eventType, payload, now);
+            Stage(actor, @case, written, now);
             try
             {
                 await db.SaveChangesAsync(ct);

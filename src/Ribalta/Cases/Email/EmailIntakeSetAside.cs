@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using MimeKit;
 using Ribalta.Cases.Attachments;
 using Ribalta.Cases.Contracts;
+using Ribalta.Cases.Contracts.Events;
 using Ribalta.Cases.Conversation;
 using Ribalta.Cases.Data;
 using Ribalta.Cases.Domain;
@@ -149,7 +150,7 @@ internal sealed partial class EmailIntake
             aside.CaseId = record.CaseId;
             aside.OpenedAt = now;
             aside.OpenedBy = Truncate(admin.Name, 200);
-            db.Append(clock, admin, "mailbox.set_aside_opened", "mailbox", mailbox.Id.ToString(), new { SetAsideId = aside.Id, Reason = aside.Reason.ToString(), record.CaseId });
+            db.Append(clock, admin, new MailboxSetAsideOpened(aside.Id, aside.Reason, record.CaseId), "mailbox", mailbox.Id.ToString());
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
             return record.CaseId!.Value;

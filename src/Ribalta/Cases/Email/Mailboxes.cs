@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Ribalta.Cases.Contracts.Events;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Errors;
 using Ribalta.Platform.Events;
@@ -94,7 +95,7 @@ internal sealed class MailboxService(RibaltaDbContext db, IDataProtectionProvide
 
         mailbox.UpdatedAt = now;
         db.Add(mailbox);
-        db.Append(clock, actor, "mailbox.created", "mailbox", mailbox.Id.ToString(), Described(mailbox));
+        db.Append(clock, actor, new MailboxCreated(mailbox.Name, mailbox.Address, mailbox.Enabled, mailbox.DepartmentId, Inbound(mailbox), Smtp(mailbox)), "mailbox", mailbox.Id.ToString());
         return await SaveAsync(mailbox, ct);
     }
 
@@ -112,7 +113,7 @@ internal sealed class MailboxService(RibaltaDbContext db, IDataProtectionProvide
         }
 
         mailbox.UpdatedAt = clock.GetUtcNow();
-        db.Append(clock, actor, "mailbox.updated", "mailbox", mailbox.Id.ToString(), Described(mailbox));
+        db.Append(clock, actor, new MailboxUpdated(mailbox.Name, mailbox.Address, mailbox.Enabled, mailbox.DepartmentId, Inbound(mailbox), Smtp(mailbox)), "mailbox", mailbox.Id.ToString());
         return await SaveAsync(mailbox, ct);
     }
 
@@ -131,7 +132,7 @@ internal sealed class MailboxService(RibaltaDbContext db, IDataProtectionProvide
         }
 
         db.Remove(mailbox);
-        db.Append(clock, actor, "mailbox.deleted", "mailbox", mailbox.Id.ToString(), new { mailbox.Address });
+        db.Append(clock, actor, new MailboxDeleted(mailbox.Address), "mailbox", mailbox.Id.ToString());
         await db.SaveChangesAsync(ct);
         return true;
     }
@@ -333,15 +334,9 @@ internal sealed class MailboxService(RibaltaDbContext db, IDataProtectionProvide
     public static bool IsLoopback(string host) =>
         host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip));
 
-    private static object Described(Mailbox m) => new
-    {
-        m.Name,
-        m.Address,
-        m.Enabled,
-        m.DepartmentId,
-        inbound = $"{m.InboundProtocol} {m.InboundHost}:{m.InboundPort} {m.InboundSecurity}",
-        smtp = m.SmtpHost is null ? null : $"{m.SmtpHost}:{m.SmtpPort} {m.SmtpSecurity}",
-    };
+    private static string Inbound(Mailbox m) => $"{m.InboundProtocol} {m.InboundHost}:{m.InboundPort} {m.InboundSecurity}";
+
+    private static string? Smtp(Mailbox m) => m.SmtpHost is null ? null : $"{m.SmtpHost}:{m.SmtpPort} {m.SmtpSecurity}";
 
     public static MailboxDto ToDto(Mailbox m) => new(
         m.Id, m.Name, m.Address, m.SenderName, m.Enabled, m.InboundProtocol, m.InboundHost, m.InboundPort, m.InboundSecurity, m.InboundUser,

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Ribalta.Cases.Contracts;
+using Ribalta.Cases.Contracts.Events;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Errors;
 using Ribalta.Platform.Events;
@@ -45,12 +46,6 @@ internal sealed class SavedFilterConfiguration : IEntityTypeConfiguration<SavedF
         builder.HasIndex(f => new { f.OwnerId, f.Name });
         builder.HasIndex(f => f.Shared);
     }
-}
-
-public static class SavedFilterEvents
-{
-    public const string Saved = "filter.saved";
-    public const string Deleted = "filter.deleted";
 }
 
 /// <summary>Each person's saved filters and the team's shared ones.</summary>
@@ -113,7 +108,7 @@ internal sealed class SavedFilters(RibaltaDbContext db, TimeProvider clock)
             CreatedAt = clock.GetUtcNow(),
         };
         db.Add(filter);
-        db.Append(clock, actor, SavedFilterEvents.Saved, "filter", filter.Id.ToString(), new { filter.Name, view = filter.View.ToString(), filter.Shared });
+        db.Append(clock, actor, new SavedFilterSaved(filter.Name, filter.View, filter.Shared), "filter", filter.Id.ToString());
         await db.SaveChangesAsync(ct);
         return ToDto(filter, me);
     }
@@ -134,7 +129,7 @@ internal sealed class SavedFilters(RibaltaDbContext db, TimeProvider clock)
         }
 
         db.Remove(filter);
-        db.Append(clock, actor, SavedFilterEvents.Deleted, "filter", filter.Id.ToString(), new { filter.Name });
+        db.Append(clock, actor, new SavedFilterDeleted(filter.Name), "filter", filter.Id.ToString());
         await db.SaveChangesAsync(ct);
         return true;
     }

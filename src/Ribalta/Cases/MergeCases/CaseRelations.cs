@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Ribalta.Cases.Contracts;
+using Ribalta.Cases.Contracts.Events;
 using Ribalta.Cases.Domain;
 using Ribalta.Cases.Search;
 using Ribalta.Cases.ViewCase;
@@ -72,8 +73,8 @@ internal sealed class CaseRelations(RibaltaDbContext db, CaseReader reader, Targ
         await targets.SyncAsync(source, now, ct);
         await targets.SyncAsync(target, now, ct);
         target.Touch(now);
-        db.Append(clock, actor, CaseEvents.Merged, "case", targetId.ToString(CultureInfo.InvariantCulture), new { sourceId, source.Subject }, target.CustomerId);
-        db.Append(clock, actor, CaseEvents.StatusChanged, "case", sourceId.ToString(CultureInfo.InvariantCulture), new { after = CaseStatus.Closed.ToString(), mergedInto = targetId }, source.CustomerId);
+        db.Append(clock, actor, new CaseMerged(sourceId, source.Subject), "case", targetId.ToString(CultureInfo.InvariantCulture), target.CustomerId);
+        db.Append(clock, actor, new CaseStatusChanged(null, CaseStatus.Closed, MergedInto: targetId), "case", sourceId.ToString(CultureInfo.InvariantCulture), source.CustomerId);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -117,7 +118,15 @@ internal sealed class CaseRelations(RibaltaDbContext db, CaseReader reader, Targ
 
         foreach (var c in cases)
         {
-            db.Append(clock, actor, link ? CaseEvents.Linked : CaseEvents.Unlinked, "case", c.Id.ToString(CultureInfo.InvariantCulture), new { other = c.Id == caseId ? otherId : caseId }, c.CustomerId);
+            var other = c.Id == caseId ? otherId : caseId;
+            if (link)
+            {
+                db.Append(clock, actor, new CaseLinked(other), "case", c.Id.ToString(CultureInfo.InvariantCulture), c.CustomerId);
+            }
+            else
+            {
+                db.Append(clock, actor, new CaseUnlinked(other), "case", c.Id.ToString(CultureInfo.InvariantCulture), c.CustomerId);
+            }
         }
 
         try

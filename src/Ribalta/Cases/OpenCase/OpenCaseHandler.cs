@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Ribalta.Cases.Contracts;
+using Ribalta.Cases.Contracts.Events;
 using Ribalta.Cases.Data;
 using Ribalta.Cases.Domain;
 using Ribalta.Cases.Search;
@@ -135,7 +136,7 @@ internal sealed class OpenCaseHandler(
         }
 
         db.Add(SearchEntry.For(first, @case.Subject));
-        db.Append(clock, actor, CaseEvents.Opened, "case", @case.Id.ToString(CultureInfo.InvariantCulture), new { @case.Subject, channel = @case.Channel.ToString(), priority = @case.Priority.ToString() }, customer.Id);
+        db.Append(clock, actor, new CaseOpened(@case.Subject, @case.Channel, @case.Priority), "case", @case.Id.ToString(CultureInfo.InvariantCulture), customer.Id);
         await db.SaveChangesAsync(ct);
         if (transaction is not null)
         {

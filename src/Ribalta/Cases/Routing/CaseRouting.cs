@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Ribalta.Cases.Contracts.Events;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Errors;
 using Ribalta.Platform.Events;
@@ -49,7 +50,7 @@ internal sealed class CaseRouting(RibaltaDbContext db, TimeProvider clock)
 
         if (settings.DefaultDepartmentId != input.DefaultDepartmentId)
         {
-            db.Append(clock, actor, Contracts.RoutingEvents.Updated, "routing", "organisation", new { before = settings.DefaultDepartmentId, after = input.DefaultDepartmentId });
+            db.Append(clock, actor, new RoutingUpdated(settings.DefaultDepartmentId, input.DefaultDepartmentId), "routing", "organisation");
             settings.DefaultDepartmentId = input.DefaultDepartmentId;
             settings.UpdatedAt = clock.GetUtcNow();
             await db.SaveChangesAsync(ct);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Ribalta.Cases.Contracts;
+using Ribalta.Cases.Contracts.Events;
 using Ribalta.Cases.Domain;
 using Ribalta.Customers.Contracts;
 using Ribalta.Platform.Data;
@@ -41,7 +42,7 @@ internal sealed class CaseTargets(RibaltaDbContext db, TargetRulesCache cache, I
     {
         foreach (var (target, dueAt) in @case.RecordBreaches(now))
         {
-            db.Append(clock, Actor.System, CaseEvents.TargetBreached, "case", @case.Id.ToString(CultureInfo.InvariantCulture), new { target, dueAt }, @case.CustomerId);
+            db.Append(clock, Actor.System, new CaseTargetBreached(target, dueAt), "case", @case.Id.ToString(CultureInfo.InvariantCulture), @case.CustomerId);
         }
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Ribalta.Cases.Contracts;
+using Ribalta.Cases.Contracts.Events;
 using Ribalta.Customers.Contracts;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Errors;
@@ -23,12 +24,6 @@ public sealed record CalendarInput(string? TimeZone, IReadOnlyDictionary<string,
 public sealed record TargetDto(CasePriority Priority, Guid? SegmentId, string? SegmentName, int? FirstResponseMinutes, int? ResolutionMinutes);
 
 public sealed record TargetInput(CasePriority? Priority, Guid? SegmentId, int? FirstResponseMinutes, int? ResolutionMinutes);
-
-public static class TargetEvents
-{
-    public const string CalendarChanged = "calendar.changed";
-    public const string TargetsChanged = "targets.changed";
-}
 
 /// <summary>Managers set the working calendars and the targets; both apply to new cases and to open cases as they next change.</summary>
 internal sealed class TargetSettings(RibaltaDbContext db, ICustomerDirectory customers, TargetRulesCache cache, TimeProvider clock)
@@ -127,7 +122,7 @@ internal sealed class TargetSettings(RibaltaDbContext db, ICustomerDirectory cus
         record.UpdatedAt = clock.GetUtcNow();
         record.Holidays.Clear();
         record.Holidays.AddRange(holidays.Select(h => new HolidayRecord { DepartmentId = calendarKey, Date = h.Date, Name = h.Name.Trim() }));
-        db.Append(clock, actor, TargetEvents.CalendarChanged, "calendar", calendarKey.ToString(), new { departmentId, record.TimeZone, record.Week, holidays = holidays.Count });
+        db.Append(clock, actor, new CalendarChanged(departmentId, record.TimeZone, record.Week, holidays.Count), "calendar", calendarKey.ToString());
         await db.SaveChangesAsync(ct);
         cache.Invalidate();
         return (await CalendarAsync(departmentId, ct))!;
@@ -139,7 +134,7 @@ internal sealed class TargetSettings(RibaltaDbContext db, ICustomerDirectory cus
         var deleted = await db.Set<CalendarRecord>().Where(c => c.DepartmentId == departmentId && departmentId != Guid.Empty).ExecuteDeleteAsync(ct);
         if (deleted > 0)
         {
-            db.Append(clock, actor, TargetEvents.CalendarChanged, "calendar", departmentId.ToString(), new { departmentId, reset = true });
+            db.Append(clock, actor, new CalendarChanged(departmentId, null, null, null, Reset: true), "calendar", departmentId.ToString());
             await db.SaveChangesAsync(ct);
             cache.Invalidate();
         }
@@ -203,7 +198,7 @@ internal sealed class TargetSettings(RibaltaDbContext db, ICustomerDirectory cus
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.Set<TargetRecord>().ExecuteDeleteAsync(ct);
         db.AddRange(rows.Select(r => new TargetRecord { Priority = r.Priority!.Value, SegmentId = r.SegmentId ?? Guid.Empty, FirstResponseMinutes = r.FirstResponseMinutes, ResolutionMinutes = r.ResolutionMinutes }));
-        db.Append(clock, actor, TargetEvents.TargetsChanged, "targets", "all", new { count = rows.Count });
+        db.Append(clock, actor, new TargetsChanged(rows.Count), "targets", "all");
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         cache.Invalidate();

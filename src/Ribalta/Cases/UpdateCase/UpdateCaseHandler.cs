@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Ribalta.Cases.Contracts;
+using Ribalta.Cases.Contracts.Events;
 using Ribalta.Cases.Domain;
 using Ribalta.Cases.ViewCase;
 using Ribalta.Platform.Data;
@@ -95,14 +96,14 @@ internal sealed class UpdateCaseHandler(RibaltaDbContext db, CaseReader reader, 
         {
             var before = @case.Status;
             @case.MoveTo(newStatus, now);
-            db.Append(clock, actor, CaseEvents.StatusChanged, "case", subjectId, new { before = before.ToString(), after = newStatus.ToString() }, @case.CustomerId);
+            db.Append(clock, actor, new CaseStatusChanged(before, newStatus), "case", subjectId, @case.CustomerId);
         }
 
         if ((request.AssigneeId is { } to && to != @case.AssigneeId) || (request.Unassign && @case.AssigneeId is not null))
         {
             var before = @case.AssigneeId;
             @case.AssigneeId = request.Unassign ? null : request.AssigneeId;
-            db.Append(clock, actor, CaseEvents.Assigned, "case", subjectId, new { before, after = @case.AssigneeId, name = assigneeName }, @case.CustomerId);
+            db.Append(clock, actor, new CaseAssigned(before, @case.AssigneeId, assigneeName), "case", subjectId, @case.CustomerId);
         }
 
         if (request.Priority is { } p && p != @case.Priority)
@@ -145,7 +146,7 @@ internal sealed class UpdateCaseHandler(RibaltaDbContext db, CaseReader reader, 
 
         if (changed.Count > 0)
         {
-            db.Append(clock, actor, CaseEvents.Updated, "case", subjectId, new { fields = changed }, @case.CustomerId);
+            db.Append(clock, actor, new CaseUpdated(changed), "case", subjectId, @case.CustomerId);
         }
 
         if (db.ChangeTracker.HasChanges())

@@ -52,18 +52,6 @@ public sealed record CustomerSummary(
 
 public sealed record CustomerPage(IReadOnlyList<CustomerSummary> Items, string? Next);
 
-public static class CustomerEvents
-{
-    public const string Created = "customer.created";
-    public const string Edited = "customer.edited";
-    public const string Merged = "customer.merged";
-    public const string LanguageLearned = "customer.language_learned";
-    public const string Imported = "customers.imported";
-    public const string PortalLinkIssued = "customer.portal_link_issued";
-    public const string PortalSignedIn = "customer.portal_signed_in";
-    public const string SegmentCreated = "segment.created";
-}
-
 /// <summary>The least another module needs to know of a person.</summary>
 public sealed record CustomerRef(Guid Id, string DisplayName, string? PreferredLanguage, Guid? MergedIntoId);
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Ribalta.Customers.Contracts;
+using Ribalta.Customers.Contracts.Events;
 using Ribalta.Customers.Domain;
 using Ribalta.Customers.ViewCustomer;
 using Ribalta.Platform.Data;
@@ -21,13 +22,13 @@ internal sealed class CreateCustomerHandler(RibaltaDbContext db, CustomerInputRu
         var customer = new Customer { DisplayName = input.DisplayName!.Trim(), CreatedAt = now, UpdatedAt = now };
         await rules.ApplyAsync(customer, input, ct);
         db.Add(customer);
-        db.Append(clock, actor, CustomerEvents.Created, "customer", customer.Id.ToString(), new
-        {
-            customer.DisplayName,
-            customer.PreferredLanguage,
-            relationship = customer.Relationship.ToString(),
-            contactPoints = customer.ContactPoints.Count,
-        }, customer.Id);
+        db.Append(
+            clock,
+            actor,
+            new CustomerCreated(customer.DisplayName, customer.PreferredLanguage, customer.Relationship, customer.ContactPoints.Count),
+            "customer",
+            customer.Id.ToString(),
+            customer.Id);
 
         try
         {

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Ribalta.Customers.Contracts;
+using Ribalta.Customers.Contracts.Events;
 using Ribalta.Customers.Domain;
 using Ribalta.Customers.ViewCustomer;
 using Ribalta.Platform.Data;
@@ -47,7 +48,7 @@ internal sealed class EditCustomerHandler(RibaltaDbContext db, CustomerInputRule
         }
 
         customer.Touch(clock.GetUtcNow());
-        db.Append(clock, actor, CustomerEvents.Edited, "customer", customer.Id.ToString(), new { fields = changed }, customer.Id);
+        db.Append(clock, actor, new CustomerEdited(changed), "customer", customer.Id.ToString(), customer.Id);
 
         try
         {

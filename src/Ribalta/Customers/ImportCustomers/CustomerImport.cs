@@ -3,6 +3,7 @@ using System.Text;
 using CsvHelper;
 using Microsoft.EntityFrameworkCore;
 using Ribalta.Customers.Contracts;
+using Ribalta.Customers.Contracts.Events;
 using Ribalta.Customers.Domain;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Errors;
@@ -136,7 +137,7 @@ internal sealed class CustomerImport(RibaltaDbContext db, CustomerInputRules rul
                     var customer = new Customer { DisplayName = input.DisplayName!.Trim(), CreatedAt = now, UpdatedAt = now };
                     await rules.ApplyAsync(customer, input, ct);
                     db.Add(customer);
-                    db.Append(clock, actor, CustomerEvents.Created, "customer", customer.Id.ToString(), new { customer.DisplayName, customer.PreferredLanguage, relationship = customer.Relationship.ToString(), source = "import" }, customer.Id);
+                    db.Append(clock, actor, new CustomerCreated(customer.DisplayName, customer.PreferredLanguage, customer.Relationship, null, Source: "import"), "customer", customer.Id.ToString(), customer.Id);
                 }
 
                 db.ChangeTracker.DetectChanges();
@@ -146,7 +147,7 @@ internal sealed class CustomerImport(RibaltaDbContext db, CustomerInputRules rul
                 progress?.Report(done);
             }
 
-            db.Append(clock, actor, CustomerEvents.Imported, "customer_import", Guid.CreateVersion7().ToString(), new { imported = done });
+            db.Append(clock, actor, new CustomersImported(done), "customer_import", Guid.CreateVersion7().ToString());
             db.ChangeTracker.DetectChanges();
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Ribalta.Customers.Contracts;
+using Ribalta.Customers.Contracts.Events;
 using Ribalta.Customers.Domain;
 using Ribalta.Customers.ViewCustomer;
 using Ribalta.Platform.Data;
@@ -82,12 +83,7 @@ internal sealed class MergeCustomersHandler(RibaltaDbContext db, CustomerReader 
         // Records merged earlier into the source now point straight at the target.
         await db.Set<Customer>().Where(c => c.MergedIntoId == source.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.MergedIntoId, target.Id), ct);
 
-        db.Append(clock, actor, CustomerEvents.Merged, "customer", target.Id.ToString(), new
-        {
-            sourceId = source.Id,
-            sourceName = source.DisplayName,
-            movedContactPoints = moving.Count,
-        }, target.Id);
+        db.Append(clock, actor, new CustomerMerged(source.Id, source.DisplayName, moving.Count), "customer", target.Id.ToString(), target.Id);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
 

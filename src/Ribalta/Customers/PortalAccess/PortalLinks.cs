@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Ribalta.Customers.Contracts;
+using Ribalta.Customers.Contracts.Events;
 using Ribalta.Customers.Domain;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Errors;
@@ -45,7 +46,7 @@ internal sealed class PortalLinks(
         var now = clock.GetUtcNow();
         var link = new CustomerSignInLink { CustomerId = customerId, TokenHash = SecretToken.Hash(token), CreatedAt = now, ExpiresAt = now + Lifetime };
         db.Add(link);
-        db.Append(clock, actor, CustomerEvents.PortalLinkIssued, "customer", customerId.ToString(), new { link.ExpiresAt }, customerId);
+        db.Append(clock, actor, new CustomerPortalLinkIssued(link.ExpiresAt), "customer", customerId.ToString(), customerId);
         await db.SaveChangesAsync(ct);
         return new IssuedPortalLink(token, link.ExpiresAt);
     }
@@ -140,7 +141,7 @@ internal sealed class PortalLinks(
             return null;
         }
 
-        db.Append(clock, new Actor(ActorKind.Customer, customer.Id.ToString(), customer.DisplayName), CustomerEvents.PortalSignedIn, "customer", customer.Id.ToString(), new { }, customer.Id);
+        db.Append(clock, new Actor(ActorKind.Customer, customer.Id.ToString(), customer.DisplayName), new CustomerPortalSignedIn(), "customer", customer.Id.ToString(), customer.Id);
         await db.SaveChangesAsync(ct);
 
         var identity = new ClaimsIdentity(

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Ribalta.Customers.Contracts;
+using Ribalta.Customers.Contracts.Events;
 using Ribalta.Customers.Domain;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Errors;
@@ -30,7 +31,7 @@ internal sealed class SegmentCatalogue(RibaltaDbContext db, TimeProvider clock)
 
         var segment = new Segment { Name = name!.Trim(), NormalizedName = normalized, Description = string.IsNullOrWhiteSpace(description) ? null : description.Trim() };
         db.Add(segment);
-        db.Append(clock, actor, CustomerEvents.SegmentCreated, "segment", segment.Id.ToString(), new { segment.Name });
+        db.Append(clock, actor, new SegmentCreated(segment.Name), "segment", segment.Id.ToString());
         try
         {
             await db.SaveChangesAsync(ct);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Ribalta.Customers.Contracts;
+using Ribalta.Customers.Contracts.Events;
 using Ribalta.Customers.Domain;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Errors;
@@ -27,7 +28,7 @@ internal sealed class CustomerDirectory(
 
         customer.PreferredLanguage = language;
         customer.Touch(clock.GetUtcNow());
-        db.Append(clock, Actor.System, CustomerEvents.LanguageLearned, "customer", customer.Id.ToString(), new { language }, customer.Id);
+        db.Append(clock, Actor.System, new CustomerLanguageLearned(language), "customer", customer.Id.ToString(), customer.Id);
     }
 
     public Task<CustomerRef?> FindAsync(Guid id, CancellationToken cancellationToken) =>
@@ -142,7 +143,7 @@ internal sealed class CustomerDirectory(
         var organisation = await db.Set<Organisation>().Where(o => o.Id == customer.OrganisationId).Select(o => o.Name).FirstOrDefaultAsync(cancellationToken);
         CustomerInputRules.SyncSearchTerms(customer, organisation);
         customer.Touch(clock.GetUtcNow());
-        db.Append(clock, actor, CustomerEvents.Edited, "customer", customer.Id.ToString(), new { added = kind.ToString() }, customer.Id);
+        db.Append(clock, actor, new CustomerEdited(null, Added: kind), "customer", customer.Id.ToString(), customer.Id);
         try
         {
             await db.SaveChangesAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Ribalta.Empowerment.Contracts;
+using Ribalta.Empowerment.Contracts.Events;
 using Ribalta.Empowerment.Data;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Errors;
@@ -74,7 +75,15 @@ internal sealed class ResolutionCatalogue(RibaltaDbContext db, TimeProvider cloc
         option.Measure = input.Measure!.Value;
         option.Names = names;
         option.Active = input.Active ?? true;
-        db.Append(clock, actor, id is null ? EmpowermentEvents.OptionCreated : EmpowermentEvents.OptionChanged, "resolution_option", option.Id.ToString(), new { kind = option.Kind.ToString(), name = option.NameIn("en"), option.Active });
+        if (id is null)
+        {
+            db.Append(clock, actor, new ResolutionOptionCreated(option.Kind, option.NameIn("en"), option.Active), "resolution_option", option.Id.ToString());
+        }
+        else
+        {
+            db.Append(clock, actor, new ResolutionOptionChanged(option.Kind, option.NameIn("en"), option.Active), "resolution_option", option.Id.ToString());
+        }
+
         await db.SaveChangesAsync(ct);
         return ToDto(option);
     }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Ribalta.Empowerment.Contracts;
+using Ribalta.Empowerment.Contracts.Events;
 using Ribalta.Empowerment.Data;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Errors;
@@ -120,14 +121,12 @@ internal sealed class EnvelopeRules(RibaltaDbContext db, Customers.Contracts.ICu
         rule.MonthlyBudget = budget;
         rule.MaxQuantity = input.MaxQuantity;
         rule.MaxGrantsPerCustomer = input.MaxGrantsPerCustomer;
-        db.Append(clock, actor, EmpowermentEvents.RuleSaved, "envelope_rule", rule.Id.ToString(), new
-        {
-            option = option.NameIn("en"),
-            rule.Role,
-            perGrant = string.Join(", ", perGrant),
-            perCustomer = string.Join(", ", perCustomer),
-            budget = string.Join(", ", budget),
-        });
+        db.Append(
+            clock,
+            actor,
+            new EnvelopeRuleSaved(option.NameIn("en"), rule.Role, string.Join(", ", perGrant), string.Join(", ", perCustomer), string.Join(", ", budget)),
+            "envelope_rule",
+            rule.Id.ToString());
         await db.SaveChangesAsync(ct);
         return ToDto(rule);
     }
@@ -141,7 +140,7 @@ internal sealed class EnvelopeRules(RibaltaDbContext db, Customers.Contracts.ICu
         }
 
         db.Remove(rule);
-        db.Append(clock, actor, EmpowermentEvents.RuleRemoved, "envelope_rule", id.ToString(), new { rule.Role });
+        db.Append(clock, actor, new EnvelopeRuleRemoved(rule.Role), "envelope_rule", id.ToString());
         await db.SaveChangesAsync(ct);
         return true;
     }

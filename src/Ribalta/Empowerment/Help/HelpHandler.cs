@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Ribalta.Cases.Contracts;
 using Ribalta.Empowerment.Contracts;
+using Ribalta.Empowerment.Contracts.Events;
 using Ribalta.Empowerment.Data;
 using Ribalta.Empowerment.Resolve;
 using Ribalta.Platform.Data;
@@ -108,15 +109,13 @@ internal sealed class HelpHandler(
         await db.SaveChangesAsync(ct);
 
         // The event after the id exists: it names the request, so a helper's screen can find it.
-        db.Append(clock, agent, EmpowermentEvents.HelpAsked, "case", @case.Id.ToString(CultureInfo.InvariantCulture), new
-        {
-            helpRequestId = request.Id,
-            reason = request.Reason.ToString(),
-            helperId = request.HelperId,
-            departmentId = request.DepartmentId,
-            askedBy = request.AskedBy,
-            request.DueAt,
-        }, @case.CustomerId);
+        db.Append(
+            clock,
+            agent,
+            new HelpAsked(request.Id, request.Reason, request.HelperId, request.DepartmentId, request.AskedBy, request.DueAt),
+            "case",
+            @case.Id.ToString(CultureInfo.InvariantCulture),
+            @case.CustomerId);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return (await queue.ToDtosAsync([request], ct))[0];
@@ -137,7 +136,7 @@ internal sealed class HelpHandler(
             request.HelperId = helperId;
             request.HelperName = helper.Name;
             request.Version++;
-            db.Append(clock, helper, EmpowermentEvents.HelpTaken, "case", request.CaseId.ToString(CultureInfo.InvariantCulture), new { helpRequestId = id, helperId, request.DepartmentId, request.AskedBy }, request.CustomerId);
+            db.Append(clock, helper, new HelpTaken(id, helperId, request.DepartmentId, request.AskedBy), "case", request.CaseId.ToString(CultureInfo.InvariantCulture), request.CustomerId);
             try
             {
                 await db.SaveChangesAsync(ct);
@@ -273,17 +272,9 @@ internal sealed class HelpHandler(
         request.HelperId ??= helperId;
         request.HelperName ??= helper.Name;
         request.Version++;
-        db.Append(clock, helper, EmpowermentEvents.HelpAnswered, "case", request.CaseId.ToString(CultureInfo.InvariantCulture), new
-        {
-            helpRequestId = id,
-            status = status.ToString(),
-            resolutionId,
-            askedBy = request.AskedBy,
-            helperId,
-            request.DepartmentId,
-            minutes = Math.Round((now - request.AskedAt).TotalMinutes, 1),
-            withinTarget = now <= request.DueAt,
-        }, request.CustomerId);
+        var answered = new HelpAnswered(
+            id, status, resolutionId, request.AskedBy, helperId, request.DepartmentId, Math.Round((now - request.AskedAt).TotalMinutes, 1), WithinTarget: now <= request.DueAt);
+        db.Append(clock, helper, answered, "case", request.CaseId.ToString(CultureInfo.InvariantCulture), request.CustomerId);
         return null;
     }
 
@@ -304,7 +295,7 @@ internal sealed class HelpHandler(
         request.Status = HelpStatus.Withdrawn;
         request.AnsweredAt = clock.GetUtcNow();
         request.Version++;
-        db.Append(clock, agent, EmpowermentEvents.HelpWithdrawn, "case", request.CaseId.ToString(CultureInfo.InvariantCulture), new { helpRequestId = id, request.HelperId, request.DepartmentId, request.AskedBy }, request.CustomerId);
+        db.Append(clock, agent, new HelpWithdrawn(id, request.HelperId, request.DepartmentId, request.AskedBy), "case", request.CaseId.ToString(CultureInfo.InvariantCulture), request.CustomerId);
         try
         {
             await db.SaveChangesAsync(ct);

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Ribalta.Customers.Contracts;
 using Ribalta.Empowerment.Contracts;
+using Ribalta.Empowerment.Contracts.Events;
 using Ribalta.Empowerment.Data;
 using Ribalta.Empowerment.Resolve;
 using Ribalta.Platform.Data;
@@ -57,7 +58,7 @@ internal sealed class ImportantMoments(RibaltaDbContext db, ICustomerDirectory c
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         db.Add(moment);
         await db.SaveChangesAsync(ct);
-        db.Append(clock, staff, KindnessEvents.MomentNoted, "customer", customerId.ToString(), new { momentId = moment.Id, moment.Title, moment.Date, moment.Yearly }, customerId);
+        db.Append(clock, staff, new MomentNoted(moment.Id, moment.Title, moment.Date, moment.Yearly), "customer", customerId.ToString(), customerId);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return (await MomentDtosAsync([moment], ct))[0];
@@ -78,7 +79,7 @@ internal sealed class ImportantMoments(RibaltaDbContext db, ICustomerDirectory c
         }
 
         db.Remove(moment);
-        db.Append(clock, staff, KindnessEvents.MomentForgotten, "customer", moment.CustomerId.ToString(), new { momentId = id }, moment.CustomerId);
+        db.Append(clock, staff, new MomentForgotten(id), "customer", moment.CustomerId.ToString(), moment.CustomerId);
         try
         {
             await db.SaveChangesAsync(ct);

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Ribalta.Empowerment.Contracts;
+using Ribalta.Empowerment.Contracts.Events;
 using Ribalta.Empowerment.Data;
 using Ribalta.Empowerment.Resolve;
 using Ribalta.Platform.Data;
@@ -80,7 +81,7 @@ internal sealed class KindnessBudgets(RibaltaDbContext db, IOptions<EmpowermentO
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             await db.Set<KindnessBudget>().Where(b => b.DepartmentId == departmentId).ExecuteDeleteAsync(ct);
             db.AddRange(amounts.Select(a => new KindnessBudget { DepartmentId = departmentId, Currency = a.Currency.Code, Monthly = a.Amount }));
-            db.Append(clock, manager, KindnessEvents.BudgetSet, "department", departmentId.ToString(), new { monthly = amounts.Select(a => a.ToString()) });
+            db.Append(clock, manager, new KindnessBudgetSet(amounts.Select(a => a.ToString()).ToList()), "department", departmentId.ToString());
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
         }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Ribalta.Cases.Contracts;
 using Ribalta.Customers.Contracts;
 using Ribalta.Empowerment.Contracts;
+using Ribalta.Empowerment.Contracts.Events;
 using Ribalta.Empowerment.Data;
 using Ribalta.Empowerment.Resolve;
 using Ribalta.Platform.Data;
@@ -142,7 +143,7 @@ internal sealed class KindnessHandler(
         };
         db.Add(gesture);
         await db.SaveChangesAsync(ct);
-        db.Append(clock, staff, KindnessEvents.Planned, "customer", customerId.ToString(), new { gestureId = gesture.Id, kind = gesture.Kind.ToString(), gesture.PlannedFor, cost = cost?.ToString() }, customerId);
+        db.Append(clock, staff, new GesturePlanned(gesture.Id, gesture.Kind, gesture.PlannedFor, cost?.ToString()), "customer", customerId.ToString(), customerId);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return (await ToDtosAsync([gesture], ct))[0];
@@ -154,7 +155,7 @@ internal sealed class KindnessHandler(
         var v = new ValidationBuilder().MaxLength("note", note, Gesture.TextMax).NoControlCharacters("note", note);
         return v.ToError() is { } invalid
             ? Task.FromResult<Result<GestureDto>>(invalid)
-            : ChangeAsync(staff, everyTeam, id, GestureStatus.Done, KindnessEvents.Done, g =>
+            : ChangeAsync(staff, everyTeam, id, GestureStatus.Done, g => new GestureDone(g.Id, g.Kind, g.Note), g =>
             {
                 g.DoneAt = clock.GetUtcNow();
                 g.DoneByName = staff.Name;
@@ -164,13 +165,15 @@ internal sealed class KindnessHandler(
 
     /// <summary>Not going to happen; its cost goes back to the team's budget.</summary>
     public Task<Result<GestureDto>> CancelAsync(Actor staff, bool everyTeam, long id, CancellationToken ct) =>
-        ChangeAsync(staff, everyTeam, id, GestureStatus.Cancelled, KindnessEvents.Cancelled, _ => { }, ct);
+        ChangeAsync(staff, everyTeam, id, GestureStatus.Cancelled, g => new GestureCancelled(g.Id, g.Kind, g.Note), _ => { }, ct);
 
     /// <summary>
     /// The planner's team does it (or cancels it): its budget paid for it and its feed shows it. Managers and admins
     /// (<paramref name="everyTeam"/>) may act for any team.
     /// </summary>
-    private async Task<Result<GestureDto>> ChangeAsync(Actor staff, bool everyTeam, long id, GestureStatus to, string eventType, Action<Gesture> change, CancellationToken ct)
+    private async Task<Result<GestureDto>> ChangeAsync<TEvent>(
+        Actor staff, bool everyTeam, long id, GestureStatus to, Func<Gesture, TEvent> happened, Action<Gesture> change, CancellationToken ct)
+        where TEvent : class, IEvent
     {
         var gesture = await db.Set<Gesture>().FirstOrDefaultAsync(g => g.Id == id, ct);
         if (gesture is null || !Guid.TryParse(staff.Id, out var staffId))
@@ -191,7 +194,7 @@ internal sealed class KindnessHandler(
         gesture.Status = to;
         change(gesture);
         gesture.Version++;
-        db.Append(clock, staff, eventType, "customer", gesture.CustomerId.ToString(), new { gestureId = id, kind = gesture.Kind.ToString(), gesture.Note }, gesture.CustomerId);
+        db.Append(clock, staff, happened(gesture), "customer", gesture.CustomerId.ToString(), gesture.CustomerId);
         try
         {
             await db.SaveChangesAsync(ct);

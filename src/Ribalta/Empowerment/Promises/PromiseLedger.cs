@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Ribalta.Cases.Contracts;
 using Ribalta.Customers.Contracts;
 using Ribalta.Empowerment.Contracts;
+using Ribalta.Empowerment.Contracts.Events;
 using Ribalta.Empowerment.Data;
 using Ribalta.Empowerment.Resolve;
 using Ribalta.Platform.Data;
@@ -112,7 +113,7 @@ internal sealed partial class PromiseLedger(
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         db.Add(promise);
         await db.SaveChangesAsync(ct);
-        Append(maker, PromiseEvents.Made, promise, new { promiseId = promise.Id, kind = promise.Kind.ToString(), promise.DueAt, ownerId });
+        Append(maker, promise, new PromiseMade(promise.Id, promise.Kind, promise.DueAt, ownerId));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return ToDto(promise);
@@ -137,14 +138,14 @@ internal sealed partial class PromiseLedger(
             {
                 promise.Status = PromiseStatus.Broken;
                 promise.BrokenAt = now;
-                Append(Actor.System, PromiseEvents.Broken, promise, new { promiseId = promise.Id, kind = promise.Kind.ToString(), promise.OwnerId, promise.DueAt, customerTold = false });
+                Append(Actor.System, promise, new PromiseBroken(promise.Id, promise.Kind, promise.OwnerId, promise.DueAt, CustomerTold: false));
             }
             else if (promise.Status == PromiseStatus.Open)
             {
                 promise.Status = PromiseStatus.Kept;
             }
 
-            Append(actor, PromiseEvents.Kept, promise, new { promiseId = promise.Id, promise.OwnerId, late = now > promise.DueAt });
+            Append(actor, promise, new PromiseKept(promise.Id, promise.OwnerId, Late: now > promise.DueAt));
             return null;
         });
 
@@ -164,7 +165,7 @@ internal sealed partial class PromiseLedger(
 
                 promise.Status = PromiseStatus.Released;
                 promise.ReleaseReason = reason!.Trim();
-                Append(actor, PromiseEvents.Released, promise, new { promiseId = promise.Id, promise.OwnerId, reason = promise.ReleaseReason });
+                Append(actor, promise, new PromiseReleased(promise.Id, promise.OwnerId, promise.ReleaseReason));
                 return null;
             });
     }
@@ -274,7 +275,7 @@ internal sealed partial class PromiseLedger(
         }
 
         // The breakdown: a promise not kept, for the case, the owner's inbox and the analysis of causes to come.
-        Append(Actor.System, PromiseEvents.Broken, promise, new { promiseId = promise.Id, kind = promise.Kind.ToString(), promise.OwnerId, promise.DueAt, customerTold = told });
+        Append(Actor.System, promise, new PromiseBroken(promise.Id, promise.Kind, promise.OwnerId, promise.DueAt, CustomerTold: told));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return true;
@@ -313,8 +314,9 @@ internal sealed partial class PromiseLedger(
                 .Where(s => s.Length is >= 8 and <= CustomerPromise.WordsMax).Select(s => new PromiseSentence(r.MessageId, s, r.CreatedAt)))
             .Take(30).ToList();
 
-    private void Append(Actor actor, string type, CustomerPromise promise, object payload) =>
-        db.Append(clock, actor, type, "case", promise.CaseId.ToString(CultureInfo.InvariantCulture), payload, promise.CustomerId);
+    private void Append<TEvent>(Actor actor, CustomerPromise promise, TEvent data)
+        where TEvent : class, IEvent =>
+        db.Append(clock, actor, data, "case", promise.CaseId.ToString(CultureInfo.InvariantCulture), promise.CustomerId);
 
     private static PromiseDto ToDto(CustomerPromise p) => new(
         p.Id, p.CaseId, p.CaseSubject, p.Kind, p.Words, p.MessageId, p.OwnerId, p.OwnerName, p.DepartmentId, p.MadeAt, p.DueAt, p.Status, p.KeptAt, p.KeptByName,

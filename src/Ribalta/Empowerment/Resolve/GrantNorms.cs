@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Ribalta.Empowerment.Contracts;
+using Ribalta.Empowerment.Contracts.Events;
 using Ribalta.Empowerment.Data;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Errors;
@@ -63,14 +64,7 @@ internal sealed class GrantNorms(RibaltaDbContext db, IOptions<EmpowermentOption
                 TeamSample = sample,
                 FlaggedAt = clock.GetUtcNow(),
             });
-            db.Append(clock, granter, EmpowermentEvents.GrantFlagged, "grant", grant.Id.ToString(CultureInfo.InvariantCulture), new
-            {
-                grantId = grant.Id,
-                amount = $"{grant.Amount} {grant.Currency}",
-                teamMedian = median,
-                sample,
-                caseId = grant.CaseId,
-            });
+            db.Append(clock, granter, new GrantFlagged(grant.Id, $"{grant.Amount} {grant.Currency}", median, sample, grant.CaseId), "grant", grant.Id.ToString(CultureInfo.InvariantCulture));
         }
     }
 
@@ -155,7 +149,7 @@ internal sealed class GrantNorms(RibaltaDbContext db, IOptions<EmpowermentOption
         flag.DiscussedByName = lead.Name;
         flag.Note = note!.Trim();
         flag.Version++;
-        db.Append(clock, lead, EmpowermentEvents.FlagDiscussed, "grant", flag.GrantId.ToString(CultureInfo.InvariantCulture), new { flagId = id, caseId = flag.CaseId }, null);
+        db.Append(clock, lead, new GrantFlagDiscussed(id, flag.CaseId), "grant", flag.GrantId.ToString(CultureInfo.InvariantCulture), null);
         try
         {
             await db.SaveChangesAsync(ct);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Localization;
 using Ribalta.Cases.Contracts;
 using Ribalta.Customers.Contracts;
 using Ribalta.Empowerment.Contracts;
+using Ribalta.Empowerment.Contracts.Events;
 using Ribalta.Empowerment.Data;
 using Ribalta.Empowerment.Domain;
 using Ribalta.Empowerment.Envelopes;
@@ -339,14 +340,13 @@ internal sealed class ResolveHandler(
             await AddToTotalAsync(authorityId, spent.Key.OptionId, spent.Select(a => a.Line.Amount!.Value).Aggregate((x, y) => x + y), now, +1, ct);
         }
 
-        db.Append(clock, authority, EmpowermentEvents.Granted, "case", @case.Id.ToString(CultureInfo.InvariantCulture), new
-        {
+        var granted = new ResolutionGranted(
             resolutionId,
             reason,
-            helpRequestId = approval?.HelpRequestId,
-            onBehalfOf = approval?.SpeaksAs.Name,
-            grants = asked.Select(a => new { option = a.Option.NameIn("en"), kind = a.Option.Kind.ToString(), amount = a.Line.Amount?.ToString(), a.Line.Quantity }),
-        }, @case.CustomerId);
+            approval?.HelpRequestId,
+            approval?.SpeaksAs.Name,
+            asked.Select(a => new GrantedLine(a.Option.NameIn("en"), a.Option.Kind, a.Line.Amount?.ToString(), a.Line.Quantity)).ToList());
+        db.Append(clock, authority, granted, "case", @case.Id.ToString(CultureInfo.InvariantCulture), @case.CustomerId);
         foreach (var ledger in ledgers)
         {
             ledger.Version++;
@@ -490,14 +490,13 @@ internal sealed class ResolveHandler(
             ledger.Version++;
         }
 
-        db.Append(clock, manager, EmpowermentEvents.Reversed, "case", grant.CaseId.ToString(CultureInfo.InvariantCulture), new
-        {
-            grantId = grant.Id,
-            amount = grant.Money?.ToString(),
-            grant.Quantity,
-            grantedBy = grant.GrantedByName,
-            reason,
-        }, grant.CustomerId);
+        db.Append(
+            clock,
+            manager,
+            new GrantReversed(grant.Id, grant.Money?.ToString(), grant.Quantity, grant.GrantedByName, reason),
+            "case",
+            grant.CaseId.ToString(CultureInfo.InvariantCulture),
+            grant.CustomerId);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         var option = await db.Set<ResolutionOption>().AsNoTracking().FirstAsync(o => o.Id == grant.OptionId, ct);

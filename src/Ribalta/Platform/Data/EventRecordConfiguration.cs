@@ -17,6 +17,7 @@ internal sealed class EventRecordConfiguration : IEntityTypeConfiguration<EventR
         builder.Property(e => e.SubjectType).HasMaxLength(50);
         builder.Property(e => e.SubjectId).HasMaxLength(100);
         builder.Property(e => e.Payload);
+        builder.Ignore(e => e.Data);
 
         // Every reader pages newest first by id within one filter. Each index is written with every event (several per
         // inbound message), so there is none for the actor: the audit log matches an actor by id or by name, which

@@ -28,6 +28,12 @@ public sealed class EventRecord
 
     /// <summary>JSON with the facts of the change (what it was, what it became).</summary>
     public required string Payload { get; init; }
+
+    /// <summary>
+    /// The event as appended (not stored): in-process subscribers and live panels match on it. Null on events read
+    /// back from the table, whose only form is <see cref="Payload"/>.
+    /// </summary>
+    public IEvent? Data { get; init; }
 }
 
 public enum ActorKind

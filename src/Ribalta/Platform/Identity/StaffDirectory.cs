@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Ribalta.Platform.Contracts.Events;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Errors;
 using Ribalta.Platform.Events;
@@ -112,7 +113,7 @@ public sealed class StaffDirectory(
             InvitedBy = actor.Id is { } id && Guid.TryParse(id, out var by) ? by : null,
         };
         db.Add(invitation);
-        db.Append(clock, actor, StaffEvents.Invited, "staff_invitation", invitation.Id.ToString(), new { invitation.Email, invitation.DisplayName, roles = SplitRoles(invitation.Roles), invitation.ExpiresAt });
+        db.Append(clock, actor, new StaffInvited(invitation.Email, invitation.DisplayName, SplitRoles(invitation.Roles), invitation.ExpiresAt), "staff_invitation", invitation.Id.ToString());
         await db.SaveChangesAsync(ct);
         return new IssuedInvitation(invitation.Id, invitation.Email, token, invitation.ExpiresAt);
     }
@@ -126,7 +127,7 @@ public sealed class StaffDirectory(
         }
 
         invitation.RevokedAt = clock.GetUtcNow();
-        db.Append(clock, actor, StaffEvents.InvitationRevoked, "staff_invitation", invitation.Id.ToString(), new { invitation.Email });
+        db.Append(clock, actor, new StaffInvitationRevoked(invitation.Email), "staff_invitation", invitation.Id.ToString());
         await db.SaveChangesAsync(ct);
         return true;
     }
@@ -155,7 +156,7 @@ public sealed class StaffDirectory(
 
         invitation.AcceptedAt = clock.GetUtcNow();
         var user = created.Value;
-        db.Append(clock, new Actor(ActorKind.Staff, user.Id.ToString(), user.DisplayName), StaffEvents.Joined, "staff", user.Id.ToString(), new { user.Email, roles = SplitRoles(invitation.Roles), invitationId = invitation.Id });
+        db.Append(clock, new Actor(ActorKind.Staff, user.Id.ToString(), user.DisplayName), new StaffJoined(user.Email, SplitRoles(invitation.Roles), invitation.Id), "staff", user.Id.ToString());
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return user;
@@ -198,7 +199,7 @@ public sealed class StaffDirectory(
         }
 
         var user = created.Value;
-        db.Append(clock, new Actor(ActorKind.Staff, user.Id.ToString(), user.DisplayName), StaffEvents.SetupCompleted, "staff", user.Id.ToString(), new { user.Email });
+        db.Append(clock, new Actor(ActorKind.Staff, user.Id.ToString(), user.DisplayName), new StaffSetupCompleted(user.Email), "staff", user.Id.ToString());
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return user;
@@ -239,7 +240,7 @@ public sealed class StaffDirectory(
             ThrowIfFailed(await users.AddToRolesAsync(user, added));
         }
 
-        db.Append(clock, actor, StaffEvents.RolesChanged, "staff", user.Id.ToString(), new { before = current.Order(StringComparer.Ordinal), after = wanted.Order(StringComparer.Ordinal) });
+        db.Append(clock, actor, new StaffRolesChanged(current.Order(StringComparer.Ordinal).ToList(), wanted.Order(StringComparer.Ordinal).ToList()), "staff", user.Id.ToString());
         ThrowIfFailed(await users.UpdateSecurityStampAsync(user));
         await transaction.CommitAsync(ct);
         return (await ListOneAsync(user.Id, ct))!;
@@ -271,7 +272,14 @@ public sealed class StaffDirectory(
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         user.IsActive = active;
         user.LockoutEnd = active ? null : DateTimeOffset.MaxValue;
-        db.Append(clock, actor, active ? StaffEvents.Reactivated : StaffEvents.Deactivated, "staff", user.Id.ToString(), new { user.Email });
+        if (active)
+        {
+            db.Append(clock, actor, new StaffReactivated(user.Email), "staff", user.Id.ToString());
+        }
+        else
+        {
+            db.Append(clock, actor, new StaffDeactivated(user.Email), "staff", user.Id.ToString());
+        }
 
         // Every session the person holds ends now; the new security stamp also invalidates their cookies.
         ThrowIfFailed(await users.UpdateSecurityStampAsync(user));
@@ -320,7 +328,14 @@ public sealed class StaffDirectory(
             db.Add(department);
         }
 
-        db.Append(clock, actor, id is null ? StaffEvents.DepartmentCreated : StaffEvents.DepartmentRenamed, "department", department.Id.ToString(), new { before = id is null ? null : before, after = name });
+        if (id is null)
+        {
+            db.Append(clock, actor, new DepartmentCreated(null, name), "department", department.Id.ToString());
+        }
+        else
+        {
+            db.Append(clock, actor, new DepartmentRenamed(before, name), "department", department.Id.ToString());
+        }
         try
         {
             await db.SaveChangesAsync(ct);
@@ -349,7 +364,7 @@ public sealed class StaffDirectory(
 
         if (user.DepartmentId != departmentId)
         {
-            db.Append(clock, actor, StaffEvents.DepartmentChanged, "staff", user.Id.ToString(), new { before = user.DepartmentId, after = departmentId });
+            db.Append(clock, actor, new StaffDepartmentChanged(user.DepartmentId, departmentId), "staff", user.Id.ToString());
             user.DepartmentId = departmentId;
             await db.SaveChangesAsync(ct);
         }
@@ -451,20 +466,3 @@ public sealed class StaffDirectory(
     private static List<string> SplitRoles(string roles) => roles.Split(',', StringSplitOptions.RemoveEmptyEntries).ToList();
 }
 
-public static class StaffEvents
-{
-    public const string Invited = "staff.invited";
-    public const string InvitationRevoked = "staff.invitation_revoked";
-    public const string Joined = "staff.joined";
-    public const string SetupCompleted = "staff.setup_completed";
-    public const string RolesChanged = "staff.roles_changed";
-    public const string DepartmentChanged = "staff.department_changed";
-    public const string DepartmentCreated = "department.created";
-    public const string DepartmentRenamed = "department.renamed";
-    public const string Deactivated = "staff.deactivated";
-    public const string Reactivated = "staff.reactivated";
-    public const string SignedIn = "staff.signed_in";
-    public const string LockedOut = "staff.locked_out";
-    public const string TwoFactorEnabled = "staff.two_factor_enabled";
-    public const string TwoFactorDisabled = "staff.two_factor_disabled";
-}

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Identity;
+using Ribalta.Platform.Contracts.Events;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Events;
 using Ribalta.Platform.Localization;
@@ -108,7 +109,7 @@ public sealed class StaffSignIn(
     {
         if (result.Succeeded)
         {
-            db.Append(clock, new Actor(ActorKind.Staff, user.Id.ToString(), user.DisplayName), StaffEvents.SignedIn, "staff", user.Id.ToString(), new { });
+            db.Append(clock, new Actor(ActorKind.Staff, user.Id.ToString(), user.DisplayName), new StaffSignedIn(), "staff", user.Id.ToString());
             await db.SaveChangesAsync();
             if (SupportedCultures.IsSupported(user.PreferredLanguage) && http.HttpContext is { } context)
             {
@@ -120,7 +121,7 @@ public sealed class StaffSignIn(
 
         if (result.IsLockedOut)
         {
-            db.Append(clock, Actor.System, StaffEvents.LockedOut, "staff", user.Id.ToString(), new { until = user.LockoutEnd });
+            db.Append(clock, Actor.System, new StaffLockedOut(user.LockoutEnd), "staff", user.Id.ToString());
             await db.SaveChangesAsync();
             return SignInOutcome.LockedOut;
         }

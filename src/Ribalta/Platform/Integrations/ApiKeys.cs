@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Ribalta.Platform.Contracts.Events;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Errors;
 using Ribalta.Platform.Events;
@@ -132,7 +133,7 @@ internal sealed class ApiKeyService(RibaltaDbContext db, TimeProvider clock)
             ExpiresAt = now.AddDays(days),
         };
         db.Add(key);
-        db.Append(clock, actor, "api_key.created", "api_key", key.Id.ToString(), new { key.Name, key.Prefix, scopes = key.ToDto().Scopes, key.ExpiresAt });
+        db.Append(clock, actor, new ApiKeyIssued(key.Name, key.Prefix, key.ToDto().Scopes, key.ExpiresAt), "api_key", key.Id.ToString());
         await db.SaveChangesAsync(ct);
         return new ApiKeyCreated(key.ToDto(), secret);
     }
@@ -148,7 +149,7 @@ internal sealed class ApiKeyService(RibaltaDbContext db, TimeProvider clock)
         if (key.RevokedAt is null)
         {
             key.RevokedAt = clock.GetUtcNow();
-            db.Append(clock, actor, "api_key.revoked", "api_key", key.Id.ToString(), new { key.Name, key.Prefix });
+            db.Append(clock, actor, new ApiKeyRevoked(key.Name, key.Prefix), "api_key", key.Id.ToString());
             await db.SaveChangesAsync(ct);
         }
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.Extensions.Options;
+using Ribalta.Platform.Contracts.Events;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Errors;
 using Ribalta.Platform.Events;
@@ -184,7 +185,7 @@ internal sealed partial class WebhookService(
         };
         db.Add(webhook);
         // The log keeps where it goes without the query string, which often carries the receiver's own token.
-        db.Append(clock, actor, "webhook.created", "webhook", webhook.Id.ToString(), new { url = WithoutQuery(webhook.Url), eventTypes = patterns });
+        db.Append(clock, actor, new WebhookSubscribed(WithoutQuery(webhook.Url), patterns), "webhook", webhook.Id.ToString());
         await db.SaveChangesAsync(ct);
         return new WebhookCreated(webhook.ToDto(), secret);
     }
@@ -201,7 +202,7 @@ internal sealed partial class WebhookService(
         if (webhook.Active)
         {
             webhook.Active = false;
-            db.Append(clock, actor, "webhook.deactivated", "webhook", webhook.Id.ToString(), new { url = WithoutQuery(webhook.Url) });
+            db.Append(clock, actor, new WebhookDeactivated(WithoutQuery(webhook.Url)), "webhook", webhook.Id.ToString());
             await db.SaveChangesAsync(ct);
         }
 
@@ -244,7 +245,7 @@ internal sealed partial class WebhookService(
             NextAttemptAt = now,
         };
         db.Add(replay);
-        db.Append(clock, actor, "webhook.replayed", "webhook", original.SubscriptionId.ToString(), new { delivery = original.Id, original.EventId });
+        db.Append(clock, actor, new WebhookReplayed(original.Id, original.EventId), "webhook", original.SubscriptionId.ToString());
         await db.SaveChangesAsync(ct);
         signal.Wake();
         return replay.ToDto();
