@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
+using Ribalta.Platform.Contracts.Events;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Errors;
 using Ribalta.Platform.Events;
@@ -8,12 +9,6 @@ using Ribalta.Platform.Identity;
 using Ribalta.Platform.Localization;
 
 namespace Ribalta.Platform.Jobs;
-
-public static class JobEvents
-{
-    /// <summary>An administrator asked a job to run now.</summary>
-    public const string RunRequested = "job.run_requested";
-}
 
 /// <summary>A job as administrators see it: its schedule, whether it runs now and where, and how its runs went.</summary>
 public sealed record JobDto(
@@ -62,7 +57,7 @@ internal sealed class JobBoard(RibaltaDbContext db, JobRunner runner, JobSignal 
             row.NextRunAt = now;
         }
 
-        db.Append(clock, actor, JobEvents.RunRequested, "job", name, new { });
+        db.Append(clock, actor, new JobRunRequested(), "job", name);
         await db.SaveChangesAsync(ct);
         signal.Wake();
         return (await ListAsync(ct)).Single(j => j.Name == name);
