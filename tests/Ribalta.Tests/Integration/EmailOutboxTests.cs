@@ -24,11 +24,11 @@ public abstract class EmailOutboxTests(RibaltaApp app, MailServers mail)
     /// <summary>The waits between tries, as docs/email.md promises them: 1, 2, 5, 10, 20, 30 minutes, then hourly.</summary>
     private static TimeSpan WaitAfter(int attempt) => TimeSpan.FromMinutes(attempt switch { 1 => 1, 2 => 2, 3 => 5, 4 => 10, 5 => 20, 6 => 30, _ => 60 });
 
-    private async Task<MailboxDto> MailboxAsync(string user)
+    private async Task<MailboxDto> MailboxAsync(string user, bool enabled = true, int? smtpPort = null)
     {
         var admin = await App.AsAdmin();
-        var input = new MailboxInput("Outbox " + user, $"{Api.Unique("outbox")}@acme.test", "Acme Support", true, MailProtocol.Imap, "127.0.0.1", mail.ImapPort,
-            MailSecurity.None, user, MailServers.Password, null, AfterImport.MarkSeen, 3600, "127.0.0.1", mail.SmtpPort, MailSecurity.None);
+        var input = new MailboxInput("Outbox " + user, $"{Api.Unique("outbox")}@acme.test", "Acme Support", enabled, MailProtocol.Imap, "127.0.0.1", mail.ImapPort,
+            MailSecurity.None, user, MailServers.Password, null, AfterImport.MarkSeen, 3600, "127.0.0.1", smtpPort ?? mail.SmtpPort, MailSecurity.None);
         var response = await admin.PostAsJsonAsync("/api/v1/mailboxes", input, Api.Json);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<MailboxDto>(Api.Json))!;
@@ -158,6 +158,60 @@ public abstract class EmailOutboxTests(RibaltaApp app, MailServers mail)
         App.Clock.Advance(TimeSpan.FromHours(3));
         await App.Services.GetRequiredService<EmailDispatcher>().SendDueAsync(default);
         Assert.Equal(1, (await OutboundAsync(caseId)).Attempts);
+    }
+
+    [Fact]
+    public async Task Mail_of_a_mailbox_turned_off_or_whose_server_cannot_be_reached_is_retried_a_minute_later_with_the_reason()
+    {
+        AlignClock();
+        var off = await MailboxAsync("imap11", enabled: false);
+        var unreachable = await MailboxAsync("imap11", smtpPort: PostgresServer.FreePort());
+        var now = App.Clock.GetUtcNow();
+        var ids = new[] { (off.Id, "off"), (unreachable.Id, "down1"), (unreachable.Id, "down2") }
+            .Select(m => (Mailbox: m.Item1, Id: $"{m.Item2}.{Guid.NewGuid():N}@acme.test")).ToList();
+        await App.WithServices(async sp =>
+        {
+            var db = sp.GetRequiredService<RibaltaDbContext>();
+            foreach (var (mailbox, id) in ids)
+            {
+                db.Add(new OutboundEmail
+                {
+                    MailboxId = mailbox,
+                    Kind = OutboundKind.Reply,
+                    ToAddress = $"{Api.Unique("waiting")}@example.com",
+                    Subject = "Your order",
+                    TextBody = "Your order left our warehouse this morning.",
+                    HeaderMessageId = id,
+                    CreatedAt = now,
+                    NextAttemptAt = now,
+                });
+            }
+
+            return await db.SaveChangesAsync();
+        });
+
+        // Whichever dispatcher round takes them (this one or the app's own), each is tried once, the clock standing still.
+        await App.Services.GetRequiredService<EmailDispatcher>().SendDueAsync(default);
+        var tried = new List<OutboundEmail>();
+        foreach (var (_, id) in ids)
+        {
+            OutboundEmail? outbound = null;
+            for (var i = 0; i < 300 && outbound is not { Attempts: > 0 }; i++)
+            {
+                outbound = await App.WithServices(sp => sp.GetRequiredService<RibaltaDbContext>().Set<OutboundEmail>().AsNoTracking().SingleAsync(o => o.HeaderMessageId == id));
+                if (outbound.Attempts == 0)
+                {
+                    await Task.Delay(50);
+                }
+            }
+
+            tried.Add(outbound!);
+        }
+
+        Assert.All(tried, o => Assert.Equal((OutboundStatus.Pending, 1, now + WaitAfter(1)), (o.Status, o.Attempts, o.NextAttemptAt)));
+        Assert.Equal("The mailbox is turned off or has no SMTP server", tried[0].LastError);
+        Assert.All(tried.Skip(1), o => Assert.False(string.IsNullOrEmpty(o.LastError)));
+        Assert.DoesNotContain(mail.Sent(), m => ids.Any(i => i.Id == m.MessageId));
     }
 
     [Fact]

@@ -87,6 +87,11 @@ public abstract class IngestTests(RibaltaApp app)
         var reused = await PostAsync(api, new { from = body.from, body = "Altro testo", channel = "Social" }, key);
         Assert.Equal(HttpStatusCode.Conflict, reused.StatusCode);
         Assert.Equal("Error.IdempotencyMismatch", (await reused.ReadJsonAsync()).GetProperty("code").GetString());
+
+        // Keys belong to whoever sent them: another member of staff sending the same key and message gets their own.
+        var other = await PostAsync(await App.AsStaff("TeamLead"), body, key);
+        Assert.NotEqual(results[0].MessageId, (await ReadAsync(other)).MessageId);
+        Assert.False(other.Headers.Contains("Idempotent-Replayed"));
     }
 
     [Fact]
@@ -134,6 +139,7 @@ public abstract class IngestTests(RibaltaApp app)
             await ReadAsync(await PostAsync(api, new { from = new { handle = $"@user{tag}{i % 10}" }, body = $"Messaggio {i} {tag}", channel = "Social" }))));
         Assert.Equal(40, results.Select(r => r.MessageId).Distinct().Count());
         Assert.Equal(10, results.Select(r => r.CustomerId).Distinct().Count());
+        Assert.Equal(40, await App.WithServices(services => services.GetRequiredService<RibaltaDbContext>().Set<Message>().CountAsync(m => m.Body.Contains(tag))));
     }
 
     [Fact]
@@ -318,18 +324,20 @@ public abstract class IngestTests(RibaltaApp app)
             new { from = new { email = $"batch.{tag}@example.it" }, body = "Secondo messaggio, sulla stessa pratica", caseId = owner.CaseId, idempotencyKey = key },
             new { from = new { handle = $"@nuovo{tag}" }, body = "I need help with my subscription renewal, it failed twice", channel = "Social" },
             new { from = new { email = stranger }, body = "Not mine", caseId = owner.CaseId },
+            new { from = new { email = $"batch.{tag}@example.it" }, body = "Un altro messaggio con la stessa chiave", caseId = owner.CaseId, idempotencyKey = key },
         ];
 
         var response = await api.PostAsJsonAsync("/api/v1/messages/batch", new { messages }, Api.Json);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var results = (await response.Content.ReadFromJsonAsync<IngestBatchResponse>(Api.Json))!.Results;
-        Assert.Equal([201, 201, 201, 404], results.Select(r => r.Status).ToArray());
+        Assert.Equal([201, 201, 201, 404, 409], results.Select(r => r.Status).ToArray());
         Assert.Equal(results[0].Result, results[1].Result);
         Assert.True(results[1].Replayed);
         Assert.Equal(owner.CaseId, results[0].Result!.CaseId);
         Assert.True(results[2].Result!.NewCustomer);
         Assert.Equal("en", (await api.GetFromJsonAsync<CaseDetails>($"/api/v1/cases/{results[2].Result!.CaseId}", Api.Json))!.Language);
         Assert.Equal("Error.NotFound", results[3].Code);
+        Assert.Equal("Error.IdempotencyMismatch", results[4].Code);
         Assert.Equal(2, (await api.GetFromJsonAsync<MessagePage>($"/api/v1/cases/{owner.CaseId}/messages", Api.Json))!.Items.Count);
         Assert.Null((await api.SearchCustomersAsync(stranger)).Items.FirstOrDefault());
 
@@ -350,6 +358,69 @@ public abstract class IngestTests(RibaltaApp app)
         var tooMany = Enumerable.Range(0, IngestApi.MaxBatch + 1).Select(i => new { from = new { email = $"batch.{tag}@example.it" }, body = $"n{i}" }).ToArray();
         await (await api.PostAsJsonAsync("/api/v1/messages/batch", new { messages = tooMany }, Api.Json)).AssertRefusedAsync("messages", $"between 1 and {IngestApi.MaxBatch}");
     }
+
+    [Fact]
+    public async Task A_message_the_database_refuses_fails_alone_the_rest_of_its_batch_lands_and_its_key_stays_free()
+    {
+        var api = await App.AsFrontline();
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var marker = "poison" + tag;
+        var refused = $"rifiutato.{tag}@example.it";
+        var key = Guid.NewGuid().ToString();
+        await RefuseMessagesAsync(marker);
+        try
+        {
+            // Written together, the refusal fails the writer's whole transaction; each message is then written on its own,
+            // so only the refused one fails (500), and nothing of it stays, not even its sender.
+            var response = await api.PostAsJsonAsync("/api/v1/messages/batch", new
+            {
+                messages = new object[]
+                {
+                    new { from = new { email = $"prima.{tag}@example.it" }, body = "Il primo messaggio" },
+                    new { from = new { email = refused }, body = $"Questo no {marker}", idempotencyKey = key },
+                    new { from = new { email = $"terza.{tag}@example.it" }, body = "Il terzo messaggio" },
+                },
+            }, Api.Json);
+            var results = (await response.Content.ReadFromJsonAsync<IngestBatchResponse>(Api.Json))!.Results;
+            Assert.Equal([201, 500, 201], results.Select(r => r.Status).ToArray());
+            Assert.Equal("Error.Unexpected", results[1].Code);
+            foreach (var landed in new[] { results[0].Result!, results[2].Result! })
+            {
+                Assert.True(landed.NewCustomer);
+                Assert.Single((await api.GetFromJsonAsync<MessagePage>($"/api/v1/cases/{landed.CaseId}/messages", Api.Json))!.Items);
+            }
+
+            Assert.Null((await api.SearchCustomersAsync(refused)).Items.FirstOrDefault());
+
+            // Alone it fails the same way, and the writer goes on: the next message lands.
+            Assert.Equal(HttpStatusCode.InternalServerError, (await PostAsync(api, new { from = new { email = refused }, body = $"Questo no {marker}" }, key)).StatusCode);
+            Assert.True((await ReadAsync(await PostAsync(api, new { from = new { email = $"dopo.{tag}@example.it" }, body = "Dopo il rifiuto" }))).NewCase);
+
+            // A failure is never kept as the key's answer: once the cause is gone, the same key writes the message.
+            await AllowMessagesAsync(marker);
+            var retried = await PostAsync(api, new { from = new { email = refused }, body = $"Questo no {marker}" }, key);
+            var written = await ReadAsync(retried);
+            Assert.False(retried.Headers.Contains("Idempotent-Replayed"));
+            Assert.True(written.NewCustomer);
+            Assert.Equal($"Questo no {marker}", Assert.Single((await api.GetFromJsonAsync<MessagePage>($"/api/v1/cases/{written.CaseId}/messages", Api.Json))!.Items).Body);
+        }
+        finally
+        {
+            await AllowMessagesAsync(marker);
+        }
+    }
+
+    /// <summary>The database refuses any message whose body holds the marker, as it would a write it cannot take.</summary>
+    private Task<int> RefuseMessagesAsync(string marker) =>
+        App.WithServices(sp => sp.GetRequiredService<RibaltaDbContext>().Database.ExecuteSqlRawAsync(App.Provider == "Postgres"
+            ? $"CREATE FUNCTION refuse_{marker}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.\"Body\" LIKE '%{marker}%' THEN RAISE EXCEPTION 'refused by the database: {marker}'; END IF; RETURN NEW; END $$; "
+                + $"CREATE TRIGGER refuse_{marker} BEFORE INSERT ON messages FOR EACH ROW EXECUTE FUNCTION refuse_{marker}();"
+            : $"CREATE TRIGGER refuse_{marker} BEFORE INSERT ON messages WHEN NEW.\"Body\" LIKE '%{marker}%' BEGIN SELECT RAISE(ABORT, 'refused by the database: {marker}'); END;"));
+
+    private Task<int> AllowMessagesAsync(string marker) =>
+        App.WithServices(sp => sp.GetRequiredService<RibaltaDbContext>().Database.ExecuteSqlRawAsync(App.Provider == "Postgres"
+            ? $"DROP TRIGGER IF EXISTS refuse_{marker} ON messages; DROP FUNCTION IF EXISTS refuse_{marker}();"
+            : $"DROP TRIGGER IF EXISTS refuse_{marker};"));
 
     [Fact]
     public async Task Bad_messages_are_refused_with_reasons_and_create_nothing()
