@@ -95,4 +95,13 @@ public sealed class ArchitectureTests
             .ToList();
         Assert.Empty(offenders);
     }
+
+    [Fact]
+    public void Periodic_work_is_a_job()
+    {
+        // A timer of its own runs on every node, out of sight; a job runs once under a lease and shows on /admin/jobs.
+        var result = Types.InAssembly(Ribalta).ShouldNot().HaveDependencyOn("System.Threading.PeriodicTimer").GetResult();
+        Assert.True(result.IsSuccessful, "PeriodicTimer (make it an IJob) in: " + string.Join(", ", result.FailingTypeNames ?? []));
+        Assert.Contains(typeof(global::Ribalta.Empowerment.Promises.PromiseMonitor), Types.InAssembly(Ribalta).That().ImplementInterface(typeof(global::Ribalta.Platform.Jobs.IJob)).GetTypes());
+    }
 }
