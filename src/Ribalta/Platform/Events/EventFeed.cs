@@ -67,6 +67,9 @@ public sealed class EventFeed(IServiceScopeFactory scopes, TimeProvider clock)
 
     private readonly Dictionary<string, (long At, long SeenAt)> _gaps = [];
 
+    /// <summary>Consumers whose cursor row is known to exist: rows are never deleted, so each is checked once a process.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _cursors = new(StringComparer.Ordinal);
+
     /// <summary>
     /// Hands the consumer the next batch of at most <paramref name="batchSize"/> events after its cursor and moves the
     /// cursor past them in the same transaction. Returns how many events the batch had (0: nothing to read yet).
@@ -125,10 +128,11 @@ public sealed class EventFeed(IServiceScopeFactory scopes, TimeProvider clock)
     private static Task<long> LastEventIdAsync(RibaltaDbContext db, CancellationToken ct) =>
         db.Events.OrderByDescending(e => e.Id).Select(e => e.Id).FirstOrDefaultAsync(ct);
 
-    private static async Task EnsureCursorAsync(RibaltaDbContext db, IEventConsumer consumer, CancellationToken ct)
+    private async Task EnsureCursorAsync(RibaltaDbContext db, IEventConsumer consumer, CancellationToken ct)
     {
-        if (await db.Set<EventCursor>().AnyAsync(c => c.Consumer == consumer.Name, ct))
+        if (_cursors.ContainsKey(consumer.Name) || await db.Set<EventCursor>().AnyAsync(c => c.Consumer == consumer.Name, ct))
         {
+            _cursors[consumer.Name] = true;
             return;
         }
 
@@ -146,6 +150,8 @@ public sealed class EventFeed(IServiceScopeFactory scopes, TimeProvider clock)
         {
             db.ChangeTracker.Clear();
         }
+
+        _cursors[consumer.Name] = true;
     }
 
     /// <summary>The events that follow the cursor without a hole, or all of them once a hole has outlived the patience.</summary>
