@@ -3,16 +3,20 @@ using Ribalta.Cases;
 using Ribalta.Components;
 using Ribalta.Customers;
 using Ribalta.Empowerment;
+using Ribalta.Insights;
 using Ribalta.Platform;
 using Ribalta.Platform.Data;
+using Ribalta.Platform.Projections;
 
 // `--demo` seeds a demo organisation on first run; `migrate` applies migrations and exits; `reindex-search` analyses
-// every message again after an upgrade that changed the search analysis (docs/operations.md).
+// every message again after an upgrade that changed the search analysis; `rebuild NAME` builds a projection again
+// from the whole event log (docs/operations.md).
 NativeMemory.LimitMallocArenas();
 
 var demo = args.Contains("--demo");
-var command = args.Length > 0 && args[0] is "migrate" or "reindex-search" ? args[0] : null;
-var hostArgs = args.Where(a => a != "--demo" && a != command).ToArray();
+var command = args.Length > 0 && args[0] is "migrate" or "reindex-search" or "rebuild" ? args[0] : null;
+var projection = command == "rebuild" && args.Length > 1 && !args[1].StartsWith('-') ? args[1] : null;
+var hostArgs = args.Skip(command is null ? 0 : projection is null ? 1 : 2).Where(a => a != "--demo").ToArray();
 
 var builder = WebApplication.CreateBuilder(hostArgs);
 if (demo)
@@ -42,8 +46,12 @@ if (command is not null)
     {
         await app.Services.ReindexSearchAsync(Console.Out);
     }
+    else if (command == "rebuild")
+    {
+        return await app.Services.RebuildProjectionAsync(projection, Console.Out);
+    }
 
-    return;
+    return 0;
 }
 
 app.UsePlatform();
@@ -52,9 +60,11 @@ app.MapPlatform();
 app.MapCustomers();
 app.MapCases();
 app.MapEmpowerment();
+app.MapInsights();
 app.MapWorkspace();
 
 app.Run();
+return 0;
 
 /// <summary>Entry point; public so integration tests can host the real application.</summary>
 public partial class Program;

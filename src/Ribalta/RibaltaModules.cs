@@ -2,6 +2,7 @@ using Ribalta.Cases;
 using Ribalta.Customers;
 using Ribalta.Demo;
 using Ribalta.Empowerment;
+using Ribalta.Insights;
 using Ribalta.Platform;
 
 namespace Ribalta;
@@ -18,6 +19,7 @@ public static class RibaltaModules
         builder.Services.AddCustomers();
         builder.Services.AddCases();
         builder.Services.AddEmpowerment();
+        builder.Services.AddInsights();
         builder.Services.AddDemo();
         return builder;
     }

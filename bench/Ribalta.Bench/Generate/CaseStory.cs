@@ -70,7 +70,7 @@ internal static class CaseStory
             AuthorName = customer.Name,
             Body = body + "\n" + string.Format(CultureInfo.InvariantCulture, language.OrderLine, order),
             CreatedAt = at,
-        }, subject, [PlannedEvent.Of(new CaseOpened(subject, channel, CasePriority.Normal), fromCustomer ? customerActor : agent.Actor)])));
+        }, subject, [PlannedEvent.Of(new CaseOpened(subject, channel, CasePriority.Normal, @case.DepartmentId), fromCustomer ? customerActor : agent.Actor)])));
 
         var priority = Priorities[random.Next(Priorities.Length)];
         var tags = language.Tags[template].Take(1 + random.Next(2)).ToList();
@@ -168,7 +168,7 @@ internal static class CaseStory
                         if (@case.DepartmentId != departments[backOffice])
                         {
                             @case.DepartmentId = departments[backOffice];
-                            events.Add(PlannedEvent.Of(new CaseUpdated(["department"]), agent.Actor));
+                            events.Add(PlannedEvent.Of(new CaseUpdated(["department"], @case.DepartmentId), agent.Actor));
                         }
 
                         if (events.Count > 0)

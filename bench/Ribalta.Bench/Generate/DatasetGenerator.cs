@@ -97,7 +97,7 @@ internal static class DatasetGenerator
     }
 
     /// <summary>The application's own services on the target database, without a web server.</summary>
-    private static WebApplication BuildApplication(bool postgres, string? connection, string directory)
+    internal static WebApplication BuildApplication(bool postgres, string? connection, string directory)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>

@@ -166,6 +166,7 @@ internal static class LoadDriver
             quietWait > TimeSpan.Zero ? await QuietMachine.WaitAsync(quietWait, ignore) : new MachineState(false, QuietMachine.LoadAverage(), TimeSpan.Zero, ["not checked"]);
 
         var results = new List<ScenarioResult>();
+        var lags = new List<LagResult>();
         var all = scenarios.Select(s => (s.Name, Call: Http(client, s.Call), Concurrency: workers, PerRequest: 1))
             .Append((ingest.Item1, Http(client, ingest.Item2), ingestWorkers, 1))
             .Append((batch.Item1, Http(client, batch.Item2), batchWorkers, batchSize));
@@ -182,7 +183,15 @@ internal static class LoadDriver
                 continue;
             }
 
-            results.Add(await MeasureAsync(name, seconds, warmUp, concurrency, call, await QuietAsync(), ignore) with { PerRequest = perRequest });
+            var machine = await QuietAsync();
+
+            // Under batch ingest, the projections' lag behind the log is sampled too (budget: p99 at most 2 s).
+            var lag = name == batch.Item1 ? ProjectionLag.Start(client) : null;
+            results.Add(await MeasureAsync(name, seconds, warmUp, concurrency, call, machine, ignore) with { PerRequest = perRequest });
+            if (lag is not null)
+            {
+                lags.AddRange(await lag.StopAsync(name));
+            }
         }
 
         if (grantOption is not null)
@@ -209,7 +218,7 @@ internal static class LoadDriver
         }
 
         var rss = pid is null ? null : ReadMemory(pid);
-        Report(results, rss, url, options.Get("label", ""), workers, options.Get("out", "bench/results"));
+        Report(results, lags, rss, url, options.Get("label", ""), workers, options.Get("out", "bench/results"));
         return 0;
     }
 
@@ -410,14 +419,14 @@ internal static class LoadDriver
         return (Field("VmRSS:"), Field("VmHWM:"));
     }
 
-    private static string Machine()
+    internal static string Machine()
     {
         var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
         var memory = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
         return string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessorCount} cores ({cpu}), {double.Parse(memory, CultureInfo.InvariantCulture) / 1024 / 1024:F0} GiB");
     }
 
-    private static void Report(IReadOnlyList<ScenarioResult> results, (double Now, double Peak)? rss, string url, string label, int workers, string outDirectory)
+    private static void Report(IReadOnlyList<ScenarioResult> results, IReadOnlyList<LagResult> lags, (double Now, double Peak)? rss, string url, string label, int workers, string outDirectory)
     {
         Directory.CreateDirectory(outDirectory);
         var stamp = DateTimeOffset.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
@@ -435,6 +444,17 @@ internal static class LoadDriver
                 $"| {r.Name} | {r.Requests} | {r.PerSecond:F0} | {r.PerSecond * r.PerRequest:F0} | {r.P50:F1} | {r.P95:F1} | {r.P99:F1} | {r.Max:F1} | {r.Errors} | {r.Refused} | {r.LoadAtStart:F2} → {r.LoadAtEnd:F2} | {(r.Quiet ? $"yes (after {r.WaitedSeconds:F0} s)" : "NO: " + string.Join(", ", r.Busy))} |");
         }
 
+        if (lags.Count > 0)
+        {
+            markdown.AppendLine();
+            markdown.AppendLine("| projection lag behind the log (s) | during | samples | p50 | p99 | max |");
+            markdown.AppendLine("|---|---|---:|---:|---:|---:|");
+            foreach (var l in lags)
+            {
+                markdown.AppendLine(CultureInfo.InvariantCulture, $"| {l.Projection} | {l.During} | {l.Samples} | {l.P50:F2} | {l.P99:F2} | {l.Max:F2} |");
+            }
+        }
+
         if (rss is { } memory)
         {
             markdown.AppendLine();
@@ -443,7 +463,7 @@ internal static class LoadDriver
 
         File.WriteAllText(Path.Combine(outDirectory, $"{stamp}.md"), markdown.ToString());
         File.WriteAllText(Path.Combine(outDirectory, $"{stamp}.json"), JsonSerializer.Serialize(
-            new { url, label, stamp, machine, workers, rssMegabytes = rss?.Now, peakRssMegabytes = rss?.Peak, results },
+            new { url, label, stamp, machine, workers, rssMegabytes = rss?.Now, peakRssMegabytes = rss?.Peak, results, lags },
             new JsonSerializerOptions { WriteIndented = true }));
         Console.WriteLine(markdown);
     }

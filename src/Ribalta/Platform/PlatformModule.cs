@@ -66,7 +66,23 @@ public static class PlatformModule
         services.AddHostedService(sp => sp.GetRequiredService<Jobs.JobRunner>()); // runs jobs once StartupTasks has migrated
         services.AddScoped<Jobs.JobBoard>();
         services.AddJob<SignInSessionRetention>();
+        services.AddOptions<Projections.ProjectionOptions>().BindConfiguration(Projections.ProjectionOptions.Section)
+            .Validate(o => o.BatchSize >= 1 && o.Pause >= TimeSpan.Zero && o.Poll > TimeSpan.Zero, "Projections:BatchSize must be at least 1, Projections:Poll positive")
+            .ValidateOnStart();
+        services.AddSingleton<Projections.ProjectionSignal>();
+        services.AddScoped<Events.IEventSubscriber, Projections.ProjectionEventSubscriber>();
+        services.AddSingleton<Projections.ProjectionBoard>();
+        services.AddHostedService<Projections.ProjectionRunner>();
         return builder;
+    }
+
+    /// <summary>Registers a projection of the event log (one instance; the <see cref="Projections.ProjectionRunner"/> keeps it current).</summary>
+    public static IServiceCollection AddProjection<TProjection>(this IServiceCollection services)
+        where TProjection : class, Projections.IProjection
+    {
+        services.AddSingleton<TProjection>();
+        services.AddSingleton<Projections.IProjection>(sp => sp.GetRequiredService<TProjection>());
+        return services;
     }
 
     /// <summary>Registers a scheduled job (one instance; the <see cref="Jobs.JobRunner"/> runs it).</summary>
@@ -104,6 +120,7 @@ public static class PlatformModule
         Integrations.ApiKeysApi.MapApiKeysApi(app);
         Integrations.WebhooksApi.MapWebhooksApi(app);
         Jobs.JobsApi.MapJobsApi(app);
+        Projections.ProjectionsApi.MapProjectionsApi(app);
         return app;
     }
 }

@@ -29,6 +29,7 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
     private static readonly string[] CasesWork = ["Frontline", "TeamLead", "Manager", "Department", "Admin"];
     private static readonly string[] CasesManage = ["TeamLead", "Manager", "Admin"];
     private static readonly string[] AdminOnly = ["Admin"];
+    private static readonly string[] InsightsRead = ["TeamLead", "Manager", "Executive", "Admin"];
     private static readonly string[] CustomerOnly = [Customer];
 
     /// <summary>Method, route pattern as the application declares it, who may use it, and whether using it ends the session.</summary>
@@ -54,6 +55,8 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
         ("POST", "/api/v1/webhooks/deliveries/{id:long}/replay", AdminOnly, false),
         ("GET", "/api/v1/jobs", AdminOnly, false),
         ("POST", "/api/v1/jobs/{name}/run", AdminOnly, false),
+        ("GET", "/api/v1/projections", AdminOnly, false),
+        ("GET", "/api/v1/insights/case-flow", InsightsRead, false),
         ("POST", "/api/v1/api-keys", AdminOnly, false),
         ("GET", "/api/v1/mailboxes", AdminOnly, false),
         ("POST", "/api/v1/mailboxes", AdminOnly, false),

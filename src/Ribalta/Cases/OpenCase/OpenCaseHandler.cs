@@ -136,7 +136,7 @@ internal sealed class OpenCaseHandler(
         }
 
         db.Add(SearchEntry.For(first, @case.Subject));
-        db.Append(clock, actor, new CaseOpened(@case.Subject, @case.Channel, @case.Priority), "case", @case.Id.ToString(CultureInfo.InvariantCulture), customer.Id);
+        db.Append(clock, actor, new CaseOpened(@case.Subject, @case.Channel, @case.Priority, @case.DepartmentId), "case", @case.Id.ToString(CultureInfo.InvariantCulture), customer.Id);
         await db.SaveChangesAsync(ct);
         if (transaction is not null)
         {

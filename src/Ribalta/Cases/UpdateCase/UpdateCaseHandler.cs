@@ -146,7 +146,7 @@ internal sealed class UpdateCaseHandler(RibaltaDbContext db, CaseReader reader, 
 
         if (changed.Count > 0)
         {
-            db.Append(clock, actor, new CaseUpdated(changed), "case", subjectId, @case.CustomerId);
+            db.Append(clock, actor, new CaseUpdated(changed, changed.Contains("department") ? @case.DepartmentId : null), "case", subjectId, @case.CustomerId);
         }
 
         if (db.ChangeTracker.HasChanges())

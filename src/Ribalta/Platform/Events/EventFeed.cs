@@ -27,6 +27,12 @@ public interface IEventConsumer
 
     FeedStart StartsAt { get; }
 
+    /// <summary>
+    /// The event types the consumer reads (a projection declares them); null for every type. The cursor moves past the
+    /// others unread, so a consumer of a few types catches up on a long log without loading the rest.
+    /// </summary>
+    IReadOnlySet<string>? Reads => null;
+
     Task HandleAsync(RibaltaDbContext db, IReadOnlyList<EventRecord> events, CancellationToken ct);
 }
 
@@ -72,7 +78,7 @@ public sealed class EventFeed(IServiceScopeFactory scopes, TimeProvider clock)
 
     /// <summary>
     /// Hands the consumer the next batch of at most <paramref name="batchSize"/> events after its cursor and moves the
-    /// cursor past them in the same transaction. Returns how many events the batch had (0: nothing to read yet).
+    /// cursor past them in the same transaction. Returns how many events the cursor passed, read or not (0: nothing to read yet).
     /// </summary>
     public async Task<int> ReadAsync(IEventConsumer consumer, int batchSize, CancellationToken ct)
     {
@@ -88,18 +94,63 @@ public sealed class EventFeed(IServiceScopeFactory scopes, TimeProvider clock)
         await db.Set<EventCursor>().Where(c => c.Consumer == consumer.Name)
             .ExecuteUpdateAsync(u => u.SetProperty(c => c.LastEventId, c => c.LastEventId), ct);
         var cursor = await db.Set<EventCursor>().SingleAsync(c => c.Consumer == consumer.Name, ct);
-        var read = await db.Events.AsNoTracking().Where(e => e.Id > cursor.LastEventId).OrderBy(e => e.Id).Take(batchSize).ToListAsync(ct);
-        var events = Contiguous(consumer.Name, cursor.LastEventId, read);
-        if (events.Count == 0)
+        List<EventRecord> events;
+        long through;
+        int passed;
+        if (consumer.Reads is not { } types)
+        {
+            var read = await db.Events.AsNoTracking().Where(e => e.Id > cursor.LastEventId).OrderBy(e => e.Id).Take(batchSize).ToListAsync(ct);
+            events = read[..Contiguous(consumer.Name, cursor.LastEventId, read.ConvertAll(e => (e.Id, e.OccurredAt)))];
+            through = events.Count > 0 ? events[^1].Id : cursor.LastEventId;
+            passed = events.Count;
+        }
+        else
+        {
+            // The ids and times of every event settle how far the cursor may go; only the declared types are loaded.
+            var ids = await db.Events.AsNoTracking().Where(e => e.Id > cursor.LastEventId).OrderBy(e => e.Id).Take(batchSize)
+                .Select(e => new { e.Id, e.OccurredAt }).ToListAsync(ct);
+            var count = Contiguous(consumer.Name, cursor.LastEventId, ids.ConvertAll(e => (e.Id, e.OccurredAt)));
+            through = count > 0 ? ids[count - 1].Id : cursor.LastEventId;
+            passed = count;
+            var wanted = types.ToList();
+            events = count == 0 ? [] : await db.Events.AsNoTracking()
+                .Where(e => e.Id > cursor.LastEventId && e.Id <= through && wanted.Contains(e.Type)).OrderBy(e => e.Id).ToListAsync(ct);
+        }
+
+        if (passed == 0)
         {
             return 0;
         }
 
-        await consumer.HandleAsync(db, events, ct);
-        cursor.LastEventId = events[^1].Id;
+        if (events.Count > 0)
+        {
+            await consumer.HandleAsync(db, events, ct);
+        }
+
+        cursor.LastEventId = through;
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        return events.Count;
+        return passed;
+    }
+
+    /// <summary>
+    /// Starts the consumer again from the beginning of the log: <paramref name="clear"/> empties what it built, in the
+    /// transaction that moves its cursor back to the start, under the cursor's lock (a node reading for it waits).
+    /// </summary>
+    public async Task ResetAsync(IEventConsumer consumer, Func<RibaltaDbContext, CancellationToken, Task> clear, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RibaltaDbContext>();
+        await EnsureCursorAsync(db, consumer, ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Set<EventCursor>().Where(c => c.Consumer == consumer.Name)
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.LastEventId, 0L), ct);
+        await clear(db, ct);
+        await transaction.CommitAsync(ct);
+        lock (_gaps)
+        {
+            _gaps.Remove(consumer.Name);
+        }
     }
 
     /// <summary>
@@ -154,8 +205,11 @@ public sealed class EventFeed(IServiceScopeFactory scopes, TimeProvider clock)
         _cursors[consumer.Name] = true;
     }
 
-    /// <summary>The events that follow the cursor without a hole, or all of them once a hole has outlived the patience.</summary>
-    private List<EventRecord> Contiguous(string consumer, long cursor, List<EventRecord> events)
+    /// <summary>
+    /// How many of the events (ids and times, in id order) follow the cursor without a hole, or all of them once a hole
+    /// has outlived the patience.
+    /// </summary>
+    private int Contiguous(string consumer, long cursor, List<(long Id, DateTimeOffset OccurredAt)> events)
     {
         var expected = cursor + 1;
         var count = 0;
@@ -170,7 +224,7 @@ public sealed class EventFeed(IServiceScopeFactory scopes, TimeProvider clock)
             if (count == events.Count)
             {
                 _gaps.Remove(consumer);
-                return events;
+                return count;
             }
 
             if (events[count].OccurredAt < clock.GetUtcNow() - GapPatience)
@@ -190,25 +244,25 @@ public sealed class EventFeed(IServiceScopeFactory scopes, TimeProvider clock)
             if (now - gap.SeenAt >= (long)GapPatience.TotalMilliseconds)
             {
                 _gaps.Remove(consumer);
-                return events;
+                return events.Count;
             }
         }
 
-        return events[..count];
+        return count;
     }
 
-    /// <summary>The batch up to the first hole whose next event is recent (all of it when there is none).</summary>
-    private List<EventRecord> UpToRecentHole(List<EventRecord> events, int from)
+    /// <summary>How many of the events come before the first hole whose next event is recent (all of them when there is none).</summary>
+    private int UpToRecentHole(List<(long Id, DateTimeOffset OccurredAt)> events, int from)
     {
         var recent = clock.GetUtcNow() - GapPatience;
         for (var i = from + 1; i < events.Count; i++)
         {
             if (events[i].Id != events[i - 1].Id + 1 && events[i].OccurredAt >= recent)
             {
-                return events[..i];
+                return i;
             }
         }
 
-        return events;
+        return events.Count;
     }
 }

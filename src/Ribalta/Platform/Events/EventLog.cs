@@ -38,6 +38,15 @@ public static class EventLog
         return record;
     }
 
+    /// <summary>
+    /// The event as its record type: the appended record in this process, else read back from the stored payload.
+    /// The caller checks <see cref="EventRecord.Type"/> first (<c>record.Type == TEvent.Type</c>).
+    /// </summary>
+    public static TEvent Read<TEvent>(this EventRecord record)
+        where TEvent : class, IEvent =>
+        record.Data as TEvent ?? JsonSerializer.Deserialize<TEvent>(record.Payload, Json)
+            ?? throw new JsonException($"Event {record.Id} ({record.Type}) has an empty payload");
+
     private static JsonSerializerOptions CreateJson()
     {
         var json = new JsonSerializerOptions(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };

@@ -84,6 +84,8 @@ internal static class IdentityModule
             // People, keys and webhooks are managed by people only: a leaked key must not be able to mint its successors.
             .AddPolicy(Policies.StaffAdmin, p => Scoped(p.RequireRole(StaffRoles.Admin)))
             .AddPolicy(Policies.AuditRead, p => Scoped(p.RequireRole(StaffRoles.Admin, Admin)))
+            // How the organisation is doing, for the people who lead it; a read key feeds a BI tool.
+            .AddPolicy(Policies.InsightsRead, p => Scoped(p.RequireRole(StaffRoles.TeamLead, StaffRoles.Manager, StaffRoles.Executive, StaffRoles.Admin, Read)))
             .AddPolicy(Policies.Customer, p => p
                 .AddAuthenticationSchemes(Policies.CustomerScheme)
                 .RequireAuthenticatedUser()

@@ -30,6 +30,7 @@ public static class Policies
     public const string CasesManage = "cases.manage";
     public const string StaffAdmin = "staff.admin";
     public const string AuditRead = "audit.read";
+    public const string InsightsRead = "insights.read";
     public const string Customer = "customer";
 
     public const string CustomerScheme = "Customer";

@@ -5,7 +5,8 @@ namespace Ribalta.Cases.Contracts.Events;
 
 // A case's own story; each has the case as its subject and the case's customer.
 
-public sealed record CaseOpened(string Subject, Channel Channel, CasePriority Priority) : IEvent
+/// <summary>A case opened; <c>departmentId</c> is the team it went to (null: none).</summary>
+public sealed record CaseOpened(string Subject, Channel Channel, CasePriority Priority, Guid? DepartmentId = null) : IEvent
 {
     public static string Type => "case.opened";
 }
@@ -52,8 +53,13 @@ public sealed record CaseAssigned(Guid? Before, Guid? After, string? Name) : IEv
     public static string Type => "case.assigned";
 }
 
-/// <summary>Fields other than status and assignee changed (their names, e.g. <c>priority</c>, <c>department</c>).</summary>
-public sealed record CaseUpdated(IReadOnlyList<string> Fields) : IEvent
+/// <summary>
+/// Fields other than status and assignee changed (their names, e.g. <c>priority</c>, <c>department</c>). When the
+/// department is among them, <c>departmentId</c> is the new one (absent: the case has none now).
+/// </summary>
+public sealed record CaseUpdated(
+    IReadOnlyList<string> Fields,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Guid? DepartmentId = null) : IEvent
 {
     public static string Type => "case.updated";
 }

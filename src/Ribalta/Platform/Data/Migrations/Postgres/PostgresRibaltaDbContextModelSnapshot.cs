@@ -2068,6 +2068,86 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                     b.ToTable("resolution_options", (string)null);
                 });
 
+            modelBuilder.Entity("Ribalta.Insights.CaseFlow.CaseFlowCase", b =>
+                {
+                    b.Property<long>("CaseId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<Guid?>("DepartmentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("FirstAnsweredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("LastEventId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("OpenedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("SolvedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("CaseId");
+
+                    b.ToTable("insight_case_flow_cases", (string)null);
+                });
+
+            modelBuilder.Entity("Ribalta.Insights.CaseFlow.CaseFlowDay", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<long>("AnswerSeconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Answered")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Opened")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Reopened")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("ResolutionSeconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Solved")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Day", "TeamId", "Channel");
+
+                    b.ToTable("insight_case_flow_days", (string)null);
+                });
+
+            modelBuilder.Entity("Ribalta.Insights.CaseFlow.CaseFlowZone", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("insight_case_flow_zone", (string)null);
+                });
+
             modelBuilder.Entity("Ribalta.Platform.Events.EventCursor", b =>
                 {
                     b.Property<string>("Consumer")

@@ -2032,6 +2032,86 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                     b.ToTable("resolution_options", (string)null);
                 });
 
+            modelBuilder.Entity("Ribalta.Insights.CaseFlow.CaseFlowCase", b =>
+                {
+                    b.Property<long>("CaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("DepartmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FirstAnsweredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastEventId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OpenedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SolvedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("CaseId");
+
+                    b.ToTable("insight_case_flow_cases", (string)null);
+                });
+
+            modelBuilder.Entity("Ribalta.Insights.CaseFlow.CaseFlowDay", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AnswerSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Answered")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Opened")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Reopened")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ResolutionSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Solved")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "TeamId", "Channel");
+
+                    b.ToTable("insight_case_flow_days", (string)null);
+                });
+
+            modelBuilder.Entity("Ribalta.Insights.CaseFlow.CaseFlowZone", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("insight_case_flow_zone", (string)null);
+                });
+
             modelBuilder.Entity("Ribalta.Platform.Events.EventCursor", b =>
                 {
                     b.Property<string>("Consumer")
