@@ -27,32 +27,67 @@ internal sealed class CaseFlowProjection : IProjection
 
     public IReadOnlyList<Type> Tables { get; } = [typeof(CaseFlowCase), typeof(CaseFlowDay), typeof(CaseFlowZone)];
 
+    /// <summary>Case rows change by the million in a catch-up: written without the change tracker (the model is the same for every context).</summary>
+    private RowWriter<CaseFlowCase>? _cases;
+
     public async Task HandleAsync(RibaltaDbContext db, IReadOnlyList<EventRecord> events, CancellationToken ct)
     {
+        // What each event could change, read once; events that cannot change anything (a status other than solved or
+        // closed, an update that leaves the department) are dropped before any case is looked up.
+        var steps = new List<(EventRecord Record, long CaseId, object? Data)>(events.Count);
         var ids = new HashSet<long>();
-        foreach (var record in events)
-        {
-            if (record.SubjectType == "case" && long.TryParse(record.SubjectId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
-            {
-                ids.Add(id);
-            }
-        }
-
-        var cases = ids.Count == 0 ? [] : await db.Set<CaseFlowCase>().Where(c => ids.Contains(c.CaseId)).ToDictionaryAsync(c => c.CaseId, ct);
-        var zoneRow = await db.Set<CaseFlowZone>().SingleOrDefaultAsync(ct);
-        var zone = Zone(zoneRow?.TimeZone);
-        // Every day row the batch can touch, whatever the zone (a day either side of its events' UTC dates).
-        var first = DateOnly.FromDateTime(events.Min(e => e.OccurredAt).UtcDateTime).AddDays(-1);
-        var last = DateOnly.FromDateTime(events.Max(e => e.OccurredAt).UtcDateTime).AddDays(1);
-
-        var days = await db.Set<CaseFlowDay>().Where(d => d.Day >= first && d.Day <= last)
-            .ToDictionaryAsync(d => (d.Day, d.TeamId, d.Channel), ct);
-
         foreach (var record in events)
         {
             if (record.Type == CalendarChanged.Type)
             {
-                var calendar = record.Read<CalendarChanged>();
+                steps.Add((record, 0, record.Read<CalendarChanged>()));
+                continue;
+            }
+
+            if (record.SubjectType != "case" || !long.TryParse(record.SubjectId, NumberStyles.None, CultureInfo.InvariantCulture, out var caseId))
+            {
+                continue;
+            }
+
+            object? data = record.Type switch
+            {
+                _ when record.Type == CaseOpened.Type => record.Read<CaseOpened>(),
+                _ when record.Type == CaseStatusChanged.Type => record.Read<CaseStatusChanged>() is { MergedInto: null, After: CaseStatus.Solved or CaseStatus.Closed } solved ? solved : null,
+                _ when record.Type == CaseUpdated.Type => record.Read<CaseUpdated>() is var update && update.Fields.Contains("department", StringComparer.Ordinal) ? update : null,
+                _ when record.Type == CaseReplied.Type || record.Type == CaseReopened.Type => null,
+                _ => null,
+            };
+            if (data is null && record.Type != CaseReplied.Type && record.Type != CaseReopened.Type)
+            {
+                continue;
+            }
+
+            steps.Add((record, caseId, data));
+            ids.Add(caseId);
+        }
+
+        if (steps.Count == 0)
+        {
+            return;
+        }
+
+        // Read without tracking: only the rows that change are written back.
+        var cases = ids.Count == 0 ? [] : await db.Set<CaseFlowCase>().AsNoTracking().Where(c => ids.Contains(c.CaseId)).ToDictionaryAsync(c => c.CaseId, ct);
+        var changed = new HashSet<CaseFlowCase>(ReferenceEqualityComparer.Instance);
+        var added = new HashSet<CaseFlowCase>(ReferenceEqualityComparer.Instance);
+        var zoneRow = await db.Set<CaseFlowZone>().SingleOrDefaultAsync(ct);
+        var zone = Zone(zoneRow?.TimeZone);
+
+        // Every day row the batch can touch, whatever the zone (a day either side of its events' UTC dates).
+        var first = DateOnly.FromDateTime(steps.Min(e => e.Record.OccurredAt).UtcDateTime).AddDays(-1);
+        var last = DateOnly.FromDateTime(steps.Max(e => e.Record.OccurredAt).UtcDateTime).AddDays(1);
+        var days = await db.Set<CaseFlowDay>().Where(d => d.Day >= first && d.Day <= last)
+            .ToDictionaryAsync(d => (d.Day, d.TeamId, d.Channel), ct);
+
+        foreach (var (record, caseId, data) in steps)
+        {
+            if (data is CalendarChanged calendar)
+            {
                 if (calendar.DepartmentId is null && calendar.TimeZone is { } timeZone && TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out var found))
                 {
                     zone = found;
@@ -69,66 +104,66 @@ internal sealed class CaseFlowProjection : IProjection
                 continue;
             }
 
-            if (record.SubjectType != "case" || !long.TryParse(record.SubjectId, NumberStyles.None, CultureInfo.InvariantCulture, out var caseId))
+            if (data is CaseOpened opened)
             {
-                continue;
-            }
-
-            if (record.Type == CaseOpened.Type)
-            {
-                if (cases.ContainsKey(caseId))
+                if (!cases.ContainsKey(caseId))
                 {
-                    continue;
+                    var flow = new CaseFlowCase { CaseId = caseId, OpenedAt = record.OccurredAt, Channel = opened.Channel, DepartmentId = opened.DepartmentId, LastEventId = record.Id };
+                    cases[caseId] = flow;
+                    added.Add(flow);
+                    Day(db, days, zone, record.OccurredAt, flow).Opened++;
                 }
 
-                var opened = record.Read<CaseOpened>();
-                var flow = new CaseFlowCase { CaseId = caseId, OpenedAt = record.OccurredAt, Channel = opened.Channel, DepartmentId = opened.DepartmentId, LastEventId = record.Id };
-                cases[caseId] = flow;
-                db.Add(flow);
-                Day(db, days, zone, record.OccurredAt, flow).Opened++;
                 continue;
             }
 
-            // A case opened before the log began (or an event already applied) changes nothing.
+            // A case opened before the log began (or a change already applied) changes nothing. Each event is handled
+            // once anyway (the cursor moves in this transaction); the row's last event id guards its changes besides.
             if (!cases.TryGetValue(caseId, out var @case) || record.Id <= @case.LastEventId)
             {
                 continue;
             }
 
-            @case.LastEventId = record.Id;
-            if (record.Type == CaseReplied.Type)
+            switch (data)
             {
-                if (@case.FirstAnsweredAt is null)
-                {
-                    @case.FirstAnsweredAt = record.OccurredAt;
-                    var day = Day(db, days, zone, record.OccurredAt, @case);
-                    day.Answered++;
-                    day.AnswerSeconds += Seconds(@case.OpenedAt, record.OccurredAt);
-                }
-            }
-            else if (record.Type == CaseStatusChanged.Type)
-            {
-                var change = record.Read<CaseStatusChanged>();
-                if (@case.SolvedAt is null && change.MergedInto is null && change.After is CaseStatus.Solved or CaseStatus.Closed)
+                case null when record.Type == CaseReplied.Type:
+                    if (@case.FirstAnsweredAt is null)
+                    {
+                        @case.FirstAnsweredAt = record.OccurredAt;
+                        Changed(@case, record.Id);
+                        var day = Day(db, days, zone, record.OccurredAt, @case);
+                        day.Answered++;
+                        day.AnswerSeconds += Seconds(@case.OpenedAt, record.OccurredAt);
+                    }
+
+                    break;
+                case null:
+                    Day(db, days, zone, record.OccurredAt, @case).Reopened++;
+                    break;
+                case CaseStatusChanged when @case.SolvedAt is null:
                 {
                     @case.SolvedAt = record.OccurredAt;
+                    Changed(@case, record.Id);
                     var day = Day(db, days, zone, record.OccurredAt, @case);
                     day.Solved++;
                     day.ResolutionSeconds += Seconds(@case.OpenedAt, record.OccurredAt);
+                    break;
                 }
-            }
-            else if (record.Type == CaseReopened.Type)
-            {
-                Day(db, days, zone, record.OccurredAt, @case).Reopened++;
-            }
-            else if (record.Type == CaseUpdated.Type)
-            {
-                var update = record.Read<CaseUpdated>();
-                if (update.Fields.Contains("department", StringComparer.Ordinal))
-                {
+
+                case CaseUpdated update when @case.DepartmentId != update.DepartmentId:
                     @case.DepartmentId = update.DepartmentId;
-                }
+                    Changed(@case, record.Id);
+                    break;
             }
+        }
+
+        changed.ExceptWith(added);
+        await (_cases ??= new RowWriter<CaseFlowCase>(db)).WriteAsync(db, added, changed, ct);
+
+        void Changed(CaseFlowCase @case, long eventId)
+        {
+            @case.LastEventId = eventId;
+            changed.Add(@case);
         }
     }
 

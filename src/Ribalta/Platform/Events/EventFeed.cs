@@ -106,15 +106,21 @@ public sealed class EventFeed(IServiceScopeFactory scopes, TimeProvider clock)
         }
         else
         {
-            // The ids and times of every event settle how far the cursor may go; only the declared types are loaded.
-            var ids = await db.Events.AsNoTracking().Where(e => e.Id > cursor.LastEventId).OrderBy(e => e.Id).Take(batchSize)
-                .Select(e => new { e.Id, e.OccurredAt }).ToListAsync(ct);
-            var count = Contiguous(consumer.Name, cursor.LastEventId, ids.ConvertAll(e => (e.Id, e.OccurredAt)));
-            through = count > 0 ? ids[count - 1].Id : cursor.LastEventId;
-            passed = count;
+            // The ids and times of every event settle how far the cursor may go; only the declared types' payloads are loaded.
             var wanted = types.ToList();
-            events = count == 0 ? [] : await db.Events.AsNoTracking()
-                .Where(e => e.Id > cursor.LastEventId && e.Id <= through && wanted.Contains(e.Type)).OrderBy(e => e.Id).ToListAsync(ct);
+            var rows = await db.Events.AsNoTracking().Where(e => e.Id > cursor.LastEventId).OrderBy(e => e.Id).Take(batchSize)
+                .Select(e => new { e.Id, e.OccurredAt, e.Type, e.ActorKind, e.ActorId, e.ActorName, e.SubjectType, e.SubjectId, e.CustomerId, Payload = wanted.Contains(e.Type) ? e.Payload : null })
+                .ToListAsync(ct);
+            passed = Contiguous(consumer.Name, cursor.LastEventId, rows.ConvertAll(e => (e.Id, e.OccurredAt)));
+            through = passed > 0 ? rows[passed - 1].Id : cursor.LastEventId;
+            events = [];
+            for (var i = 0; i < passed; i++)
+            {
+                if (rows[i] is { Payload: { } payload } e)
+                {
+                    events.Add(EventRecord.Read(e.Id, e.OccurredAt, e.Type, e.ActorKind, e.ActorId, e.ActorName, e.SubjectType, e.SubjectId, e.CustomerId, payload));
+                }
+            }
         }
 
         if (passed == 0)

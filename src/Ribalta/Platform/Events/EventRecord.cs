@@ -29,6 +29,14 @@ public sealed class EventRecord
     /// <summary>JSON with the facts of the change (what it was, what it became).</summary>
     public required string Payload { get; init; }
 
+    /// <summary>An event read back from the log by a query that selects its columns (the feed's reading of a few types).</summary>
+    internal static EventRecord Read(long id, DateTimeOffset occurredAt, string type, ActorKind actorKind, string? actorId, string? actorName, string subjectType, string subjectId, Guid? customerId, string payload) =>
+        new()
+        {
+            Id = id, OccurredAt = occurredAt, Type = type, ActorKind = actorKind, ActorId = actorId, ActorName = actorName,
+            SubjectType = subjectType, SubjectId = subjectId, CustomerId = customerId, Payload = payload,
+        };
+
     /// <summary>
     /// The event as appended (not stored): in-process subscribers and live panels match on it. Null on events read
     /// back from the table, whose only form is <see cref="Payload"/>.
