@@ -32,7 +32,7 @@ internal sealed class DemoSeeder(
     Cases.Chat.ChatWidgetService chatWidgets,
     Empowerment.Catalogue.ResolutionCatalogue resolutionOptions,
     Empowerment.Envelopes.EnvelopeRules envelopeRules,
-    Empowerment.Resolve.ResolveHandler resolve,
+    Empowerment.Resolve.GrantHandler resolve,
     Empowerment.Help.HelpHandler help,
     Empowerment.Promises.PromiseLedger promises,
     Empowerment.Kindness.KindnessHandler kindness,

@@ -20,7 +20,8 @@ namespace Ribalta.Empowerment.Help;
 /// </summary>
 internal sealed class HelpHandler(
     RibaltaDbContext db,
-    ResolveHandler resolve,
+    GrantHandler grant,
+    EnvelopeHeadroom headroom,
     ICaseDirectory cases,
     HelpQueue queue,
     IOptions<EmpowermentOptions> options,
@@ -70,7 +71,7 @@ internal sealed class HelpHandler(
             v.Add("departmentId", "Validation.DepartmentUnknown");
         }
 
-        var asked = await resolve.ReadLinesAsync(v, "proposal", proposal, ct);
+        var asked = await grant.ReadLinesAsync(v, "proposal", proposal, ct);
         if (v.ToError() is { } invalid)
         {
             return invalid;
@@ -93,7 +94,7 @@ internal sealed class HelpHandler(
             Reason = input.Reason!.Value,
             Question = input.Question!.Trim(),
             Proposal = asked.Select(a => new ProposedLine(a.Line.OptionId, a.Line.Amount?.Amount, a.Line.Amount?.Currency.Code, a.Line.Quantity)).ToList(),
-            Reach = asked.Count == 0 ? null : await resolve.ReachAsync(agentId, @case, asked, ct),
+            Reach = asked.Count == 0 ? null : await headroom.ReachAsync(agentId, @case, asked, ct),
             AskedBy = agentId,
             AskedByName = agent.Name,
             AskerDepartmentId = await db.TeamOfAsync(agentId, ct),
@@ -198,7 +199,7 @@ internal sealed class HelpHandler(
             }
 
             var asker = new Actor(ActorKind.Staff, request.AskedBy.ToString(), request.AskedByName);
-            var granted = await resolve.ApproveAsync(helper, @case, lines, answer,
+            var granted = await grant.ApproveAsync(helper, @case, lines, answer,
                 new Approval(asker, id, resolutionId => MarkAsync(helper, helperId, id, HelpStatus.Approved, answer, resolutionId, ct)), ct);
             if (!granted.IsSuccess)
             {
