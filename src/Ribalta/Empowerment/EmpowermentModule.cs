@@ -86,7 +86,10 @@ public static class EmpowermentModule
         services.AddSingleton(new Cases.Contracts.CasePanel(typeof(Kindness.KindnessPanel), 30));
         services.AddSingleton(new Customers.Contracts.CustomerPanel(typeof(Kindness.KindnessPanel), 10));
         services.AddSingleton(new Cases.Contracts.InboxPanel(typeof(Kindness.KindnessInboxPanel), 40));
-        services.AddScoped<HelpHandler>();
+        services.AddScoped<AskHelpHandler>();
+        services.AddScoped<TakeHelpHandler>();
+        services.AddScoped<AnswerHelpHandler>();
+        services.AddScoped<WithdrawHelpHandler>();
         services.AddScoped<HelpQueue>();
         services.AddScoped<HelpReport>();
         services.AddScoped<Promises.PromiseLedger>();
