@@ -93,6 +93,7 @@ public static class EmpowermentModule
         services.AddScoped<HelpQueue>();
         services.AddScoped<HelpReport>();
         services.AddScoped<Promises.PromiseLedger>();
+        services.AddScoped<Promises.DuePromises>();
         services.AddScoped<Promises.PromiseReport>();
         services.AddJob<Promises.PromiseMonitor>();
         services.AddSingleton(new Cases.Contracts.CasePanel(typeof(ResolvePanel), 10));
