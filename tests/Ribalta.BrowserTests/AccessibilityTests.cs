@@ -94,7 +94,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IAsyncLifetime
         await audit.VisitAsync(page, "/portal/sign-in", $"{fixture.DemoUrl}/portal/sign-in", "nobody");
         await audit.VisitAsync(page, "/not-found", $"{fixture.DemoUrl}/not-found", "nobody");
 
-        var invitation = await fixture.Demo.WithServices(async sp => (await sp.GetRequiredService<StaffDirectory>()
+        var invitation = await fixture.Demo.WithServices(async sp => (await sp.GetRequiredService<StaffInvitations>()
             .InviteAsync(Actor.System, $"invited-{Guid.NewGuid():N}@staff.test", "Invited Person", [StaffRoles.Frontline], default)).Value.Token);
         await audit.VisitAsync(page, "/invitation/{Token}", $"{fixture.DemoUrl}/invitation/{invitation}", "an invited person");
 

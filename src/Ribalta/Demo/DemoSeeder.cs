@@ -32,8 +32,9 @@ internal sealed class DemoSeeder(
     Cases.Chat.ChatWidgetService chatWidgets,
     Empowerment.Catalogue.ResolutionCatalogue resolutionOptions,
     Empowerment.Envelopes.EnvelopeRules envelopeRules,
-    Empowerment.Resolve.ResolveHandler resolve,
-    Empowerment.Help.HelpHandler help,
+    Empowerment.Resolve.GrantHandler resolve,
+    Empowerment.Help.AskHelpHandler askHelp,
+    Empowerment.Help.AnswerHelpHandler answerHelp,
     Empowerment.Promises.PromiseLedger promises,
     Empowerment.Kindness.KindnessHandler kindness,
     Empowerment.Kindness.KindnessBudgets kindnessBudgets,
@@ -235,7 +236,7 @@ internal sealed class DemoSeeder(
             var helper = people.FirstOrDefault(p => p.Email == whom);
             var department = helper is null ? departments[whom] : (Guid?)null;
             db.ChangeTracker.Clear();
-            var asked = await help.AskAsync(askers[i % askers.Count], caseIds[i], new Empowerment.Help.HelpRequestInput(
+            var asked = await askHelp.AskAsync(askers[i % askers.Count], caseIds[i], new Empowerment.Help.HelpRequestInput(
                 reason, question, helper?.Id, department,
                 refund is { } amount ? [new Empowerment.Resolve.ResolutionLineInput(refundId, new Empowerment.Contracts.MoneyDto(amount, "EUR"))] : null), ct);
             if (!asked.IsSuccess)
@@ -250,7 +251,7 @@ internal sealed class DemoSeeder(
 
             var answerer = helper ?? people.First(p => p.Email == (whom == "Billing" ? "billing@demo.ribalta.test" : "logistics@demo.ribalta.test"));
             db.ChangeTracker.Clear();
-            var answered = await help.AnswerAsync(new Actor(ActorKind.Staff, answerer.Id.ToString(), answerer.DisplayName), asked.Value.Id, new Empowerment.Help.HelpAnswerInput(decision, answer), ct);
+            var answered = await answerHelp.AnswerAsync(new Actor(ActorKind.Staff, answerer.Id.ToString(), answerer.DisplayName), asked.Value.Id, new Empowerment.Help.HelpAnswerInput(decision, answer), ct);
             if (!answered.IsSuccess)
             {
                 throw new InvalidOperationException($"Demo help answer rejected: {answered.Error!.MessageKey}");

@@ -28,12 +28,12 @@ public static class EmpowermentModule
             : (new DateTimeOffset(since.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), new DateTimeOffset(until.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
     }
 
-    private static async Task<IResult> UsageAsync(DateOnly? from, DateOnly? to, ResolveHandler resolve, TimeProvider clock, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+    private static async Task<IResult> UsageAsync(DateOnly? from, DateOnly? to, EnvelopeUsageReport usage, TimeProvider clock, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
         Period(from, to, 90, clock) is { } period
-            ? TypedResults.Ok(await resolve.UsageAsync(period.From, period.To, ct))
+            ? TypedResults.Ok(await usage.UsageAsync(period.From, period.To, ct))
             : Error.Validation("from", "Validation.ExportPeriod", 366).ToValidationProblem(localizer);
 
-    private static IResult Export(DateOnly? from, DateOnly? to, ResolveHandler resolve, TimeProvider clock, IStringLocalizer<Strings> localizer, CancellationToken ct)
+    private static IResult Export(DateOnly? from, DateOnly? to, GrantHistory history, TimeProvider clock, IStringLocalizer<Strings> localizer, CancellationToken ct)
     {
         if (Period(from, to, 30, clock) is not { } period)
         {
@@ -46,7 +46,7 @@ public static class EmpowermentModule
             await using var text = CsvWriter.Utf8(body);
             var csv = new CsvWriter(text);
             await csv.HeaderAsync(["Id", "GrantedAt", "CaseId", "CustomerId", "Option", "Kind", "Amount", "Currency", "Quantity", "GrantedBy", "GrantedById", "Reason", "ReversedAt", "ReversalReason"], ct);
-            await foreach (var r in resolve.ExportAsync(period.From, period.To, ct))
+            await foreach (var r in history.ExportAsync(period.From, period.To, ct))
             {
                 csv.Number(r.Id).Time(r.GrantedAt).Number(r.CaseId).Id(r.CustomerId).Text(r.Option).Text(r.Kind)
                     .Number(r.Amount).Text(r.Currency).Number(r.Quantity).Text(r.GrantedBy).Id(r.GrantedById).Text(r.Reason)
@@ -72,7 +72,12 @@ public static class EmpowermentModule
             .ValidateOnStart();
         services.AddScoped<ResolutionCatalogue>();
         services.AddScoped<EnvelopeRules>();
-        services.AddScoped<ResolveHandler>();
+        services.AddScoped<EnvelopeLedgers>();
+        services.AddScoped<EnvelopeHeadroom>();
+        services.AddScoped<GrantHandler>();
+        services.AddScoped<ReverseGrantHandler>();
+        services.AddScoped<GrantHistory>();
+        services.AddScoped<EnvelopeUsageReport>();
         services.AddScoped<GrantNorms>();
         services.AddSingleton<TeamNormCache>();
         services.AddScoped<Kindness.KindnessHandler>();
@@ -81,10 +86,14 @@ public static class EmpowermentModule
         services.AddSingleton(new Cases.Contracts.CasePanel(typeof(Kindness.KindnessPanel), 30));
         services.AddSingleton(new Customers.Contracts.CustomerPanel(typeof(Kindness.KindnessPanel), 10));
         services.AddSingleton(new Cases.Contracts.InboxPanel(typeof(Kindness.KindnessInboxPanel), 40));
-        services.AddScoped<HelpHandler>();
+        services.AddScoped<AskHelpHandler>();
+        services.AddScoped<TakeHelpHandler>();
+        services.AddScoped<AnswerHelpHandler>();
+        services.AddScoped<WithdrawHelpHandler>();
         services.AddScoped<HelpQueue>();
         services.AddScoped<HelpReport>();
         services.AddScoped<Promises.PromiseLedger>();
+        services.AddScoped<Promises.DuePromises>();
         services.AddScoped<Promises.PromiseReport>();
         services.AddJob<Promises.PromiseMonitor>();
         services.AddSingleton(new Cases.Contracts.CasePanel(typeof(ResolvePanel), 10));
@@ -121,19 +130,19 @@ public static class EmpowermentModule
             .RequireAuthorization(Policies.CasesManage);
 
         var cases = app.MapGroup("/api/v1/cases/{caseId:long}").WithTags("Empowerment");
-        cases.MapGet("/resolve", async (long caseId, ResolveHandler resolve, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
-            (await resolve.OptionsAsync(Actor.From(http.User), caseId, ct)).ToHttp(TypedResults.Ok, localizer))
+        cases.MapGet("/resolve", async (long caseId, EnvelopeHeadroom headroom, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+            (await headroom.OptionsAsync(Actor.From(http.User), caseId, ct)).ToHttp(TypedResults.Ok, localizer))
             .RequireAuthorization(Policies.CasesWork).WithSummary("The options this agent may grant this customer now, with what is left of each limit");
-        cases.MapPost("/resolutions", async (long caseId, ResolutionRequest request, ResolveHandler resolve, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
-            (await resolve.GrantAsync(Actor.From(http.User), caseId, request, ct)).ToHttp(r => TypedResults.Created($"/api/v1/cases/{caseId}/grants", r), localizer))
+        cases.MapPost("/resolutions", async (long caseId, ResolutionRequest request, GrantHandler grant, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+            (await grant.GrantAsync(Actor.From(http.User), caseId, request, ct)).ToHttp(r => TypedResults.Created($"/api/v1/cases/{caseId}/grants", r), localizer))
             .RequireAuthorization(Policies.CasesWork)
             .WithSummary("Grant a resolution within the agent's envelope: recorded, told to the customer, logged; above it, 400 with the limits reached (ask for help)");
-        cases.MapGet("/grants", async (long caseId, ResolveHandler resolve, CancellationToken ct) => TypedResults.Ok(await resolve.ForCaseAsync(caseId, ct)))
+        cases.MapGet("/grants", async (long caseId, GrantHistory history, CancellationToken ct) => TypedResults.Ok(await history.ForCaseAsync(caseId, ct)))
             .RequireAuthorization(Policies.Staff).WithSummary("What was granted on the case: who, what, how much, why");
 
         var grants = app.MapGroup("/api/v1/grants").RequireAuthorization(Policies.CasesManage).WithTags("Empowerment");
-        grants.MapPost("/{id:long}/reverse", async (long id, ReverseRequest request, ResolveHandler resolve, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
-            (await resolve.ReverseAsync(Actor.From(http.User), id, request.Reason, ct)).ToHttp(TypedResults.Ok, localizer))
+        grants.MapPost("/{id:long}/reverse", async (long id, ReverseRequest request, ReverseGrantHandler reverse, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+            (await reverse.ReverseAsync(Actor.From(http.User), id, request.Reason, ct)).ToHttp(TypedResults.Ok, localizer))
             .WithSummary("Take a grant back, with a reason; it stays on record and no longer counts against any limit");
         app.MapGet("/api/v1/envelopes/usage", UsageAsync).RequireAuthorization(Policies.CasesManage).WithTags("Empowerment")
             .WithSummary("Per option and team: grants and how often a limit stopped an agent (from, to: ISO dates; the last 90 days by default)");

@@ -129,7 +129,7 @@ public abstract partial class StaffTests
             Assert.Equal(HttpStatusCode.NotFound, (await anonymous.PostAsJsonAsync("/api/v1/invitations/accept", new { token = odd, password = RibaltaApp.Password })).StatusCode);
         }
 
-        App.Clock.Advance(StaffDirectory.InvitationLifetime);
+        App.Clock.Advance(StaffInvitations.InvitationLifetime);
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.PostAsJsonAsync("/api/v1/invitations/accept", new { token, password = RibaltaApp.Password })).StatusCode);
     }
 

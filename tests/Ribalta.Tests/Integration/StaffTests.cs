@@ -55,7 +55,7 @@ public abstract partial class StaffTests(RibaltaApp app)
         var admin = await App.AsAdmin();
         var invite = await admin.PostAsJsonAsync("/api/v1/staff/invitations", new { email = Api.Unique("late") + "@staff.test", displayName = "Late", roles = new[] { "Frontline" } });
         var url = (await invite.ReadJsonAsync()).GetProperty("url").GetString()!;
-        App.Clock.Advance(StaffDirectory.InvitationLifetime + TimeSpan.FromMinutes(1));
+        App.Clock.Advance(StaffInvitations.InvitationLifetime + TimeSpan.FromMinutes(1));
 
         var accepted = await App.Anonymous().PostAsJsonAsync("/api/v1/invitations/accept", new { token = url[(url.LastIndexOf('/') + 1)..], password = RibaltaApp.Password });
         Assert.Equal(HttpStatusCode.NotFound, accepted.StatusCode);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Ribalta.Empowerment.Contracts;
 using Ribalta.Empowerment.Contracts.Events;
@@ -11,7 +12,12 @@ namespace Ribalta.Empowerment.Catalogue;
 
 public sealed record ResolutionOptionInput(ResolutionKind? Kind, OptionMeasure? Measure, IReadOnlyDictionary<string, string>? Names, bool? Active = null);
 
-public sealed record ResolutionOptionDto(Guid Id, ResolutionKind Kind, OptionMeasure Measure, IReadOnlyDictionary<string, string> Names, bool Active);
+public sealed record ResolutionOptionDto(Guid Id, ResolutionKind Kind, OptionMeasure Measure, IReadOnlyDictionary<string, string> Names, bool Active)
+{
+    /// <summary>The name in the reader's language, else in English.</summary>
+    public string LocalName() =>
+        Names.GetValueOrDefault(CultureInfo.CurrentUICulture.TwoLetterISOLanguageName) is { Length: > 0 } own ? own : Names.GetValueOrDefault("en") ?? "";
+}
 
 /// <summary>The ways to make things right that agents can choose from: editable, never a single path.</summary>
 internal sealed class ResolutionCatalogue(RibaltaDbContext db, TimeProvider clock)

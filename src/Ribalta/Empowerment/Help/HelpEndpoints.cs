@@ -11,7 +11,7 @@ internal static class HelpEndpoints
 {
     public static void MapHelp(this IEndpointRouteBuilder app, Func<DateOnly?, DateOnly?, int, TimeProvider, (DateTimeOffset From, DateTimeOffset To)?> period)
     {
-        app.MapPost("/api/v1/cases/{caseId:long}/help-requests", async (long caseId, HelpRequestInput input, HelpHandler help, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+        app.MapPost("/api/v1/cases/{caseId:long}/help-requests", async (long caseId, HelpRequestInput input, AskHelpHandler help, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
             (await help.AskAsync(Actor.From(http.User), caseId, input, ct)).ToHttp(r => TypedResults.Created($"/api/v1/help-requests/{r.Id}", r), localizer))
             .RequireAuthorization(Policies.CasesWork).WithTags("Empowerment")
             .WithSummary("Ask a colleague (helperId) or a department (departmentId) for help on a case: a question, or a decision above the envelope or outside the catalogue (with the proposed lines)");
@@ -36,13 +36,13 @@ internal static class HelpEndpoints
         requests.MapGet("/helpers", async (HelpQueue help, HttpContext http, CancellationToken ct) =>
             TypedResults.Ok(await help.HelpersAsync(Guid.TryParse(Actor.From(http.User).Id, out var me) ? me : Guid.Empty, ct)))
             .WithSummary("Whom I can ask: people (leads and managers of my team first) and departments");
-        requests.MapPost("/{id:long}/take", async (long id, HelpHandler help, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+        requests.MapPost("/{id:long}/take", async (long id, TakeHelpHandler help, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
             (await help.TakeAsync(Actor.From(http.User), id, ct)).ToHttp(TypedResults.Ok, localizer))
             .WithSummary("Take a request made to my department: I become its helper and join the case");
-        requests.MapPost("/{id:long}/answer", async (long id, HelpAnswerInput input, HelpHandler help, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+        requests.MapPost("/{id:long}/answer", async (long id, HelpAnswerInput input, AnswerHelpHandler help, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
             (await help.AnswerAsync(Actor.From(http.User), id, input, ct)).ToHttp(TypedResults.Ok, localizer))
             .WithSummary("Answer: approve (granted under my envelope, told to the customer by the agent), decline, or answer a question; always with words");
-        requests.MapPost("/{id:long}/withdraw", async (long id, HelpHandler help, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+        requests.MapPost("/{id:long}/withdraw", async (long id, WithdrawHelpHandler help, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
             (await help.WithdrawAsync(Actor.From(http.User), id, ct)).ToHttp(TypedResults.Ok, localizer))
             .WithSummary("The asker no longer needs the help");
         app.MapGet("/api/v1/help-requests/report", async Task<IResult> (DateOnly? from, DateOnly? to, HelpReport help, TimeProvider clock, IStringLocalizer<Strings> localizer, CancellationToken ct) =>

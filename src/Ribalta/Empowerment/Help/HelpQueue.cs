@@ -3,13 +3,15 @@ using Microsoft.EntityFrameworkCore;
 using Ribalta.Empowerment.Contracts;
 using Ribalta.Empowerment.Data;
 using Ribalta.Platform.Data;
+using Ribalta.Platform.Errors;
+using Ribalta.Platform.Events;
 using Ribalta.Platform.Identity;
 
 namespace Ribalta.Empowerment.Help;
 
 /// <summary>
-/// The reading side of help: what waits for a person, what they asked, a case's requests, whom they can ask, and the
-/// requests as people see them.
+/// The reading side of help: what waits for a person, what they asked, a case's requests, whom they can ask, the
+/// requests as people see them, and whether a helper may act on one.
 /// </summary>
 internal sealed class HelpQueue(RibaltaDbContext db, TimeProvider clock)
 {
@@ -97,4 +99,34 @@ internal sealed class HelpQueue(RibaltaDbContext db, TimeProvider clock)
             r.HelperId, r.HelperName, r.DepartmentId, r.DepartmentId is { } d ? departments.GetValueOrDefault(d) : null,
             r.Status, r.Answer, r.AnsweredByName, r.AnsweredAt, r.ResolutionId)).ToList();
     }
+
+    /// <summary>An open request addressed to <paramref name="helper"/>, or why they cannot act on it.</summary>
+    public async Task<Result<(HelpRequest Request, Guid HelperId)>> OpenForAsync(Actor helper, long id, bool tracked, CancellationToken ct)
+    {
+        var query = tracked ? db.Set<HelpRequest>() : db.Set<HelpRequest>().AsNoTracking();
+        var request = await query.FirstOrDefaultAsync(r => r.Id == id, ct);
+        if (request is null || !Guid.TryParse(helper.Id, out var helperId))
+        {
+            return Error.NotFound();
+        }
+
+        if (request.AskedBy == helperId)
+        {
+            // One's own request is answered by someone else, even when it went to one's own department.
+            return Error.Forbidden("Error.NotYourHelpRequest");
+        }
+
+        if (!await IsAddressedToAsync(request, helperId, ct))
+        {
+            var taken = request.HelperId is not null && request.DepartmentId is { } asked && await DepartmentOfAsync(helperId, ct) == asked;
+            return taken ? Error.Conflict("Error.HelpTaken") : Error.Forbidden("Error.NotYourHelpRequest");
+        }
+
+        return request.Status == HelpStatus.Open ? (request, helperId) : Error.Conflict("Error.HelpClosed");
+    }
+
+    /// <summary>A request is for its named helper, or (until someone takes it) for anyone in the department asked.</summary>
+    private async Task<bool> IsAddressedToAsync(HelpRequest request, Guid staffId, CancellationToken ct) =>
+        request.HelperId == staffId
+        || (request.HelperId is null && request.DepartmentId is { } asked && await DepartmentOfAsync(staffId, ct) == asked);
 }

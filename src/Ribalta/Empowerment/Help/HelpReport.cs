@@ -2,7 +2,6 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Ribalta.Empowerment.Data;
-using Ribalta.Empowerment.Resolve;
 using Ribalta.Platform.Data;
 
 namespace Ribalta.Empowerment.Help;

@@ -4,7 +4,6 @@ using Ribalta.Customers.Contracts;
 using Ribalta.Empowerment.Contracts;
 using Ribalta.Empowerment.Contracts.Events;
 using Ribalta.Empowerment.Data;
-using Ribalta.Empowerment.Resolve;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Errors;
 using Ribalta.Platform.Events;

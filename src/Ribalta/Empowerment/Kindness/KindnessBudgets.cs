@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using Ribalta.Empowerment.Contracts;
 using Ribalta.Empowerment.Contracts.Events;
 using Ribalta.Empowerment.Data;
-using Ribalta.Empowerment.Resolve;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Errors;
 using Ribalta.Platform.Events;

@@ -1,38 +1,30 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using Ribalta.Cases.Contracts;
-using Ribalta.Customers.Contracts;
 using Ribalta.Empowerment.Contracts;
 using Ribalta.Empowerment.Contracts.Events;
 using Ribalta.Empowerment.Data;
-using Ribalta.Empowerment.Resolve;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Errors;
 using Ribalta.Platform.Events;
 using Ribalta.Platform.Identity;
-using Ribalta.Platform.Localization;
 
 namespace Ribalta.Empowerment.Promises;
 
 /// <summary>
 /// "Did you do what you said you would do?" Every commitment to a customer is a record with an owner and a due time;
-/// kept, or broken at its due time (a breakdown event, and the customer is told in their language without having to
-/// chase); the keeping rate per agent, team, department and kind.
+/// kept, released with a reason, or broken at its due time (<see cref="DuePromises"/>); the keeping rate is
+/// <see cref="PromiseReport"/>'s.
 /// </summary>
 internal sealed partial class PromiseLedger(
     RibaltaDbContext db,
     ICaseDirectory cases,
     ICaseConversation conversation,
-    ICustomerDirectory customers,
-    IStringLocalizer<Strings> localizer,
     IOptions<EmpowermentOptions> options,
-    ILogger<PromiseLedger> logger,
     TimeProvider clock)
 {
-    public const int Batch = 100;
     private static readonly string[] CaseWorkers = [StaffRoles.Frontline, StaffRoles.TeamLead, StaffRoles.Manager, StaffRoles.Department, StaffRoles.Admin];
 
     public async Task<Result<PromiseDto>> MakeAsync(Actor maker, long caseId, PromiseInput input, CancellationToken ct)
@@ -211,76 +203,6 @@ internal sealed partial class PromiseLedger(
 
         return ToDto(promise);
     }
-
-    /// <summary>
-    /// Breaks the open promises whose due time has passed, one at a time, each in its own transaction: the breakdown
-    /// event on the case, and the customer told in their language (the case then waits on us). Returns how many.
-    /// </summary>
-    public async Task<int> BreakDueAsync(CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        var due = await db.Set<CustomerPromise>().AsNoTracking().Where(p => p.Status == PromiseStatus.Open && p.DueAt <= now)
-            .OrderBy(p => p.DueAt).Select(p => p.Id).Take(Batch).ToListAsync(ct);
-        var broken = 0;
-        foreach (var id in due)
-        {
-            db.ChangeTracker.Clear();
-            try
-            {
-                broken += await BreakAsync(id, now, ct) ? 1 : 0;
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                // Kept or released at this very moment: it was not broken.
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // One that cannot be settled now (its case gone, a database hiccup) does not hold back the others.
-                LogBreakFailed(logger, id, ex);
-            }
-        }
-
-        return broken;
-    }
-
-    private async Task<bool> BreakAsync(long id, DateTimeOffset now, CancellationToken ct)
-    {
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var promise = await db.Set<CustomerPromise>().FirstOrDefaultAsync(p => p.Id == id && p.Status == PromiseStatus.Open, ct);
-        if (promise is null)
-        {
-            return false;
-        }
-
-        promise.Status = PromiseStatus.Broken;
-        promise.BrokenAt = now;
-        promise.Version++;
-        await db.SaveChangesAsync(ct);
-
-        // Told before they have to chase: in their language, in the words we used, by their channel.
-        var @case = await cases.FindAsync(promise.CaseId, ct);
-        var told = false;
-        if (@case is not null && @case.Status != CaseStatus.Closed)
-        {
-            var customer = await customers.FindAsync(promise.CustomerId, ct);
-            var language = @case.Language ?? customer?.PreferredLanguage;
-            var zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
-            var text = Platform.Mail.PublicSite.InLanguage(language, () => Platform.Mail.AutomaticMessage.Letter(localizer, customer?.DisplayName, localizer["Promise.Customer.Broken",
-                TimeZoneInfo.ConvertTime(promise.MadeAt, zone).ToString("d", CultureInfo.CurrentCulture), promise.Words, promise.OwnerName].Value, promise.OwnerName));
-            told = (await conversation.ReplyAsync(Actor.System, promise.CaseId, text, ct, CaseStatus.WaitingOnUs)).IsSuccess;
-            if (told)
-            {
-                await db.Set<CustomerPromise>().Where(p => p.Id == id).ExecuteUpdateAsync(u => u.SetProperty(p => p.CustomerToldAt, now), ct);
-            }
-        }
-
-        // The breakdown: a promise not kept, for the case, the owner's inbox and the analysis of causes to come.
-        Append(Actor.System, promise, new PromiseBroken(promise.Id, promise.Kind, promise.OwnerId, promise.DueAt, CustomerTold: told));
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        return true;
-    }
-
     public async Task<IReadOnlyList<PromiseDto>> ForCaseAsync(long caseId, CancellationToken ct) =>
         (await db.Set<CustomerPromise>().AsNoTracking().Where(p => p.CaseId == caseId).OrderByDescending(p => p.Id).Take(100).ToListAsync(ct)).Select(ToDto).ToList();
 
@@ -321,9 +243,6 @@ internal sealed partial class PromiseLedger(
     private static PromiseDto ToDto(CustomerPromise p) => new(
         p.Id, p.CaseId, p.CaseSubject, p.Kind, p.Words, p.MessageId, p.OwnerId, p.OwnerName, p.DepartmentId, p.MadeAt, p.DueAt, p.Status, p.KeptAt, p.KeptByName,
         p.BrokenAt, p.CustomerToldAt, p.ReleaseReason);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Breaking promise {PromiseId} failed; the next round tries again")]
-    private static partial void LogBreakFailed(ILogger logger, long promiseId, Exception exception);
 
     /// <summary>Sentence ends in the four languages (the Arabic question mark too), and line breaks.</summary>
     [GeneratedRegex(@"(?<=[.!?؟…])\s+|\n+")]

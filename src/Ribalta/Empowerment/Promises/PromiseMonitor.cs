@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Ribalta.Empowerment.Resolve;
 using Ribalta.Platform.Jobs;
 
 namespace Ribalta.Empowerment.Promises;
@@ -17,8 +16,8 @@ internal sealed class PromiseMonitor(IServiceScopeFactory scopes, IOptions<Empow
         do
         {
             await using var scope = scopes.CreateAsyncScope();
-            broken = await scope.ServiceProvider.GetRequiredService<PromiseLedger>().BreakDueAsync(ct);
+            broken = await scope.ServiceProvider.GetRequiredService<DuePromises>().BreakAsync(ct);
         }
-        while (broken == PromiseLedger.Batch);
+        while (broken == DuePromises.Batch);
     }
 }

@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using Ribalta.Empowerment.Data;
-using Ribalta.Empowerment.Resolve;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Identity;
 using Ribalta.Platform.Localization;

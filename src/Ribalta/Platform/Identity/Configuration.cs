@@ -93,6 +93,10 @@ internal static class IdentityModule
 
         services.AddSingleton<SetupGate>();
         services.AddScoped<StaffDirectory>();
+        services.AddScoped<StaffInvitations>();
+        services.AddScoped<FirstRunSetup>();
+        services.AddScoped<StaffAccess>();
+        services.AddScoped<StaffDepartments>();
         return services;
     }
 

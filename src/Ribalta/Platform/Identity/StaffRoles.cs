@@ -18,6 +18,19 @@ public static class StaffRoles
     public static bool MayWorkCases(IEnumerable<string> roles) => roles.Any(r => WorkCases.Contains(r, StringComparer.Ordinal));
 
     public static bool IsKnown(string role) => All.Contains(role, StringComparer.Ordinal);
+
+    /// <summary>At least one role, each of them known.</summary>
+    internal static void Validate(Errors.ValidationBuilder validation, IReadOnlyCollection<string>? roles)
+    {
+        if (roles is null || roles.Count == 0)
+        {
+            validation.Add("roles", "Validation.RoleRequired");
+        }
+        else if (roles.FirstOrDefault(r => !IsKnown(r)) is { } unknown)
+        {
+            validation.Add("roles", "Validation.RoleUnknown", unknown);
+        }
+    }
 }
 
 /// <summary>Authorization policies, named by what they allow. Endpoints and pages name a policy, never a role list.</summary>

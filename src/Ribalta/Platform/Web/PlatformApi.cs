@@ -49,12 +49,12 @@ internal static class PlatformApi
 
         var departments = app.MapGroup("/api/v1/departments").RequireAuthorization(Policies.Staff).WithTags("Staff");
         departments.MapGet("", async (StaffDirectory directory, CancellationToken ct) => TypedResults.Ok(await directory.DepartmentsAsync(ct)));
-        departments.MapPost("", (DepartmentInput input, StaffDirectory d, HttpContext h, IStringLocalizer<Strings> l, CancellationToken ct) => SaveDepartment(null, input, d, h, l, ct))
+        departments.MapPost("", (DepartmentInput input, StaffDepartments d, HttpContext h, IStringLocalizer<Strings> l, CancellationToken ct) => SaveDepartment(null, input, d, h, l, ct))
             .RequireAuthorization(Policies.StaffAdmin);
-        departments.MapPut("/{id:guid}", (Guid id, DepartmentInput input, StaffDirectory d, HttpContext h, IStringLocalizer<Strings> l, CancellationToken ct) => SaveDepartment(id, input, d, h, l, ct))
+        departments.MapPut("/{id:guid}", (Guid id, DepartmentInput input, StaffDepartments d, HttpContext h, IStringLocalizer<Strings> l, CancellationToken ct) => SaveDepartment(id, input, d, h, l, ct))
             .RequireAuthorization(Policies.StaffAdmin);
-        staff.MapPost("/{id:guid}/deactivate", (Guid id, StaffDirectory d, HttpContext h, IStringLocalizer<Strings> l, CancellationToken ct) => SetActive(id, false, d, h, l, ct));
-        staff.MapPost("/{id:guid}/reactivate", (Guid id, StaffDirectory d, HttpContext h, IStringLocalizer<Strings> l, CancellationToken ct) => SetActive(id, true, d, h, l, ct));
+        staff.MapPost("/{id:guid}/deactivate", (Guid id, StaffAccess d, HttpContext h, IStringLocalizer<Strings> l, CancellationToken ct) => SetActive(id, false, d, h, l, ct));
+        staff.MapPost("/{id:guid}/reactivate", (Guid id, StaffAccess d, HttpContext h, IStringLocalizer<Strings> l, CancellationToken ct) => SetActive(id, true, d, h, l, ct));
 
         app.MapGet("/api/v1/audit", AuditLog).RequireAuthorization(Policies.AuditRead).WithTags("Audit");
 
@@ -121,18 +121,18 @@ internal static class PlatformApi
 
     private static async Task<Results<Created<MeResponse>, ValidationProblem, ProblemHttpResult>> Setup(
         SetupRequest request,
-        StaffDirectory directory,
+        FirstRunSetup setup,
         IStringLocalizer<Strings> localizer,
         CancellationToken ct) =>
-        (await directory.CompleteSetupAsync(request.Token, request.Email, request.DisplayName, request.Password, request.PreferredLanguage, ct))
+        (await setup.CompleteSetupAsync(request.Token, request.Email, request.DisplayName, request.Password, request.PreferredLanguage, ct))
             .ToHttp(u => TypedResults.Created("/api/v1/me", new MeResponse(u.Id, u.DisplayName, u.Email ?? "", [StaffRoles.Admin], u.PreferredLanguage)), localizer);
 
     private static async Task<Results<Created<MeResponse>, ValidationProblem, ProblemHttpResult>> Accept(
         AcceptInvitationRequest request,
-        StaffDirectory directory,
+        StaffInvitations invitations,
         IStringLocalizer<Strings> localizer,
         CancellationToken ct) =>
-        (await directory.AcceptInvitationAsync(request.Token, request.Password, request.PreferredLanguage, ct))
+        (await invitations.AcceptInvitationAsync(request.Token, request.Password, request.PreferredLanguage, ct))
             .ToHttp(u => TypedResults.Created("/api/v1/me", new MeResponse(u.Id, u.DisplayName, u.Email ?? "", [], u.PreferredLanguage)), localizer);
 
     private static async Task<Ok<IReadOnlyList<StaffSummary>>> ListStaff(StaffDirectory directory, string? q, CancellationToken ct) =>
@@ -140,46 +140,46 @@ internal static class PlatformApi
 
     private static async Task<Results<Created<InvitationResponse>, ValidationProblem, ProblemHttpResult>> Invite(
         InviteRequest request,
-        StaffDirectory directory,
+        StaffInvitations invitations,
         HttpContext http,
         IStringLocalizer<Strings> localizer,
         CancellationToken ct) =>
-        (await directory.InviteAsync(Actor.From(http.User), request.Email, request.DisplayName, request.Roles, ct))
+        (await invitations.InviteAsync(Actor.From(http.User), request.Email, request.DisplayName, request.Roles, ct))
             .ToHttp(i => TypedResults.Created($"/api/v1/staff/invitations/{i.Id}", new InvitationResponse(i.Id, i.Email, InvitationUrl(http.Request, i.Token), i.ExpiresAt)), localizer);
 
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> RevokeInvitation(
         Guid id,
-        StaffDirectory directory,
+        StaffInvitations invitations,
         HttpContext http,
         IStringLocalizer<Strings> localizer,
         CancellationToken ct) =>
-        (await directory.RevokeInvitationAsync(Actor.From(http.User), id, ct)).ToHttp(_ => TypedResults.NoContent(), localizer);
+        (await invitations.RevokeInvitationAsync(Actor.From(http.User), id, ct)).ToHttp(_ => TypedResults.NoContent(), localizer);
 
     private static async Task<Results<Ok<StaffSummary>, ValidationProblem, ProblemHttpResult>> SetDepartment(
-        Guid id, StaffDepartmentInput input, StaffDirectory directory, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
-        (await directory.SetDepartmentAsync(Actor.From(http.User), id, input.DepartmentId, ct)).ToHttp(TypedResults.Ok, localizer);
+        Guid id, StaffDepartmentInput input, StaffDepartments departments, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+        (await departments.SetDepartmentAsync(Actor.From(http.User), id, input.DepartmentId, ct)).ToHttp(TypedResults.Ok, localizer);
 
     private static async Task<Results<Ok<DepartmentDto>, ValidationProblem, ProblemHttpResult>> SaveDepartment(
-        Guid? id, DepartmentInput input, StaffDirectory directory, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
-        (await directory.SaveDepartmentAsync(Actor.From(http.User), id, input, ct)).ToHttp(TypedResults.Ok, localizer);
+        Guid? id, DepartmentInput input, StaffDepartments departments, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+        (await departments.SaveDepartmentAsync(Actor.From(http.User), id, input, ct)).ToHttp(TypedResults.Ok, localizer);
 
     private static async Task<Results<Ok<StaffSummary>, ValidationProblem, ProblemHttpResult>> SetRoles(
         Guid id,
         RolesRequest request,
-        StaffDirectory directory,
+        StaffAccess access,
         HttpContext http,
         IStringLocalizer<Strings> localizer,
         CancellationToken ct) =>
-        (await directory.SetRolesAsync(Actor.From(http.User), id, request.Roles, ct)).ToHttp(TypedResults.Ok, localizer);
+        (await access.SetRolesAsync(Actor.From(http.User), id, request.Roles, ct)).ToHttp(TypedResults.Ok, localizer);
 
     private static async Task<Results<Ok<StaffSummary>, ValidationProblem, ProblemHttpResult>> SetActive(
         Guid id,
         bool active,
-        StaffDirectory directory,
+        StaffAccess access,
         HttpContext http,
         IStringLocalizer<Strings> localizer,
         CancellationToken ct) =>
-        (await directory.SetActiveAsync(Actor.From(http.User), id, active, ct)).ToHttp(TypedResults.Ok, localizer);
+        (await access.SetActiveAsync(Actor.From(http.User), id, active, ct)).ToHttp(TypedResults.Ok, localizer);
 
     private static async Task<Results<Ok<AuditPage>, ValidationProblem>> AuditLog(
         AuditQueries audit,
@@ -231,5 +231,5 @@ internal static class PlatformApi
         return TypedResults.LocalRedirect("/login");
     }
 
-    public static string InvitationUrl(HttpRequest request, string token) => $"{request.Scheme}://{request.Host}/{StaffDirectory.InvitationPath(token)}";
+    public static string InvitationUrl(HttpRequest request, string token) => $"{request.Scheme}://{request.Host}/{StaffInvitations.InvitationPath(token)}";
 }
