@@ -7,6 +7,7 @@ using Ribalta.Platform.Events;
 using Ribalta.Platform.Health;
 using Ribalta.Platform.Identity;
 using Ribalta.Platform.Localization;
+using Ribalta.Platform.Notifications;
 using Ribalta.Platform.Web;
 
 namespace Ribalta.Platform;
@@ -66,6 +67,7 @@ public static class PlatformModule
         services.AddHostedService(sp => sp.GetRequiredService<Jobs.JobRunner>()); // runs jobs once StartupTasks has migrated
         services.AddScoped<Jobs.JobBoard>();
         services.AddJob<SignInSessionRetention>();
+        services.AddNotifications(builder.Configuration);
         return builder;
     }
 
@@ -104,6 +106,7 @@ public static class PlatformModule
         Integrations.ApiKeysApi.MapApiKeysApi(app);
         Integrations.WebhooksApi.MapWebhooksApi(app);
         Jobs.JobsApi.MapJobsApi(app);
+        app.MapNotifications();
         return app;
     }
 }
