@@ -138,7 +138,7 @@ internal sealed partial class NotificationDigest(IServiceScopeFactory scopes, IO
         }
 
         text.Append('\n').Append(l["Notifications.Digest.SeeAll", site.Link("/notifications")].Value).Append("\n\n")
-            .Append(l[digest == DigestFrequency.Hourly ? "Notifications.Digest.WhyHourly" : "Notifications.Digest.WhyDaily", site.Link("/notifications/settings")].Value);
+            .Append(l[digest == DigestFrequency.Hourly ? "Notifications.Digest.WhyHourly" : "Notifications.Digest.WhyDaily", site.Link("/account/notifications")].Value);
         return (l["Notifications.Digest.Subject", total].Value, text.ToString());
     }
 
