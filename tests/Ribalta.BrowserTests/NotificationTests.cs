@@ -28,7 +28,7 @@ public sealed class NotificationTests(BrowserFixture fixture) : IAsyncLifetime
         var page = await fixture.SignInStaffAsync("wakeel@demo.ribalta.test", "ar");
         await page.GotoAsync($"{fixture.DemoUrl}/cases");
         var bell = page.Locator("details.bell");
-        await Expect(bell).ToHaveAttributeAsync("data-live", "true");
+        await Expect(page.Locator("details.bell[data-live]")).ToBeAttachedAsync();
         await Expect(page.Locator("html")).ToHaveAttributeAsync("dir", "rtl");
         var before = int.Parse((await bell.GetAttributeAsync("data-unread"))!, CultureInfo.InvariantCulture);
 
