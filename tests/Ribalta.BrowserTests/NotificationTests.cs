@@ -50,7 +50,6 @@ public sealed class NotificationTests(BrowserFixture fixture) : IAsyncLifetime
         var mention = bell.Locator("li.unread").First;
         await Expect(mention).ToBeVisibleAsync();
         await Expect(mention).ToContainTextAsync($"أشار إليك API Frontline في الحالة رقم {caseId}: {subject}");
-        await page.ScreenshotAsync(new() { Path = "/tmp/notify/bell-ar.png" });
 
         // Clicking it goes to the case, and the count drops without a reload.
         await mention.Locator("a").ClickAsync();

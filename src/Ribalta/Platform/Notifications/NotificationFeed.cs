@@ -30,6 +30,12 @@ internal sealed partial class NotificationFeed(
 
     private const int BatchSize = 500;
 
+    /// <summary>
+    /// How long the reader lets events gather after being woken: under a steady stream of commits (batch ingest) it reads
+    /// them in a few large batches instead of a transaction per commit; a person waits a fraction of a second longer.
+    /// </summary>
+    private static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(200);
+
     private readonly Reader _reader = new(sources, notifier, logger);
 
     /// <summary>Reads what the log holds now, batch after batch (the loop does this; tests call it to catch up at once).</summary>
@@ -67,7 +73,10 @@ internal sealed partial class NotificationFeed(
                 }
             }
 
-            await signal.WaitAsync(TimeSpan.FromSeconds(5), stoppingToken);
+            if (await signal.WaitAsync(TimeSpan.FromSeconds(5), stoppingToken))
+            {
+                await Task.Delay(Gather, stoppingToken);
+            }
         }
     }
 
