@@ -126,10 +126,30 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IAsyncLifetime
         await audit.VisitAsync(page, "/customers/{Id:guid}/edit", $"{url}/customers/{customerId}/edit", who);
         await audit.VisitAsync(page, "/customers/new", $"{url}/customers/new", who);
         await audit.VisitAsync(page, "/account", $"{url}/account", who);
+        await audit.VisitAsync(page, "/account/notifications", $"{url}/account/notifications", who);
+
+        // Notifications: the page, and the bell open over it with an unread one in the list.
+        await NotifyAsync("agente@demo.ribalta.test", caseId);
+        await audit.VisitAsync(page, "/notifications", $"{url}/notifications", who);
+        await page.Locator("details.bell > summary").ClickAsync();
+        await Expect(page.Locator("details.bell li.unread").First).ToBeVisibleAsync();
+        await audit.CheckAsync(page, "/notifications with the bell open", who);
+        await page.Keyboard.PressAsync("Escape");
         await audit.VisitAsync(page, "/access-denied", $"{url}/admin/staff", who);
         await audit.VisitAsync(page, "/not-found", $"{url}/not-found", who);
         await audit.VisitAsync(page, "/cases/{Id:long}", $"{url}/cases/999999999", who + ", on a case that does not exist");
     }
+
+    /// <summary>An unread notification for this person, as a colleague's mention would leave.</summary>
+    private Task NotifyAsync(string email, long caseId) => fixture.Demo.WithServices(async sp =>
+    {
+        var db = sp.GetRequiredService<Ribalta.Platform.Data.RibaltaDbContext>();
+        var person = db.Users.Single(u => u.Email == email).Id;
+        var number = caseId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await sp.GetRequiredService<Ribalta.Platform.Notifications.INotifier>().NotifyAsync(db, Actor.System, Ribalta.Platform.Notifications.NotificationRecipients.Person(person),
+            new Ribalta.Platform.Notifications.NotificationDraft("case.mentioned", "Notification.Mentioned", ["Sam Whitaker", number, "Axe"], $"/cases/{number}", "case", number, $"axe:{Guid.NewGuid():N}", caseId), default);
+        return await db.SaveChangesAsync();
+    });
 
     /// <summary>The team lead and the manager: their home, the help they decide, grants (envelopes), team settings.</summary>
     private async Task ManagersAsync(AxeAudit audit)

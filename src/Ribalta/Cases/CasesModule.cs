@@ -7,6 +7,8 @@ using Ribalta.Cases.UpdateCase;
 using Ribalta.Cases.ViewCase;
 using Ribalta.Platform;
 
+using Ribalta.Platform.Notifications;
+
 namespace Ribalta.Cases;
 
 public static class CasesModule
@@ -45,6 +47,7 @@ public static class CasesModule
         services.AddScoped<Targets.CaseTargets>();
         services.AddScoped<Targets.TargetSettings>();
         services.AddJob<Targets.TargetMonitor>();
+        services.AddNotificationSource<Notifications.CaseNotifications>().AddNotificationKind(Notifications.CaseNotifications.Mentioned, 30).AddNotificationKind(Notifications.CaseNotifications.ChatStarted, 40);
         // Mail still comes in windows-125x, ISO-8859-x, KOI8-R, Shift_JIS, EUC, ISO-2022-JP, GB2312, Big5: .NET knows
         // only the Unicode encodings and Latin-1 until the code pages are registered, and MimeKit would decode the rest as
         // Latin-1 (mojibake). Registered here, where the host is built, not left to a library that happens to do it.

@@ -12,6 +12,7 @@ using Ribalta.Platform.Errors;
 using Ribalta.Platform.Events;
 using Ribalta.Platform.Identity;
 using Ribalta.Platform.Localization;
+using Ribalta.Platform.Notifications;
 
 namespace Ribalta.Empowerment;
 
@@ -96,6 +97,8 @@ public static class EmpowermentModule
         services.AddScoped<Promises.DuePromises>();
         services.AddScoped<Promises.PromiseReport>();
         services.AddJob<Promises.PromiseMonitor>();
+        services.AddJob<Promises.PromiseReminder>().AddNotificationKind(Promises.PromiseReminder.Kind, 50);
+        services.AddNotificationSource<HelpNotifications>().AddNotificationKind(HelpNotifications.Asked, 10).AddNotificationKind(HelpNotifications.Answered, 20);
         services.AddSingleton(new Cases.Contracts.CasePanel(typeof(ResolvePanel), 10));
         services.AddSingleton(new Cases.Contracts.InboxPanel(typeof(HelpInboxPanel), 10));
         services.AddSingleton(new Cases.Contracts.InboxPanel(typeof(Promises.PromiseInboxPanel), 20));

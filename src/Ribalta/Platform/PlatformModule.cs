@@ -7,6 +7,7 @@ using Ribalta.Platform.Events;
 using Ribalta.Platform.Health;
 using Ribalta.Platform.Identity;
 using Ribalta.Platform.Localization;
+using Ribalta.Platform.Notifications;
 using Ribalta.Platform.Web;
 
 namespace Ribalta.Platform;
@@ -73,6 +74,7 @@ public static class PlatformModule
         services.AddScoped<Events.IEventSubscriber, Projections.ProjectionEventSubscriber>();
         services.AddSingleton<Projections.ProjectionBoard>();
         services.AddHostedService<Projections.ProjectionRunner>();
+        services.AddNotifications(builder.Configuration);
         return builder;
     }
 
@@ -121,6 +123,7 @@ public static class PlatformModule
         Integrations.WebhooksApi.MapWebhooksApi(app);
         Jobs.JobsApi.MapJobsApi(app);
         Projections.ProjectionsApi.MapProjectionsApi(app);
+        app.MapNotifications();
         return app;
     }
 }

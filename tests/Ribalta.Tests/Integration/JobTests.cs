@@ -28,7 +28,7 @@ public abstract class JobTests(RibaltaApp app)
     {
         var admin = await App.AsAdmin();
         var names = await WaitForJobsAsync(admin, jobs => jobs.Any(j => j.GetProperty("name").GetString() == "identity.forget_sessions" && j.GetProperty("runs").GetInt32() >= 1));
-        Assert.Equal(["cases.record_target_breaches", "identity.forget_sessions", "ingest.forget_idempotency_keys", "promises.break_due"], names.Select(j => j.GetProperty("name").GetString()!).ToList());
+        Assert.Equal(["cases.record_target_breaches", "identity.forget_sessions", "ingest.forget_idempotency_keys", "notifications.digest", "promises.break_due", "promises.remind_due_soon"], names.Select(j => j.GetProperty("name").GetString()!).ToList());
         var sessions = names.Single(j => j.GetProperty("name").GetString() == "identity.forget_sessions");
         Assert.Equal(3600, sessions.GetProperty("intervalSeconds").GetInt32());
         Assert.True(sessions.GetProperty("lastSucceededAt").ValueKind == System.Text.Json.JsonValueKind.String);

@@ -202,6 +202,7 @@ public enum OutboundKind
 {
     Reply,
     SignInLink,
+    Digest,
 }
 
 /// <summary>

@@ -143,6 +143,7 @@ internal sealed partial class EmailOutbox(
             Kind = mail.Kind switch
             {
                 Platform.Mail.CustomerMailKind.SignInLink => OutboundKind.SignInLink,
+                Platform.Mail.CustomerMailKind.NotificationDigest => OutboundKind.Digest,
                 _ => throw new ArgumentOutOfRangeException(nameof(mail), mail.Kind, null),
             },
             ToAddress = mail.ToAddress,

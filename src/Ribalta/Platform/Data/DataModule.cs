@@ -27,14 +27,14 @@ internal static class DataModule
         {
             services.AddDbContextPool<RibaltaDbContext, PostgresRibaltaDbContext>((sp, o) => o
                 .UseNpgsql(options.ResolveConnectionString(), npgsql => npgsql.MigrationsHistoryTable("__ef_migrations"))
-                .AddInterceptors(sp.GetRequiredService<EventPublishingInterceptor>())
+                .AddInterceptors(sp.GetRequiredService<EventPublishingInterceptor>(), sp.GetRequiredService<Notifications.NotificationPushInterceptor>())
                 .ConfigureWarnings(w => Strict(w, options)));
         }
         else
         {
             services.AddDbContextPool<RibaltaDbContext, SqliteRibaltaDbContext>((sp, o) => o
                 .UseSqlite(options.ResolveConnectionString(), sqlite => sqlite.MigrationsHistoryTable("__ef_migrations"))
-                .AddInterceptors(sp.GetRequiredService<EventPublishingInterceptor>(), new SqliteConnectionSetup())
+                .AddInterceptors(sp.GetRequiredService<EventPublishingInterceptor>(), sp.GetRequiredService<Notifications.NotificationPushInterceptor>(), new SqliteConnectionSetup())
                 .ConfigureWarnings(w => Strict(w, options)));
         }
 

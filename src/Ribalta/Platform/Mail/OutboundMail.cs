@@ -8,6 +8,9 @@ public enum CustomerMailKind
 {
     /// <summary>A portal sign-in link: it carries a secret, so its text is wiped once sent and it is dropped when stale.</summary>
     SignInLink,
+
+    /// <summary>A member of staff's digest of unread notifications (Platform/Notifications): mail to a colleague, through the same outbox.</summary>
+    NotificationDigest,
 }
 
 /// <summary>A mail to a customer that is not a reply on a case: its words already in the customer's language.</summary>
