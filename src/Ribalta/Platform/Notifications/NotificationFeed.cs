@@ -88,6 +88,9 @@ internal sealed partial class NotificationFeed(
 
         public FeedStart StartsAt => FeedStart.End;
 
+        /// <summary>Only the types some source reads are loaded; the cursor passes the rest unread.</summary>
+        public IReadOnlySet<string>? Reads { get; } = sources.SelectMany(s => s.EventTypes).ToHashSet(StringComparer.Ordinal);
+
         public async Task HandleAsync(RibaltaDbContext db, IReadOnlyList<EventRecord> events, CancellationToken ct)
         {
             foreach (var record in events)
