@@ -23,7 +23,7 @@ public sealed class WorkspaceTests(BrowserFixture fixture) : IAsyncLifetime
     /// </summary>
     private static async Task WaitForCircuitAsync(IPage page)
     {
-        await Expect(page.Locator("[data-live]").First).ToBeAttachedAsync();
+        await Expect(page.Locator("[data-live]:not(.bell)").First).ToBeAttachedAsync();
     }
 
     [Fact]
