@@ -49,15 +49,13 @@ internal sealed class CaseFlowProjection : IProjection
                 continue;
             }
 
-            object? data = record.Type switch
-            {
-                _ when record.Type == CaseOpened.Type => record.Read<CaseOpened>(),
-                _ when record.Type == CaseStatusChanged.Type => record.Read<CaseStatusChanged>() is { MergedInto: null, After: CaseStatus.Solved or CaseStatus.Closed } solved ? solved : null,
-                _ when record.Type == CaseUpdated.Type => record.Read<CaseUpdated>() is var update && update.Fields.Contains("department", StringComparer.Ordinal) ? update : null,
-                _ when record.Type == CaseReplied.Type || record.Type == CaseReopened.Type => null,
-                _ => null,
-            };
-            if (data is null && record.Type != CaseReplied.Type && record.Type != CaseReopened.Type)
+            // Replies and reopenings need only the record; the other types are read, and dropped when they change nothing.
+            var bare = record.Type == CaseReplied.Type || record.Type == CaseReopened.Type;
+            object? data = bare ? null
+                : record.Type == CaseOpened.Type ? record.Read<CaseOpened>()
+                : record.Type == CaseStatusChanged.Type ? record.Read<CaseStatusChanged>() is { MergedInto: null, After: CaseStatus.Solved or CaseStatus.Closed } solved ? solved : null
+                : record.Type == CaseUpdated.Type && record.Read<CaseUpdated>() is var update && update.Fields.Contains("department", StringComparer.Ordinal) ? update : null;
+            if (data is null && !bare)
             {
                 continue;
             }
