@@ -28,11 +28,11 @@ declare -A areas=(
   [csv]="Platform/Csv/CsvWriter.cs|FullyQualifiedName~Ribalta.Tests.Unit.CsvWriterTests"
   [guard]="Platform/Net/*.cs|FullyQualifiedName~Ribalta.Tests.Unit.OutboundAddressGuardTests"
   [envelopes]="Empowerment/Domain/AuthorityEnvelope.cs|FullyQualifiedName~Ribalta.Tests.Unit.Empowerment.EnvelopeTests"
-  [sanitiser]="Cases/Email/EmailHtml.cs{20..131}|FullyQualifiedName~Ribalta.Tests.Email.EmailCorpusTests|FullyQualifiedName~Ribalta.Tests.Unit.EmailHtmlTests"
+  [sanitiser]="Channels/Email/EmailHtml.cs{20..131}|FullyQualifiedName~Ribalta.Tests.Email.EmailCorpusTests|FullyQualifiedName~Ribalta.Tests.Unit.EmailHtmlTests"
   [ownership]="Cases/Attachments/Attachments.cs{100..170};Customers/PortalAccess/PortalEndpoints.cs{20..40}|FullyQualifiedName~PortalOwnershipTestsOnSqlite|FullyQualifiedName~AttachmentTestsOnSqlite"
   [sessions]="Platform/Identity/SignInSessions.cs{57..115};Platform/Identity/SessionCookieEvents.cs{48..83};Platform/Identity/SessionRevalidation.cs{12..25}|FullyQualifiedName~SessionTestsOnSqlite"
-  [ingest]="Cases/Ingest/IngestQueue.cs{35..318};Cases/Ingest/IngestModel.cs{56..98}|FullyQualifiedName~IngestTestsOnSqlite"
-  [outbox]="Cases/Email/EmailDispatcher.cs{24..232};Platform/Integrations/WebhookDispatcher.cs{100..220};Platform/Integrations/WebhookDispatcher.Sending.cs{24..160}|FullyQualifiedName~EmailOutboxTestsOnSqlite|FullyQualifiedName~WebhookTestsOnSqlite"
+  [ingest]="Channels/Ingest/IngestQueue.cs{35..318};Channels/Ingest/IngestModel.cs{56..98}|FullyQualifiedName~IngestTestsOnSqlite"
+  [outbox]="Channels/Email/EmailDispatcher.cs{24..232};Platform/Integrations/WebhookDispatcher.cs{100..220};Platform/Integrations/WebhookDispatcher.Sending.cs{24..160}|FullyQualifiedName~EmailOutboxTestsOnSqlite|FullyQualifiedName~WebhookTestsOnSqlite"
   # Staff roles: the role lists and the role and deactivation rules of StaffDirectory (SetRoles, SetActive, last admin,
   # role validation, invitation tokens). {a..b} is a line span.
   [roles]="Platform/Identity/StaffRoles.cs{18..20};Platform/Identity/StaffDirectory.cs{207..287};Platform/Identity/StaffDirectory.cs{404..433}|FullyQualifiedName~StaffTestsOnSqlite|FullyQualifiedName~CaseAssignmentTestsOnSqlite|FullyQualifiedName~Ribalta.Tests.Unit.StaffRolesTests"

@@ -1,5 +1,6 @@
 using Ribalta;
 using Ribalta.Cases;
+using Ribalta.Channels;
 using Ribalta.Components;
 using Ribalta.Customers;
 using Ribalta.Empowerment;
@@ -59,6 +60,7 @@ app.UsePlatform();
 app.MapPlatform();
 app.MapCustomers();
 app.MapCases();
+app.MapChannels();
 app.MapEmpowerment();
 app.MapInsights();
 app.MapWorkspace();

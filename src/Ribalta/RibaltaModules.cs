@@ -1,4 +1,5 @@
 using Ribalta.Cases;
+using Ribalta.Channels;
 using Ribalta.Customers;
 using Ribalta.Demo;
 using Ribalta.Empowerment;
@@ -18,6 +19,7 @@ public static class RibaltaModules
         builder.AddPlatform();
         builder.Services.AddCustomers();
         builder.Services.AddCases();
+        builder.Services.AddChannels();
         builder.Services.AddEmpowerment();
         builder.Services.AddInsights();
         builder.Services.AddDemo();

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using Ribalta.Cases.Chat;
+using Ribalta.Channels.Chat;
 using Ribalta.Customers.PortalAccess;
 using Ribalta.Platform.Events;
 using Ribalta.Platform.Identity;

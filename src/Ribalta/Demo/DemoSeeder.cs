@@ -29,7 +29,7 @@ internal sealed class DemoSeeder(
     CannedReplyLibrary cannedReplies,
     Cases.Targets.TargetSettings targets,
     Cases.Routing.CaseRouting routing,
-    Cases.Chat.ChatWidgetService chatWidgets,
+    Channels.Chat.ChatWidgetService chatWidgets,
     Empowerment.Catalogue.ResolutionCatalogue resolutionOptions,
     Empowerment.Envelopes.EnvelopeRules envelopeRules,
     Empowerment.Resolve.GrantHandler resolve,
@@ -84,7 +84,7 @@ internal sealed class DemoSeeder(
         var care = departments.First(d => d.Name == DemoData.Departments[0]).Id;
 
         // A chat widget for the company's site; its preview page (Administration → Chat) works before any site is listed.
-        await chatWidgets.CreateAsync(Actor.System, new Cases.Chat.ChatWidgetInput("Website", [], true, care), cancellationToken);
+        await chatWidgets.CreateAsync(Actor.System, new Channels.Chat.ChatWidgetInput("Website", [], true, care), cancellationToken);
 
         // Requests from the portal, from mailboxes without a department of their own and from the API start in Customer Care.
         await routing.SaveAsync(Actor.System, new Cases.Routing.RoutingInput(care), cancellationToken);

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using MimeKit;
-using Ribalta.Cases.Email;
+using Ribalta.Channels.Email;
 using Ribalta.Platform.Text;
 using Xunit;
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Ribalta.Cases.Ingest;
+using Ribalta.Channels.Ingest;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Events;
 using Ribalta.Platform.Identity;

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Ribalta.Cases.Domain;
-using Ribalta.Cases.Ingest;
+using Ribalta.Channels.Ingest;
 using Ribalta.Platform.Data;
 using Ribalta.Tests.Infrastructure;
 using Xunit;

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Ribalta.Cases.Contracts;
 using Ribalta.Cases.Contracts.Events;
 using Ribalta.Cases.Domain;
-using Ribalta.Cases.Ingest;
+using Ribalta.Channels.Ingest;
 using Ribalta.Cases.Search;
 using Ribalta.Customers.Contracts;
 using Ribalta.Platform.Data;
@@ -109,7 +109,7 @@ public abstract class IngestTests(RibaltaApp app)
         {
             var db = services.GetRequiredService<RibaltaDbContext>();
             await db.Set<IdempotencyRecord>().Where(r => r.Key == old).ExecuteUpdateAsync(u => u.SetProperty(r => r.CreatedAt, now.AddDays(-8)));
-            db.Add(IdempotencyRecord.For(Ribalta.Cases.Social.SocialMentions.IdempotencyScope, post, "hash", first, now.AddDays(-365)));
+            db.Add(IdempotencyRecord.For(Ribalta.Channels.Social.SocialMentions.IdempotencyScope, post, "hash", first, now.AddDays(-365)));
             return await db.SaveChangesAsync();
         });
 

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Ribalta.Cases.Contracts;
-using Ribalta.Cases.Email;
+using Ribalta.Channels.Email;
 using Ribalta.Tests.Infrastructure;
 using Xunit;
 

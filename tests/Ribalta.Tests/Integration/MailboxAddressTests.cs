@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Ribalta.Cases.Email;
+using Ribalta.Channels.Email;
 using Ribalta.Platform.Data;
 using Ribalta.Tests.Infrastructure;
 using Xunit;

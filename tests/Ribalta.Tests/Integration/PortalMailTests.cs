@@ -7,7 +7,7 @@ using MimeKit;
 using Ribalta.Cases;
 using Ribalta.Cases.Contracts;
 using Ribalta.Cases.Domain;
-using Ribalta.Cases.Email;
+using Ribalta.Channels.Email;
 using Ribalta.Platform.Data;
 using Ribalta.Tests.Infrastructure;
 using Xunit;

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Ribalta.Cases.Contracts;
-using Ribalta.Cases.Ingest;
+using Ribalta.Channels.Ingest;
 using Ribalta.Cases.Search;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Text;

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using Ribalta.Cases.Contracts;
-using Ribalta.Cases.Social;
+using Ribalta.Channels.Social;
 using Ribalta.Platform.Integrations;
 using Ribalta.Tests.Infrastructure;
 using Xunit;

@@ -6,7 +6,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Ribalta.Cases.Ingest;
+using Ribalta.Channels.Ingest;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Events;
 using Ribalta.Platform.Integrations;

@@ -24,7 +24,7 @@ public sealed class ArchitectureTests
     [Fact]
     public void The_modules_are_found_from_their_registration_classes()
     {
-        Assert.Subset(Modules.ToHashSet(), new HashSet<string> { "Ribalta.Cases", "Ribalta.Customers", "Ribalta.Empowerment", "Ribalta.Insights" });
+        Assert.Subset(Modules.ToHashSet(), new HashSet<string> { "Ribalta.Cases", "Ribalta.Channels", "Ribalta.Customers", "Ribalta.Empowerment", "Ribalta.Insights" });
     }
 
     [Fact]
@@ -35,6 +35,27 @@ public sealed class ArchitectureTests
             .GetResult();
         Assert.True(result.IsSuccessful, "Platform reaches into: " + string.Join(", ", result.FailingTypeNames ?? []));
     }
+
+    /// <summary>
+    /// Crossings between Cases and Channels still to be replaced by contracts since the channels left Cases (issue 18),
+    /// by module whose internals are used, then the types using them. Each entry must still cross: remove it when fixed.
+    /// </summary>
+    private static readonly Dictionary<string, string[]> KnownCrossings = new()
+    {
+        ["Ribalta.Cases"] =
+        [
+            "Ribalta.Channels.Ingest.IngestProcessor", "Ribalta.Channels.Ingest.StagedMessage", "Ribalta.Channels.Ingest.IngestQueue",
+            "Ribalta.Channels.Email.EmailDispatcher", "Ribalta.Channels.Email.EmailHtml", "Ribalta.Channels.Email.EmailIntake",
+            "Ribalta.Channels.Email.OutboundEmail", "Ribalta.Channels.Email.EmailConfigurations", "Ribalta.Channels.Email.EmailOutbox",
+            "Ribalta.Channels.Chat.ChatConfiguration", "Ribalta.Channels.Chat.ChatRelay", "Ribalta.Channels.Chat.ChatService",
+        ],
+        ["Ribalta.Channels"] =
+        [
+            "Ribalta.Cases.ViewCase.CaseReader", "Ribalta.Cases.ViewCase.CaseQueries", "Ribalta.Cases.ViewCase.CaseQueries/OutboundRow",
+            "Ribalta.Cases.ViewCase.CaseChatPanel", "Ribalta.Cases.ViewCase.CaseWorkspacePage", "Ribalta.Cases.Routing.RoutingPage",
+            "Ribalta.Cases.Conversation.ConversationHandler",
+        ],
+    };
 
     [Theory]
     [MemberData(nameof(EachModule))]
@@ -48,7 +69,10 @@ public sealed class ArchitectureTests
                 Types.InAssembly(Ribalta).That().ResideInNamespace(module).And().DoNotResideInNamespace(module + ".Contracts")
                     .GetTypes().Select(t => t.FullName!).ToArray())
             .GetResult();
-        Assert.True(result.IsSuccessful, $"{module} internals used by: " + string.Join(", ", result.FailingTypeNames ?? []));
+        var known = KnownCrossings.GetValueOrDefault(module, []);
+        var crossing = result.FailingTypeNames ?? [];
+        Assert.True(crossing.Except(known).ToList() is [], $"{module} internals used by: " + string.Join(", ", crossing.Except(known)));
+        Assert.True(known.Except(crossing).ToList() is [], $"No longer crossing into {module} (remove from KnownCrossings): " + string.Join(", ", known.Except(crossing)));
     }
 
     [Fact]
@@ -97,7 +121,7 @@ public sealed class ArchitectureTests
     public void Outbound_connections_go_through_the_guard()
     {
         // Sockets, HTTP handlers, DNS and MailKit connections only in the guard and the mail connection built on it.
-        string[] allowed = [Path.Combine("Platform", "Net", ""), Path.Combine("Cases", "Email", "MailConnection.cs")];
+        string[] allowed = [Path.Combine("Platform", "Net", ""), Path.Combine("Channels", "Email", "MailConnection.cs")];
         string[] connecting = ["new HttpClient", "HttpClientHandler", "SocketsHttpHandler", "AddHttpClient", "Dns.", "TcpClient", "new Socket(", ".ConnectAsync("];
         var source = Path.Combine(LocalizationTests.RepositoryRoot(), "src", "Ribalta");
         var offenders = Directory.EnumerateFiles(source, "*.*", SearchOption.AllDirectories)

@@ -1,5 +1,5 @@
 using AngleSharp.Html.Parser;
-using Ribalta.Cases.Email;
+using Ribalta.Channels.Email;
 using Xunit;
 
 namespace Ribalta.Tests.Unit;

@@ -33,7 +33,7 @@ internal sealed class ConversationHandler(
     Mentions.MentionInbox mentions,
     ICustomerDirectory customers,
     LanguageDetector languages,
-    Email.EmailOutbox outbox,
+    Channels.Email.EmailOutbox outbox,
     TimeProvider clock) : ICaseConversation
 {
     Task<Result<long>> ICaseConversation.ReplyAsync(Actor staff, long caseId, string body, CancellationToken cancellationToken, CaseStatus? statusAfter) =>

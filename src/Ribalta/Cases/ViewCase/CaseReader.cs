@@ -132,7 +132,7 @@ internal sealed class CaseQueries
 
     public sealed record InboundRow(string Address, bool HasHtml, bool HasOriginal);
 
-    public sealed record OutboundRow(string ToAddress, Email.OutboundStatus Status, int Attempts, DateTimeOffset? SentAt, string? LastError);
+    public sealed record OutboundRow(string ToAddress, Channels.Email.OutboundStatus Status, int Attempts, DateTimeOffset? SentAt, string? LastError);
 
     /// <summary>Messages after a cursor (0: from the start), in order, with their files and the emails behind them.</summary>
     public Func<RibaltaDbContext, long, long, int, IAsyncEnumerable<MessageRow>> StaffMessages { get; } =
@@ -143,9 +143,9 @@ internal sealed class CaseQueries
             .Select(m => new MessageRow(
                 new MessageDto(m.Id, m.Kind, m.Channel, m.Language, m.AuthorName, m.Body, m.CreatedAt, m.CallDirection, m.CallSeconds, Array.Empty<AttachmentDto>(), null),
                 db.Set<Attachments.Attachment>().Where(a => a.MessageId == m.Id).OrderBy(a => a.Id).ToList(),
-                db.Set<Email.EmailRecord>().Where(e => e.MessageId == m.Id && e.Direction == Email.EmailDirection.Inbound).OrderBy(e => e.Id)
+                db.Set<Channels.Email.EmailRecord>().Where(e => e.MessageId == m.Id && e.Direction == Channels.Email.EmailDirection.Inbound).OrderBy(e => e.Id)
                     .Select(e => new InboundRow(e.Address, e.HasHtml, e.EmlSha256 != null)).ToList(),
-                db.Set<Email.OutboundEmail>().Where(o => o.MessageId == m.Id).OrderBy(o => o.Id)
+                db.Set<Channels.Email.OutboundEmail>().Where(o => o.MessageId == m.Id).OrderBy(o => o.Id)
                     .Select(o => new OutboundRow(o.ToAddress, o.Status, o.Attempts, o.SentAt, o.LastError)).ToList())));
 
     /// <summary>A customer's page: no notes or system messages, and nothing about the emails behind the messages.</summary>

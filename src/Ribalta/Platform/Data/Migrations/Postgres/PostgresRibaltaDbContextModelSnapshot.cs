@@ -270,7 +270,7 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                     b.ToTable("canned_replies", (string)null);
                 });
 
-            modelBuilder.Entity("Ribalta.Cases.Chat.ChatSession", b =>
+            modelBuilder.Entity("Ribalta.Channels.Chat.ChatSession", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -343,7 +343,7 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                     b.ToTable("chat_sessions", (string)null);
                 });
 
-            modelBuilder.Entity("Ribalta.Cases.Chat.ChatWidget", b =>
+            modelBuilder.Entity("Ribalta.Channels.Chat.ChatWidget", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -596,7 +596,7 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                     b.ToTable("messages", (string)null);
                 });
 
-            modelBuilder.Entity("Ribalta.Cases.Email.EmailRecord", b =>
+            modelBuilder.Entity("Ribalta.Channels.Email.EmailRecord", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -680,7 +680,7 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                     b.ToTable("email_messages", (string)null);
                 });
 
-            modelBuilder.Entity("Ribalta.Cases.Email.Mailbox", b =>
+            modelBuilder.Entity("Ribalta.Channels.Email.Mailbox", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -801,7 +801,7 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                     b.ToTable("mailboxes", (string)null);
                 });
 
-            modelBuilder.Entity("Ribalta.Cases.Email.OutboundEmail", b =>
+            modelBuilder.Entity("Ribalta.Channels.Email.OutboundEmail", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -891,7 +891,7 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                     b.ToTable("email_outbox", (string)null);
                 });
 
-            modelBuilder.Entity("Ribalta.Cases.Email.SetAsideMail", b =>
+            modelBuilder.Entity("Ribalta.Channels.Email.SetAsideMail", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
@@ -1008,7 +1008,7 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                     b.ToTable("saved_filters", (string)null);
                 });
 
-            modelBuilder.Entity("Ribalta.Cases.Ingest.IdempotencyRecord", b =>
+            modelBuilder.Entity("Ribalta.Channels.Ingest.IdempotencyRecord", b =>
                 {
                     b.Property<string>("Scope")
                         .HasMaxLength(100)
@@ -2751,7 +2751,7 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                     b.Navigation("Message");
                 });
 
-            modelBuilder.Entity("Ribalta.Cases.Chat.ChatSession", b =>
+            modelBuilder.Entity("Ribalta.Channels.Chat.ChatSession", b =>
                 {
                     b.HasOne("Ribalta.Cases.Domain.Case", null)
                         .WithMany()
@@ -2759,7 +2759,7 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("Ribalta.Cases.Chat.ChatWidget", null)
+                    b.HasOne("Ribalta.Channels.Chat.ChatWidget", null)
                         .WithMany()
                         .HasForeignKey("WidgetId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -2799,7 +2799,7 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Ribalta.Cases.Email.Mailbox", b =>
+            modelBuilder.Entity("Ribalta.Channels.Email.Mailbox", b =>
                 {
                     b.HasOne("Ribalta.Platform.Identity.Department", null)
                         .WithMany()
@@ -2807,9 +2807,9 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.SetNull);
                 });
 
-            modelBuilder.Entity("Ribalta.Cases.Email.OutboundEmail", b =>
+            modelBuilder.Entity("Ribalta.Channels.Email.OutboundEmail", b =>
                 {
-                    b.HasOne("Ribalta.Cases.Email.Mailbox", null)
+                    b.HasOne("Ribalta.Channels.Email.Mailbox", null)
                         .WithMany()
                         .HasForeignKey("MailboxId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -2823,9 +2823,9 @@ namespace Ribalta.Platform.Data.Migrations.Postgres
                     b.Navigation("Message");
                 });
 
-            modelBuilder.Entity("Ribalta.Cases.Email.SetAsideMail", b =>
+            modelBuilder.Entity("Ribalta.Channels.Email.SetAsideMail", b =>
                 {
-                    b.HasOne("Ribalta.Cases.Email.Mailbox", null)
+                    b.HasOne("Ribalta.Channels.Email.Mailbox", null)
                         .WithMany()
                         .HasForeignKey("MailboxId")
                         .OnDelete(DeleteBehavior.Cascade)

@@ -261,7 +261,7 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                     b.ToTable("canned_replies", (string)null);
                 });
 
-            modelBuilder.Entity("Ribalta.Cases.Chat.ChatSession", b =>
+            modelBuilder.Entity("Ribalta.Channels.Chat.ChatSession", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -332,7 +332,7 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                     b.ToTable("chat_sessions", (string)null);
                 });
 
-            modelBuilder.Entity("Ribalta.Cases.Chat.ChatWidget", b =>
+            modelBuilder.Entity("Ribalta.Channels.Chat.ChatWidget", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -581,7 +581,7 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                     b.ToTable("messages", (string)null);
                 });
 
-            modelBuilder.Entity("Ribalta.Cases.Email.EmailRecord", b =>
+            modelBuilder.Entity("Ribalta.Channels.Email.EmailRecord", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -663,7 +663,7 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                     b.ToTable("email_messages", (string)null);
                 });
 
-            modelBuilder.Entity("Ribalta.Cases.Email.Mailbox", b =>
+            modelBuilder.Entity("Ribalta.Channels.Email.Mailbox", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -784,7 +784,7 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                     b.ToTable("mailboxes", (string)null);
                 });
 
-            modelBuilder.Entity("Ribalta.Cases.Email.OutboundEmail", b =>
+            modelBuilder.Entity("Ribalta.Channels.Email.OutboundEmail", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -872,7 +872,7 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                     b.ToTable("email_outbox", (string)null);
                 });
 
-            modelBuilder.Entity("Ribalta.Cases.Email.SetAsideMail", b =>
+            modelBuilder.Entity("Ribalta.Channels.Email.SetAsideMail", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
@@ -989,7 +989,7 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                     b.ToTable("saved_filters", (string)null);
                 });
 
-            modelBuilder.Entity("Ribalta.Cases.Ingest.IdempotencyRecord", b =>
+            modelBuilder.Entity("Ribalta.Channels.Ingest.IdempotencyRecord", b =>
                 {
                     b.Property<string>("Scope")
                         .HasMaxLength(100)
@@ -2709,7 +2709,7 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                     b.Navigation("Message");
                 });
 
-            modelBuilder.Entity("Ribalta.Cases.Chat.ChatSession", b =>
+            modelBuilder.Entity("Ribalta.Channels.Chat.ChatSession", b =>
                 {
                     b.HasOne("Ribalta.Cases.Domain.Case", null)
                         .WithMany()
@@ -2717,7 +2717,7 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("Ribalta.Cases.Chat.ChatWidget", null)
+                    b.HasOne("Ribalta.Channels.Chat.ChatWidget", null)
                         .WithMany()
                         .HasForeignKey("WidgetId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -2757,7 +2757,7 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Ribalta.Cases.Email.Mailbox", b =>
+            modelBuilder.Entity("Ribalta.Channels.Email.Mailbox", b =>
                 {
                     b.HasOne("Ribalta.Platform.Identity.Department", null)
                         .WithMany()
@@ -2765,9 +2765,9 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.SetNull);
                 });
 
-            modelBuilder.Entity("Ribalta.Cases.Email.OutboundEmail", b =>
+            modelBuilder.Entity("Ribalta.Channels.Email.OutboundEmail", b =>
                 {
-                    b.HasOne("Ribalta.Cases.Email.Mailbox", null)
+                    b.HasOne("Ribalta.Channels.Email.Mailbox", null)
                         .WithMany()
                         .HasForeignKey("MailboxId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -2781,9 +2781,9 @@ namespace Ribalta.Platform.Data.Migrations.Sqlite
                     b.Navigation("Message");
                 });
 
-            modelBuilder.Entity("Ribalta.Cases.Email.SetAsideMail", b =>
+            modelBuilder.Entity("Ribalta.Channels.Email.SetAsideMail", b =>
                 {
-                    b.HasOne("Ribalta.Cases.Email.Mailbox", null)
+                    b.HasOne("Ribalta.Channels.Email.Mailbox", null)
                         .WithMany()
                         .HasForeignKey("MailboxId")
                         .OnDelete(DeleteBehavior.Cascade)
