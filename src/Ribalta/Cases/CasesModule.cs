@@ -34,6 +34,7 @@ public static class CasesModule
         services.AddScoped<OpenCaseHandler>();
         services.AddScoped<ConversationHandler>();
         services.AddScoped<ICaseConversation>(sp => sp.GetRequiredService<ConversationHandler>());
+        services.AddScoped<IInboundLanding, Inbound.InboundLanding>();
         services.AddScoped<UpdateCaseHandler>();
         services.AddSingleton<Targets.TargetRulesCache>();
         services.AddScoped<Targets.CaseTargets>();

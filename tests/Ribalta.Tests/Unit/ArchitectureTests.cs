@@ -44,7 +44,6 @@ public sealed class ArchitectureTests
     {
         ["Ribalta.Cases"] =
         [
-            "Ribalta.Channels.Ingest.IngestProcessor", "Ribalta.Channels.Ingest.StagedMessage", "Ribalta.Channels.Ingest.IngestQueue",
             "Ribalta.Channels.Email.EmailDispatcher", "Ribalta.Channels.Email.EmailHtml", "Ribalta.Channels.Email.EmailIntake",
             "Ribalta.Channels.Email.OutboundEmail", "Ribalta.Channels.Email.EmailConfigurations", "Ribalta.Channels.Email.EmailOutbox",
             "Ribalta.Channels.Chat.ChatConfiguration", "Ribalta.Channels.Chat.ChatRelay", "Ribalta.Channels.Chat.ChatService",

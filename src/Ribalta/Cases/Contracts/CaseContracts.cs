@@ -156,6 +156,9 @@ public interface ICaseConversation
 
     /// <summary>The latest replies to the customer on a case, newest first (for marking what was promised in them).</summary>
     Task<IReadOnlyList<ReplyRef>> RecentRepliesAsync(long caseId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>A line the system adds to the conversation (a door's news: a bounce, files not kept), in every reader's language.</summary>
+    Task<Platform.Errors.Result<long>> SystemEntryAsync(Platform.Events.Actor actor, long caseId, SystemEntry entry, CancellationToken cancellationToken);
 }
 
 public sealed record ReplyRef(long MessageId, string? AuthorId, string AuthorName, string Body, DateTimeOffset CreatedAt);

@@ -1,12 +1,13 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Ribalta.Cases.Contracts;
 using Ribalta.Cases.Domain;
 
 namespace Ribalta.Cases.Data;
 
 internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
 {
-    public const int SubjectMax = 200;
+    public const int SubjectMax = CaseLimits.SubjectMax;
 
     public void Configure(EntityTypeBuilder<Case> builder)
     {
@@ -59,7 +60,7 @@ internal sealed class CaseTagConfiguration : IEntityTypeConfiguration<CaseTag>
 
 internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
 {
-    public const int BodyMax = 50_000;
+    public const int BodyMax = CaseLimits.BodyMax;
 
     public void Configure(EntityTypeBuilder<Message> builder)
     {

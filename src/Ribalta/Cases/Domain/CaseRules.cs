@@ -1,3 +1,4 @@
+using Ribalta.Cases.Contracts;
 using Ribalta.Cases.Data;
 using Ribalta.Platform.Errors;
 
@@ -8,7 +9,7 @@ internal static class CaseRules
     public const int MaxTags = 20;
 
     public static ValidationBuilder Body(ValidationBuilder v, string field, string? body) =>
-        v.Required(field, body, MessageConfiguration.BodyMax).NoControlCharacters(field, body);
+        CaseLimits.Body(v, field, body);
 
     /// <summary>Tags are short, lower-case, without spaces: "billing", "late-delivery".</summary>
     public static IReadOnlyList<string> NormalizeTags(IEnumerable<string> tags) =>

@@ -89,8 +89,8 @@ internal sealed record VisitorChat(long SessionId, long CaseId, Guid CustomerId,
 internal sealed class ChatService(
     RibaltaDbContext db,
     ICustomerDirectory customers,
-    OpenCaseHandler open,
-    ConversationHandler conversation,
+    IInboundLanding landing,
+    ICaseConversation conversation,
     ChatPresence presence,
     IOptions<ChatOptions> options,
     Platform.Text.LanguageDetector languages,
@@ -128,25 +128,23 @@ internal sealed class ChatService(
         // for the case and for the person alike.
         language = languages.Read(body, prior: language).Language ?? language;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var created = await customers.CreatePersonAsync(actor, name ?? fallbackName, language, ct);
-        if (!created.IsSuccess)
+        var landed = await landing.LandAsync(actor, new InboundMessage(InboundSender.NewPerson(name ?? fallbackName), body, Channel.Chat)
         {
-            return created.Error!;
+            Language = language,
+            DepartmentId = widget.DepartmentId,
+        }, ct);
+        if (!landed.IsSuccess)
+        {
+            return landed.Error!;
         }
 
-        var person = created.Value;
-        var opened = await open.HandleAsync(actor, new OpenCaseRequest(person.Id, Ingest.IngestProcessor.SubjectFrom(body), body, Channel.Chat, Language: language, DepartmentId: widget.DepartmentId), ct);
-        if (!opened.IsSuccess)
-        {
-            return opened.Error!;
-        }
-
+        var person = await customers.FindAsync(landed.Value.CustomerId, ct) ?? throw new InvalidOperationException("The visitor just created is gone.");
         var token = SecretToken.Create();
         var now = clock.GetUtcNow();
         var session = new ChatSession
         {
             WidgetId = widget.Id,
-            CaseId = opened.Value.Id,
+            CaseId = landed.Value.CaseId,
             CustomerId = person.Id,
             TokenHash = SecretToken.Hash(token),
             VisitorName = person.DisplayName,
@@ -203,8 +201,7 @@ internal sealed class ChatService(
             return Error.Conflict("Chat.Ended");
         }
 
-        var visitor = new Actor(ActorKind.Customer, chat.CustomerId.ToString(), chat.Name);
-        var written = await conversation.CustomerWritesAsync(visitor, chat.CaseId, new CustomerMessageRequest(body, Channel.Chat), ct);
+        var written = await landing.LandAsync(new Actor(ActorKind.System, "chat", "Chat"), new InboundMessage(InboundSender.Known(chat.CustomerId, chat.Name), body!, Channel.Chat) { CaseId = chat.CaseId }, ct);
         if (!written.IsSuccess)
         {
             return written.Error!;
@@ -219,7 +216,7 @@ internal sealed class ChatService(
             await db.Set<ChatSession>().Where(s => s.Id == chat.SessionId).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastActivityAt, now), ct);
         }
 
-        return (await LinesAsync(db.Set<Message>().Where(m => m.Id == written.Value), ct)).Single();
+        return (await LinesAsync(db.Set<Message>().Where(m => m.Id == written.Value.MessageId), ct)).Single();
     }
 
     /// <summary>

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using Ribalta.Cases.Attachments;
-using Ribalta.Cases.Conversation;
+using Ribalta.Cases.Contracts;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Events;
 using Ribalta.Platform.Storage;
@@ -212,7 +212,7 @@ internal sealed partial class EmailDispatcher(IServiceScopeFactory scopes, Email
         {
             // Its own scope: a retry inside the conversation must not detach the other mails of this round.
             using var scope = scopes.CreateScope();
-            var conversation = scope.ServiceProvider.GetRequiredService<ConversationHandler>();
+            var conversation = scope.ServiceProvider.GetRequiredService<ICaseConversation>();
             await conversation.SystemEntryAsync(new Actor(ActorKind.System, "mailbox:" + mail.MailboxId, "Email"), caseId, new SystemEntry("Email.DeliveryFailed", [mail.ToAddress, mail.LastError]), ct);
         }
     }

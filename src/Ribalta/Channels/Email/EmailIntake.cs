@@ -5,11 +5,8 @@ using Microsoft.Extensions.Options;
 using MimeKit;
 using Ribalta.Cases.Attachments;
 using Ribalta.Cases.Contracts;
-using Ribalta.Cases.Conversation;
 using Ribalta.Cases.Data;
 using Ribalta.Cases.Domain;
-using Ribalta.Channels.Ingest;
-using Ribalta.Cases.OpenCase;
 using Ribalta.Customers.Contracts;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Errors;
@@ -63,8 +60,8 @@ internal sealed partial class EmailIntake(
     RibaltaDbContext db,
     IBlobStore blobs,
     ICustomerDirectory customers,
-    OpenCaseHandler open,
-    ConversationHandler conversation,
+    IInboundLanding landing,
+    ICaseConversation conversation,
     LanguageDetector languages,
     IOptions<EmailOptions> options,
     TimeProvider clock)
@@ -180,11 +177,11 @@ internal sealed partial class EmailIntake(
             // Never answered; kept on its case when it threads onto one, so the agent knows the customer is away.
             record.Disposition = EmailDisposition.AutoReply;
             if (await customers.FindByContactAsync(ContactKind.Email, email.FromAddress, ct) is { } sender
-                && await ThreadAsync(email, sender.Id, ct) is { } threaded)
+                && await landing.OpenCaseOfAsync(sender.Id, await ThreadAsync(email, ct), ct) is { } threaded)
             {
-                record.CaseId = threaded.Id;
+                record.CaseId = threaded;
                 var text = Truncate(email.Text, 2000);
-                await conversation.SystemEntryAsync(mailer, threaded.Id, new SystemEntry("Email.AutoReplyReceived", [email.FromAddress, email.Subject, text]), ct);
+                await conversation.SystemEntryAsync(mailer, threaded, new SystemEntry("Email.AutoReplyReceived", [email.FromAddress, email.Subject, text]), ct);
             }
 
             outcome = IntakeOutcome.Automatic;
@@ -270,61 +267,32 @@ internal sealed partial class EmailIntake(
     {
         var words = email.Text.Length > 0 ? email.Text : email.FullText;
         var body = words.Length > 0 ? words : string.Join(", ", email.Attachments.Select(a => a.FileName).DefaultIfEmpty("—"));
-        if (body.Length > MessageConfiguration.BodyMax)
-        {
-            body = Truncate(body, MessageConfiguration.BodyMax - 1) + "…";
-        }
 
         var language = languages.Detect($"{email.Subject}\n{words}");
-        var sender = await customers.FindByContactAsync(ContactKind.Email, email.FromAddress!, ct);
-        if (sender is null && await ChatVisitorAsync(email, ct) is { } visitor
-            && await customers.AddContactAsync(mailer, visitor, ContactKind.Email, email.FromAddress!, ct))
+        if (await customers.FindByContactAsync(ContactKind.Email, email.FromAddress!, ct) is null && await ChatVisitorAsync(email, ct) is { } visitor)
         {
             // They answered the mail we sent to the address they left in a chat: now we know the address is theirs.
-            sender = await customers.FindAsync(visitor, ct);
+            await customers.AddContactAsync(mailer, visitor, ContactKind.Email, email.FromAddress!, ct);
         }
 
-        if (sender is null)
+        // Opened by the mailbox (the door), so a new case records the channel and starts in the mailbox's department (else
+        // the organisation's, see CaseRouting); the message is the customer's.
+        var subject = ValidationSafe(email.Subject);
+        var name = email.FromName is { Length: > 0 } n ? Truncate(ValidationSafe(n), 200) : null;
+        var landed = await landing.LandAsync(mailer, new InboundMessage(InboundSender.ByContact(ContactKind.Email, email.FromAddress!, name), body, Channel.Email)
         {
-            var name = email.FromName is { Length: > 0 } n ? Truncate(ValidationSafe(n), 200) : null;
-            var created = await customers.CreateFromContactAsync(mailer, name, ContactKind.Email, email.FromAddress!, language, ct);
-            if (!created.IsSuccess)
-            {
-                return created.Error!;
-            }
-
-            sender = created.Value;
-        }
-
-        var person = new Actor(ActorKind.Customer, sender.Id.ToString(), sender.DisplayName);
-        long caseId;
-        long messageId;
-        if (await ThreadAsync(email, sender.Id, ct) is { } threaded)
+            Subject = subject.Length == 0 ? null : subject,
+            Language = language,
+            MayContinue = await ThreadAsync(email, ct),
+            DepartmentId = mailbox.DepartmentId,
+        }, ct);
+        if (!landed.IsSuccess)
         {
-            var written = await conversation.CustomerWritesAsync(person, threaded.Id, new CustomerMessageRequest(body, Channel.Email, language), ct);
-            if (!written.IsSuccess)
-            {
-                return written.Error!;
-            }
-
-            (caseId, messageId) = (threaded.Id, written.Value);
-        }
-        else
-        {
-            var subject = ValidationSafe(email.Subject);
-            subject = subject.Length == 0 ? IngestProcessor.SubjectFrom(body) : Truncate(subject, CaseConfiguration.SubjectMax);
-            // Opened by the mailbox (the door), so the case records the channel and starts in the mailbox's department (else
-            // the organisation's, see CaseRouting); the first message is the customer's.
-            var opened = await open.HandleAsync(mailer, new OpenCaseRequest(sender.Id, subject, body, Channel.Email, Language: language, DepartmentId: mailbox.DepartmentId), ct);
-            if (!opened.IsSuccess)
-            {
-                return opened.Error!;
-            }
-
-            caseId = opened.Value.Id;
-            messageId = await db.Set<Message>().Where(m => m.CaseId == caseId).OrderBy(m => m.Id).Select(m => m.Id).FirstAsync(ct);
+            return landed.Error!;
         }
 
+        var (caseId, messageId) = (landed.Value.CaseId, landed.Value.MessageId);
+        var person = new Actor(ActorKind.Customer, landed.Value.CustomerId.ToString(), name ?? email.FromAddress!);
         record.CaseId = caseId;
         record.MessageId = messageId;
         record.Disposition = EmailDisposition.Landed;
@@ -431,10 +399,10 @@ internal sealed partial class EmailIntake(
     }
 
     /// <summary>
-    /// The open case this mail continues: the nearest ancestor we know (our reply or their earlier mail), else the
-    /// case token in the subject. Only a case of this same person: a stranger quoting a Message-ID gets a case of their own.
+    /// The cases this mail may continue, nearest first: the cases of its ancestors we know (our reply or their earlier
+    /// mail), then the case token in the subject. The landing takes the first open one of the sender's.
     /// </summary>
-    private async Task<Case?> ThreadAsync(ParsedEmail email, Guid customerId, CancellationToken ct)
+    private async Task<IReadOnlyList<long>> ThreadAsync(ParsedEmail email, CancellationToken ct)
     {
         var ancestors = email.Ancestors.Where(a => a.Length <= EmailRecord.KeyMax).Take(30).ToList();
         var candidates = new List<long>();
@@ -452,21 +420,7 @@ internal sealed partial class EmailIntake(
             candidates.Add(token);
         }
 
-        foreach (var id in candidates.Distinct())
-        {
-            var @case = await db.Set<Case>().AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
-            for (var hops = 0; @case?.MergedIntoId is { } into && hops < 5; hops++)
-            {
-                @case = await db.Set<Case>().AsNoTracking().FirstOrDefaultAsync(c => c.Id == into, ct);
-            }
-
-            if (@case is not null && @case.CustomerId == customerId && @case.Status != CaseStatus.Closed)
-            {
-                return @case;
-            }
-        }
-
-        return null;
+        return candidates;
     }
 
     /// <summary>At most <paramref name="max"/> characters, never half of a surrogate pair (PostgreSQL refuses those).</summary>

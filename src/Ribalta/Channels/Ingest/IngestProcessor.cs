@@ -1,11 +1,5 @@
-using Microsoft.EntityFrameworkCore;
 using Ribalta.Cases.Contracts;
-using Ribalta.Cases.Conversation;
-using Ribalta.Cases.Data;
-using Ribalta.Cases.Domain;
-using Ribalta.Cases.OpenCase;
 using Ribalta.Customers.Contracts;
-using Ribalta.Platform.Data;
 using Ribalta.Platform.Errors;
 using Ribalta.Platform.Events;
 using Ribalta.Platform.Localization;
@@ -13,10 +7,11 @@ using Ribalta.Platform.Localization;
 namespace Ribalta.Channels.Ingest;
 
 /// <summary>
-/// Lands one inbound message: finds the person by email, phone or handle (or creates them), then continues the
-/// case named or opens a new one. Runs inside the caller's transaction, so a batch commits together.
+/// The API's door: checks a message, finds who sent it, and hands it to the one landing every door uses (the person
+/// found by email, phone or handle, or created; the case named continued, or a new one). Runs inside the caller's
+/// transaction, so a batch commits together.
 /// </summary>
-internal sealed class IngestProcessor(RibaltaDbContext db, ICustomerDirectory customers, OpenCaseHandler open, ConversationHandler conversation)
+internal sealed class IngestProcessor(ICustomerDirectory customers, IInboundLanding landing)
 {
     /// <summary>Everything that can be said about a request without the database; checked before it is queued.</summary>
     public static Error? Validate(IngestMessageRequest request)
@@ -38,8 +33,8 @@ internal sealed class IngestProcessor(RibaltaDbContext db, ICustomerDirectory cu
                 .NoControlCharacters("from.name", from.Name);
         }
 
-        CaseRules.Body(v, "body", request.Body);
-        v.MaxLength("subject", request.Subject, CaseConfiguration.SubjectMax).NoControlCharacters("subject", request.Subject);
+        CaseLimits.Body(v, "body", request.Body);
+        v.MaxLength("subject", request.Subject, CaseLimits.SubjectMax).NoControlCharacters("subject", request.Subject);
         if (request.Channel is { } channel && !Enum.IsDefined(channel))
         {
             v.Add("channel", "Validation.Invalid");
@@ -62,110 +57,34 @@ internal sealed class IngestProcessor(RibaltaDbContext db, ICustomerDirectory cu
     }
 
     /// <summary>
-    /// Known senders continuing their cases, staged in the unit of work without saving: every case read in one query.
-    /// An entry is null when its case is missing or not the sender's (merged meanwhile, or someone else's): that
-    /// message must go the long way through <see cref="ProcessAsync"/>, which looks the sender up again.
+    /// Known senders continuing their cases, written and saved together. An entry is null when its case is missing or
+    /// not the sender's (merged meanwhile, or someone else's): that message must go the long way through
+    /// <see cref="ProcessAsync"/>, which looks the sender up again.
     /// </summary>
-    public async Task<IReadOnlyList<StagedMessage?>> ContinueAsync(IReadOnlyList<(IngestMessageRequest Request, CustomerRef Sender)> items, CancellationToken ct)
-    {
-        if (items.Count == 0)
-        {
-            return [];
-        }
+    public async Task<IReadOnlyList<Result<IngestResult>?>> ContinueAsync(IReadOnlyList<(IngestMessageRequest Request, CustomerRef Sender)> items, CancellationToken ct) =>
+        (await landing.ContinueManyAsync(items.Select(i => (Inbound(i.Request), i.Sender)).ToList(), ct))
+            .Select(landed => landed is { } result ? Answer(result) : (Result<IngestResult>?)null).ToList();
 
-        var ids = items.Select(i => i.Request.CaseId!.Value).Distinct().ToList();
-        var cases = await db.Set<Case>().Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
-        var staged = new StagedMessage?[items.Count];
-        for (var n = 0; n < items.Count; n++)
-        {
-            var (request, sender) = items[n];
-            if (!cases.TryGetValue(request.CaseId!.Value, out var @case) || @case.CustomerId != sender.Id)
-            {
-                continue;
-            }
+    public async Task<Result<IngestResult>> ProcessAsync(Actor caller, IngestMessageRequest request, CancellationToken ct) =>
+        Answer(await landing.LandAsync(caller, Inbound(request), ct));
 
-            var person = new Actor(ActorKind.Customer, sender.Id.ToString(), sender.DisplayName);
-            var written = await conversation.StageCustomerMessageAsync(person, @case, CustomerMessage(request), ct);
-            staged[n] = new StagedMessage(written.IsSuccess ? written.Value : null, written.Error, sender.Id);
-            if (written.IsSuccess && sender.PreferredLanguage is null && !string.IsNullOrEmpty(request.Language) && request.LanguageIsEvidence)
-            {
-                await customers.LearnLanguageAsync(sender.Id, request.Language, ct);
-            }
-        }
-
-        return staged;
-    }
-
-    public async Task<Result<IngestResult>> ProcessAsync(Actor caller, IngestMessageRequest request, CancellationToken ct)
+    private static InboundMessage Inbound(IngestMessageRequest request)
     {
         var (kind, value) = Contact(request.From!);
-        var channel = request.Channel ?? Channel.Api;
-        var language = string.IsNullOrEmpty(request.Language) ? null : request.Language;
-        var customer = await customers.FindByContactAsync(kind, value, ct);
-
-        if (request.CaseId is { } caseId)
+        return new InboundMessage(InboundSender.ByContact(kind, value, request.From!.Name), request.Body!, request.Channel ?? Channel.Api)
         {
-            // Continuing a case: it must be this sender's. Nothing is created for a stranger.
-            if (customer is null)
-            {
-                return Error.NotFound();
-            }
-
-            var person = new Actor(ActorKind.Customer, customer.Id.ToString(), customer.DisplayName);
-            var written = await conversation.CustomerWritesAsync(person, caseId, CustomerMessage(request), ct);
-            return written.IsSuccess ? new IngestResult(caseId, written.Value, customer.Id, NewCase: false, NewCustomer: false) : written.Error!;
-        }
-
-        var newCustomer = false;
-        if (customer is null)
-        {
-            var created = await customers.CreateFromContactAsync(caller, request.From!.Name, kind, value, request.LanguageIsEvidence ? language : null, ct);
-            if (!created.IsSuccess)
-            {
-                return created.Error!;
-            }
-
-            customer = created.Value;
-            newCustomer = true;
-        }
-
-        var subject = string.IsNullOrWhiteSpace(request.Subject) ? SubjectFrom(request.Body!) : request.Subject.Trim();
-        var opened = await open.HandleAsync(caller, new OpenCaseRequest(customer.Id, subject, request.Body, channel, Language: language) { LanguageIsEvidence = request.LanguageIsEvidence }, ct);
-        if (!opened.IsSuccess)
-        {
-            return opened.Error!;
-        }
-
-        var messageId = await db.Set<Message>().Where(m => m.CaseId == opened.Value.Id).OrderBy(m => m.Id).Select(m => m.Id).FirstAsync(ct);
-        return new IngestResult(opened.Value.Id, messageId, customer.Id, NewCase: true, newCustomer);
+            Subject = request.Subject,
+            Language = request.Language,
+            LanguageIsEvidence = request.LanguageIsEvidence,
+            CaseId = request.CaseId,
+        };
     }
+
+    private static Result<IngestResult> Answer(Result<InboundLanded> landed) =>
+        landed.IsSuccess ? new IngestResult(landed.Value.CaseId, landed.Value.MessageId, landed.Value.CustomerId, landed.Value.NewCase, landed.Value.NewCustomer) : landed.Error!;
 
     private static (ContactKind Kind, string Value) Contact(IngestSender from) =>
         !string.IsNullOrWhiteSpace(from.Email) ? (ContactKind.Email, from.Email.Trim())
         : !string.IsNullOrWhiteSpace(from.Phone) ? (ContactKind.Phone, from.Phone.Trim())
         : (ContactKind.Handle, from.Handle!.Trim());
-
-    /// <summary>A guessed language is left for the conversation to read again, with the case's language as the prior.</summary>
-    private static CustomerMessageRequest CustomerMessage(IngestMessageRequest request) =>
-        new(request.Body, request.Channel ?? Channel.Api, string.IsNullOrEmpty(request.Language) || !request.LanguageIsEvidence ? null : request.Language);
-
-    /// <summary>The first line of the message, cut at a word near 80 characters.</summary>
-    public static string SubjectFrom(string body)
-    {
-        var line = body.Trim().Split('\n', 2)[0].Trim();
-        if (line.Length <= 80)
-        {
-            return line;
-        }
-
-        var cut = line.LastIndexOf(' ', 80);
-        return string.Concat(line.AsSpan(0, cut > 40 ? cut : 80), "…");
-    }
-}
-
-/// <summary>A continuation staged in the unit of work; its result (the message's id) is known once saved.</summary>
-internal sealed record StagedMessage(Message? Message, Error? Error, Guid CustomerId)
-{
-    public Result<IngestResult> ToResult() =>
-        Error is { } error ? error : new IngestResult(Message!.CaseId, Message.Id, CustomerId, NewCase: false, NewCustomer: false);
 }

@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Ribalta.Cases.Search;
 using Ribalta.Customers.Contracts;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Errors;
@@ -212,13 +211,9 @@ internal sealed partial class IngestQueue(IServiceScopeFactory scopes, ILogger<I
         // else, or a case that turns out not to be the sender's (merged meanwhile, or not theirs), goes one by one.
         var continued = work.Where(i => items[i].Request.CaseId is not null && items[i].Sender is not null).ToList();
         var staged = await processor.ContinueAsync(continued.Select(i => (items[i].Request, items[i].Sender!)).ToList(), ct);
-        var entries = SetAsideSearchEntries(db);
-        await SaveWholeAsync(db, ct);
-        await InsertSearchEntriesAsync(db, entries, ct);
-        db.ChangeTracker.Clear();
         for (var n = 0; n < continued.Count; n++)
         {
-            results[continued[n]] = staged[n]?.ToResult();
+            results[continued[n]] = staged[n];
         }
 
         foreach (var i in work.Where(i => results[i] is null))
@@ -237,66 +232,9 @@ internal sealed partial class IngestQueue(IServiceScopeFactory scopes, ILogger<I
         var now = clock.GetUtcNow();
         var answers = results.Select(r => r ?? throw new InvalidOperationException("An inbound message was left unanswered.")).ToList();
         db.AddRange(firstOfKey.Values.Where(i => answers[i].IsSuccess).Select(i => IdempotencyRecord.For(items[i].Scope, items[i].Key!, items[i].Hash, answers[i].Value, now)));
-        await SaveWholeAsync(db, ct);
+        await db.SaveWholeAsync(ct);
         await transaction.CommitAsync(ct);
         return answers.Select((answer, i) => new IngestOutcome(answer, replayed[i])).ToList();
-    }
-
-    /// <summary>
-    /// Saves without the savepoint EF Core sets around a save inside a transaction. A save that fails here fails the
-    /// whole batch, which is rolled back with its transaction and written again, so nothing would be rolled back to
-    /// it. And on SQLite it is costly: while a savepoint is open, every page each statement changes is kept in the
-    /// statement journal until the save ends, and the end of each statement walks that journal. With batches of a
-    /// hundred messages the writer spent about 480 µs a message with the savepoint and 330 µs without.
-    /// </summary>
-    private static async Task SaveWholeAsync(RibaltaDbContext db, CancellationToken ct)
-    {
-        db.Database.AutoSavepointsEnabled = false;
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        finally
-        {
-            db.Database.AutoSavepointsEnabled = true;
-        }
-    }
-
-    /// <summary>
-    /// On PostgreSQL, the batch's search entries, taken out of the save: EF Core writes one statement a row, and the
-    /// entries' statements took 10.5 ms of a batch of about 140 messages (75 µs each), a quarter of the writer's time.
-    /// <see cref="InsertSearchEntriesAsync"/> writes them in one statement once their messages have ids: batch ingest
-    /// went from about 1,950 to 2,250 messages a second. On SQLite a statement costs no round trip and the save keeps them.
-    /// </summary>
-    private static List<SearchEntry> SetAsideSearchEntries(RibaltaDbContext db)
-    {
-        if (!db.Database.IsNpgsql())
-        {
-            return [];
-        }
-
-        var entries = db.ChangeTracker.Entries<SearchEntry>().Where(e => e.State == EntityState.Added).ToList();
-        foreach (var entry in entries)
-        {
-            entry.State = EntityState.Detached;
-        }
-
-        return entries.Select(e => e.Entity).ToList();
-    }
-
-    /// <summary>The entries set aside, in one statement, in the batch's transaction: a message is never saved without its entry.</summary>
-    private static async Task InsertSearchEntriesAsync(RibaltaDbContext db, List<SearchEntry> entries, CancellationToken ct)
-    {
-        if (entries.Count == 0)
-        {
-            return;
-        }
-
-        var ids = entries.Select(e => e.Message?.Id ?? e.MessageId).ToArray();
-        var cases = entries.Select(e => e.CaseId).ToArray();
-        var terms = entries.Select(e => e.Terms).ToArray();
-        await db.Database.ExecuteSqlAsync(
-            $"INSERT INTO search_entries (\"MessageId\", \"CaseId\", \"Terms\") SELECT * FROM unnest({ids}, {cases}, {terms})", ct);
     }
 
     private async Task ResetConnectionAsync()

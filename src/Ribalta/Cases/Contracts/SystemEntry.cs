@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Localization;
 
-namespace Ribalta.Cases.Conversation;
+namespace Ribalta.Cases.Contracts;
 
 /// <summary>
 /// The words of a system entry in a conversation: a localization key and its arguments, stored as JSON in the

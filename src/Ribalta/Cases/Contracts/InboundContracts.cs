@@ -1,0 +1,91 @@
+using Ribalta.Customers.Contracts;
+using Ribalta.Platform.Errors;
+using Ribalta.Platform.Events;
+
+namespace Ribalta.Cases.Contracts;
+
+/// <summary>
+/// Who an inbound message is from: a contact point (the customer who has it, else a new customer with it), a new
+/// person with a name and nothing else (a chat visitor, whose address is only a claim), or a customer the door
+/// already knows (a visitor writing in their chat).
+/// </summary>
+public sealed record InboundSender
+{
+    private InboundSender()
+    {
+    }
+
+    public ContactKind? Kind { get; private init; }
+
+    public string? Value { get; private init; }
+
+    public string? Name { get; private init; }
+
+    public Guid? CustomerId { get; private init; }
+
+    public static InboundSender ByContact(ContactKind kind, string value, string? name = null) => new() { Kind = kind, Value = value.Trim(), Name = name };
+
+    public static InboundSender NewPerson(string name) => new() { Name = name };
+
+    public static InboundSender Known(Guid customerId, string name) => new() { CustomerId = customerId, Name = name };
+}
+
+/// <summary>
+/// One message a customer sent through a door (email, chat, the API, a social listening tool). The body is cut at the
+/// longest message a case keeps; a missing subject is made from the body's first line.
+/// </summary>
+public sealed record InboundMessage(InboundSender From, string Body, Channel Channel)
+{
+    public string? Subject { get; init; }
+
+    /// <summary>The language the words are in, when the door knows or read it; null leaves it to the conversation.</summary>
+    public string? Language { get; init; }
+
+    /// <summary>False when <see cref="Language"/> is only a guess (an API caller's hint): the case may use it, the customer does not learn it.</summary>
+    public bool LanguageIsEvidence { get; init; } = true;
+
+    /// <summary>The case the door says this continues: it must be the sender's, or nothing is written (not found).</summary>
+    public long? CaseId { get; init; }
+
+    /// <summary>
+    /// Cases the message may continue, nearest first (an email's thread, the token in its subject): the first that
+    /// is the sender's and not closed, followed through merges, gets the words; none of them, a new case.
+    /// </summary>
+    public IReadOnlyList<long> MayContinue { get; init; } = [];
+
+    /// <summary>Where a new case starts (the mailbox's or widget's department); null for the organisation's routing.</summary>
+    public Guid? DepartmentId { get; init; }
+}
+
+public sealed record InboundLanded(long CaseId, long MessageId, Guid CustomerId, bool NewCase, bool NewCustomer);
+
+/// <summary>
+/// The one way a customer's words come in, whatever the door: finds or creates the sender, continues their case or
+/// opens one, learns their language, and says where the words landed. It runs in the caller's transaction, so a
+/// door can record what it needs of its own (the email's Message-ID, the chat's session) with the words or not at all.
+/// </summary>
+public interface IInboundLanding
+{
+    Task<Result<InboundLanded>> LandAsync(Actor door, InboundMessage message, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Known senders continuing cases they name, many at once, written and saved together (the API's batches). An
+    /// entry is null when its case is missing or not that sender's: that one must go through <see cref="LandAsync"/>.
+    /// </summary>
+    Task<IReadOnlyList<Result<InboundLanded>?>> ContinueManyAsync(IReadOnlyList<(InboundMessage Message, CustomerRef Sender)> messages, CancellationToken cancellationToken);
+
+    /// <summary>The first of <paramref name="candidates"/> (followed through merges) that is the customer's and not closed.</summary>
+    Task<long?> OpenCaseOfAsync(Guid customerId, IReadOnlyList<long> candidates, CancellationToken cancellationToken);
+}
+
+/// <summary>What a case keeps, for a door that checks its input before landing it.</summary>
+public static class CaseLimits
+{
+    public const int SubjectMax = 200;
+
+    public const int BodyMax = 50_000;
+
+    /// <summary>A message body: present, within <see cref="BodyMax"/>, without control characters.</summary>
+    public static ValidationBuilder Body(ValidationBuilder v, string field, string? body) =>
+        v.Required(field, body, BodyMax).NoControlCharacters(field, body);
+}
