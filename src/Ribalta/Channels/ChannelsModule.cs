@@ -26,6 +26,7 @@ public static class ChannelsModule
         services.AddScoped<Email.MailboxService>();
         services.AddScoped<Email.EmailIntake>();
         services.AddScoped<Email.EmailOutbox>();
+        services.AddScoped<Cases.Contracts.IReplyChannel>(sp => sp.GetRequiredService<Email.EmailOutbox>());
         services.AddScoped<Platform.Mail.IOutboundMail>(sp => sp.GetRequiredService<Email.EmailOutbox>());
         services.AddScoped<Email.EmailHtml>();
         services.AddScoped<Email.SetAsideReader>();
@@ -53,6 +54,7 @@ public static class ChannelsModule
         services.AddScoped<Platform.Events.IEventSubscriber, Chat.ChatRelaySubscriber>();
         services.AddScoped<Chat.ChatWidgetService>();
         services.AddScoped<Chat.ChatService>();
+        services.AddScoped<Cases.Contracts.IReplyChannel, Chat.ChatReplies>();
         return services;
     }
 

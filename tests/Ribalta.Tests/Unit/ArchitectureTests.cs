@@ -45,14 +45,12 @@ public sealed class ArchitectureTests
         ["Ribalta.Cases"] =
         [
             "Ribalta.Channels.Email.EmailDispatcher", "Ribalta.Channels.Email.EmailHtml", "Ribalta.Channels.Email.EmailIntake",
-            "Ribalta.Channels.Email.OutboundEmail", "Ribalta.Channels.Email.EmailConfigurations", "Ribalta.Channels.Email.EmailOutbox",
-            "Ribalta.Channels.Chat.ChatConfiguration", "Ribalta.Channels.Chat.ChatRelay", "Ribalta.Channels.Chat.ChatService",
+            "Ribalta.Channels.Chat.ChatRelay", "Ribalta.Channels.Chat.ChatService",
         ],
         ["Ribalta.Channels"] =
         [
             "Ribalta.Cases.ViewCase.CaseReader", "Ribalta.Cases.ViewCase.CaseQueries", "Ribalta.Cases.ViewCase.CaseQueries/OutboundRow",
             "Ribalta.Cases.ViewCase.CaseChatPanel", "Ribalta.Cases.ViewCase.CaseWorkspacePage", "Ribalta.Cases.Routing.RoutingPage",
-            "Ribalta.Cases.Conversation.ConversationHandler",
         ],
     };
 

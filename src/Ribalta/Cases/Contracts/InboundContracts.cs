@@ -89,3 +89,22 @@ public static class CaseLimits
     public static ValidationBuilder Body(ValidationBuilder v, string field, string? body) =>
         v.Required(field, body, BodyMax).NoControlCharacters(field, body);
 }
+
+/// <summary>A staff reply on its way to the customer, once its message is saved (the id is known).</summary>
+public sealed record OutgoingReply(long CaseId, long MessageId, Channel Channel, Guid CustomerId, string CaseSubject, string? Language, string Body);
+
+/// <summary>
+/// How replies leave for the customer on cases of some channels (email for mail, portal and phone cases; chat for
+/// chats). The conversation picks the first channel that carries the case's; none, and the reply stays on the case
+/// (an integration reads it through the API or a webhook).
+/// </summary>
+public interface IReplyChannel
+{
+    bool Carries(Channel channel);
+
+    /// <summary>Stages what the reply sends in the caller's unit of work: committed with the reply or not at all.</summary>
+    Task StageAsync(OutgoingReply reply, CancellationToken cancellationToken);
+
+    /// <summary>Told once the caller has committed what was staged (to wake a sender).</summary>
+    void Committed();
+}

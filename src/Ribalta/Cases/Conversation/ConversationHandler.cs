@@ -33,7 +33,7 @@ internal sealed class ConversationHandler(
     Mentions.MentionInbox mentions,
     ICustomerDirectory customers,
     LanguageDetector languages,
-    Channels.Email.EmailOutbox outbox,
+    IEnumerable<IReplyChannel> replyChannels,
     TimeProvider clock) : ICaseConversation
 {
     Task<Result<long>> ICaseConversation.ReplyAsync(Actor staff, long caseId, string body, CancellationToken cancellationToken, CaseStatus? statusAfter) =>
@@ -125,7 +125,7 @@ internal sealed class ConversationHandler(
                 @case.MoveTo(request.StatusAfter ?? CaseStatus.WaitingOnCustomer, now);
                 return With(StaffMessage(staff, @case, MessageKind.Reply, request.Body!, now), new CaseReplied(before, @case.Status));
             },
-            (@case, reply, _) => outbox.StageReplyAsync(@case, reply, ct));
+            sendsReply: true);
     }
 
     /// <summary>A note for colleagues; "@Name" or "@handle" pulls the people named into the case (they see it under Mentions).</summary>
@@ -271,7 +271,8 @@ internal sealed class ConversationHandler(
         IReadOnlyList<Guid>? attachmentIds,
         IReadOnlyList<Attachments.CheckedFile> incoming,
         Func<Case, DateTimeOffset, Written> write,
-        Func<Case, Message, DateTimeOffset, Task>? also = null)
+        Func<Case, Message, DateTimeOffset, Task>? also = null,
+        bool sendsReply = false)
     {
         var viewerCustomer = actor.Kind == ActorKind.Customer ? actor.Id : null;
         for (var attempt = 1; ; attempt++)
@@ -315,10 +316,24 @@ internal sealed class ConversationHandler(
             }
 
             Stage(actor, @case, written, now);
+            var channel = sendsReply ? replyChannels.FirstOrDefault(c => c.Carries(@case.Channel)) : null;
             try
             {
+                // A reply leaves by the case's channel, staged once its message has an id, committed with it or not at all.
+                await using var transaction = channel is null || db.Database.CurrentTransaction is not null ? null : await db.Database.BeginTransactionAsync(ct);
                 await db.SaveChangesAsync(ct);
-                outbox.Committed();
+                if (channel is not null)
+                {
+                    await channel.StageAsync(new OutgoingReply(@case.Id, message.Id, @case.Channel, @case.CustomerId, @case.Subject, @case.Language, message.Body), ct);
+                    await db.SaveChangesAsync(ct);
+                    if (transaction is not null)
+                    {
+                        await transaction.CommitAsync(ct);
+                    }
+
+                    channel.Committed();
+                }
+
                 return message.Id;
             }
             catch (DbUpdateException ex) when (attempt < Attempts && (ex is DbUpdateConcurrencyException || DbErrors.IsUniqueViolation(ex)))

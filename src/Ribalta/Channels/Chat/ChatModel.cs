@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Ribalta.Cases.Contracts;
 
 namespace Ribalta.Channels.Chat;
 
@@ -123,6 +124,6 @@ internal sealed class ChatConfiguration : IEntityTypeConfiguration<ChatWidget>, 
         builder.Property(s => s.Origin).HasMaxLength(ChatWidget.OriginMax);
         builder.Property(s => s.EndedBy).HasConversion<string>().HasMaxLength(10);
         builder.HasOne<ChatWidget>().WithMany().HasForeignKey(s => s.WidgetId).OnDelete(DeleteBehavior.Restrict);
-        builder.HasOne<Cases.Domain.Case>().WithMany().HasForeignKey(s => s.CaseId).OnDelete(DeleteBehavior.Cascade);
+        builder.ReferencesCase(s => s.CaseId, DeleteBehavior.Cascade);
     }
 }

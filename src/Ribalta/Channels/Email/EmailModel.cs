@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Ribalta.Cases.Contracts;
 
 namespace Ribalta.Channels.Email;
 
@@ -219,10 +220,8 @@ internal sealed class OutboundEmail
 
     public long? CaseId { get; init; }
 
+    /// <summary>The reply this mail carries.</summary>
     public long? MessageId { get; init; }
-
-    /// <summary>The reply this mail carries; set when staged, so its id is known once saved.</summary>
-    public Cases.Domain.Message? Message { get; init; }
 
     public required string ToAddress { get; init; }
 
@@ -328,7 +327,7 @@ internal sealed class EmailConfigurations : IEntityTypeConfiguration<Mailbox>, I
         builder.Property(e => e.References).HasMaxLength(4000);
         builder.Property(e => e.LastError).HasMaxLength(500);
         builder.HasIndex(e => new { e.Status, e.NextAttemptAt });
-        builder.HasOne(e => e.Message).WithMany().HasForeignKey(e => e.MessageId).OnDelete(DeleteBehavior.Restrict);
+        builder.ReferencesMessage(e => e.MessageId, DeleteBehavior.Restrict);
         builder.HasOne<Mailbox>().WithMany().HasForeignKey(e => e.MailboxId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Ribalta.Cases.Contracts;
-using Ribalta.Cases.Domain;
 using Ribalta.Customers.Contracts;
 using Microsoft.Extensions.Localization;
 using Ribalta.Platform.Data;
@@ -25,11 +24,10 @@ public sealed record EmailDeliveryDto(long MessageId, string ToAddress, Outbound
 internal sealed partial class EmailOutbox(
     RibaltaDbContext db,
     ICustomerDirectory customers,
-    Chat.ChatPresence chatPresence,
     EmailSignal signal,
     Platform.Mail.PublicSite site,
     IStringLocalizer<Strings> localizer,
-    TimeProvider clock) : Platform.Mail.IOutboundMail
+    TimeProvider clock) : Platform.Mail.IOutboundMail, IReplyChannel
 {
     private bool _staged;
 
@@ -43,66 +41,62 @@ internal sealed partial class EmailOutbox(
         }
     }
 
-    /// <summary>Stages the email of a staff reply, when the case is an email conversation and a mailbox can send.</summary>
-    public async Task StageReplyAsync(Case @case, Message reply, CancellationToken ct)
+    public bool Carries(Channel channel) => channel != Channel.Chat;
+
+    Task IReplyChannel.StageAsync(OutgoingReply reply, CancellationToken ct) => StageReplyAsync(reply, null, null, ct);
+
+    /// <summary>
+    /// Stages the email of a staff reply, when the case is an email conversation (or a portal or phone case: the
+    /// customer's address) and a mailbox can send. A chat's reply comes here with the address the visitor left.
+    /// </summary>
+    public async Task StageReplyAsync(OutgoingReply reply, string? visitorAddress, Guid? visitorMailbox, CancellationToken ct)
     {
         var thread = await db.Set<EmailRecord>().AsNoTracking()
-            .Where(e => e.CaseId == @case.Id && e.HeaderMessageId != null && (e.Disposition == EmailDisposition.Landed || e.Disposition == EmailDisposition.Sent))
+            .Where(e => e.CaseId == reply.CaseId && e.HeaderMessageId != null && (e.Disposition == EmailDisposition.Landed || e.Disposition == EmailDisposition.Sent))
             .OrderByDescending(e => e.Id).Take(20).ToListAsync(ct);
         var lastInbound = thread.FirstOrDefault(e => e.Direction == EmailDirection.Inbound);
-        var to = lastInbound?.Address;
-        var preferred = lastInbound?.MailboxId;
-        if (@case.Channel == Channel.Chat)
+        var to = lastInbound?.Address ?? visitorAddress;
+        var preferred = lastInbound?.MailboxId ?? visitorMailbox;
+        if (reply.Channel == Channel.Chat)
         {
-            // A visitor who is still in the chat reads the reply there; one who has gone (or asked) gets it by email.
-            var chat = await db.Set<Chat.ChatSession>().AsNoTracking().Where(s => s.CaseId == @case.Id)
-                .Join(db.Set<Chat.ChatWidget>(), s => s.WidgetId, w => w.Id, (s, w) => new { s.VisitorEmail, s.EndedAt, w.MailboxId })
-                .FirstOrDefaultAsync(ct);
-            if (chat is not null && chat.EndedAt is null && chatPresence.IsOnline(@case.Id))
-            {
-                return;
-            }
-
-            to ??= chat?.VisitorEmail;
-            preferred ??= chat?.MailboxId;
             if (to is null)
             {
                 return;
             }
         }
-        else if (thread.Count == 0 && @case.Channel is not (Channel.Email or Channel.Portal or Channel.Phone))
+        else if (thread.Count == 0 && reply.Channel is not (Channel.Email or Channel.Portal or Channel.Phone))
         {
             // Social and API cases are answered where they came from (the listening tool, the integration).
             return;
         }
 
         var mailbox = await SenderAsync(preferred, ct);
-        to ??= await PrimaryEmailAsync(@case.CustomerId, ct);
+        to ??= await PrimaryEmailAsync(reply.CustomerId, ct);
         if (mailbox is null || string.IsNullOrEmpty(to))
         {
             return;
         }
 
-        var customer = await customers.FindAsync(@case.CustomerId, ct);
-        var language = @case.Language ?? customer?.PreferredLanguage;
-        var id = NewMessageId(mailbox, @case.Id);
+        var customer = await customers.FindAsync(reply.CustomerId, ct);
+        var language = reply.Language ?? customer?.PreferredLanguage;
+        var id = NewMessageId(mailbox, reply.CaseId);
         var signature = mailbox.SignatureFor(language);
         var body = signature.Length > 0 ? $"{reply.Body}\n\n-- \n{signature}" : reply.Body;
-        if (@case.Channel is Channel.Portal or Channel.Phone)
+        if (reply.Channel is Channel.Portal or Channel.Phone)
         {
             // The customer also has the portal: say where the whole conversation is (they can answer by mail too).
-            var footer = Platform.Mail.PublicSite.InLanguage(language, () => localizer["CaseMail.PortalFooter", site.Link($"portal/cases/{@case.Id}")].Value);
+            var footer = Platform.Mail.PublicSite.InLanguage(language, () => localizer["CaseMail.PortalFooter", site.Link($"portal/cases/{reply.CaseId}")].Value);
             body = $"{body}\n\n{footer}";
         }
         var outbound = new OutboundEmail
         {
             MailboxId = mailbox.Id,
             Kind = OutboundKind.Reply,
-            CaseId = @case.Id,
-            Message = reply,
+            CaseId = reply.CaseId,
+            MessageId = reply.MessageId,
             ToAddress = to,
             ToName = customer?.DisplayName,
-            Subject = ReplySubject(@case),
+            Subject = ReplySubject(reply.CaseSubject, reply.CaseId),
             TextBody = body,
             Language = language,
             HeaderMessageId = id,
@@ -121,7 +115,7 @@ internal sealed partial class EmailOutbox(
             Disposition = EmailDisposition.Sent,
             MailboxId = mailbox.Id,
             HeaderMessageId = id,
-            CaseId = @case.Id,
+            CaseId = reply.CaseId,
             Address = to,
             Subject = outbound.Subject,
             CreatedAt = clock.GetUtcNow(),
@@ -204,11 +198,11 @@ internal sealed partial class EmailOutbox(
     }
 
     /// <summary>"Re: subject [#1042]": the token threads a reply even when the customer's program drops the headers.</summary>
-    public static string ReplySubject(Case @case)
+    public static string ReplySubject(string caseSubject, long caseId)
     {
-        var subject = ReplyPrefix().Replace(@case.Subject, "").Trim();
-        var full = $"Re: {subject} [#{@case.Id}]";
-        return full.Length <= 300 ? full : $"Re: {subject[..(290 - @case.Id.ToString(System.Globalization.CultureInfo.InvariantCulture).Length)]}… [#{@case.Id}]";
+        var subject = ReplyPrefix().Replace(caseSubject, "").Trim();
+        var full = $"Re: {subject} [#{caseId}]";
+        return full.Length <= 300 ? full : $"Re: {subject[..(290 - caseId.ToString(System.Globalization.CultureInfo.InvariantCulture).Length)]}… [#{caseId}]";
     }
 
     /// <summary>The HTML twin of a plain-text body: escaped, paragraphs kept, right-to-left for Arabic.</summary>
