@@ -17,12 +17,14 @@ public static class CasesModule
         services.AddScoped<CaseReader>();
         services.AddSingleton<CaseQueries>();
         services.AddScoped<Attachments.AttachmentService>();
+        services.AddScoped<ICaseFiles, Attachments.CaseFiles>();
         services.AddScoped<MergeCases.CaseRelations>();
         services.AddScoped<CannedReplies.CannedReplyLibrary>();
         services.AddScoped<Search.MessageSearch>();
         services.AddScoped<Search.PostgresMatches>();
         services.AddScoped<Search.SearchReindex>();
         services.AddSingleton<CasePresence>();
+        services.AddSingleton<IStaffPresence>(sp => sp.GetRequiredService<CasePresence>());
         services.AddScoped<PresenceCircuit>();
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<PresenceCircuit>());
         services.AddScoped<InboxQuery>();

@@ -24,11 +24,13 @@ public static class ChannelsModule
         System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
         services.AddOptions<Email.EmailOptions>().BindConfiguration(Email.EmailOptions.Section);
         services.AddScoped<Email.MailboxService>();
+        services.AddScoped<Cases.Contracts.IChannelDoors>(sp => sp.GetRequiredService<Email.MailboxService>());
         services.AddScoped<Email.EmailIntake>();
         services.AddScoped<Email.EmailOutbox>();
         services.AddScoped<Cases.Contracts.IReplyChannel>(sp => sp.GetRequiredService<Email.EmailOutbox>());
         services.AddScoped<Platform.Mail.IOutboundMail>(sp => sp.GetRequiredService<Email.EmailOutbox>());
         services.AddScoped<Email.EmailHtml>();
+        services.AddScoped<Cases.Contracts.IMessageEmails, Email.MessageEmails>();
         services.AddScoped<Email.SetAsideReader>();
         services.AddSingleton<Email.EmailSignal>();
         services.AddSingleton<Email.MailboxPoller>();
@@ -53,7 +55,9 @@ public static class ChannelsModule
         services.AddSingleton<Chat.ChatRelay>();
         services.AddScoped<Platform.Events.IEventSubscriber, Chat.ChatRelaySubscriber>();
         services.AddScoped<Chat.ChatWidgetService>();
+        services.AddScoped<Cases.Contracts.IChannelDoors>(sp => sp.GetRequiredService<Chat.ChatWidgetService>());
         services.AddScoped<Chat.ChatService>();
+        services.AddSingleton(new Cases.Contracts.CasePanel(typeof(Chat.CaseChatPanel), 40));
         services.AddScoped<Cases.Contracts.IReplyChannel, Chat.ChatReplies>();
         return services;
     }

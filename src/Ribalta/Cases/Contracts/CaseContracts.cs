@@ -159,6 +159,23 @@ public interface ICaseConversation
 
     /// <summary>A line the system adds to the conversation (a door's news: a bounce, files not kept), in every reader's language.</summary>
     Task<Platform.Errors.Result<long>> SystemEntryAsync(Platform.Events.Actor actor, long caseId, SystemEntry entry, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// What the customer may see of the conversation (their words and staff replies), oldest first: the latest
+    /// <paramref name="limit"/>, or those written since <paramref name="since"/>, or the one message <paramref name="messageId"/>.
+    /// </summary>
+    Task<IReadOnlyList<CustomerLine>> CustomerLinesAsync(long caseId, int limit, CancellationToken cancellationToken, DateTimeOffset? since = null, long? messageId = null);
+}
+
+public sealed record CustomerLine(long Id, bool FromCustomer, string AuthorName, string Body, DateTimeOffset At);
+
+/// <summary>Who of the staff is on a case's page now, for a door that tells the customer (an agent is typing).</summary>
+public interface IStaffPresence
+{
+    /// <summary>Raised with the case's id when someone arrives, leaves, or starts or stops replying.</summary>
+    event Action<long>? Changed;
+
+    bool AnyoneReplying(long caseId);
 }
 
 public sealed record ReplyRef(long MessageId, string? AuthorId, string AuthorName, string Body, DateTimeOffset CreatedAt);

@@ -108,3 +108,44 @@ public interface IReplyChannel
     /// <summary>Told once the caller has committed what was staged (to wake a sender).</summary>
     void Committed();
 }
+
+public sealed record CaseFile(Guid Id, string FileName, string ContentType, long Size, string Sha256);
+
+/// <summary>Files on a case's messages, for a door that receives or sends them (email's attachments and inline images).</summary>
+public interface ICaseFiles
+{
+    /// <summary>
+    /// Keeps a file that came with a customer's message when its type and size are accepted (null when refused),
+    /// staged in the caller's unit of work; its id is known at once.
+    /// </summary>
+    Task<Guid?> KeepAsync(Platform.Events.Actor by, long caseId, long messageId, string fileName, byte[] content, CancellationToken cancellationToken);
+
+    /// <summary>The files of one message, in the order they came.</summary>
+    Task<IReadOnlyList<CaseFile>> OfMessageAsync(long messageId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyDictionary<Guid, CaseFile>> FindAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The emails behind messages, for staff reading a conversation: the mail a customer's message came in (its address,
+/// whether it has HTML and its original), or the delivery of the mail a reply went out as. Registered by Email.
+/// </summary>
+public interface IMessageEmails
+{
+    Task<IReadOnlyDictionary<long, MessageEmailDto>> ForMessagesAsync(IReadOnlyCollection<long> messageIds, CancellationToken cancellationToken);
+}
+
+public enum ChannelDoorKind
+{
+    Mailbox,
+    ChatWidget,
+}
+
+/// <summary>A door cases come in by (a mailbox, a chat widget) and the department its new cases start in (null: the organisation's).</summary>
+public sealed record ChannelDoor(ChannelDoorKind Kind, string Name, string? Address, Guid? DepartmentId);
+
+/// <summary>The doors a channel has, for the routing page. Registered by each channel with doors of its own.</summary>
+public interface IChannelDoors
+{
+    Task<IReadOnlyList<ChannelDoor>> DoorsAsync(CancellationToken cancellationToken);
+}

@@ -43,6 +43,16 @@ internal sealed class ConversationHandler(
         await db.Set<Message>().AsNoTracking().Where(m => m.CaseId == caseId && m.Kind == MessageKind.Reply).OrderByDescending(m => m.Id).Take(Math.Clamp(limit, 1, 50))
             .Select(m => new ReplyRef(m.Id, m.AuthorId, m.AuthorName, m.Body, m.CreatedAt)).ToListAsync(cancellationToken);
 
+    async Task<IReadOnlyList<CustomerLine>> ICaseConversation.CustomerLinesAsync(long caseId, int limit, CancellationToken cancellationToken, DateTimeOffset? since, long? messageId)
+    {
+        var visible = db.Set<Message>().AsNoTracking().Where(m => m.CaseId == caseId && (m.Kind == MessageKind.Customer || m.Kind == MessageKind.Reply));
+        visible = messageId is { } id ? visible.Where(m => m.Id == id) : since is { } from ? visible.Where(m => m.CreatedAt >= from) : visible;
+        var lines = await visible.OrderByDescending(m => m.Id).Take(Math.Max(limit, 1))
+            .Select(m => new CustomerLine(m.Id, m.Kind == MessageKind.Customer, m.AuthorName, m.Body, m.CreatedAt)).ToListAsync(cancellationToken);
+        lines.Reverse();
+        return lines;
+    }
+
     // A case is written by a handful of people at most; a few jittered retries settle any race among them.
     private const int Attempts = 10;
 

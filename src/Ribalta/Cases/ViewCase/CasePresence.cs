@@ -1,3 +1,4 @@
+using Ribalta.Cases.Contracts;
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 
@@ -11,7 +12,7 @@ public sealed record CaseViewerPresence(Guid Session, string? PersonId, string N
 /// are open, never to themselves, and only while their page is connected: <see cref="PresenceCircuit"/> takes a page
 /// out when its browser goes away (a closed tab, a lost connection) and puts it back if it reconnects.
 /// </summary>
-public sealed class CasePresence
+public sealed class CasePresence : IStaffPresence
 {
     private readonly ConcurrentDictionary<long, ConcurrentDictionary<Guid, CaseViewerPresence>> _cases = new();
 
@@ -38,6 +39,8 @@ public sealed class CasePresence
     /// The other people looking at the case, once each (typing if any of their pages is), never the asking person in
     /// another tab. <paramref name="personId"/> null: everyone but the asking session.
     /// </summary>
+    public bool AnyoneReplying(long caseId) => _cases.TryGetValue(caseId, out var viewers) && viewers.Values.Any(v => v.Replying);
+
     public IReadOnlyList<CaseViewerPresence> Others(long caseId, Guid session, string? personId = null) =>
         _cases.TryGetValue(caseId, out var viewers)
             ? viewers.Values

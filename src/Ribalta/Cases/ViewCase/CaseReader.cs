@@ -18,7 +18,7 @@ public sealed record CaseViewer(Guid? CustomerId)
         actor.Kind == ActorKind.Customer && Guid.TryParse(actor.Id, out var id) ? new CaseViewer(id) : Staff;
 }
 
-internal sealed class CaseReader(RibaltaDbContext db, ICustomerDirectory customers, CaseQueries queries)
+internal sealed class CaseReader(RibaltaDbContext db, ICustomerDirectory customers, CaseQueries queries, IMessageEmails messageEmails)
 {
     public const int MessagePageSize = 100;
 
@@ -87,14 +87,13 @@ internal sealed class CaseReader(RibaltaDbContext db, ICustomerDirectory custome
             return null;
         }
 
+        // Staff see the emails behind customers' words and replies (a second query, only for a page that has some).
+        var mailed = viewer.IsCustomer ? [] : items.Take(limit).Select(r => r.Message).Where(m => m.Kind == MessageKind.Reply || (m.Kind == MessageKind.Customer && m.Channel == Channel.Email)).Select(m => m.Id).ToList();
+        var emails = mailed.Count == 0 ? null : await messageEmails.ForMessagesAsync(mailed, ct);
         var page = items.Take(limit).Select(row => row.Message with
         {
             Attachments = row.Files.Select(Attachments.AttachmentService.ToDto).ToList(),
-            Email = row.Inbound.FirstOrDefault() is { } inbound
-                ? new MessageEmailDto(inbound.Address, inbound.HasHtml, inbound.HasOriginal, null, 0, null, null)
-                : row.Outbound.FirstOrDefault() is { } outbound
-                    ? new MessageEmailDto(outbound.ToAddress, false, false, outbound.Status.ToString(), outbound.Attempts, outbound.SentAt, outbound.LastError)
-                    : null,
+            Email = emails?.GetValueOrDefault(row.Message.Id),
         }).ToList();
         return new MessagePage(page, items.Count > limit ? items[limit - 1].Message.Id : null);
     }
@@ -128,13 +127,9 @@ internal sealed class CaseQueries
             .AsSingleQuery()
             .FirstOrDefault());
 
-    public sealed record MessageRow(MessageDto Message, List<Attachments.Attachment> Files, List<InboundRow> Inbound, List<OutboundRow> Outbound);
+    public sealed record MessageRow(MessageDto Message, List<Attachments.Attachment> Files);
 
-    public sealed record InboundRow(string Address, bool HasHtml, bool HasOriginal);
-
-    public sealed record OutboundRow(string ToAddress, Channels.Email.OutboundStatus Status, int Attempts, DateTimeOffset? SentAt, string? LastError);
-
-    /// <summary>Messages after a cursor (0: from the start), in order, with their files and the emails behind them.</summary>
+    /// <summary>Messages after a cursor (0: from the start), in order, with their files.</summary>
     public Func<RibaltaDbContext, long, long, int, IAsyncEnumerable<MessageRow>> StaffMessages { get; } =
         EF.CompileAsyncQuery((RibaltaDbContext db, long caseId, long after, int take) => db.Set<Message>().AsNoTracking().AsSingleQuery()
             .Where(m => m.CaseId == caseId && m.Id > after)
@@ -142,11 +137,7 @@ internal sealed class CaseQueries
             .Take(take)
             .Select(m => new MessageRow(
                 new MessageDto(m.Id, m.Kind, m.Channel, m.Language, m.AuthorName, m.Body, m.CreatedAt, m.CallDirection, m.CallSeconds, Array.Empty<AttachmentDto>(), null),
-                db.Set<Attachments.Attachment>().Where(a => a.MessageId == m.Id).OrderBy(a => a.Id).ToList(),
-                db.Set<Channels.Email.EmailRecord>().Where(e => e.MessageId == m.Id && e.Direction == Channels.Email.EmailDirection.Inbound).OrderBy(e => e.Id)
-                    .Select(e => new InboundRow(e.Address, e.HasHtml, e.EmlSha256 != null)).ToList(),
-                db.Set<Channels.Email.OutboundEmail>().Where(o => o.MessageId == m.Id).OrderBy(o => o.Id)
-                    .Select(o => new OutboundRow(o.ToAddress, o.Status, o.Attempts, o.SentAt, o.LastError)).ToList())));
+                db.Set<Attachments.Attachment>().Where(a => a.MessageId == m.Id).OrderBy(a => a.Id).ToList())));
 
     /// <summary>A customer's page: no notes or system messages, and nothing about the emails behind the messages.</summary>
     public Func<RibaltaDbContext, long, long, int, IAsyncEnumerable<MessageRow>> CustomerMessages { get; } =
@@ -156,7 +147,5 @@ internal sealed class CaseQueries
             .Take(take)
             .Select(m => new MessageRow(
                 new MessageDto(m.Id, m.Kind, m.Channel, m.Language, m.AuthorName, m.Body, m.CreatedAt, m.CallDirection, m.CallSeconds, Array.Empty<AttachmentDto>(), null),
-                db.Set<Attachments.Attachment>().Where(a => a.MessageId == m.Id).OrderBy(a => a.Id).ToList(),
-                new List<InboundRow>(),
-                new List<OutboundRow>())));
+                db.Set<Attachments.Attachment>().Where(a => a.MessageId == m.Id).OrderBy(a => a.Id).ToList())));
 }

@@ -3,7 +3,6 @@ using System.Globalization;
 using Microsoft.AspNetCore.SignalR;
 using Ribalta.Cases.Contracts;
 using Ribalta.Cases.Contracts.Events;
-using Ribalta.Cases.ViewCase;
 using Ribalta.Platform.Events;
 
 namespace Ribalta.Channels.Chat;
@@ -111,12 +110,12 @@ internal sealed partial class ChatRelay : IDisposable
     private static readonly HashSet<string> Carried = [CaseReplied.Type, CaseCustomerWrote.Type, CaseReopened.Type];
     private readonly IHubContext<ChatHub> _hub;
     private readonly ChatPresence _visitors;
-    private readonly CasePresence _staff;
+    private readonly IStaffPresence _staff;
     private readonly IServiceScopeFactory _scopes;
     private readonly ILogger<ChatRelay> _logger;
     private readonly ConcurrentDictionary<long, bool> _agentTyping = new();
 
-    public ChatRelay(IHubContext<ChatHub> hub, ChatPresence visitors, CasePresence staff, IServiceScopeFactory scopes, ILogger<ChatRelay> logger)
+    public ChatRelay(IHubContext<ChatHub> hub, ChatPresence visitors, IStaffPresence staff, IServiceScopeFactory scopes, ILogger<ChatRelay> logger)
     {
         (_hub, _visitors, _staff, _scopes, _logger) = (hub, visitors, staff, scopes, logger);
         _staff.Changed += OnStaffChanged;
@@ -157,7 +156,7 @@ internal sealed partial class ChatRelay : IDisposable
     }
 
     /// <summary>Whether someone on the staff is writing a reply on the case right now.</summary>
-    public bool AgentTyping(long caseId) => _staff.Others(caseId, Guid.Empty).Any(v => v.Replying);
+    public bool AgentTyping(long caseId) => _staff.AnyoneReplying(caseId);
 
     private void OnStaffChanged(long caseId)
     {

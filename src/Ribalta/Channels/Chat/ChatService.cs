@@ -1,9 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Ribalta.Cases.Contracts;
-using Ribalta.Cases.Conversation;
-using Ribalta.Cases.Domain;
-using Ribalta.Cases.OpenCase;
 using Ribalta.Customers.Contracts;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Errors;
@@ -100,7 +97,7 @@ internal sealed class ChatService(
 
     public async Task<Result<(VisitorChat Chat, ChatState State)>> StartAsync(WidgetView widget, string origin, string? language, string fallbackName, ChatStartRequest request, CancellationToken ct)
     {
-        var v = CaseRules.Body(new ValidationBuilder(), "message", request.Message).MaxLength("message", request.Message, options.Value.MaxMessageLength)
+        var v = CaseLimits.Body(new ValidationBuilder(), "message", request.Message).MaxLength("message", request.Message, options.Value.MaxMessageLength)
             .MaxLength("name", request.Name, 200).NoControlCharacters("name", request.Name);
         var email = string.IsNullOrWhiteSpace(request.Email) ? null : request.Email.Trim();
         if (email is not null)
@@ -190,7 +187,7 @@ internal sealed class ChatService(
     /// <summary>The visitor's words, committed to the case before they are acknowledged.</summary>
     public async Task<Result<ChatLine>> SendAsync(VisitorChat chat, string? body, CancellationToken ct)
     {
-        var v = CaseRules.Body(new ValidationBuilder(), "message", body).MaxLength("message", body, options.Value.MaxMessageLength);
+        var v = CaseLimits.Body(new ValidationBuilder(), "message", body).MaxLength("message", body, options.Value.MaxMessageLength);
         if (v.ToError() is { } invalid)
         {
             return invalid;
@@ -216,7 +213,7 @@ internal sealed class ChatService(
             await db.Set<ChatSession>().Where(s => s.Id == chat.SessionId).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastActivityAt, now), ct);
         }
 
-        return (await LinesAsync(db.Set<Message>().Where(m => m.Id == written.Value.MessageId), ct)).Single();
+        return Line((await conversation.CustomerLinesAsync(chat.CaseId, 1, ct, messageId: written.Value.MessageId)).Single());
     }
 
     /// <summary>
@@ -298,19 +295,13 @@ internal sealed class ChatService(
 
     /// <summary>What the visitor may see of the case: their words and staff replies, the latest <see cref="HistoryMax"/>.</summary>
     public async Task<IReadOnlyList<ChatLine>> HistoryAsync(long caseId, CancellationToken ct) =>
-        (await LinesAsync(Visible(caseId).OrderByDescending(m => m.Id).Take(HistoryMax), ct)).OrderBy(l => l.Id).ToList();
+        (await conversation.CustomerLinesAsync(caseId, HistoryMax, ct)).Select(Line).ToList();
 
     /// <summary>Lines of a case written since <paramref name="since"/>: what the relay pushes after a commit.</summary>
-    public Task<IReadOnlyList<ChatLine>> SinceAsync(long caseId, DateTimeOffset since, CancellationToken ct) =>
-        LinesAsync(Visible(caseId).Where(m => m.CreatedAt >= since).OrderBy(m => m.Id).Take(HistoryMax), ct);
+    public async Task<IReadOnlyList<ChatLine>> SinceAsync(long caseId, DateTimeOffset since, CancellationToken ct) =>
+        (await conversation.CustomerLinesAsync(caseId, HistoryMax, ct, since)).Select(Line).ToList();
 
-    private IQueryable<Message> Visible(long caseId) =>
-        db.Set<Message>().AsNoTracking().Where(m => m.CaseId == caseId && (m.Kind == MessageKind.Customer || m.Kind == MessageKind.Reply));
-
-    private static async Task<IReadOnlyList<ChatLine>> LinesAsync(IQueryable<Message> messages, CancellationToken ct) =>
-        (await messages.Select(m => new { m.Id, m.Kind, m.AuthorName, m.Body, m.CreatedAt }).ToListAsync(ct))
-        .Select(m => new ChatLine(m.Id, m.Kind == MessageKind.Customer ? "visitor" : "agent", m.AuthorName, m.Body, m.CreatedAt))
-        .ToList();
+    private static ChatLine Line(CustomerLine line) => new(line.Id, line.FromCustomer ? "visitor" : "agent", line.AuthorName, line.Body, line.At);
 
     private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
 }

@@ -36,8 +36,11 @@ public sealed record ChatWidgetDto(
 internal sealed record WidgetView(Guid Id, string Key, string Name, bool Enabled, IReadOnlySet<string> AllowedOrigins, Guid? DepartmentId, Guid? MailboxId, IReadOnlyDictionary<string, string> Greetings);
 
 /// <summary>The admins' side of chat widgets: create, edit, remove (a widget with chats can only be turned off).</summary>
-internal sealed class ChatWidgetService(RibaltaDbContext db, ChatWidgetCache cache, TimeProvider clock)
+internal sealed class ChatWidgetService(RibaltaDbContext db, ChatWidgetCache cache, TimeProvider clock) : Cases.Contracts.IChannelDoors
 {
+    async Task<IReadOnlyList<Cases.Contracts.ChannelDoor>> Cases.Contracts.IChannelDoors.DoorsAsync(CancellationToken ct) =>
+        (await ListAsync(ct)).Select(w => new Cases.Contracts.ChannelDoor(Cases.Contracts.ChannelDoorKind.ChatWidget, w.Name, null, w.DepartmentId)).ToList();
+
     public async Task<IReadOnlyList<ChatWidgetDto>> ListAsync(CancellationToken ct) =>
         (await db.Set<ChatWidget>().AsNoTracking().OrderBy(w => w.Name).ToListAsync(ct)).Select(ToDto).ToList();
 

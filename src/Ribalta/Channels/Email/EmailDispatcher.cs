@@ -2,7 +2,6 @@ using MailKit.Net.Smtp;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;
-using Ribalta.Cases.Attachments;
 using Ribalta.Cases.Contracts;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Events;
@@ -258,7 +257,7 @@ internal sealed partial class EmailDispatcher(IServiceScopeFactory scopes, Email
         if (mail.MessageId is { } messageId)
         {
             var blobs = services.GetRequiredService<IBlobStore>();
-            var files = await db.Set<Attachment>().AsNoTracking().Where(a => a.MessageId == messageId).OrderBy(a => a.CreatedAt).ToListAsync(ct);
+            var files = await services.GetRequiredService<ICaseFiles>().OfMessageAsync(messageId, ct);
             foreach (var file in files)
             {
                 await using var stream = blobs.OpenRead(file.Sha256);

@@ -1,7 +1,7 @@
 using Ganss.Xss;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
-using Ribalta.Cases.Attachments;
+using Ribalta.Cases.Contracts;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Storage;
 
@@ -13,7 +13,7 @@ namespace Ribalta.Channels.Email;
 /// them (they tell the sender the mail was read). Served as its own document, with a CSP that allows no script, into
 /// a sandboxed frame.
 /// </summary>
-internal sealed class EmailHtml(RibaltaDbContext db, IBlobStore blobs)
+internal sealed class EmailHtml(RibaltaDbContext db, IBlobStore blobs, ICaseFiles caseFiles)
 {
     private const long InlineImageMax = 2 * 1024 * 1024;
 
@@ -133,7 +133,7 @@ internal sealed class EmailHtml(RibaltaDbContext db, IBlobStore blobs)
     private async Task<Dictionary<string, string>> InlineImagesAsync(EmailRecord record, CancellationToken ct)
     {
         var ids = record.InlineImages.Values.ToList();
-        var files = await db.Set<Attachment>().AsNoTracking().Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
+        var files = await caseFiles.FindAsync(ids, ct);
         var images = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (cid, id) in record.InlineImages)
         {

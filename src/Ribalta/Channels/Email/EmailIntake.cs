@@ -3,10 +3,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;
-using Ribalta.Cases.Attachments;
 using Ribalta.Cases.Contracts;
-using Ribalta.Cases.Data;
-using Ribalta.Cases.Domain;
 using Ribalta.Customers.Contracts;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Errors;
@@ -61,6 +58,7 @@ internal sealed partial class EmailIntake(
     IBlobStore blobs,
     ICustomerDirectory customers,
     IInboundLanding landing,
+    ICaseFiles files,
     ICaseConversation conversation,
     LanguageDetector languages,
     IOptions<EmailOptions> options,
@@ -311,32 +309,18 @@ internal sealed partial class EmailIntake(
         var kept = 0;
         foreach (var file in email.InlineImages.Concat(email.Attachments))
         {
-            var v = new ValidationBuilder();
             var isInline = file.ContentId is not null && email.InlineImages.Contains(file);
-            var checkedFile = kept < options.Value.MaxAttachments ? AttachmentService.Check(v, new IncomingFile(file.FileName, file.Content)) : null;
-            if (checkedFile is null)
+            var id = kept < options.Value.MaxAttachments ? await files.KeepAsync(person, caseId, messageId, file.FileName, file.Content, ct) : null;
+            if (id is null)
             {
                 refused.Add(file.FileName);
                 continue;
             }
 
-            var sha = await blobs.PutAsync(checkedFile.Content, ct);
-            var attachment = new Attachment
-            {
-                CaseId = caseId,
-                MessageId = messageId,
-                FileName = checkedFile.FileName,
-                ContentType = checkedFile.ContentType,
-                Size = checkedFile.Content.Length,
-                Sha256 = sha,
-                UploadedBy = person.Id,
-                CreatedAt = clock.GetUtcNow(),
-            };
-            db.Add(attachment);
             kept++;
             if (isInline && file.ContentId!.Length <= 200)
             {
-                record.InlineImages[file.ContentId!] = attachment.Id;
+                record.InlineImages[file.ContentId!] = id.Value;
             }
         }
 

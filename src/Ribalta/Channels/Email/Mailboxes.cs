@@ -71,8 +71,11 @@ public sealed record MailboxDto(
 public sealed record PollResult(int Fetched, int Landed, int Duplicates, int Automatic, int TooLarge, int Failed, string? Error, int SetAside = 0);
 
 /// <summary>The admins' side of mailboxes: create, edit, remove, with secrets protected at rest.</summary>
-internal sealed class MailboxService(RibaltaDbContext db, IDataProtectionProvider protection, Platform.Net.OutboundAddressGuard guard, TimeProvider clock)
+internal sealed class MailboxService(RibaltaDbContext db, IDataProtectionProvider protection, Platform.Net.OutboundAddressGuard guard, TimeProvider clock) : Cases.Contracts.IChannelDoors
 {
+    async Task<IReadOnlyList<Cases.Contracts.ChannelDoor>> Cases.Contracts.IChannelDoors.DoorsAsync(CancellationToken ct) =>
+        (await ListAsync(ct)).Select(m => new Cases.Contracts.ChannelDoor(Cases.Contracts.ChannelDoorKind.Mailbox, m.Name, m.Address, m.DepartmentId)).ToList();
+
     public const int SignatureMax = 2000;
 
     private IDataProtector Protector => protection.CreateProtector("Ribalta.Mailboxes.Password");
