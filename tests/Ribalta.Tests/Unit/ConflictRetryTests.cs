@@ -67,7 +67,7 @@ public sealed class ConflictRetryTests : IDisposable
         var failures = new Queue<Exception>([new TimeoutException("lost the race"), Concurrency()]);
 
         var result = await ConflictRetry.RunAsync(
-            _db, () => Work(() => failures.TryDequeue(out var next) ? throw next : "landed"), CancellationToken.None, 4, ex => ex is TimeoutException || ConflictRetry.IsConflict(ex));
+            _db, () => Work(() => failures.TryDequeue(out var next) ? throw next : "landed"), CancellationToken.None, 4, ex => ex is TimeoutException || DbErrors.IsConflict(ex));
 
         Assert.Equal("landed", result);
         Assert.Equal(3, _calls);

@@ -14,20 +14,16 @@ internal static class ConflictRetry
 {
     public const int DefaultAttempts = 5;
 
-    /// <summary>True for the failures another try can cure: a concurrency token that moved, or a unique key taken meanwhile.</summary>
-    public static bool IsConflict(Exception exception) =>
-        exception is DbUpdateConcurrencyException || (exception is DbUpdateException update && DbErrors.IsUniqueViolation(update));
-
     /// <summary>
     /// Up to <paramref name="attempts"/> tries; the last try's conflict goes to the caller. Any other failure goes at
     /// once. <paramref name="db"/>'s change tracker is cleared before each new try (null: the work uses a fresh context
-    /// each time). <paramref name="isConflict"/> replaces <see cref="IsConflict"/> for work with conflicts of its own.
+    /// each time). <paramref name="isConflict"/> replaces <see cref="DbErrors.IsConflict"/> for work with conflicts of its own.
     /// </summary>
     public static async Task<T> RunAsync<T>(
         DbContext? db, Func<Task<T>> work, CancellationToken ct, int attempts = DefaultAttempts, Func<Exception, bool>? isConflict = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(attempts, 1);
-        isConflict ??= IsConflict;
+        isConflict ??= DbErrors.IsConflict;
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -52,7 +48,7 @@ internal static class ConflictRetry
         {
             return await RunAsync(db, work, ct, attempts);
         }
-        catch (DbUpdateException ex) when (IsConflict(ex))
+        catch (DbUpdateException ex) when (DbErrors.IsConflict(ex))
         {
             db.ChangeTracker.Clear();
             return Error.Conflict("Error.TryAgain");
