@@ -8,6 +8,7 @@ using Ribalta.Customers.PortalAccess;
 using Ribalta.Customers.SearchCustomers;
 using Ribalta.Customers.Segments;
 using Ribalta.Customers.ViewCustomer;
+using Ribalta.Platform.Identity;
 
 namespace Ribalta.Customers;
 
@@ -31,8 +32,16 @@ public static class CustomersModule
 
     public static IEndpointRouteBuilder MapCustomers(this IEndpointRouteBuilder app)
     {
-        app.MapCustomersApi();
-        app.MapPortalEndpoints();
+        // Every operation on a customer shares the path and the staff policy; each adds the stricter one it needs.
+        var customers = app.MapGroup("/api/v1/customers").RequireAuthorization(Policies.Staff).WithTags("Customers");
+        customers.MapSearchCustomers();
+        customers.MapCreateCustomer();
+        customers.MapViewCustomer();
+        customers.MapEditCustomer();
+        customers.MapMergeCustomers();
+        app.MapPortal(customers);
+        customers.MapImportCustomers();
+        app.MapSegments();
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using Ribalta.Insights.CaseFlow;
 using Ribalta.Platform;
 
 namespace Ribalta.Insights;
@@ -17,7 +18,7 @@ public static class InsightsModule
 
     public static WebApplication MapInsights(this WebApplication app)
     {
-        CaseFlow.CaseFlowEndpoints.MapCaseFlowEndpoints(app);
+        app.MapCaseFlow();
         return app;
     }
 }

@@ -6,8 +6,11 @@ using Ribalta.Platform.Errors;
 using Ribalta.Platform.Events;
 using Ribalta.Platform.Health;
 using Ribalta.Platform.Identity;
+using Ribalta.Platform.Integrations;
+using Ribalta.Platform.Jobs;
 using Ribalta.Platform.Localization;
 using Ribalta.Platform.Notifications;
+using Ribalta.Platform.Projections;
 using Ribalta.Platform.Web;
 
 namespace Ribalta.Platform;
@@ -118,11 +121,14 @@ public static class PlatformModule
     {
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
-        app.MapPlatformApi();
-        Integrations.ApiKeysApi.MapApiKeysApi(app);
-        Integrations.WebhooksApi.MapWebhooksApi(app);
-        Jobs.JobsApi.MapJobsApi(app);
-        Projections.ProjectionsApi.MapProjectionsApi(app);
+        app.MapSessions();
+        app.MapStaff();
+        app.MapAudit();
+        app.MapCulture();
+        app.MapApiKeys();
+        app.MapWebhooks();
+        app.MapJobs();
+        app.MapProjections();
         app.MapNotifications();
         return app;
     }

@@ -149,7 +149,7 @@ internal sealed class CustomerDirectory(
             await db.SaveChangesAsync(cancellationToken);
             return true;
         }
-        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex) || ex is DbUpdateConcurrencyException)
+        catch (DbUpdateException ex) when (DbErrors.IsConflict(ex))
         {
             db.ChangeTracker.Clear();
             return false;

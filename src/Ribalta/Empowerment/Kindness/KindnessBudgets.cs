@@ -75,7 +75,9 @@ internal sealed class KindnessBudgets(RibaltaDbContext db, IOptions<EmpowermentO
             return Error.NotFound();
         }
 
-        try
+        // One attempt: someone who saved this team's budget at the same moment replaced it whole; theirs stands, and
+        // the manager looks at it before trying again rather than overwriting it unseen.
+        return await ConflictRetry.RunOrTryAgainAsync<BudgetDto>(db, async () =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             await db.Set<KindnessBudget>().Where(b => b.DepartmentId == departmentId).ExecuteDeleteAsync(ct);
@@ -83,14 +85,8 @@ internal sealed class KindnessBudgets(RibaltaDbContext db, IOptions<EmpowermentO
             db.Append(clock, manager, new KindnessBudgetSet(amounts.Select(a => a.ToString()).ToList()), "department", departmentId.ToString());
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
-        }
-        catch (DbUpdateException ex) when (ex is DbUpdateConcurrencyException || DbErrors.IsUniqueViolation(ex))
-        {
-            // Someone saved this team's budget at the same moment: theirs stands; look and try again.
-            db.ChangeTracker.Clear();
-            return Error.Conflict("Error.TryAgain");
-        }
-        return (await BudgetsAsync(ct)).First(b => b.DepartmentId == departmentId);
+            return (await BudgetsAsync(ct)).First(b => b.DepartmentId == departmentId);
+        }, ct, attempts: 1);
     }
 
     public async Task<decimal> SpentAsync(Guid team, string currency, DateOnly inMonth, CancellationToken ct)

@@ -26,8 +26,6 @@ internal sealed class KindnessHandler(
     IOptions<EmpowermentOptions> options,
     TimeProvider clock)
 {
-    private const int Attempts = 5;
-
     /// <summary>Today in the organisation's time zone: the day gestures are planned for and moments come round on.</summary>
     public DateOnly Today => TodayIn(options.Value, clock);
 
@@ -81,24 +79,8 @@ internal sealed class KindnessHandler(
             return Error.Validation("cost", "Validation.GestureNoTeam");
         }
 
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await PlanOnceAsync(staff, staffId, team, customerId, input, cost, ct);
-            }
-            catch (DbUpdateException ex) when (ex is DbUpdateConcurrencyException || DbErrors.IsUniqueViolation(ex))
-            {
-                // Someone in the team planned at the same moment: decide again on the budget they left.
-                db.ChangeTracker.Clear();
-                if (attempt >= Attempts)
-                {
-                    return Error.Conflict("Error.TryAgain");
-                }
-
-                await Task.Delay(Random.Shared.Next(2, 20 * attempt), ct);
-            }
-        }
+        // Someone in the team planned at the same moment: decide again on the budget they left.
+        return await ConflictRetry.RunOrTryAgainAsync(db, () => PlanOnceAsync(staff, staffId, team, customerId, input, cost, ct), ct);
     }
 
     private async Task<Result<GestureDto>> PlanOnceAsync(Actor staff, Guid staffId, Guid? team, Guid customerId, GestureInput input, Money? cost, CancellationToken ct)

@@ -1,4 +1,4 @@
-using Microsoft.AspNetCore.Http.HttpResults;
+using System.Security.Claims;
 using Microsoft.Extensions.Localization;
 using Ribalta.Platform.Errors;
 using Ribalta.Platform.Events;
@@ -10,14 +10,14 @@ namespace Ribalta.Empowerment.Promises;
 internal static class PromiseEndpoints
 {
     /// <summary>Managers and admins act on anyone's promise, team leads on their team's; everyone on their own.</summary>
-    public static PromiseAuthority AuthorityOf(System.Security.Claims.ClaimsPrincipal user) =>
+    public static PromiseAuthority AuthorityOf(ClaimsPrincipal user) =>
         EmpowermentModule.EveryTeam(user) ? PromiseAuthority.EveryTeam : user.IsInRole(StaffRoles.TeamLead) ? PromiseAuthority.LeadsTeam : PromiseAuthority.Own;
 
-    public static void MapPromises(this IEndpointRouteBuilder app, Func<DateOnly?, DateOnly?, int, TimeProvider, (DateTimeOffset From, DateTimeOffset To)?> period)
+    public static IEndpointRouteBuilder MapPromises(this IEndpointRouteBuilder app)
     {
         var onCase = app.MapGroup("/api/v1/cases/{caseId:long}").WithTags("Empowerment");
-        onCase.MapPost("/promises", async (long caseId, PromiseInput input, PromiseLedger ledger, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
-            (await ledger.MakeAsync(Actor.From(http.User), caseId, input, ct)).ToHttp(p => TypedResults.Created($"/api/v1/promises/{p.Id}", p), localizer))
+        onCase.MapPost("/promises", async (long caseId, PromiseInput input, PromiseLedger ledger, Actor actor, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+            (await ledger.MakeAsync(actor, caseId, input, ct)).ToHttp(p => TypedResults.Created($"/api/v1/promises/{p.Id}", p), localizer))
             .RequireAuthorization(Policies.CasesWork)
             .WithSummary("Record a promise made to the customer: kind, the words used, when it is due (ISO time with offset), optionally the reply it was made in, its owner and the department that keeps it");
         onCase.MapGet("/promises", async (long caseId, PromiseLedger ledger, CancellationToken ct) => TypedResults.Ok(await ledger.ForCaseAsync(caseId, ct)))
@@ -26,20 +26,20 @@ internal static class PromiseEndpoints
             .RequireAuthorization(Policies.CasesWork).WithSummary("The sentences of the latest replies, to mark one as a promise");
 
         var promises = app.MapGroup("/api/v1/promises").RequireAuthorization(Policies.CasesWork).WithTags("Empowerment");
-        promises.MapGet("", async Task<IResult> (bool? open, bool? dueSoon, PromiseLedger ledger, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+        promises.MapGet("", async Task<IResult> (bool? open, bool? dueSoon, PromiseLedger ledger, Actor actor, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
         {
-            if (!Guid.TryParse(Actor.From(http.User).Id, out var me))
+            if (actor.IdAsGuid() is not { } me)
             {
                 return Error.Forbidden().ToProblem(localizer);
             }
 
             return TypedResults.Ok(dueSoon == true ? await ledger.DueSoonAsync(me, ct) : await ledger.OwnedByAsync(me, open ?? true, ct));
         }).WithSummary("My promises: still owed, soonest due first (open=false: settled; dueSoon=true: what my inbox shows)");
-        promises.MapPost("/{id:long}/keep", async (long id, PromiseLedger ledger, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
-            (await ledger.KeepAsync(Actor.From(http.User), AuthorityOf(http.User), id, ct)).ToHttp(TypedResults.Ok, localizer))
+        promises.MapPost("/{id:long}/keep", async (long id, PromiseLedger ledger, Actor actor, ClaimsPrincipal user, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+            (await ledger.KeepAsync(actor, AuthorityOf(user), id, ct)).ToHttp(TypedResults.Ok, localizer))
             .WithSummary("Done: kept (after its due time it stays broken and is marked kept late)");
-        promises.MapPost("/{id:long}/release", async (long id, ReleaseInput input, PromiseLedger ledger, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
-            (await ledger.ReleaseAsync(Actor.From(http.User), AuthorityOf(http.User), id, input.Reason, ct)).ToHttp(TypedResults.Ok, localizer))
+        promises.MapPost("/{id:long}/release", async (long id, ReleaseInput input, PromiseLedger ledger, Actor actor, ClaimsPrincipal user, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+            (await ledger.ReleaseAsync(actor, AuthorityOf(user), id, input.Reason, ct)).ToHttp(TypedResults.Ok, localizer))
             .WithSummary("No longer owed (the customer changed their mind), with the reason; counts neither kept nor broken");
         app.MapGet("/api/v1/promises/report", async Task<IResult> (DateOnly? from, DateOnly? to, string? by, PromiseReport ledger, TimeProvider clock, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
         {
@@ -48,10 +48,11 @@ internal static class PromiseEndpoints
                 return Error.Validation("by", "Validation.PromiseReportBy").ToValidationProblem(localizer);
             }
 
-            return period(from, to, 90, clock) is { } p
+            return ReportPeriod.Of(from, to, 90, clock) is { } p
                 ? TypedResults.Ok(await ledger.ReportAsync(p.From, p.To, by ?? "agent", ct))
-                : Error.Validation("from", "Validation.ExportPeriod", 366).ToValidationProblem(localizer);
+                : ReportPeriod.Invalid(localizer);
         }).RequireAuthorization(Policies.CasesManage).WithTags("Empowerment")
             .WithSummary("Promise-keeping rate (kept on time ÷ due) over promises due in the period (from, to: ISO dates; the last 90 days by default), by agent, team, department or kind, and per week");
+        return app;
     }
 }

@@ -31,7 +31,6 @@ internal sealed class GrantHandler(
     GrantNorms norms,
     TimeProvider clock)
 {
-    private const int Attempts = 5;
     public const int ReasonMax = 500;
 
     public async Task<Result<ResolutionDto>> GrantAsync(Actor agent, long caseId, ResolutionRequest request, CancellationToken ct)
@@ -154,30 +153,17 @@ internal sealed class GrantHandler(
         Actor authority, CaseRef @case, List<(GrantLine Line, ResolutionOption Option)> asked, string reason, Approval? approval, CancellationToken ct)
     {
         var authorityId = Guid.Parse(authority.Id!);
-        for (var attempt = 1; ; attempt++)
+        // Someone granted to this customer (or this agent in another tab) meanwhile: decide again on fresh history.
+        return await ConflictRetry.RunOrTryAgainAsync(db, async () =>
         {
-            try
+            var (result, refused) = await GrantOnceAsync(authority, authorityId, @case, asked, reason, approval, ct);
+            if (refused is not null)
             {
-                var (result, refused) = await GrantOnceAsync(authority, authorityId, @case, asked, reason, approval, ct);
-                if (refused is not null)
-                {
-                    await RecordRefusalAsync(authorityId, @case.Id, refused, ct);
-                }
-
-                return result;
+                await RecordRefusalAsync(authorityId, @case.Id, refused, ct);
             }
-            catch (DbUpdateException ex) when (ex is DbUpdateConcurrencyException || DbErrors.IsUniqueViolation(ex))
-            {
-                // Someone granted to this customer (or this agent in another tab) meanwhile: decide again on fresh history.
-                db.ChangeTracker.Clear();
-                if (attempt >= Attempts)
-                {
-                    return Error.Conflict("Error.TryAgain");
-                }
 
-                await Task.Delay(Random.Shared.Next(2, 20 * attempt), ct);
-            }
-        }
+            return result;
+        }, ct);
     }
 
     private async Task<(Result<ResolutionDto> Result, EnvelopeDecision? Refused)> GrantOnceAsync(

@@ -14,8 +14,6 @@ namespace Ribalta.Empowerment.Resolve;
 /// </summary>
 internal sealed class ReverseGrantHandler(RibaltaDbContext db, EnvelopeLedgers ledgers, TimeProvider clock)
 {
-    private const int Attempts = 5;
-
     public async Task<Result<GrantDto>> ReverseAsync(Actor manager, long grantId, string? reason, CancellationToken ct)
     {
         var v = new ValidationBuilder().Required("reason", reason, GrantHandler.ReasonMax).NoControlCharacters("reason", reason);
@@ -24,24 +22,8 @@ internal sealed class ReverseGrantHandler(RibaltaDbContext db, EnvelopeLedgers l
             return invalid;
         }
 
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await ReverseOnceAsync(manager, grantId, reason!.Trim(), ct);
-            }
-            catch (DbUpdateException ex) when (ex is DbUpdateConcurrencyException || DbErrors.IsUniqueViolation(ex))
-            {
-                // A grant or another reversal of the same person's committed meanwhile: look again (then it may be reversed already).
-                db.ChangeTracker.Clear();
-                if (attempt >= Attempts)
-                {
-                    return Error.Conflict("Error.TryAgain");
-                }
-
-                await Task.Delay(Random.Shared.Next(2, 20 * attempt), ct);
-            }
-        }
+        // A grant or another reversal of the same person's committed meanwhile: look again (then it may be reversed already).
+        return await ConflictRetry.RunOrTryAgainAsync(db, () => ReverseOnceAsync(manager, grantId, reason!.Trim(), ct), ct);
     }
 
     private async Task<Result<GrantDto>> ReverseOnceAsync(Actor manager, long grantId, string reason, CancellationToken ct)

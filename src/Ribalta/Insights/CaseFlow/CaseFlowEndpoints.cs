@@ -21,7 +21,7 @@ internal static class CaseFlowEndpoints
 {
     public const int MaxDays = 366;
 
-    public static IEndpointRouteBuilder MapCaseFlowEndpoints(IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapCaseFlow(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/insights/case-flow", ReadAsync).RequireAuthorization(Policies.InsightsRead).WithTags("Insights")
             .WithSummary("Cases opened, first answers, first resolutions (with average times from opening) and reopenings per day, team and channel");

@@ -15,6 +15,10 @@ public static class DbErrors
         _ => false,
     };
 
+    /// <summary>True when a write lost a race another try can win: a concurrency token that moved, or a unique key taken meanwhile.</summary>
+    public static bool IsConflict(Exception exception) =>
+        exception is DbUpdateConcurrencyException || (exception is DbUpdateException update && IsUniqueViolation(update));
+
     /// <summary>
     /// True when the database could not be reached or was going away (PostgreSQL stopping, restarting or refusing
     /// connections; a broken socket; SQLite busy or locked past its timeout). Such a failure says nothing about the

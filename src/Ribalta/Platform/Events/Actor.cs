@@ -30,4 +30,13 @@ public sealed record Actor(ActorKind Kind, string? Id, string Name)
         var kind = user.HasClaim(c => c.Type == ApiKeyClaim) ? ActorKind.Integration : ActorKind.Staff;
         return new Actor(kind, id, user.FindFirstValue(DisplayNameClaim) ?? user.Identity?.Name ?? id);
     }
+
+    /// <summary>
+    /// Lets a minimal API endpoint take the person asking as a parameter, <c>(…, Actor actor, …)</c>: the signed-in
+    /// user as <see cref="From"/> reads them (never null; <see cref="System"/> when nobody is signed in).
+    /// </summary>
+    public static ValueTask<Actor?> BindAsync(HttpContext context) => ValueTask.FromResult<Actor?>(From(context.User));
+
+    /// <summary>The id as a <see cref="Guid"/> (every person and key has one), or null (the system, a mailbox).</summary>
+    public Guid? IdAsGuid() => Guid.TryParse(Id, out var id) ? id : null;
 }

@@ -1,12 +1,8 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Localization;
 using Ribalta.Platform.Contracts.Events;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Errors;
 using Ribalta.Platform.Events;
-using Ribalta.Platform.Identity;
-using Ribalta.Platform.Localization;
 
 namespace Ribalta.Platform.Jobs;
 
@@ -62,21 +58,4 @@ internal sealed class JobBoard(RibaltaDbContext db, JobRunner runner, JobSignal 
         signal.Wake();
         return (await ListAsync(ct)).Single(j => j.Name == name);
     }
-}
-
-/// <summary><c>/api/v1/jobs</c>: administrators see the background jobs and ask one to run now.</summary>
-internal static class JobsApi
-{
-    public static IEndpointRouteBuilder MapJobsApi(IEndpointRouteBuilder app)
-    {
-        var jobs = app.MapGroup("/api/v1/jobs").RequireAuthorization(Policies.StaffAdmin).WithTags("Operations");
-        jobs.MapGet("", async (JobBoard board, CancellationToken ct) => TypedResults.Ok(await board.ListAsync(ct)))
-            .WithSummary("The background jobs: schedule, whether one runs now and on which node, last success, last error");
-        jobs.MapPost("/{name}/run", RunAsync).WithSummary("Run a job now (it starts within a second unless it is running already)");
-        return app;
-    }
-
-    private static async Task<Results<Accepted<JobDto>, ValidationProblem, ProblemHttpResult>> RunAsync(
-        string name, JobBoard board, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
-        (await board.RunNowAsync(Actor.From(http.User), name, ct)).ToHttp(j => TypedResults.Accepted("/api/v1/jobs", j), localizer);
 }

@@ -35,6 +35,4 @@ public static class NotificationsModule
         services.AddSingleton<INotificationSource, TSource>();
         return services;
     }
-
-    public static IEndpointRouteBuilder MapNotifications(this IEndpointRouteBuilder app) => app.MapNotificationsApi();
 }

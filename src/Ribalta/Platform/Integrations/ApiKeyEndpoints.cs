@@ -8,9 +8,9 @@ using Ribalta.Platform.Localization;
 namespace Ribalta.Platform.Integrations;
 
 /// <summary><c>/api/v1/api-keys</c>: admins create (the key is shown once), list and revoke integration keys.</summary>
-internal static class ApiKeysApi
+internal static class ApiKeyEndpoints
 {
-    public static IEndpointRouteBuilder MapApiKeysApi(IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapApiKeys(this IEndpointRouteBuilder app)
     {
         var keys = app.MapGroup("/api/v1/api-keys").RequireAuthorization(Policies.StaffAdmin).WithTags("Integrations");
         keys.MapGet("", async (ApiKeyService service, CancellationToken ct) => TypedResults.Ok(await service.ListAsync(ct)))
@@ -21,10 +21,10 @@ internal static class ApiKeysApi
     }
 
     private static async Task<Results<Created<ApiKeyCreated>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        ApiKeyInput input, ApiKeyService service, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
-        (await service.CreateAsync(Actor.From(http.User), input, ct)).ToHttp(k => TypedResults.Created($"/api/v1/api-keys/{k.ApiKey.Id}", k), localizer);
+        ApiKeyInput input, ApiKeyService service, Actor actor, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+        (await service.CreateAsync(actor, input, ct)).ToHttp(k => TypedResults.Created($"/api/v1/api-keys/{k.ApiKey.Id}", k), localizer);
 
     private static async Task<Results<Ok<ApiKeyDto>, ValidationProblem, ProblemHttpResult>> RevokeAsync(
-        Guid id, ApiKeyService service, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
-        (await service.RevokeAsync(Actor.From(http.User), id, ct)).ToHttp(TypedResults.Ok, localizer);
+        Guid id, ApiKeyService service, Actor actor, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+        (await service.RevokeAsync(actor, id, ct)).ToHttp(TypedResults.Ok, localizer);
 }
