@@ -285,7 +285,7 @@ internal sealed class ConversationHandler(
         bool sendsReply = false)
     {
         var viewerCustomer = actor.Kind == ActorKind.Customer ? actor.Id : null;
-        for (var attempt = 1; ; attempt++)
+        return await ConflictRetry.RunAsync<Result<long>>(db, async () =>
         {
             var @case = await db.Set<Case>().FirstOrDefaultAsync(c => c.Id == caseId, ct);
             if (@case is null || (viewerCustomer is not null && @case.CustomerId.ToString() != viewerCustomer))
@@ -327,30 +327,23 @@ internal sealed class ConversationHandler(
 
             Stage(actor, @case, written, now);
             var channel = sendsReply ? replyChannels.FirstOrDefault(c => c.Carries(@case.Channel)) : null;
-            try
-            {
-                // A reply leaves by the case's channel, staged once its message has an id, committed with it or not at all.
-                await using var transaction = channel is null || db.Database.CurrentTransaction is not null ? null : await db.Database.BeginTransactionAsync(ct);
-                await db.SaveChangesAsync(ct);
-                if (channel is not null)
-                {
-                    await channel.StageAsync(new OutgoingReply(@case.Id, message.Id, @case.Channel, @case.CustomerId, @case.Subject, @case.Language, message.Body), ct);
-                    await db.SaveChangesAsync(ct);
-                    if (transaction is not null)
-                    {
-                        await transaction.CommitAsync(ct);
-                    }
 
-                    channel.Committed();
+            // A reply leaves by the case's channel, staged once its message has an id, committed with it or not at all.
+            await using var transaction = channel is null || db.Database.CurrentTransaction is not null ? null : await db.Database.BeginTransactionAsync(ct);
+            await db.SaveChangesAsync(ct);
+            if (channel is not null)
+            {
+                await channel.StageAsync(new OutgoingReply(@case.Id, message.Id, @case.Channel, @case.CustomerId, @case.Subject, @case.Language, message.Body), ct);
+                await db.SaveChangesAsync(ct);
+                if (transaction is not null)
+                {
+                    await transaction.CommitAsync(ct);
                 }
 
-                return message.Id;
+                channel.Committed();
             }
-            catch (DbUpdateException ex) when (attempt < Attempts && (ex is DbUpdateConcurrencyException || DbErrors.IsUniqueViolation(ex)))
-            {
-                db.ChangeTracker.Clear();
-                await Task.Delay(Random.Shared.Next(2, 10 * attempt), ct);
-            }
-        }
+
+            return message.Id;
+        }, ct, attempts: Attempts);
     }
 }

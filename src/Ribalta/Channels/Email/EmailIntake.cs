@@ -87,9 +87,8 @@ internal sealed partial class EmailIntake(
     /// unique key; the loser's transaction leaves nothing, and on its retry it finds the key stored. A stored key with
     /// other content is another mail reusing a Message-ID: <paramref name="reused"/> keeps it.
     /// </summary>
-    private async Task<IntakeOutcome> OnceAsync(string key, string? contentHash, Func<Task<IntakeOutcome>> land, Func<Task<IntakeOutcome>>? reused, CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
+    private Task<IntakeOutcome> OnceAsync(string key, string? contentHash, Func<Task<IntakeOutcome>> land, Func<Task<IntakeOutcome>>? reused, CancellationToken ct) =>
+        ConflictRetry.RunAsync(db, async () =>
         {
             if (await db.Set<EmailRecord>().AsNoTracking().Where(e => e.Key == key).Select(e => new { e.ContentHash }).FirstOrDefaultAsync(ct) is { } stored)
             {
@@ -98,17 +97,8 @@ internal sealed partial class EmailIntake(
                     : await reused();
             }
 
-            try
-            {
-                return await land();
-            }
-            catch (Exception ex) when (attempt < 4 && (ex is LandingConflict || (ex is DbUpdateException update && (DbErrors.IsUniqueViolation(update) || update is DbUpdateConcurrencyException))))
-            {
-                db.ChangeTracker.Clear();
-                await Task.Delay(Random.Shared.Next(5, 50 * attempt), ct);
-            }
-        }
-    }
+            return await land();
+        }, ct, attempts: 4, isConflict: ex => ex is LandingConflict || DbErrors.IsConflict(ex));
 
     private async Task<IntakeOutcome> LandOnceAsync(Mailbox mailbox, byte[] raw, ParsedEmail email, CancellationToken ct)
     {

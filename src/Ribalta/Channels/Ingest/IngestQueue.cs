@@ -130,22 +130,12 @@ internal sealed partial class IngestQueue(IServiceScopeFactory scopes, ILogger<I
         }
     }
 
-    private async Task<IReadOnlyList<IngestOutcome>> CommitAsync(IReadOnlyList<Item> items, CancellationToken ct)
-    {
-        // A case changed by someone else between our read and our write (or a key committed meanwhile by another
-        // node) fails the save: the batch is read and written again from the start.
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await CommitOnceAsync(items, ct);
-            }
-            catch (DbUpdateException ex) when (attempt < Attempts && (ex is DbUpdateConcurrencyException || DbErrors.IsUniqueViolation(ex)))
-            {
-                await Task.Delay(Random.Shared.Next(2, 10 * attempt), ct);
-            }
-        }
-    }
+    /// <summary>
+    /// A case changed by someone else between our read and our write (or a key committed meanwhile by another node)
+    /// fails the save: the batch is read and written again from the start, in a scope of its own.
+    /// </summary>
+    private Task<IReadOnlyList<IngestOutcome>> CommitAsync(IReadOnlyList<Item> items, CancellationToken ct) =>
+        ConflictRetry.RunAsync(null, () => CommitOnceAsync(items, ct), ct, attempts: Attempts);
 
     private async Task<IReadOnlyList<IngestOutcome>> CommitOnceAsync(IReadOnlyList<Item> items, CancellationToken ct)
     {
