@@ -291,7 +291,8 @@ public abstract class EmailOutboxTests(RibaltaApp app, MailServers mail)
             (left, $"{Api.Unique("cy")}@example.com"));
         server.HangUpAfterNextMessage();
 
-        // Only the app's own dispatcher takes them, so the round's order is the ids' order.
+        // Only the app's own dispatcher takes them, so the round's order is the ids' order (one round takes up to 50
+        // due mails; other tests leave a few pending, far from that).
         App.Clock.Advance(TimeSpan.FromHours(1));
         var triedAt = App.Clock.GetUtcNow();
         WakeDispatcher();
