@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using MimeKit;
 using Ribalta.Cases.Contracts;
 using Ribalta.Cases.Domain;
@@ -24,15 +25,49 @@ public abstract class EmailOutboxTests(RibaltaApp app, MailServers mail)
     /// <summary>The waits between tries, as docs/email.md promises them: 1, 2, 5, 10, 20, 30 minutes, then hourly.</summary>
     private static TimeSpan WaitAfter(int attempt) => TimeSpan.FromMinutes(attempt switch { 1 => 1, 2 => 2, 3 => 5, 4 => 10, 5 => 20, 6 => 30, _ => 60 });
 
-    private async Task<MailboxDto> MailboxAsync(string user, bool enabled = true, int? smtpPort = null)
+    private async Task<MailboxDto> MailboxAsync(string user, bool enabled = true, int? smtpPort = null, string? smtpUser = null, string? smtpPassword = null)
     {
         var admin = await App.AsAdmin();
-        var input = new MailboxInput("Outbox " + user, $"{Api.Unique("outbox")}@acme.test", "Acme Support", enabled, MailProtocol.Imap, "127.0.0.1", mail.ImapPort,
-            MailSecurity.None, user, MailServers.Password, null, AfterImport.MarkSeen, 3600, "127.0.0.1", smtpPort ?? mail.SmtpPort, MailSecurity.None);
+        var input = Settings(user, $"{Api.Unique("outbox")}@acme.test", enabled, smtpPort, smtpUser, smtpPassword);
         var response = await admin.PostAsJsonAsync("/api/v1/mailboxes", input, Api.Json);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<MailboxDto>(Api.Json))!;
     }
+
+    /// <summary>A mailbox reading <paramref name="user"/>'s inbox on Dovecot and sending through the sink, or the given SMTP port.</summary>
+    private MailboxInput Settings(string user, string address, bool enabled = true, int? smtpPort = null, string? smtpUser = null, string? smtpPassword = null) =>
+        new("Outbox " + user, address, "Acme Support", enabled, MailProtocol.Imap, "127.0.0.1", mail.ImapPort, MailSecurity.None, user, MailServers.Password, null,
+            AfterImport.MarkSeen, 3600, "127.0.0.1", smtpPort ?? mail.SmtpPort, MailSecurity.None, smtpUser, smtpPassword);
+
+    /// <summary>
+    /// Puts mail straight into the outbox, one row at a time, so the ids (the order in which a round takes a mailbox's
+    /// mail) follow the list.
+    /// </summary>
+    private Task QueueAsync(Guid mailbox, DateTimeOffset due, params (string Id, string To)[] mails) =>
+        App.WithServices(async sp =>
+        {
+            var db = sp.GetRequiredService<RibaltaDbContext>();
+            foreach (var (id, to) in mails)
+            {
+                db.Add(new OutboundEmail
+                {
+                    MailboxId = mailbox,
+                    Kind = OutboundKind.Reply,
+                    ToAddress = to,
+                    Subject = "Your order",
+                    TextBody = "Your order left our warehouse this morning.",
+                    HeaderMessageId = id,
+                    CreatedAt = App.Clock.GetUtcNow(),
+                    NextAttemptAt = due,
+                });
+                await db.SaveChangesAsync();
+            }
+
+            return mails.Length;
+        });
+
+    /// <summary>Wakes the app's own dispatcher, which then runs a round now instead of at its next tick.</summary>
+    private void WakeDispatcher() => App.Services.GetRequiredService<EmailSignal>().Wake();
 
     /// <summary>A customer's mail landed on a case of its own, and the agent's reply to it in the outbox.</summary>
     private async Task<long> ReplyToAsync(string user, string customer)
@@ -74,6 +109,27 @@ public abstract class EmailOutboxTests(RibaltaApp app, MailServers mail)
         }
 
         throw new TimeoutException($"The outbox did not reach {attempts} attempts");
+    }
+
+    private Task<OutboundEmail> OutboundAsync(string headerMessageId) =>
+        App.WithServices(sp => sp.GetRequiredService<RibaltaDbContext>().Set<OutboundEmail>().AsNoTracking().SingleAsync(o => o.HeaderMessageId == headerMessageId));
+
+    /// <summary>Waits (in real time, the clock standing still) for the dispatcher to have tried this mail this many times.</summary>
+    private async Task<OutboundEmail> AttemptedAsync(string headerMessageId, int attempts)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            var outbound = await OutboundAsync(headerMessageId);
+            if (outbound.Attempts >= attempts)
+            {
+                Assert.Equal(attempts, outbound.Attempts);
+                return outbound;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"Mail {headerMessageId} did not reach {attempts} attempts. The app reported:\n{string.Join('\n', App.Logs.From("").TakeLast(20))}");
     }
 
     /// <summary>The one system entry on the case, once written (it follows the outbox row's update).</summary>
@@ -169,43 +225,17 @@ public abstract class EmailOutboxTests(RibaltaApp app, MailServers mail)
         var now = App.Clock.GetUtcNow();
         var ids = new[] { (off.Id, "off"), (unreachable.Id, "down1"), (unreachable.Id, "down2") }
             .Select(m => (Mailbox: m.Item1, Id: $"{m.Item2}.{Guid.NewGuid():N}@acme.test")).ToList();
-        await App.WithServices(async sp =>
+        foreach (var (mailbox, id) in ids)
         {
-            var db = sp.GetRequiredService<RibaltaDbContext>();
-            foreach (var (mailbox, id) in ids)
-            {
-                db.Add(new OutboundEmail
-                {
-                    MailboxId = mailbox,
-                    Kind = OutboundKind.Reply,
-                    ToAddress = $"{Api.Unique("waiting")}@example.com",
-                    Subject = "Your order",
-                    TextBody = "Your order left our warehouse this morning.",
-                    HeaderMessageId = id,
-                    CreatedAt = now,
-                    NextAttemptAt = now,
-                });
-            }
-
-            return await db.SaveChangesAsync();
-        });
+            await QueueAsync(mailbox, now, (id, $"{Api.Unique("waiting")}@example.com"));
+        }
 
         // Whichever dispatcher round takes them (this one or the app's own), each is tried once, the clock standing still.
         await App.Services.GetRequiredService<EmailDispatcher>().SendDueAsync(default);
         var tried = new List<OutboundEmail>();
         foreach (var (_, id) in ids)
         {
-            OutboundEmail? outbound = null;
-            for (var i = 0; i < 300 && outbound is not { Attempts: > 0 }; i++)
-            {
-                outbound = await App.WithServices(sp => sp.GetRequiredService<RibaltaDbContext>().Set<OutboundEmail>().AsNoTracking().SingleAsync(o => o.HeaderMessageId == id));
-                if (outbound.Attempts == 0)
-                {
-                    await Task.Delay(50);
-                }
-            }
-
-            tried.Add(outbound!);
+            tried.Add(await AttemptedAsync(id, 1));
         }
 
         Assert.All(tried, o => Assert.Equal((OutboundStatus.Pending, 1, now + WaitAfter(1)), (o.Status, o.Attempts, o.NextAttemptAt)));
@@ -215,31 +245,143 @@ public abstract class EmailOutboxTests(RibaltaApp app, MailServers mail)
     }
 
     [Fact]
+    public async Task Mail_whose_SMTP_password_is_refused_is_retried_a_minute_later_with_the_reason_and_goes_once_the_password_is_put_right()
+    {
+        AlignClock();
+        await using var server = new ScriptedSmtpServer("desk", "right-secret");
+        var mailbox = await MailboxAsync("imap11", smtpPort: server.Port, smtpUser: "desk", smtpPassword: "wrong-secret");
+        var id = $"auth.{Guid.NewGuid():N}@acme.test";
+        var now = App.Clock.GetUtcNow();
+        await QueueAsync(mailbox.Id, now, (id, $"{Api.Unique("waiting")}@example.com"));
+        WakeDispatcher();
+
+        var refused = await AttemptedAsync(id, 1);
+        Assert.Equal((OutboundStatus.Pending, now + WaitAfter(1)), (refused.Status, refused.NextAttemptAt));
+        Assert.Equal("Authentication failed: 535: 5.7.8 Authentication credentials invalid", refused.LastError);
+        Assert.Equal([("desk", "wrong-secret")], server.SignIns);
+        Assert.Empty(server.Received);
+
+        // The administrator types the right password; at the next try the mail goes, signed in with it.
+        var admin = await App.AsAdmin();
+        var edited = await admin.PutAsJsonAsync($"/api/v1/mailboxes/{mailbox.Id}", Settings("imap11", mailbox.Address, smtpPort: server.Port, smtpUser: "desk", smtpPassword: "right-secret"), Api.Json);
+        Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
+        App.Clock.Advance(WaitAfter(1));
+        WakeDispatcher();
+        var sent = await AttemptedAsync(id, 2);
+        Assert.Equal(OutboundStatus.Sent, sent.Status);
+        Assert.Null(sent.LastError);
+        Assert.Equal([("desk", "wrong-secret"), ("desk", "right-secret")], server.SignIns);
+        Assert.Equal(id, Assert.Single(server.Received).MessageId);
+    }
+
+    [Fact]
+    public async Task A_connection_lost_in_the_middle_of_a_round_leaves_the_rest_for_the_next_try_and_sends_nothing_twice()
+    {
+        AlignClock();
+        await using var server = new ScriptedSmtpServer("desk", "right-secret");
+        var mailbox = await MailboxAsync("imap11", smtpPort: server.Port, smtpUser: "desk", smtpPassword: "right-secret");
+        // In the round's order: one refused for now (451; the connection stays up), one accepted (then the server hangs
+        // up), one that finds the connection gone, and one the round leaves for later.
+        string Id(string role) => $"{role}.{Guid.NewGuid():N}@acme.test";
+        var (deferred, accepted, broken, left) = (Id("deferred"), Id("accepted"), Id("broken"), Id("left"));
+        await QueueAsync(mailbox.Id, App.Clock.GetUtcNow() + TimeSpan.FromHours(1),
+            (deferred, $"{MailServers.DeferredPrefix}{Api.Unique("sam")}@example.com"),
+            (accepted, $"{Api.Unique("ana")}@example.com"),
+            (broken, $"{Api.Unique("bo")}@example.com"),
+            (left, $"{Api.Unique("cy")}@example.com"));
+        server.HangUpAfterNextMessage();
+
+        // Only the app's own dispatcher takes them, so the round's order is the ids' order (one round takes up to 50
+        // due mails; other tests leave a few pending, far from that).
+        App.Clock.Advance(TimeSpan.FromHours(1));
+        var triedAt = App.Clock.GetUtcNow();
+        WakeDispatcher();
+        var first = new Dictionary<string, OutboundEmail>();
+        foreach (var id in new[] { deferred, accepted, broken, left })
+        {
+            first[id] = await AttemptedAsync(id, 1);
+        }
+
+        Assert.Equal(OutboundStatus.Sent, first[accepted].Status);
+        Assert.All(new[] { deferred, broken, left }, id => Assert.Equal((OutboundStatus.Pending, triedAt + WaitAfter(1)), (first[id].Status, first[id].NextAttemptAt)));
+        Assert.Contains("try again later", first[deferred].LastError, StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty(first[broken].LastError));
+        Assert.NotEqual("The connection to the SMTP server was lost", first[broken].LastError);
+        Assert.Equal("The connection to the SMTP server was lost", first[left].LastError);
+        Assert.Equal([accepted], server.Received.Select(m => m.MessageId));
+        Assert.Equal(1, server.Connections);
+
+        // A minute later, on a server that stays up, the two left go, once each; the one already sent does not go again.
+        App.Clock.Advance(WaitAfter(1));
+        WakeDispatcher();
+        Assert.Equal(OutboundStatus.Pending, (await AttemptedAsync(deferred, 2)).Status);
+        Assert.Equal(OutboundStatus.Sent, (await AttemptedAsync(broken, 2)).Status);
+        Assert.Equal(OutboundStatus.Sent, (await AttemptedAsync(left, 2)).Status);
+        Assert.Equal(1, (await OutboundAsync(accepted)).Attempts);
+        Assert.Equal([accepted, broken, left], server.Received.Select(m => m.MessageId));
+    }
+
+    [Fact]
+    public async Task A_round_that_throws_does_not_stop_the_dispatcher_and_the_next_round_sends_what_is_due()
+    {
+        var mailbox = await MailboxAsync("imap11");
+        var marker = Api.Unique("poison");
+        var poisoned = $"{marker}.{Guid.NewGuid():N}@acme.test";
+        var next = $"next.{Guid.NewGuid():N}@acme.test";
+        await QueueAsync(mailbox.Id, App.Clock.GetUtcNow() + TimeSpan.FromHours(1),
+            (poisoned, $"{Api.Unique("dee")}@example.com"), (next, $"{Api.Unique("eve")}@example.com"));
+        var stopping = App.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        bool Reported() => App.Logs.From(marker).Any(e => e.Contains("The email dispatcher's round failed", StringComparison.Ordinal));
+        await RefuseOutboxUpdatesAsync(marker);
+        try
+        {
+            App.Clock.Advance(TimeSpan.FromHours(1));
+            WakeDispatcher();
+            // The round claims the poisoned mail first (its id is lower); the database refuses and the round throws.
+            for (var i = 0; i < 300 && !Reported() && !stopping.IsCancellationRequested; i++)
+            {
+                await Task.Delay(50);
+            }
+
+            Assert.False(stopping.IsCancellationRequested, "The round's failure escaped the dispatcher and stopped the application");
+            Assert.True(Reported(), "No round reported the database's refusal");
+            Assert.Equal((0, 0), ((await OutboundAsync(poisoned)).Attempts, (await OutboundAsync(next)).Attempts));
+        }
+        finally
+        {
+            if (!stopping.IsCancellationRequested)
+            {
+                await AllowOutboxUpdatesAsync(marker);
+            }
+        }
+
+        // The dispatcher is still there: woken, it sends both, once each.
+        WakeDispatcher();
+        Assert.Equal(OutboundStatus.Sent, (await AttemptedAsync(poisoned, 1)).Status);
+        Assert.Equal(OutboundStatus.Sent, (await AttemptedAsync(next, 1)).Status);
+        Assert.Single(mail.Sent(), m => m.MessageId == poisoned);
+        Assert.Single(mail.Sent(), m => m.MessageId == next);
+    }
+
+    /// <summary>The database refuses any change to an outbox row whose Message-ID holds the marker, so claiming it throws.</summary>
+    private Task<int> RefuseOutboxUpdatesAsync(string marker) =>
+        App.WithServices(sp => sp.GetRequiredService<RibaltaDbContext>().Database.ExecuteSqlRawAsync(App.Provider == "Postgres"
+            ? $"CREATE FUNCTION refuse_{marker}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.\"HeaderMessageId\" LIKE '%{marker}%' THEN RAISE EXCEPTION 'refused by the database: {marker}'; END IF; RETURN NEW; END $$; "
+                + $"CREATE TRIGGER refuse_{marker} BEFORE UPDATE ON email_outbox FOR EACH ROW EXECUTE FUNCTION refuse_{marker}();"
+            : $"CREATE TRIGGER refuse_{marker} BEFORE UPDATE ON email_outbox WHEN NEW.\"HeaderMessageId\" LIKE '%{marker}%' BEGIN SELECT RAISE(ABORT, 'refused by the database: {marker}'); END;"));
+
+    private Task<int> AllowOutboxUpdatesAsync(string marker) =>
+        App.WithServices(sp => sp.GetRequiredService<RibaltaDbContext>().Database.ExecuteSqlRawAsync(App.Provider == "Postgres"
+            ? $"DROP TRIGGER IF EXISTS refuse_{marker} ON email_outbox; DROP FUNCTION IF EXISTS refuse_{marker}();"
+            : $"DROP TRIGGER IF EXISTS refuse_{marker};"));
+
+    [Fact]
     public async Task Two_dispatchers_at_once_send_every_mail_exactly_once()
     {
         var mailbox = await MailboxAsync("imap11");
         var now = App.Clock.GetUtcNow();
         var ids = Enumerable.Range(0, 12).Select(_ => $"{Guid.NewGuid():N}@acme.test").ToList();
-        await App.WithServices(async sp =>
-        {
-            var db = sp.GetRequiredService<RibaltaDbContext>();
-            foreach (var id in ids)
-            {
-                db.Add(new OutboundEmail
-                {
-                    MailboxId = mailbox.Id,
-                    Kind = OutboundKind.Reply,
-                    ToAddress = $"{Api.Unique("twice")}@example.com",
-                    Subject = "Your order",
-                    TextBody = "Your order left our warehouse this morning.",
-                    HeaderMessageId = id,
-                    CreatedAt = now,
-                    NextAttemptAt = now + TimeSpan.FromHours(1),
-                });
-            }
-
-            return await db.SaveChangesAsync();
-        });
+        await QueueAsync(mailbox.Id, now + TimeSpan.FromHours(1), ids.Select(id => (id, $"{Api.Unique("twice")}@example.com")).ToArray());
 
         App.Clock.Advance(TimeSpan.FromHours(1));
         var other = ActivatorUtilities.CreateInstance<EmailDispatcher>(App.Services);
