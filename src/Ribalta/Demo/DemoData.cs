@@ -199,32 +199,32 @@ internal static class DemoData
     /// Promises the demo staff made, in the customer's language: whose, what kind, the words, due in how many minutes
     /// from seeding, and whether already kept. One falls due a quarter of an hour after start, to be seen breaking.
     /// </summary>
-    public static readonly (string Owner, string Language, Empowerment.Promises.PromiseKind Kind, string Words, int DueMinutes, bool Kept)[] Promises =
+    public static readonly (string Owner, string Language, Empowerment.Contracts.PromiseKind Kind, string Words, int DueMinutes, bool Kept)[] Promises =
     [
-        ("agent@demo.ribalta.test", "es", Empowerment.Promises.PromiseKind.CallBack, "Te llamo mañana por la mañana para confirmar la entrega.", 180, false),
-        ("agent@demo.ribalta.test", "en", Empowerment.Promises.PromiseKind.Refund, "You will see the refund on your card within 5 working days.", 60 * 24 * 5, false),
-        ("agente@demo.ribalta.test", "it", Empowerment.Promises.PromiseKind.Shipment, "Il pacco sostitutivo parte domani con corriere espresso.", 60 * 24, true),
-        ("wakeel@demo.ribalta.test", "ar", Empowerment.Promises.PromiseKind.Answer, "سأعود إليك بإجابة من قسم الفواتير اليوم.", 15, false),
-        ("lead@demo.ribalta.test", "en", Empowerment.Promises.PromiseKind.CallBack, "I will call you on Friday to make sure everything arrived.", 60 * 24 * 3, true),
+        ("agent@demo.ribalta.test", "es", Empowerment.Contracts.PromiseKind.CallBack, "Te llamo mañana por la mañana para confirmar la entrega.", 180, false),
+        ("agent@demo.ribalta.test", "en", Empowerment.Contracts.PromiseKind.Refund, "You will see the refund on your card within 5 working days.", 60 * 24 * 5, false),
+        ("agente@demo.ribalta.test", "it", Empowerment.Contracts.PromiseKind.Shipment, "Il pacco sostitutivo parte domani con corriere espresso.", 60 * 24, true),
+        ("wakeel@demo.ribalta.test", "ar", Empowerment.Contracts.PromiseKind.Answer, "سأعود إليك بإجابة من قسم الفواتير اليوم.", 15, false),
+        ("lead@demo.ribalta.test", "en", Empowerment.Contracts.PromiseKind.CallBack, "I will call you on Friday to make sure everything arrived.", 60 * 24 * 3, true),
     ];
 
     /// <summary>Gestures of goodwill the demo team planned: kind, what, in how many days, cost in EUR, and what happened if done.</summary>
-    public static readonly (Empowerment.Kindness.GestureKind Kind, string Description, int InDays, decimal? Cost, string? Done)[] Gestures =
+    public static readonly (Empowerment.Contracts.GestureKind Kind, string Description, int InDays, decimal? Cost, string? Done)[] Gestures =
     [
-        (Empowerment.Kindness.GestureKind.HandwrittenNote, "A handwritten thank-you for ten years as a customer", 0, null, "She posted a photo of the card on the shop's page."),
-        (Empowerment.Kindness.GestureKind.Flowers, "Flowers after the third delivery mix-up", 0, 35, "He called back just to say thank you."),
-        (Empowerment.Kindness.GestureKind.Call, "A call on the day of her mother's surgery, to see how she is", 1, null, null),
+        (Empowerment.Contracts.GestureKind.HandwrittenNote, "A handwritten thank-you for ten years as a customer", 0, null, "She posted a photo of the card on the shop's page."),
+        (Empowerment.Contracts.GestureKind.Flowers, "Flowers after the third delivery mix-up", 0, 35, "He called back just to say thank you."),
+        (Empowerment.Contracts.GestureKind.Call, "A call on the day of her mother's surgery, to see how she is", 1, null, null),
     ];
 
     /// <summary>Help the demo front line asks: what for, of whom (a person's email or a department), the words, and the answer if any.</summary>
-    public static readonly (Empowerment.Help.HelpReason Reason, string Whom, string Question, decimal? Refund, Empowerment.Help.HelpDecision? Decision, string? Answer)[] HelpAsked =
+    public static readonly (Empowerment.Contracts.HelpReason Reason, string Whom, string Question, decimal? Refund, Empowerment.Help.HelpDecision? Decision, string? Answer)[] HelpAsked =
     [
-        (Empowerment.Help.HelpReason.AboveEnvelope, "lead@demo.ribalta.test", "Third broken delivery in a row; the customer asks for 70 EUR back.", 70, Empowerment.Help.HelpDecision.Approve, "Yes: three in a row is on us. Granted."),
-        (Empowerment.Help.HelpReason.Question, "Billing", "Was the customer charged twice on the 3rd? I see two lines with the same amount.", null, Empowerment.Help.HelpDecision.Answer, "Yes, a duplicate charge from the payment provider; it is reversed automatically within 3 days."),
-        (Empowerment.Help.HelpReason.NotInCatalogue, "lead@demo.ribalta.test", "Could we send a courier to collect the broken item tomorrow morning? The customer cannot leave home.", null, null, null),
-        (Empowerment.Help.HelpReason.AboveEnvelope, "lead@demo.ribalta.test", "Long-time customer, a whole order lost; I propose refunding 90 EUR.", 90, null, null),
-        (Empowerment.Help.HelpReason.Question, "Logistics", "When will the warehouse ship the replacement? The customer has an event on Saturday.", null, null, null),
-        (Empowerment.Help.HelpReason.AboveEnvelope, "manager@demo.ribalta.test", "Refund of 300 EUR for a gift that never arrived; above what I and the lead can do.", 300, Empowerment.Help.HelpDecision.Decline, "Let us first ask Logistics to trace it; I will decide tomorrow if it does not turn up."),
+        (Empowerment.Contracts.HelpReason.AboveEnvelope, "lead@demo.ribalta.test", "Third broken delivery in a row; the customer asks for 70 EUR back.", 70, Empowerment.Help.HelpDecision.Approve, "Yes: three in a row is on us. Granted."),
+        (Empowerment.Contracts.HelpReason.Question, "Billing", "Was the customer charged twice on the 3rd? I see two lines with the same amount.", null, Empowerment.Help.HelpDecision.Answer, "Yes, a duplicate charge from the payment provider; it is reversed automatically within 3 days."),
+        (Empowerment.Contracts.HelpReason.NotInCatalogue, "lead@demo.ribalta.test", "Could we send a courier to collect the broken item tomorrow morning? The customer cannot leave home.", null, null, null),
+        (Empowerment.Contracts.HelpReason.AboveEnvelope, "lead@demo.ribalta.test", "Long-time customer, a whole order lost; I propose refunding 90 EUR.", 90, null, null),
+        (Empowerment.Contracts.HelpReason.Question, "Logistics", "When will the warehouse ship the replacement? The customer has an event on Saturday.", null, null, null),
+        (Empowerment.Contracts.HelpReason.AboveEnvelope, "manager@demo.ribalta.test", "Refund of 300 EUR for a gift that never arrived; above what I and the lead can do.", 300, Empowerment.Help.HelpDecision.Decline, "Let us first ask Logistics to trace it; I will decide tomorrow if it does not turn up."),
     ];
 
     public static readonly string[] GrantReasons =

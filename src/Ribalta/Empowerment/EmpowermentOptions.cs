@@ -1,6 +1,6 @@
 namespace Ribalta.Empowerment;
 
-public sealed class EmpowermentOptions
+internal sealed class EmpowermentOptions
 {
     public const string Section = "Empowerment";
 

@@ -7,35 +7,6 @@ using Ribalta.Platform.Data;
 
 namespace Ribalta.Cases.Inbox;
 
-public enum InboxView
-{
-    /// <summary>Assigned to me and not yet solved.</summary>
-    Mine,
-
-    /// <summary>My department's cases not yet solved.</summary>
-    Team,
-
-    /// <summary>Cases where someone @mentioned me in a note, the latest mention first.</summary>
-    Mentions,
-
-    /// <summary>Nobody owns it yet.</summary>
-    Unassigned,
-
-    /// <summary>The customer is waiting for us: new, open, or waiting on us.</summary>
-    WaitingOnUs,
-
-    /// <summary>Everything not solved or closed.</summary>
-    Open,
-
-    /// <summary>Past a first-answer or resolution target and still on us, the most overdue first.</summary>
-    Overdue,
-
-    /// <summary>Solved or closed.</summary>
-    Done,
-
-    All,
-}
-
 public sealed record InboxFilter(InboxView View = InboxView.Open, Guid? Me = null, Guid? CustomerId = null, string? After = null, int Limit = 50, Guid? DepartmentId = null, CasePriority? Priority = null);
 
 /// <summary>Lists of cases for the agent workspace, most recently active first, paged by a (time, id) cursor.</summary>

@@ -48,7 +48,7 @@ public readonly record struct OpeningHours(int OpenMinute, int CloseMinute)
 /// When a team works: a time zone, opening hours per weekday and holidays. Targets count only working time,
 /// so a case opened on Friday evening with four working hours to answer is due on Monday morning.
 /// </summary>
-public sealed class ServiceCalendar
+internal sealed class ServiceCalendar
 {
     // A calendar open a single hour a year still ends every search within this horizon.
     private const int HorizonDays = 3 * 366;

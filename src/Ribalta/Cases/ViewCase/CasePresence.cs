@@ -1,6 +1,6 @@
-using Ribalta.Cases.Contracts;
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Components.Server.Circuits;
+using Ribalta.Cases.Contracts;
 
 namespace Ribalta.Cases.ViewCase;
 
@@ -12,7 +12,7 @@ public sealed record CaseViewerPresence(Guid Session, string? PersonId, string N
 /// are open, never to themselves, and only while their page is connected: <see cref="PresenceCircuit"/> takes a page
 /// out when its browser goes away (a closed tab, a lost connection) and puts it back if it reconnects.
 /// </summary>
-public sealed class CasePresence : IStaffPresence
+internal sealed class CasePresence : IStaffPresence
 {
     private readonly ConcurrentDictionary<long, ConcurrentDictionary<Guid, CaseViewerPresence>> _cases = new();
 
@@ -68,7 +68,7 @@ public sealed class CasePresence : IStaffPresence
 /// cases at once, instead of lingering until the server drops the disconnected circuit minutes later; if it comes
 /// back, they enter again.
 /// </summary>
-public sealed class PresenceCircuit(CasePresence presence) : CircuitHandler
+internal sealed class PresenceCircuit(CasePresence presence) : CircuitHandler
 {
     private readonly ConcurrentDictionary<Guid, CaseViewerPresence> _pages = new();
     private readonly ConcurrentDictionary<Guid, long> _caseOf = new();

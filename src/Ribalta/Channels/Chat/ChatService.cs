@@ -9,7 +9,7 @@ using Ribalta.Platform.Security;
 
 namespace Ribalta.Channels.Chat;
 
-public sealed class ChatOptions
+internal sealed class ChatOptions
 {
     public const string Section = "Chat";
 

@@ -1,9 +1,9 @@
-using Ribalta.Channels.Contracts;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using Ribalta.Cases.Contracts;
+using Ribalta.Channels.Contracts;
 using Ribalta.Customers.Contracts;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Errors;
@@ -13,7 +13,7 @@ using Ribalta.Platform.Text;
 
 namespace Ribalta.Channels.Email;
 
-public sealed class EmailOptions
+internal sealed class EmailOptions
 {
     public const string Section = "Email";
 

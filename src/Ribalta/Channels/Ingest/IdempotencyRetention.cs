@@ -5,7 +5,7 @@ using Ribalta.Platform.Jobs;
 
 namespace Ribalta.Channels.Ingest;
 
-public sealed class IngestOptions
+internal sealed class IngestOptions
 {
     public const string Section = "Ingest";
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Ribalta.Empowerment.Contracts;
 using Ribalta.Empowerment.Help;
 
 namespace Ribalta.Empowerment.Data;

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Ribalta.Empowerment.Contracts;
 using Ribalta.Empowerment.Kindness;
 
 namespace Ribalta.Empowerment.Data;

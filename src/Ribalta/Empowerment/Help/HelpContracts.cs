@@ -3,27 +3,6 @@ using Ribalta.Empowerment.Resolve;
 
 namespace Ribalta.Empowerment.Help;
 
-public enum HelpReason
-{
-    /// <summary>A resolution the agent's envelope does not cover.</summary>
-    AboveEnvelope,
-
-    /// <summary>Something the catalogue does not offer: the agent proposes it in words.</summary>
-    NotInCatalogue,
-
-    /// <summary>A question for someone who knows.</summary>
-    Question,
-}
-
-public enum HelpStatus
-{
-    Open,
-    Approved,
-    Declined,
-    Answered,
-    Withdrawn,
-}
-
 public enum HelpDecision
 {
     Approve,

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Ribalta.Empowerment.Contracts;
 using Ribalta.Empowerment.Data;
 using Ribalta.Platform.Data;
 

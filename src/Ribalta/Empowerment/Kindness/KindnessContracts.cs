@@ -2,15 +2,6 @@ using Ribalta.Empowerment.Contracts;
 
 namespace Ribalta.Empowerment.Kindness;
 
-public enum GestureKind
-{
-    HandwrittenNote,
-    Flowers,
-    Call,
-    Gift,
-    Other,
-}
-
 public enum GestureStatus
 {
     Planned,

@@ -1,13 +1,6 @@
-namespace Ribalta.Empowerment.Promises;
+using Ribalta.Empowerment.Contracts;
 
-public enum PromiseKind
-{
-    CallBack,
-    Refund,
-    Shipment,
-    Answer,
-    Other,
-}
+namespace Ribalta.Empowerment.Promises;
 
 public enum PromiseStatus
 {

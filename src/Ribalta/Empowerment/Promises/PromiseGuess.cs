@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Ribalta.Empowerment.Contracts;
 using Ribalta.Platform.Text;
 
 namespace Ribalta.Empowerment.Promises;

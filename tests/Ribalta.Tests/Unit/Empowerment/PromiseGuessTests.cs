@@ -1,3 +1,4 @@
+using Ribalta.Empowerment.Contracts;
 using Ribalta.Empowerment.Promises;
 using Xunit;
 

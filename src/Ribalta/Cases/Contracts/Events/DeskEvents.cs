@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Ribalta.Cases.Inbox;
 using Ribalta.Platform.Events;
 
 namespace Ribalta.Cases.Contracts.Events;

@@ -1,4 +1,3 @@
-using Ribalta.Empowerment.Help;
 using Ribalta.Platform.Events;
 
 namespace Ribalta.Empowerment.Contracts.Events;

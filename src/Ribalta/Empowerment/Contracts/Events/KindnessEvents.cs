@@ -1,4 +1,3 @@
-using Ribalta.Empowerment.Kindness;
 using Ribalta.Platform.Events;
 
 namespace Ribalta.Empowerment.Contracts.Events;

@@ -1,4 +1,3 @@
-using Ribalta.Empowerment.Promises;
 using Ribalta.Platform.Events;
 
 namespace Ribalta.Empowerment.Contracts.Events;

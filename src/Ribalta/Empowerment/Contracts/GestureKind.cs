@@ -1,0 +1,11 @@
+// A contract because the gesture events carry it.
+namespace Ribalta.Empowerment.Contracts;
+
+public enum GestureKind
+{
+    HandwrittenNote,
+    Flowers,
+    Call,
+    Gift,
+    Other,
+}
