@@ -37,9 +37,9 @@ internal static class CasesApi
         cases.MapPost("/{id:long}/replies", Reply).RequireAuthorization(Policies.CasesWork);
         cases.MapPost("/{id:long}/notes", Note).RequireAuthorization(Policies.CasesWork);
         cases.MapPost("/{id:long}/calls", Call).RequireAuthorization(Policies.CasesWork);
-        cases.MapPost("/{id:long}/mentions/seen", async (long id, Mentions.MentionInbox mentions, HttpContext http, CancellationToken ct) =>
+        cases.MapPost("/{id:long}/mentions/seen", async (long id, Mentions.MentionInbox mentions, Actor actor, CancellationToken ct) =>
         {
-            if (Guid.TryParse(Actor.From(http.User).Id, out var me))
+            if (Guid.TryParse(actor.Id, out var me))
             {
                 await mentions.MarkSeenAsync(me, id, ct);
             }
@@ -47,8 +47,8 @@ internal static class CasesApi
             return TypedResults.NoContent();
         });
         cases.MapPost("/{id:long}/merge", Merge).RequireAuthorization(Policies.CasesWork);
-        cases.MapPost("/{id:long}/links", (long id, LinkRequest request, CaseRelations relations, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) => Link(id, request.CaseId, true, relations, http, localizer, ct)).RequireAuthorization(Policies.CasesWork);
-        cases.MapDelete("/{id:long}/links/{otherId:long}", (long id, long otherId, CaseRelations relations, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) => Link(id, otherId, false, relations, http, localizer, ct)).RequireAuthorization(Policies.CasesWork);
+        cases.MapPost("/{id:long}/links", (long id, LinkRequest request, CaseRelations relations, Actor actor, IStringLocalizer<Strings> localizer, CancellationToken ct) => Link(id, request.CaseId, true, relations, actor, localizer, ct)).RequireAuthorization(Policies.CasesWork);
+        cases.MapDelete("/{id:long}/links/{otherId:long}", (long id, long otherId, CaseRelations relations, Actor actor, IStringLocalizer<Strings> localizer, CancellationToken ct) => Link(id, otherId, false, relations, actor, localizer, ct)).RequireAuthorization(Policies.CasesWork);
 
         var canned = app.MapGroup("/api/v1/canned-replies").RequireAuthorization(Policies.Staff).WithTags("Cases");
         canned.MapGet("", async (string? language, CannedReplyLibrary library, CancellationToken ct) => TypedResults.Ok(await library.ListAsync(language, ct)));
@@ -57,8 +57,8 @@ internal static class CasesApi
         canned.MapDelete("/{id:guid}", DeleteCanned).RequireAuthorization(Policies.CasesManage);
 
         var filters = app.MapGroup("/api/v1/saved-filters").RequireAuthorization(Policies.Staff).WithTags("Cases");
-        filters.MapGet("", async (SavedFilters saved, HttpContext http, CancellationToken ct) =>
-            TypedResults.Ok(await saved.ListAsync(Guid.TryParse(Actor.From(http.User).Id, out var me) ? me : Guid.Empty, ct)));
+        filters.MapGet("", async (SavedFilters saved, Actor actor, CancellationToken ct) =>
+            TypedResults.Ok(await saved.ListAsync(Guid.TryParse(actor.Id, out var me) ? me : Guid.Empty, ct)));
         filters.MapPost("", SaveFilter);
         filters.MapDelete("/{id:guid}", DeleteFilter);
 
@@ -82,17 +82,17 @@ internal static class CasesApi
     }
 
     /// <summary>How many cases each inbox view holds for the caller, kept exact as cases change.</summary>
-    private static async Task<Ok<InboxCounts>> Counts(CaseCountReader counts, HttpContext http, CancellationToken ct)
+    private static async Task<Ok<InboxCounts>> Counts(CaseCountReader counts, Actor actor, CancellationToken ct)
     {
-        Guid? me = Guid.TryParse(Actor.From(http.User).Id, out var id) ? id : null;
+        Guid? me = actor.IdAsGuid();
         return TypedResults.Ok(await counts.ForAsync(me, ct));
     }
 
     /// <summary>A view of cases (mine, team, unassigned, waitingOnUs, open, overdue, done, all), optionally narrowed by department and priority.</summary>
     private static async Task<Ok<CasePage>> List(
-        InboxQuery inbox, HttpContext http, InboxView? view, Guid? customerId, Guid? departmentId, CasePriority? priority, string? after, int? limit, CancellationToken ct)
+        InboxQuery inbox, Actor actor, InboxView? view, Guid? customerId, Guid? departmentId, CasePriority? priority, string? after, int? limit, CancellationToken ct)
     {
-        Guid? me = Guid.TryParse(Actor.From(http.User).Id, out var id) ? id : null;
+        Guid? me = actor.IdAsGuid();
         return TypedResults.Ok(await inbox.ListAsync(new InboxFilter(view ?? InboxView.Open, me, customerId, after, limit ?? 50, departmentId, priority), ct));
     }
 
@@ -105,20 +105,20 @@ internal static class CasesApi
     }
 
     private static async Task<Results<Ok<CaseDetails>, ValidationProblem, ProblemHttpResult>> Merge(
-        long id, MergeCasesRequest request, CaseRelations relations, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
-        (await relations.MergeAsync(Actor.From(http.User), id, request.SourceId, ct)).ToHttp(TypedResults.Ok, localizer);
+        long id, MergeCasesRequest request, CaseRelations relations, Actor actor, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+        (await relations.MergeAsync(actor, id, request.SourceId, ct)).ToHttp(TypedResults.Ok, localizer);
 
     private static async Task<Results<Ok<CaseDetails>, ValidationProblem, ProblemHttpResult>> Link(
-        long id, long otherId, bool link, CaseRelations relations, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
-        (await relations.LinkAsync(Actor.From(http.User), id, otherId, link, ct)).ToHttp(TypedResults.Ok, localizer);
+        long id, long otherId, bool link, CaseRelations relations, Actor actor, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+        (await relations.LinkAsync(actor, id, otherId, link, ct)).ToHttp(TypedResults.Ok, localizer);
 
     private static async Task<Results<Ok<CannedReplyDto>, ValidationProblem, ProblemHttpResult>> SaveCanned(
-        Guid? id, CannedReplyInput input, CannedReplyLibrary library, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
-        (await library.SaveAsync(Actor.From(http.User), id, input, ct)).ToHttp(TypedResults.Ok, localizer);
+        Guid? id, CannedReplyInput input, CannedReplyLibrary library, Actor actor, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+        (await library.SaveAsync(actor, id, input, ct)).ToHttp(TypedResults.Ok, localizer);
 
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteCanned(
-        Guid id, CannedReplyLibrary library, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
-        (await library.DeleteAsync(Actor.From(http.User), id, ct)).ToHttp(_ => TypedResults.NoContent(), localizer);
+        Guid id, CannedReplyLibrary library, Actor actor, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+        (await library.DeleteAsync(actor, id, ct)).ToHttp(_ => TypedResults.NoContent(), localizer);
 
     /// <summary>Messages and subjects (newest first, keyset by message id) and, on the first page, matching customers.</summary>
     private static async Task<Ok<SearchResults>> Search(string? q, long? before, int? limit, MessageSearch search, CancellationToken ct) =>
@@ -159,16 +159,16 @@ internal static class CasesApi
         await reader.MessagesAsync(id, CaseViewer.Staff, after, limit ?? CaseReader.MessagePageSize, ct) is { } page ? TypedResults.Ok(page) : TypedResults.NotFound();
 
     private static async Task<Results<Created<MessageCreated>, ValidationProblem, ProblemHttpResult>> Reply(
-        long id, ReplyRequest request, ConversationHandler handler, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
-        Created(id, await handler.ReplyAsync(Actor.From(http.User), id, request, ct), localizer);
+        long id, ReplyRequest request, ConversationHandler handler, Actor actor, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+        Created(id, await handler.ReplyAsync(actor, id, request, ct), localizer);
 
     private static async Task<Results<Created<MessageCreated>, ValidationProblem, ProblemHttpResult>> Note(
-        long id, NoteRequest request, ConversationHandler handler, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
-        Created(id, await handler.NoteAsync(Actor.From(http.User), id, request, ct), localizer);
+        long id, NoteRequest request, ConversationHandler handler, Actor actor, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+        Created(id, await handler.NoteAsync(actor, id, request, ct), localizer);
 
     private static async Task<Results<Created<MessageCreated>, ValidationProblem, ProblemHttpResult>> Call(
-        long id, CallRequest request, ConversationHandler handler, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
-        Created(id, await handler.LogCallAsync(Actor.From(http.User), id, request, ct), localizer);
+        long id, CallRequest request, ConversationHandler handler, Actor actor, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+        Created(id, await handler.LogCallAsync(actor, id, request, ct), localizer);
 
     private static Results<Created<MessageCreated>, ValidationProblem, ProblemHttpResult> Created(long caseId, Result<long> result, IStringLocalizer<Strings> localizer) =>
         result.ToHttp(messageId => TypedResults.Created($"/api/v1/cases/{caseId}/messages?after={(messageId - 1).ToString(CultureInfo.InvariantCulture)}", new MessageCreated(caseId, messageId)), localizer);

@@ -65,7 +65,7 @@ public static class CasesModule
     {
         app.MapCasesApi();
         Attachments.AttachmentEndpoints.MapAttachmentEndpoints(app);
-        Targets.TargetsApi.MapTargetsApi(app);
+        Targets.TargetsEndpoints.MapTargets(app);
         Routing.RoutingEndpoints.MapRoutingEndpoints(app);
         return app;
     }

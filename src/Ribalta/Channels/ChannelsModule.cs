@@ -64,8 +64,8 @@ public static class ChannelsModule
 
     public static WebApplication MapChannels(this WebApplication app)
     {
-        Ingest.IngestApi.MapIngestApi(app);
-        Social.SocialMentionsApi.MapSocialMentionsApi(app);
+        Ingest.IngestEndpoints.MapIngest(app);
+        Social.SocialMentionsEndpoints.MapSocialMentions(app);
         Email.EmailEndpoints.MapEmailEndpoints(app);
         Chat.ChatEndpoints.MapChat(app);
         return app;

@@ -354,9 +354,9 @@ public abstract class IngestTests(RibaltaApp app)
         await refused.AssertRefusedAsync("messages[2].from");
         Assert.Equal(2, (await api.GetFromJsonAsync<MessagePage>($"/api/v1/cases/{owner.CaseId}/messages", Api.Json))!.Items.Count);
 
-        await (await api.PostAsJsonAsync("/api/v1/messages/batch", new { messages = Array.Empty<object>() }, Api.Json)).AssertRefusedAsync("messages", $"between 1 and {IngestApi.MaxBatch}");
-        var tooMany = Enumerable.Range(0, IngestApi.MaxBatch + 1).Select(i => new { from = new { email = $"batch.{tag}@example.it" }, body = $"n{i}" }).ToArray();
-        await (await api.PostAsJsonAsync("/api/v1/messages/batch", new { messages = tooMany }, Api.Json)).AssertRefusedAsync("messages", $"between 1 and {IngestApi.MaxBatch}");
+        await (await api.PostAsJsonAsync("/api/v1/messages/batch", new { messages = Array.Empty<object>() }, Api.Json)).AssertRefusedAsync("messages", $"between 1 and {IngestEndpoints.MaxBatch}");
+        var tooMany = Enumerable.Range(0, IngestEndpoints.MaxBatch + 1).Select(i => new { from = new { email = $"batch.{tag}@example.it" }, body = $"n{i}" }).ToArray();
+        await (await api.PostAsJsonAsync("/api/v1/messages/batch", new { messages = tooMany }, Api.Json)).AssertRefusedAsync("messages", $"between 1 and {IngestEndpoints.MaxBatch}");
     }
 
     [Fact]

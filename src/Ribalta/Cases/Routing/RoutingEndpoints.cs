@@ -21,6 +21,6 @@ internal static class RoutingEndpoints
     private static async Task<Ok<RoutingDto>> Get(CaseRouting routing, CancellationToken ct) => TypedResults.Ok(await routing.GetAsync(ct));
 
     private static async Task<Results<Ok<RoutingDto>, ValidationProblem, ProblemHttpResult>> Save(
-        RoutingInput input, CaseRouting routing, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
-        (await routing.SaveAsync(Actor.From(http.User), input, ct)).ToHttp(TypedResults.Ok, localizer);
+        RoutingInput input, CaseRouting routing, Actor actor, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+        (await routing.SaveAsync(actor, input, ct)).ToHttp(TypedResults.Ok, localizer);
 }

@@ -44,14 +44,14 @@ internal static class ChatEndpoints
             .WithSummary("List chat widgets");
         widgets.MapGet("/{id:guid}", async (Guid id, ChatWidgetService service, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
             (await service.GetAsync(id, ct)).ToHttp(TypedResults.Ok, localizer));
-        widgets.MapPost("", async (ChatWidgetInput input, ChatWidgetService service, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
-            (await service.CreateAsync(Actor.From(http.User), input, ct)).ToHttp(w => TypedResults.Created($"/api/v1/chat/widgets/{w.Id}", w), localizer))
+        widgets.MapPost("", async (ChatWidgetInput input, ChatWidgetService service, Actor actor, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+            (await service.CreateAsync(actor, input, ct)).ToHttp(w => TypedResults.Created($"/api/v1/chat/widgets/{w.Id}", w), localizer))
             .WithSummary("Add a chat widget: the sites (origins) allowed to embed it, its department and greeting");
-        widgets.MapPut("/{id:guid}", async (Guid id, ChatWidgetInput input, ChatWidgetService service, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
-            (await service.UpdateAsync(Actor.From(http.User), id, input, ct)).ToHttp(TypedResults.Ok, localizer))
+        widgets.MapPut("/{id:guid}", async (Guid id, ChatWidgetInput input, ChatWidgetService service, Actor actor, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+            (await service.UpdateAsync(actor, id, input, ct)).ToHttp(TypedResults.Ok, localizer))
             .WithSummary("Change a chat widget");
-        widgets.MapDelete("/{id:guid}", async (Guid id, ChatWidgetService service, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
-            (await service.DeleteAsync(Actor.From(http.User), id, ct)).ToHttp(_ => TypedResults.NoContent(), localizer))
+        widgets.MapDelete("/{id:guid}", async (Guid id, ChatWidgetService service, Actor actor, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+            (await service.DeleteAsync(actor, id, ct)).ToHttp(_ => TypedResults.NoContent(), localizer))
             .WithSummary("Remove a chat widget that never had a chat (turn it off otherwise)");
 
         app.MapGet("/api/v1/cases/{caseId:long}/chat", CaseChatAsync).RequireAuthorization(Policies.Staff).WithTags("Chat")

@@ -21,14 +21,14 @@ internal static class EmailEndpoints
             .WithSummary("List mailboxes (never their passwords)");
         mailboxes.MapGet("/{id:guid}", async (Guid id, MailboxService service, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
             (await service.GetAsync(id, ct)).ToHttp(TypedResults.Ok, localizer));
-        mailboxes.MapPost("", async (MailboxInput input, MailboxService service, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
-            (await service.CreateAsync(Actor.From(http.User), input, ct)).ToHttp(m => TypedResults.Created($"/api/v1/mailboxes/{m.Id}", m), localizer))
+        mailboxes.MapPost("", async (MailboxInput input, MailboxService service, Actor actor, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+            (await service.CreateAsync(actor, input, ct)).ToHttp(m => TypedResults.Created($"/api/v1/mailboxes/{m.Id}", m), localizer))
             .WithSummary("Add a mailbox: IMAP or POP3 in, SMTP out; passwords are stored encrypted and never shown");
-        mailboxes.MapPut("/{id:guid}", async (Guid id, MailboxInput input, MailboxService service, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
-            (await service.UpdateAsync(Actor.From(http.User), id, input, ct)).ToHttp(TypedResults.Ok, localizer))
+        mailboxes.MapPut("/{id:guid}", async (Guid id, MailboxInput input, MailboxService service, Actor actor, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+            (await service.UpdateAsync(actor, id, input, ct)).ToHttp(TypedResults.Ok, localizer))
             .WithSummary("Change a mailbox; empty passwords keep the stored ones");
-        mailboxes.MapDelete("/{id:guid}", async (Guid id, MailboxService service, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
-            (await service.DeleteAsync(Actor.From(http.User), id, ct)).ToHttp(_ => TypedResults.NoContent(), localizer))
+        mailboxes.MapDelete("/{id:guid}", async (Guid id, MailboxService service, Actor actor, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+            (await service.DeleteAsync(actor, id, ct)).ToHttp(_ => TypedResults.NoContent(), localizer))
             .WithSummary("Remove a mailbox that never sent mail (turn it off otherwise)");
         mailboxes.MapPost("/{id:guid}/poll", PollAsync).WithSummary("Check the mailbox now and land what is new; says what happened");
         mailboxes.MapGet("/{id:guid}/set-aside", SetAsideAsync).WithSummary("Mail this mailbox set aside instead of opening a case (no valid sender, bounces of nothing, abuse reports, mail that could not be stored), newest 100, with why");
@@ -59,8 +59,8 @@ internal static class EmailEndpoints
     }
 
     private static async Task<Results<Created<OpenedSetAside>, ValidationProblem, ProblemHttpResult>> OpenSetAsideAsync(
-        Guid id, Guid setAsideId, OpenSetAsideRequest? request, EmailIntake intake, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
-        (await intake.OpenSetAsideAsync(Actor.From(http.User), id, setAsideId, request?.Sender, ct))
+        Guid id, Guid setAsideId, OpenSetAsideRequest? request, EmailIntake intake, Actor actor, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+        (await intake.OpenSetAsideAsync(actor, id, setAsideId, request?.Sender, ct))
             .ToHttp(caseId => TypedResults.Created($"/api/v1/cases/{caseId}", new OpenedSetAside(caseId)), localizer);
 
     /// <summary>An original email as a download that no browser renders or sniffs.</summary>

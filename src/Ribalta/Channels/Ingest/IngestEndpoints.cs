@@ -10,14 +10,14 @@ using Ribalta.Platform.Localization;
 namespace Ribalta.Channels.Ingest;
 
 /// <summary><c>POST /api/v1/messages</c>: a customer's message from any channel, answered once it is committed.</summary>
-internal static class IngestApi
+internal static class IngestEndpoints
 {
     public const string IdempotencyHeader = "Idempotency-Key";
 
     /// <summary>The most messages one batch request may carry.</summary>
     public const int MaxBatch = 100;
 
-    public static IEndpointRouteBuilder MapIngestApi(IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapIngest(IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/messages", IngestAsync).RequireAuthorization(Policies.CasesWork).WithTags("Messages")
             .WithSummary("Ingest a customer's message")

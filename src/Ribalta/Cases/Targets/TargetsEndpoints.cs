@@ -8,18 +8,18 @@ using Ribalta.Platform.Localization;
 namespace Ribalta.Cases.Targets;
 
 /// <summary>Working calendars and response/resolution targets under <c>/api/v1/calendars</c> and <c>/api/v1/targets</c>.</summary>
-internal static class TargetsApi
+internal static class TargetsEndpoints
 {
-    public static IEndpointRouteBuilder MapTargetsApi(IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapTargets(IEndpointRouteBuilder app)
     {
         var calendars = app.MapGroup("/api/v1/calendars").RequireAuthorization(Policies.Staff).WithTags("Targets");
         calendars.MapGet("", async (TargetSettings settings, CancellationToken ct) => TypedResults.Ok(await settings.CalendarsAsync(ct)));
         calendars.MapGet("/organisation", async (TargetSettings settings, CancellationToken ct) => TypedResults.Ok(await settings.CalendarAsync(null, ct)));
-        calendars.MapPut("/organisation", (CalendarInput input, TargetSettings settings, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
-            SaveCalendar(null, input, settings, http, localizer, ct)).RequireAuthorization(Policies.CasesManage);
+        calendars.MapPut("/organisation", (CalendarInput input, TargetSettings settings, Actor actor, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+            SaveCalendar(null, input, settings, actor, localizer, ct)).RequireAuthorization(Policies.CasesManage);
         calendars.MapGet("/{id:guid}", GetCalendar);
-        calendars.MapPut("/{id:guid}", (Guid id, CalendarInput input, TargetSettings settings, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
-            SaveCalendar(id, input, settings, http, localizer, ct)).RequireAuthorization(Policies.CasesManage);
+        calendars.MapPut("/{id:guid}", (Guid id, CalendarInput input, TargetSettings settings, Actor actor, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+            SaveCalendar(id, input, settings, actor, localizer, ct)).RequireAuthorization(Policies.CasesManage);
         calendars.MapDelete("/{id:guid}", ResetCalendar).RequireAuthorization(Policies.CasesManage);
 
         var targets = app.MapGroup("/api/v1/targets").RequireAuthorization(Policies.Staff).WithTags("Targets");
@@ -32,15 +32,15 @@ internal static class TargetsApi
         await settings.CalendarAsync(id, ct) is { } calendar ? TypedResults.Ok(calendar) : TypedResults.NotFound();
 
     private static async Task<Results<Ok<CalendarDto>, ValidationProblem, ProblemHttpResult>> SaveCalendar(
-        Guid? departmentId, CalendarInput input, TargetSettings settings, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
-        (await settings.SaveCalendarAsync(Actor.From(http.User), departmentId, input, ct)).ToHttp(TypedResults.Ok, localizer);
+        Guid? departmentId, CalendarInput input, TargetSettings settings, Actor actor, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+        (await settings.SaveCalendarAsync(actor, departmentId, input, ct)).ToHttp(TypedResults.Ok, localizer);
 
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ResetCalendar(
-        Guid id, TargetSettings settings, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
-        (await settings.ResetCalendarAsync(Actor.From(http.User), id, ct)).ToHttp(_ => TypedResults.NoContent(), localizer);
+        Guid id, TargetSettings settings, Actor actor, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+        (await settings.ResetCalendarAsync(actor, id, ct)).ToHttp(_ => TypedResults.NoContent(), localizer);
 
     /// <summary>Replaces the whole table of targets with the rows sent.</summary>
     private static async Task<Results<Ok<IReadOnlyList<TargetDto>>, ValidationProblem, ProblemHttpResult>> SaveTargets(
-        IReadOnlyList<TargetInput> input, TargetSettings settings, HttpContext http, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
-        (await settings.SaveTargetsAsync(Actor.From(http.User), input, ct)).ToHttp(TypedResults.Ok, localizer);
+        IReadOnlyList<TargetInput> input, TargetSettings settings, Actor actor, IStringLocalizer<Strings> localizer, CancellationToken ct) =>
+        (await settings.SaveTargetsAsync(actor, input, ct)).ToHttp(TypedResults.Ok, localizer);
 }

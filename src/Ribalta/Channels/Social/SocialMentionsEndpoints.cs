@@ -12,9 +12,9 @@ namespace Ribalta.Channels.Social;
 /// <c>POST /api/v1/social/mentions</c>: where a listening tool delivers public mentions (JSON), or a person uploads an
 /// export (JSON or CSV). Each becomes a social message from its author, once.
 /// </summary>
-internal static class SocialMentionsApi
+internal static class SocialMentionsEndpoints
 {
-    public static IEndpointRouteBuilder MapSocialMentionsApi(IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapSocialMentions(IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/social/mentions", ImportAsync).RequireAuthorization(Policies.CasesWork).WithTags("Social")
             .Accepts<SocialMentionBatch>("application/json", "text/csv")
