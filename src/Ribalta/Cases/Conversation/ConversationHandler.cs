@@ -55,7 +55,7 @@ internal sealed partial class ConversationHandler(
 
     public Task<Result<long>> CustomerWritesAsync(Actor customer, long caseId, CustomerMessageRequest request, CancellationToken ct, IReadOnlyList<Attachments.IncomingFile>? files = null)
     {
-        var v = CaseRules.Body(new ValidationBuilder(), "body", request.Body);
+        var v = CaseLimits.Body(new ValidationBuilder(), "body", request.Body);
         var incoming = CaseRules.Files(v, files);
         if (v.ToError() is { } invalid)
         {

@@ -13,7 +13,7 @@ internal sealed partial class ConversationHandler
 {
     public Task<Result<long>> ReplyAsync(Actor staff, long caseId, ReplyRequest request, CancellationToken ct)
     {
-        var v = CaseRules.Body(new ValidationBuilder(), "body", request.Body);
+        var v = CaseLimits.Body(new ValidationBuilder(), "body", request.Body);
         if (request.StatusAfter is CaseStatus.New or CaseStatus.Closed || (request.StatusAfter is { } s && !Enum.IsDefined(s)))
         {
             v.Add("statusAfter", "Validation.StatusAfterReply");
@@ -34,7 +34,7 @@ internal sealed partial class ConversationHandler
     /// <summary>A note for colleagues; "@Name" or "@handle" pulls the people named into the case (they see it under Mentions).</summary>
     public async Task<Result<long>> NoteAsync(Actor staff, long caseId, NoteRequest request, CancellationToken ct)
     {
-        var v = CaseRules.Body(new ValidationBuilder(), "body", request.Body);
+        var v = CaseLimits.Body(new ValidationBuilder(), "body", request.Body);
         if (v.ToError() is { } invalid)
         {
             return invalid;
@@ -66,7 +66,7 @@ internal sealed partial class ConversationHandler
 
     public Task<Result<long>> LogCallAsync(Actor staff, long caseId, CallRequest request, CancellationToken ct)
     {
-        var v = CaseRules.Body(new ValidationBuilder(), "summary", request.Summary);
+        var v = CaseLimits.Body(new ValidationBuilder(), "summary", request.Summary);
         if (request.Direction is null || !Enum.IsDefined(request.Direction.Value))
         {
             v.Add("direction", "Validation.Required");

@@ -8,9 +8,6 @@ internal static class CaseRules
 {
     public const int MaxTags = 20;
 
-    public static ValidationBuilder Body(ValidationBuilder v, string field, string? body) =>
-        CaseLimits.Body(v, field, body);
-
     /// <summary>Tags are short, lower-case, without spaces: "billing", "late-delivery".</summary>
     public static IReadOnlyList<string> NormalizeTags(IEnumerable<string> tags) =>
         tags.Select(t => t.Trim().ToLowerInvariant().Replace(' ', '-')).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).ToList();

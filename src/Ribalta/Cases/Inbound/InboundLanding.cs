@@ -140,7 +140,7 @@ internal sealed class InboundLanding(RibaltaDbContext db, ICustomerDirectory cus
         new(message.Body, message.Channel, string.IsNullOrEmpty(message.Language) || !message.LanguageIsEvidence ? null : message.Language);
 
     /// <summary>The first line of the message, cut at a word near 80 characters.</summary>
-    public static string SubjectFrom(string body)
+    private static string SubjectFrom(string body)
     {
         var line = body.Trim().Split('\n', 2)[0].Trim();
         if (line.Length <= 80)

@@ -41,7 +41,7 @@ internal sealed class OpenCaseHandler(
     public async Task<Result<CaseDetails>> HandleAsync(Actor actor, OpenCaseRequest request, CancellationToken ct, IReadOnlyList<Attachments.IncomingFile>? files = null)
     {
         var v = new ValidationBuilder().Required("subject", request.Subject, CaseConfiguration.SubjectMax).NoControlCharacters("subject", request.Subject);
-        CaseRules.Body(v, "body", request.Body);
+        CaseLimits.Body(v, "body", request.Body);
         var checkedFiles = CaseRules.Files(v, files);
         if (request.Language is { Length: > 0 } language && !SupportedCultures.IsSupported(language))
         {
