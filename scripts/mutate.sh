@@ -38,7 +38,7 @@ declare -A areas=(
   [roles]="Platform/Identity/StaffRoles.cs{18..20};Platform/Identity/StaffDirectory.cs{207..287};Platform/Identity/StaffDirectory.cs{404..433}|FullyQualifiedName~StaffTestsOnSqlite|FullyQualifiedName~CaseAssignmentTestsOnSqlite|FullyQualifiedName~Ribalta.Tests.Unit.StaffRolesTests"
   # The policies built from the roles (Configuration.cs, the AddAuthorizationBuilder lines) against the authorization
   # matrix. Slow: policies are built at start-up, outside any test, so Stryker runs every test of the run for each mutant.
-  [policies]="Platform/Identity/Configuration.cs{77..89}|FullyQualifiedName~Ribalta.Tests.Integration.AuthorizationMatrixTests"
+  [policies]="Platform/Identity/Configuration.cs{77..89}|FullyQualifiedName~Ribalta.Tests.Integration.Platform.AuthorizationMatrixTests"
   # API keys: the scheme that turns a key into a principal, the scope requirement, and creating, revoking and verifying keys.
   [apikeys]="Platform/Integrations/ApiKeyAuthentication.cs{35..123};Platform/Integrations/ApiKeys.cs{92..182}|FullyQualifiedName~ApiKeyTestsOnSqlite"
 )
