@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -13,12 +14,26 @@ public static class Api
     public static async Task<CustomerDetails> CreateCustomerAsync(this HttpClient client, object input)
     {
         var response = await client.PostAsJsonAsync("/api/v1/customers", input, Json);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"Create customer failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        }
+        return await response.ReadExpectedAsync<CustomerDetails>(HttpStatusCode.Created, "Create customer");
+    }
 
-        return (await response.Content.ReadFromJsonAsync<CustomerDetails>(Json))!;
+    /// <summary>
+    /// Throws, with the status and the body, when a setup call was not answered <paramref name="expected"/>: a test whose
+    /// arrangement failed then says why at once instead of failing further on for a reason it does not show.
+    /// </summary>
+    public static async Task ExpectAsync(this HttpResponseMessage response, HttpStatusCode expected, string call)
+    {
+        if (response.StatusCode != expected)
+        {
+            throw new InvalidOperationException($"{call} failed: expected {(int)expected}, got {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    /// <summary>The answer to a setup call as <typeparamref name="T"/>, after <see cref="ExpectAsync"/>.</summary>
+    public static async Task<T> ReadExpectedAsync<T>(this HttpResponseMessage response, HttpStatusCode expected, string call)
+    {
+        await response.ExpectAsync(expected, call);
+        return (await response.Content.ReadFromJsonAsync<T>(Json))!;
     }
 
     public static async Task<CustomerPage> SearchCustomersAsync(this HttpClient client, string query)
@@ -83,7 +98,6 @@ public static class Api
         }
     }
 
-    /// <summary>A value unique to this call, for data that must not collide with other tests on the shared database.</summary>
     /// <summary>PATCH /api/v1/cases/{id} with If-Match on the version the caller read.</summary>
     public static Task<HttpResponseMessage> PatchCaseAsync(this HttpClient client, long caseId, int version, object body)
     {
@@ -92,5 +106,6 @@ public static class Api
         return client.SendAsync(request);
     }
 
+    /// <summary>A value unique to this call, for data that must not collide with other tests on the shared database.</summary>
     public static string Unique(string prefix = "t") => $"{prefix}{Guid.NewGuid():N}"[..(prefix.Length + 10)];
 }
