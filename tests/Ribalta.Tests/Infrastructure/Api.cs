@@ -98,14 +98,6 @@ public static class Api
         }
     }
 
-    /// <summary>PATCH /api/v1/cases/{id} with If-Match on the version the caller read.</summary>
-    public static Task<HttpResponseMessage> PatchCaseAsync(this HttpClient client, long caseId, int version, object body)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/cases/{caseId}") { Content = System.Net.Http.Json.JsonContent.Create(body, options: Json) };
-        request.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue($"\"{version}\""));
-        return client.SendAsync(request);
-    }
-
     /// <summary>A value unique to this call, for data that must not collide with other tests on the shared database.</summary>
     public static string Unique(string prefix = "t") => $"{prefix}{Guid.NewGuid():N}"[..(prefix.Length + 10)];
 }

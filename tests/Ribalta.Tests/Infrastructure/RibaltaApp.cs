@@ -137,13 +137,13 @@ public class RibaltaApp : WebApplicationFactory<Program>
 
     public Task<HttpClient> AsAdmin() => AsStaff(StaffRoles.Admin);
 
-    public async Task<StaffUser> CreateStaffAsync(string email, string name, IReadOnlyList<string> roles)
+    public async Task<StaffUser> CreateStaffAsync(string email, string name, IReadOnlyList<string> roles, string? preferredLanguage = null)
     {
         await using var scope = Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<Ribalta.Platform.Data.RibaltaDbContext>();
         var directory = scope.ServiceProvider.GetRequiredService<StaffDirectory>();
         await using var transaction = await db.Database.BeginTransactionAsync();
-        var user = await directory.CreateUserAsync(email, name, Password, preferredLanguage: null, roles, default);
+        var user = await directory.CreateUserAsync(email, name, Password, preferredLanguage, roles, default);
         await transaction.CommitAsync();
         return user.Value;
     }

@@ -7,6 +7,8 @@ using Ribalta.Insights.CaseFlow;
 using Ribalta.Platform.Identity;
 using Ribalta.Platform.Projections;
 using Ribalta.Tests.Infrastructure;
+using Ribalta.Tests.Integration.Cases;
+using Ribalta.Tests.Integration.Platform;
 using Xunit;
 
 namespace Ribalta.Tests.Integration.Insights;
@@ -26,8 +28,8 @@ public abstract class CaseFlowTests(RibaltaApp app)
         // Signed in after the clock moves (sessions end after 10 idle hours), at 08:00 UTC the next day.
         App.Clock.SetUtcNow(new DateTimeOffset(App.Clock.GetUtcNow().UtcDateTime.Date.AddDays(1).AddHours(8), TimeSpan.Zero));
         var admin = await App.AsAdmin();
-        var first = await DepartmentAsync(admin);
-        var second = await DepartmentAsync(admin);
+        var first = await admin.CreateDepartmentAsync();
+        var second = await admin.CreateDepartmentAsync();
         var agent = await App.AsStaff(StaffRoles.Frontline);
         var customer = await agent.CreateCustomerAsync(new { displayName = "Giulia Conti", preferredLanguage = "it" });
         var opened = App.Clock.GetUtcNow();
@@ -76,7 +78,7 @@ public abstract class CaseFlowTests(RibaltaApp app)
     public async Task A_rebuild_from_the_whole_log_gives_the_tables_the_running_projection_built()
     {
         var admin = await App.AsAdmin();
-        var team = await DepartmentAsync(admin);
+        var team = await admin.CreateDepartmentAsync();
         var agent = await App.AsFrontline();
         var customer = await agent.CreateCustomerAsync(new { displayName = "Omar Haddad", preferredLanguage = "ar" });
         for (var i = 0; i < 3; i++)
@@ -154,15 +156,8 @@ public abstract class CaseFlowTests(RibaltaApp app)
         }
     }
 
-    private static async Task<Guid> DepartmentAsync(HttpClient admin) =>
-        (await (await admin.PostAsJsonAsync("/api/v1/departments", new { name = $"Team {Api.Unique()}" })).ReadJsonAsync()).GetProperty("id").GetGuid();
-
-    private static async Task<CaseDetails> OpenAsync(HttpClient agent, Guid customerId, string channel, Guid department)
-    {
-        var response = await agent.PostAsJsonAsync("/api/v1/cases", new { customerId, subject = "Consegna in ritardo", body = "Il pacco non è arrivato.", channel, departmentId = department }, Api.Json);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<CaseDetails>(Api.Json))!;
-    }
+    private static Task<CaseDetails> OpenAsync(HttpClient agent, Guid customerId, string channel, Guid department) =>
+        agent.OpenCaseAsync(new { customerId, subject = "Consegna in ritardo", body = "Il pacco non è arrivato.", channel, departmentId = department });
 
     private static async Task ReplyAsync(HttpClient agent, long caseId) =>
         Assert.Equal(HttpStatusCode.Created, (await agent.PostAsJsonAsync($"/api/v1/cases/{caseId}/replies", new { body = "Ce ne occupiamo subito." })).StatusCode);
