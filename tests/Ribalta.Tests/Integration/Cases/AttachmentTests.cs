@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Ribalta.Cases.Contracts;
 using Ribalta.Tests.Infrastructure;
+using Ribalta.Tests.Integration.Customers;
 using Xunit;
 
 namespace Ribalta.Tests.Integration.Cases;
@@ -18,8 +19,7 @@ public abstract class AttachmentTests(RibaltaApp app)
     {
         var agent = await App.AsFrontline();
         var customer = await agent.CreateCustomerAsync(new { displayName = "Attachment Person", preferredLanguage = "it" });
-        var opened = await agent.PostAsJsonAsync("/api/v1/cases", new { customerId = customer.Id, subject = "Foto del danno", body = "Allego una foto." });
-        return (agent, (await opened.Content.ReadFromJsonAsync<CaseDetails>(Api.Json))!);
+        return (agent, await agent.OpenCaseAsync(new { customerId = customer.Id, subject = "Foto del danno", body = "Allego una foto." }));
     }
 
     [Fact]
@@ -69,20 +69,14 @@ public abstract class AttachmentTests(RibaltaApp app)
     public async Task Customers_download_files_of_their_replies_but_never_of_internal_notes()
     {
         var (agent, opened) = await CaseAsync();
-        async Task<Guid> UploadText(string text)
-        {
-            var response = await agent.PostAsync($"/api/v1/cases/{opened.Id}/attachments?fileName=note.txt", Bytes(System.Text.Encoding.UTF8.GetBytes(text)));
-            return (await response.Content.ReadFromJsonAsync<AttachmentDto>(Api.Json))!.Id;
-        }
+        async Task<Guid> UploadText(string text) => (await agent.UploadAsync(opened.Id, "note.txt", System.Text.Encoding.UTF8.GetBytes(text))).Id;
 
         var forCustomer = await UploadText("Istruzioni per il reso");
         var internalOnly = await UploadText("Costo interno del reso");
         await agent.PostAsJsonAsync($"/api/v1/cases/{opened.Id}/replies", new { body = "Istruzioni allegate.", attachmentIds = new[] { forCustomer } });
         await agent.PostAsJsonAsync($"/api/v1/cases/{opened.Id}/notes", new { body = "Costi.", attachmentIds = new[] { internalOnly } });
 
-        var url = (await (await agent.PostAsync($"/api/v1/customers/{opened.CustomerId}/portal-links", null)).ReadJsonAsync()).GetProperty("url").GetString()!;
-        var customer = App.Anonymous();
-        await customer.SubmitAsync(new Uri(url).PathAndQuery, "portal-sign-in");
+        var customer = await App.SignInCustomerAsync(opened.CustomerId);
         Assert.Equal(HttpStatusCode.OK, (await customer.GetAsync($"/portal/attachments/{forCustomer}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await customer.GetAsync($"/portal/attachments/{internalOnly}")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await customer.GetAsync($"/api/v1/attachments/{forCustomer}")).StatusCode);

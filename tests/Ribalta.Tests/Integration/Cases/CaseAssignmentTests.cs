@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Ribalta.Cases.Contracts;
 using Ribalta.Platform.Identity;
@@ -18,19 +17,19 @@ public abstract class CaseAssignmentTests(RibaltaApp app)
     {
         var agent = await App.AsFrontline();
         var customer = await agent.CreateCustomerAsync(new { displayName = "Assigned Person" });
-        var opened = (await (await agent.PostAsJsonAsync("/api/v1/cases", new { customerId = customer.Id, subject = "Who takes it", body = "Anyone?" })).Content.ReadFromJsonAsync<CaseDetails>(Api.Json))!;
+        var opened = await agent.OpenCaseAsync(new { customerId = customer.Id, subject = "Who takes it", body = "Anyone?" });
         var executiveName = Api.Unique("Exec ");
         var executive = await App.CreateStaffAsync(Api.Unique("exec") + "@staff.test", executiveName, [StaffRoles.Executive]);
         var workerName = Api.Unique("Worker ");
         var worker = await App.CreateStaffAsync(Api.Unique("worker") + "@staff.test", workerName, [StaffRoles.Department]);
 
-        var refused = await PatchAsync(agent, opened.Id, opened.Version, new { assigneeId = executive.Id });
+        var refused = await agent.PatchCaseAsync(opened.Id, opened.Version, new { assigneeId = executive.Id });
         await refused.AssertRefusedAsync("assigneeId");
         var unchanged = (await agent.GetFromJsonAsync<CaseDetails>($"/api/v1/cases/{opened.Id}", Api.Json))!;
         Assert.Equal(opened.Version, unchanged.Version);
         Assert.Null(unchanged.AssigneeId);
 
-        var assigned = await PatchAsync(agent, opened.Id, opened.Version, new { assigneeId = worker.Id });
+        var assigned = await agent.PatchCaseAsync(opened.Id, opened.Version, new { assigneeId = worker.Id });
         Assert.Equal(HttpStatusCode.OK, assigned.StatusCode);
         Assert.Equal(worker.Id, (await agent.GetFromJsonAsync<CaseDetails>($"/api/v1/cases/{opened.Id}", Api.Json))!.AssigneeId);
 
@@ -38,13 +37,6 @@ public abstract class CaseAssignmentTests(RibaltaApp app)
         var page = System.Net.WebUtility.HtmlDecode(await agent.GetStringAsync($"/cases/{opened.Id}"));
         Assert.Contains(workerName, page, StringComparison.Ordinal);
         Assert.DoesNotContain(executiveName, page, StringComparison.Ordinal);
-    }
-
-    private static async Task<HttpResponseMessage> PatchAsync(HttpClient client, long caseId, int version, object body)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/cases/{caseId}") { Content = JsonContent.Create(body, options: Api.Json) };
-        request.Headers.IfMatch.Add(new EntityTagHeaderValue($"\"{version}\""));
-        return await client.SendAsync(request);
     }
 }
 

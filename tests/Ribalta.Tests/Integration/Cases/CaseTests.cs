@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,20 +18,11 @@ public abstract class CaseTests(RibaltaApp app)
     {
         var agent = await App.AsFrontline();
         var customer = await agent.CreateCustomerAsync(new { displayName = "Lucía García", preferredLanguage = "es" });
-        var response = await agent.PostAsJsonAsync("/api/v1/cases", new { customerId = customer.Id, subject, body = "Mi paquete no ha llegado.", channel = "Phone" }, Api.Json);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (agent, (await response.Content.ReadFromJsonAsync<CaseDetails>(Api.Json))!);
+        return (agent, await agent.OpenCaseAsync(new { customerId = customer.Id, subject, body = "Mi paquete no ha llegado.", channel = "Phone" }));
     }
 
     private static async Task<IReadOnlyList<MessageDto>> MessagesAsync(HttpClient client, long caseId) =>
         (await client.GetFromJsonAsync<MessagePage>($"/api/v1/cases/{caseId}/messages", Api.Json))!.Items;
-
-    private static async Task<HttpResponseMessage> PatchAsync(HttpClient client, long caseId, int version, object body)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/cases/{caseId}") { Content = JsonContent.Create(body, options: Api.Json) };
-        request.Headers.IfMatch.Add(new EntityTagHeaderValue($"\"{version}\""));
-        return await client.SendAsync(request);
-    }
 
     [Fact]
     public async Task A_case_opened_by_phone_starts_with_the_customers_words_in_their_language()
@@ -96,10 +86,10 @@ public abstract class CaseTests(RibaltaApp app)
         var noIfMatch = await agent.PatchAsync(url, JsonContent.Create(new { status = "Open" }, options: Api.Json));
         Assert.Equal((HttpStatusCode)428, noIfMatch.StatusCode);
 
-        var toClosed = await PatchAsync(agent, opened.Id, opened.Version, new { status = "Closed" });
+        var toClosed = await agent.PatchCaseAsync(opened.Id, opened.Version, new { status = "Closed" });
         await toClosed.AssertRefusedAsync("status", "cannot go from New to Closed");
 
-        var solved = await PatchAsync(agent, opened.Id, opened.Version, new { status = "Solved", priority = "High", tags = new[] { "Late Delivery", "late delivery" } });
+        var solved = await agent.PatchCaseAsync(opened.Id, opened.Version, new { status = "Solved", priority = "High", tags = new[] { "Late Delivery", "late delivery" } });
         Assert.Equal(HttpStatusCode.OK, solved.StatusCode);
         var afterSolve = (await solved.Content.ReadFromJsonAsync<CaseDetails>(Api.Json))!;
         Assert.Equal(CaseStatus.Solved, afterSolve.Status);
@@ -107,12 +97,12 @@ public abstract class CaseTests(RibaltaApp app)
         Assert.Equal(["late-delivery"], afterSolve.Tags);
         Assert.NotNull(afterSolve.SolvedAt);
 
-        Assert.Equal(HttpStatusCode.PreconditionFailed, (await PatchAsync(agent, opened.Id, opened.Version, new { status = "Closed" })).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await PatchAsync(agent, opened.Id, afterSolve.Version, new { status = "Closed" })).StatusCode);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, (await agent.PatchCaseAsync(opened.Id, opened.Version, new { status = "Closed" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await agent.PatchCaseAsync(opened.Id, afterSolve.Version, new { status = "Closed" })).StatusCode);
 
         Assert.Equal(HttpStatusCode.Conflict, (await agent.PostAsJsonAsync($"{url}/replies", new { body = "One more thing" })).StatusCode);
         var closed = (await agent.GetFromJsonAsync<CaseDetails>(url, Api.Json))!;
-        Assert.Equal(HttpStatusCode.Conflict, (await PatchAsync(agent, opened.Id, closed.Version, new { priority = "Low" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await agent.PatchCaseAsync(opened.Id, closed.Version, new { priority = "Low" })).StatusCode);
     }
 
     [Fact]
@@ -135,7 +125,7 @@ public abstract class CaseTests(RibaltaApp app)
         var (agent, first) = await OpenCaseAsync("Inbox first");
         var (_, second) = await OpenCaseAsync("Inbox second");
         var me = (await (await agent.GetAsync("/api/v1/me")).ReadJsonAsync()).GetProperty("id").GetGuid();
-        Assert.Equal(HttpStatusCode.OK, (await PatchAsync(agent, first.Id, first.Version, new { assigneeId = me })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await agent.PatchCaseAsync(first.Id, first.Version, new { assigneeId = me })).StatusCode);
 
         var mine = (await agent.GetFromJsonAsync<CasePage>("/api/v1/cases?view=Mine&limit=200", Api.Json))!;
         Assert.Contains(mine.Items, c => c.Id == first.Id && c.AssigneeName is not null);
@@ -177,7 +167,7 @@ public abstract class CaseTests(RibaltaApp app)
         Assert.Equal(before.WaitingOnUs + 1, afterOpen.WaitingOnUs);
 
         var me = (await (await agent.GetAsync("/api/v1/me")).ReadJsonAsync()).GetProperty("id").GetGuid();
-        var assigned = (await (await PatchAsync(agent, opened.Id, opened.Version, new { assigneeId = me })).Content.ReadFromJsonAsync<CaseDetails>(Api.Json))!;
+        var assigned = (await (await agent.PatchCaseAsync(opened.Id, opened.Version, new { assigneeId = me })).Content.ReadFromJsonAsync<CaseDetails>(Api.Json))!;
         var afterAssign = await CountsAsync();
         Assert.Equal(afterOpen.Mine + 1, afterAssign.Mine);
         Assert.Equal(afterOpen.Unassigned - 1, afterAssign.Unassigned);
@@ -210,7 +200,7 @@ public abstract class CaseTests(RibaltaApp app)
     public async Task Inbox_narrows_by_priority_and_filters_are_saved_personal_or_shared_by_leads()
     {
         var (agent, urgent) = await OpenCaseAsync("Urgent one");
-        Assert.Equal(HttpStatusCode.OK, (await PatchAsync(agent, urgent.Id, urgent.Version, new { priority = "Urgent" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await agent.PatchCaseAsync(urgent.Id, urgent.Version, new { priority = "Urgent" })).StatusCode);
         var (_, normal) = await OpenCaseAsync("Normal one");
 
         var page = (await agent.GetFromJsonAsync<CasePage>("/api/v1/cases?view=Open&priority=Urgent&limit=200", Api.Json))!;
@@ -275,8 +265,7 @@ public abstract class CaseTests(RibaltaApp app)
     public async Task Merging_moves_the_conversation_and_closes_the_duplicate()
     {
         var (agent, first) = await OpenCaseAsync("Lost parcel");
-        var duplicate = (await (await agent.PostAsJsonAsync("/api/v1/cases", new { customerId = first.CustomerId, subject = "Lost parcel again", body = "Still nothing.", channel = "Email" }, Api.Json))
-            .Content.ReadFromJsonAsync<CaseDetails>(Api.Json))!;
+        var duplicate = await agent.OpenCaseAsync(new { customerId = first.CustomerId, subject = "Lost parcel again", body = "Still nothing.", channel = "Email" });
         await agent.PostAsJsonAsync($"/api/v1/cases/{duplicate.Id}/notes", new { body = "Same parcel as the other case." });
 
         var merged = await agent.PostAsJsonAsync($"/api/v1/cases/{first.Id}/merge", new { sourceId = duplicate.Id });

@@ -1,14 +1,14 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.RegularExpressions;
 using Ribalta.Cases.Contracts;
 using Ribalta.Tests.Infrastructure;
+using Ribalta.Tests.Integration.Customers;
 using Xunit;
 
 namespace Ribalta.Tests.Integration.Cases;
 
 /// <summary>The customer's side, through the server-rendered portal forms (no JavaScript), and staff's answers through the API.</summary>
-public abstract partial class PortalCaseTests(RibaltaApp app)
+public abstract class PortalCaseTests(RibaltaApp app)
 {
     protected RibaltaApp App { get; } = app;
 
@@ -16,17 +16,7 @@ public abstract partial class PortalCaseTests(RibaltaApp app)
     {
         var agent = await App.AsFrontline();
         var customer = await agent.CreateCustomerAsync(new { displayName = name, preferredLanguage = language });
-        var url = (await (await agent.PostAsync($"/api/v1/customers/{customer.Id}/portal-links", null)).ReadJsonAsync()).GetProperty("url").GetString()!;
-        var browser = App.Anonymous();
-        Assert.Equal(HttpStatusCode.Redirect, (await browser.SubmitAsync(new Uri(url).PathAndQuery, "portal-sign-in")).StatusCode);
-        return (browser, customer.Id);
-    }
-
-    private static async Task<long> OpenFromPortalAsync(HttpClient browser, string subject, string body)
-    {
-        var response = await browser.SubmitAsync("/portal/cases/new", "portal-new-case", new Dictionary<string, string> { ["Input.Subject"] = subject, ["Input.Body"] = body });
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        return long.Parse(CaseIdPattern().Match(response.Headers.Location!.ToString()).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        return (await App.SignInCustomerAsync(customer.Id), customer.Id);
     }
 
     [Fact]
@@ -36,7 +26,7 @@ public abstract partial class PortalCaseTests(RibaltaApp app)
         var first = System.Net.WebUtility.HtmlDecode(await browser.GetStringAsync("/portal"));
         Assert.DoesNotContain("case-list", first, StringComparison.Ordinal);
 
-        var caseId = await OpenFromPortalAsync(browser, "Mi pedido no llega", "Hace dos semanas que espero el pedido.");
+        var caseId = await browser.OpenFromPortalAsync("Mi pedido no llega", "Hace dos semanas que espero el pedido.");
         var home = System.Net.WebUtility.HtmlDecode(await browser.GetStringAsync("/portal"));
         Assert.Contains($"href=\"/portal/cases/{caseId}\"", home, StringComparison.Ordinal);
         Assert.Contains("Mi pedido no llega", home, StringComparison.Ordinal);
@@ -45,7 +35,7 @@ public abstract partial class PortalCaseTests(RibaltaApp app)
         // "Back to my requests" points back: left in Spanish, right in Arabic.
         Assert.Matches("<a class=\"back\" href=\"/portal/cases\"><span aria-hidden=\"true\">←</span>", System.Net.WebUtility.HtmlDecode(await browser.GetStringAsync($"/portal/cases/{caseId}")));
         var (arabic, _) = await CustomerSignedInAsync("سارة الحسن", "ar");
-        var arabicCase = await OpenFromPortalAsync(arabic, "طلبي لم يصل", "أنتظر طلبي منذ أسبوعين.");
+        var arabicCase = await arabic.OpenFromPortalAsync("طلبي لم يصل", "أنتظر طلبي منذ أسبوعين.");
         var rtl = System.Net.WebUtility.HtmlDecode(await arabic.GetStringAsync($"/portal/cases/{arabicCase}"));
         Assert.Contains("dir=\"rtl\"", rtl, StringComparison.Ordinal);
         Assert.Matches("<a class=\"back\" href=\"/portal/cases\"><span aria-hidden=\"true\">→</span>", rtl);
@@ -55,7 +45,7 @@ public abstract partial class PortalCaseTests(RibaltaApp app)
     public async Task A_customer_opens_a_case_reads_the_reply_but_never_the_internal_note()
     {
         var (browser, customerId) = await CustomerSignedInAsync("Begoña Núñez");
-        var caseId = await OpenFromPortalAsync(browser, "Factura duplicada", "Me han cobrado dos veces la factura de marzo.");
+        var caseId = await browser.OpenFromPortalAsync("Factura duplicada", "Me han cobrado dos veces la factura de marzo.");
 
         var agent = await App.AsFrontline();
         var details = (await agent.GetFromJsonAsync<CaseDetails>($"/api/v1/cases/{caseId}", Api.Json))!;
@@ -87,7 +77,7 @@ public abstract partial class PortalCaseTests(RibaltaApp app)
             new Dictionary<string, string> { ["Input.Subject"] = "Lavatrice rotta", ["Input.Body"] = "Ecco la foto del danno." },
             [("files", "danno.png", png), ("files", "ricevuta.txt", "Scontrino n. 4411"u8.ToArray())]);
         Assert.Equal(HttpStatusCode.Redirect, opened.StatusCode);
-        var caseId = long.Parse(CaseIdPattern().Match(opened.Headers.Location!.ToString()).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var caseId = CaseSteps.PortalCaseNumber(opened);
 
         var agent = await App.AsFrontline();
         var first = Assert.Single((await agent.GetFromJsonAsync<MessagePage>($"/api/v1/cases/{caseId}/messages", Api.Json))!.Items);
@@ -118,7 +108,7 @@ public abstract partial class PortalCaseTests(RibaltaApp app)
     public async Task The_customers_reply_reopens_the_case_and_solving_it_is_theirs_to_say()
     {
         var (browser, _) = await CustomerSignedInAsync("Omar Saeed", "ar");
-        var caseId = await OpenFromPortalAsync(browser, "طلب متأخر", "لم يصل طلبي بعد.");
+        var caseId = await browser.OpenFromPortalAsync("طلب متأخر", "لم يصل طلبي بعد.");
         var agent = await App.AsFrontline();
         await agent.PostAsJsonAsync($"/api/v1/cases/{caseId}/replies", new { body = "سيصل غداً.", statusAfter = "Solved" });
         Assert.Equal(CaseStatus.Solved, (await agent.GetFromJsonAsync<CaseDetails>($"/api/v1/cases/{caseId}", Api.Json))!.Status);
@@ -142,7 +132,7 @@ public abstract partial class PortalCaseTests(RibaltaApp app)
     public async Task Guessing_another_customers_case_number_finds_nothing()
     {
         var (owner, _) = await CustomerSignedInAsync("Owner Person");
-        var caseId = await OpenFromPortalAsync(owner, "Private matter", "Only I should see this.");
+        var caseId = await owner.OpenFromPortalAsync("Private matter", "Only I should see this.");
         var (stranger, _) = await CustomerSignedInAsync("Curious Stranger");
 
         var peek = await stranger.GetAsync($"/portal/cases/{caseId}");
@@ -166,9 +156,6 @@ public abstract partial class PortalCaseTests(RibaltaApp app)
         Assert.DoesNotContain(messages.Items, m => m.Body == "Injected");
         Assert.DoesNotContain("Private matter", await (await stranger.GetAsync("/portal/cases")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
-
-    [GeneratedRegex(@"/portal/cases/(\d+)")]
-    private static partial Regex CaseIdPattern();
 }
 
 [Collection(SqliteCollection.Name)]

@@ -1,12 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Ribalta.Cases.Contracts;
 using Ribalta.Cases.Conversation;
 using Ribalta.Platform.Errors;
 using Ribalta.Platform.Events;
 using Ribalta.Tests.Infrastructure;
+using Ribalta.Tests.Integration.Customers;
 using Xunit;
 
 namespace Ribalta.Tests.Integration.Cases;
@@ -16,7 +16,7 @@ namespace Ribalta.Tests.Integration.Cases;
 /// case, its messages or a file by id answers the other customer's ids exactly as ids that do not exist: 404 in the
 /// portal, 401 on the staff API; and what they would write there is not written, by the page or by the handler behind it.
 /// </summary>
-public abstract partial class PortalOwnershipTests(RibaltaApp app)
+public abstract class PortalOwnershipTests(RibaltaApp app)
 {
     protected RibaltaApp App { get; } = app;
 
@@ -26,14 +26,10 @@ public abstract partial class PortalOwnershipTests(RibaltaApp app)
     {
         var agent = await App.AsFrontline();
         var customer = await agent.CreateCustomerAsync(new { displayName = name });
-        var url = (await (await agent.PostAsync($"/api/v1/customers/{customer.Id}/portal-links", null)).ReadJsonAsync()).GetProperty("url").GetString()!;
-        var browser = App.Anonymous();
-        Assert.Equal(HttpStatusCode.Redirect, (await browser.SubmitAsync(new Uri(url).PathAndQuery, "portal-sign-in")).StatusCode);
+        var browser = await App.SignInCustomerAsync(customer.Id);
 
         var secret = Api.Unique("secret-");
-        var opened = await browser.SubmitAsync("/portal/cases/new", "portal-new-case", new Dictionary<string, string> { ["Input.Subject"] = "Mine " + secret, ["Input.Body"] = "Words " + secret });
-        Assert.Equal(HttpStatusCode.Redirect, opened.StatusCode);
-        var caseId = long.Parse(CaseIdPattern().Match(opened.Headers.Location!.ToString()).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var caseId = await browser.OpenFromPortalAsync("Mine " + secret, "Words " + secret);
 
         var replyFile = await UploadAsync(agent, caseId, "reply.txt");
         Assert.Equal(HttpStatusCode.Created, (await agent.PostAsJsonAsync($"/api/v1/cases/{caseId}/replies", new { body = "Reply " + secret, attachmentIds = new[] { replyFile } })).StatusCode);
@@ -42,12 +38,7 @@ public abstract partial class PortalOwnershipTests(RibaltaApp app)
         return new Side(browser, customer.Id, caseId, replyFile, noteFile, secret);
     }
 
-    private static async Task<Guid> UploadAsync(HttpClient agent, long caseId, string name)
-    {
-        var upload = await agent.PostAsync($"/api/v1/cases/{caseId}/attachments?fileName={name}", new ByteArrayContent("private words"u8.ToArray()) { Headers = { ContentType = new("application/octet-stream") } });
-        Assert.Equal(HttpStatusCode.OK, upload.StatusCode);
-        return (await upload.Content.ReadFromJsonAsync<AttachmentDto>(Api.Json))!.Id;
-    }
+    private static async Task<Guid> UploadAsync(HttpClient agent, long caseId, string name) => (await agent.UploadAsync(caseId, name, "private words"u8.ToArray())).Id;
 
     [Fact]
     public async Task Another_customers_case_and_its_conversation_are_not_found()
@@ -150,9 +141,7 @@ public abstract partial class PortalOwnershipTests(RibaltaApp app)
     {
         var agent = await App.AsFrontline();
         var customer = await agent.CreateCustomerAsync(new { displayName = "Cleared Cookie" });
-        var url = (await (await agent.PostAsync($"/api/v1/customers/{customer.Id}/portal-links", null)).ReadJsonAsync()).GetProperty("url").GetString()!;
-        var browser = App.Anonymous();
-        Assert.Equal(HttpStatusCode.Redirect, (await browser.SubmitAsync(new Uri(url).PathAndQuery, "portal-sign-in")).StatusCode);
+        var browser = await App.SignInCustomerAsync(customer.Id);
 
         var page = await (await browser.GetAsync("/portal")).Content.ReadAsStringAsync();
         var signedOut = await browser.PostAsync("/portal/sign-out", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = Forms.AntiforgeryToken(page) }));
@@ -163,9 +152,6 @@ public abstract partial class PortalOwnershipTests(RibaltaApp app)
             cookies.Any(c => c.StartsWith("ribalta.customer=;", StringComparison.Ordinal) && c.Contains("expires=Thu, 01 Jan 1970 00:00:00 GMT", StringComparison.OrdinalIgnoreCase)),
             "expected the customer cookie to be deleted, got: " + string.Join(" | ", cookies));
     }
-
-    [GeneratedRegex(@"/portal/cases/(\d+)")]
-    private static partial Regex CaseIdPattern();
 }
 
 [Collection(SqliteCollection.Name)]

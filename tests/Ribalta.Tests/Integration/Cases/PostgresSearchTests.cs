@@ -3,11 +3,11 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Ribalta.Cases.Contracts;
-using Ribalta.Channels.Ingest;
 using Ribalta.Cases.Search;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Text;
 using Ribalta.Tests.Infrastructure;
+using Ribalta.Tests.Integration.Channels;
 using Xunit;
 
 namespace Ribalta.Tests.Integration.Cases;
@@ -48,8 +48,7 @@ public sealed class PostgresSearchTests(PostgresAppFixture fixture)
         var texts = Enumerable.Range(0, Rows).Select(Text).ToArray();
         var terms = texts.Distinct().ToDictionary(t => t, t => SearchAnalyzer.DocumentTerms(t, "en"));
 
-        var opened = await agent.PostAsJsonAsync("/api/v1/messages", new { from = new { email = $"{tag}@example.com" }, body = "Searching far back", language = "en" }, Api.Json);
-        var caseId = (await opened.Content.ReadFromJsonAsync<IngestResult>(Api.Json))!.CaseId;
+        var caseId = (await agent.IngestAsync(new { from = new { email = $"{tag}@example.com" }, body = "Searching far back", language = "en" })).CaseId;
         var first = await app.WithServices(async services =>
         {
             var db = services.GetRequiredService<RibaltaDbContext>();

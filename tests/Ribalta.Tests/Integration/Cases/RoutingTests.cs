@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using MimeKit;
@@ -12,6 +11,9 @@ using Ribalta.Cases.Inbox;
 using Ribalta.Cases.Routing;
 using Ribalta.Platform.Identity;
 using Ribalta.Tests.Infrastructure;
+using Ribalta.Tests.Integration.Channels;
+using Ribalta.Tests.Integration.Customers;
+using Ribalta.Tests.Integration.Platform;
 using Xunit;
 
 namespace Ribalta.Tests.Integration.Cases;
@@ -21,7 +23,7 @@ namespace Ribalta.Tests.Integration.Cases;
 /// (the door's own, else the organisation's department for new requests) and so shows in that team's view and count.
 /// Each test sets the organisation's default and puts it back, since the app is shared by the collection.
 /// </summary>
-public abstract partial class RoutingTests(RibaltaApp app, MailServers mail)
+public abstract class RoutingTests(RibaltaApp app, MailServers mail)
 {
     private const string Shop = "https://routing.example";
 
@@ -30,12 +32,8 @@ public abstract partial class RoutingTests(RibaltaApp app, MailServers mail)
     /// <summary>A new department with one agent in it, signed in: the team whose view and count the test reads.</summary>
     private async Task<(Guid Id, HttpClient Member)> TeamAsync()
     {
-        var admin = await App.AsAdmin();
-        var id = (await (await admin.PostAsJsonAsync("/api/v1/departments", new { name = $"Team {Api.Unique()}" })).ReadJsonAsync()).GetProperty("id").GetGuid();
-        var email = $"{Api.Unique("member")}@staff.test";
-        var user = await App.CreateStaffAsync(email, "Member " + Api.Unique(), [StaffRoles.Frontline]);
-        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/v1/staff/{user.Id}/department", new StaffDepartmentInput(id), Api.Json)).StatusCode);
-        return (id, await App.SignInAsync(email, RibaltaApp.Password));
+        var id = await (await App.AsAdmin()).CreateDepartmentAsync();
+        return (id, (await App.NewStaffAsync(StaffRoles.Frontline, id)).Client);
     }
 
     private async Task SetDefaultAsync(Guid? department)
@@ -63,16 +61,12 @@ public abstract partial class RoutingTests(RibaltaApp app, MailServers mail)
         var (team, member) = await TeamAsync();
         var agent = await App.AsFrontline();
         var customer = await agent.CreateCustomerAsync(new { displayName = "Marta Ruiz", preferredLanguage = "es" });
-        var link = (await (await agent.PostAsync($"/api/v1/customers/{customer.Id}/portal-links", null)).ReadJsonAsync()).GetProperty("url").GetString()!;
-        var browser = App.Anonymous();
-        Assert.Equal(HttpStatusCode.Redirect, (await browser.SubmitAsync(new Uri(link).PathAndQuery, "portal-sign-in")).StatusCode);
+        var browser = await App.SignInCustomerAsync(customer.Id);
         await SetDefaultAsync(team);
         try
         {
             var before = await TeamCountAsync(member);
-            var response = await browser.SubmitAsync("/portal/cases/new", "portal-new-case", new Dictionary<string, string> { ["Input.Subject"] = "Factura duplicada", ["Input.Body"] = "Me han cobrado dos veces la factura de marzo." });
-            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-            var caseId = long.Parse(CaseIdPattern().Match(response.Headers.Location!.ToString()).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            var caseId = await browser.OpenFromPortalAsync("Factura duplicada", "Me han cobrado dos veces la factura de marzo.");
 
             Assert.Equal(team, await DepartmentOfAsync(agent, caseId));
             await AssertInTeamAsync(member, before, caseId);
@@ -148,11 +142,9 @@ public abstract partial class RoutingTests(RibaltaApp app, MailServers mail)
         try
         {
             var (before, returnsBefore) = (await TeamCountAsync(member), await TeamCountAsync(returnsMember));
-            var plain = await OpenAsync(agent, new { customerId = customer.Id, subject = "Chiamata: reso", body = "Il cliente vuole restituire un articolo." });
-            var chosen = await OpenAsync(agent, new { customerId = customer.Id, subject = "Chiamata: reso urgente", body = "Reso di un articolo difettoso.", departmentId = returns });
-            var ingested = await agent.PostAsJsonAsync("/api/v1/messages", new { from = new { email = $"{Api.Unique("ingest")}@example.it" }, body = "Buongiorno, vorrei cambiare l'indirizzo di consegna.", channel = "Email" }, Api.Json);
-            Assert.Equal(HttpStatusCode.Created, ingested.StatusCode);
-            var fromIntegration = (await ingested.ReadJsonAsync()).GetProperty("caseId").GetInt64();
+            var plain = (await agent.OpenCaseAsync(new { customerId = customer.Id, subject = "Chiamata: reso", body = "Il cliente vuole restituire un articolo." })).Id;
+            var chosen = (await agent.OpenCaseAsync(new { customerId = customer.Id, subject = "Chiamata: reso urgente", body = "Reso di un articolo difettoso.", departmentId = returns })).Id;
+            var fromIntegration = (await agent.IngestAsync(new { from = new { email = $"{Api.Unique("ingest")}@example.it" }, body = "Buongiorno, vorrei cambiare l'indirizzo di consegna.", channel = "Email" })).CaseId;
 
             Assert.Equal(team, await DepartmentOfAsync(agent, plain));
             Assert.Equal(returns, await DepartmentOfAsync(agent, chosen));
@@ -202,20 +194,11 @@ public abstract partial class RoutingTests(RibaltaApp app, MailServers mail)
         }
 
         // A mailbox names only a department that exists.
-        var refused = await admin.PostAsJsonAsync("/api/v1/mailboxes", MailboxInput("imap3", Guid.NewGuid()), Api.Json);
+        var refused = await admin.PostAsJsonAsync("/api/v1/mailboxes", mail.MailboxOf("imap3") with { DepartmentId = Guid.NewGuid() }, Api.Json);
         await refused.AssertRefusedAsync("departmentId");
     }
 
-    private MailboxInput MailboxInput(string user, Guid? department) => new(
-        "Support " + user, $"{Api.Unique("support")}@acme.test", "Acme Support", true, MailProtocol.Imap, "127.0.0.1", mail.ImapPort, MailSecurity.None,
-        user, MailServers.Password, null, AfterImport.MarkSeen, 60, null, null, null, null, null, null, null, department);
-
-    private async Task<MailboxDto> MailboxAsync(HttpClient admin, string user, Guid? department)
-    {
-        var response = await admin.PostAsJsonAsync("/api/v1/mailboxes", MailboxInput(user, department), Api.Json);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<MailboxDto>(Api.Json))!;
-    }
+    private Task<MailboxDto> MailboxAsync(HttpClient admin, string user, Guid? department) => admin.CreateMailboxAsync(mail.MailboxOf(user) with { DepartmentId = department });
 
     /// <summary>A customer's mail delivered to the mailbox's server and fetched; the case it opened.</summary>
     private async Task<long> MailAsync(HttpClient admin, MailboxDto mailbox, string user, string subject, string text)
@@ -227,44 +210,20 @@ public abstract partial class RoutingTests(RibaltaApp app, MailServers mail)
         message.MessageId = $"{Guid.NewGuid():N}@example.it";
         message.Body = new TextPart("plain") { Text = text };
         await mail.DeliverAsync(user, message);
-        var poll = await admin.PostAsync($"/api/v1/mailboxes/{mailbox.Id}/poll", null);
-        Assert.Equal(1, (await poll.Content.ReadFromJsonAsync<PollResult>(Api.Json))!.Landed);
+        Assert.Equal(1, (await admin.PollAsync(mailbox.Id)).Landed);
         var found = (await admin.GetFromJsonAsync<CasePage>("/api/v1/cases?view=All&limit=200", Api.Json))!;
         return Assert.Single(found.Items, c => c.Subject == subject && c.Channel == Channel.Email).Id;
     }
 
-    private static async Task<ChatWidgetDto> WidgetAsync(HttpClient admin, Guid? department)
-    {
-        var response = await admin.PostAsJsonAsync("/api/v1/chat/widgets", new ChatWidgetInput(Api.Unique("Site "), [Shop], true, department), Api.Json);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<ChatWidgetDto>(Api.Json))!;
-    }
+    private static Task<ChatWidgetDto> WidgetAsync(HttpClient admin, Guid? department) => admin.CreateWidgetAsync(new ChatWidgetInput(Api.Unique("Site "), [Shop], true, department));
 
     /// <summary>A visitor on an allowed site starts a chat (long polling, the widget's fallback); the case it opened.</summary>
     private async Task<long> ChatAsync(string key, string words)
     {
-        var server = App.Server;
-        await using var visitor = new HubConnectionBuilder()
-            .WithUrl(new Uri(server.BaseAddress, $"/chat/hub?widget={key}&lang=en"), options =>
-            {
-                options.Transports = HttpTransportType.LongPolling;
-                options.HttpMessageHandlerFactory = _ => server.CreateHandler();
-                options.Headers["Origin"] = Shop;
-            })
-            .Build();
+        await using var visitor = App.ChatVisitor(key, Shop, "en", HttpTransportType.LongPolling);
         await visitor.StartAsync();
         return (await visitor.InvokeAsync<ChatState>("Start", new ChatStartRequest("Sam Taylor", null, words, null))).CaseId;
     }
-
-    private static async Task<long> OpenAsync(HttpClient staff, object request)
-    {
-        var response = await staff.PostAsJsonAsync("/api/v1/cases", request, Api.Json);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.ReadJsonAsync()).GetProperty("id").GetInt64();
-    }
-
-    [GeneratedRegex(@"/portal/cases/(\d+)")]
-    private static partial Regex CaseIdPattern();
 }
 
 [Collection(SqliteCollection.Name)]

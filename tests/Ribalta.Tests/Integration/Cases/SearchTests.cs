@@ -18,9 +18,7 @@ public abstract class SearchTests(RibaltaApp app)
     {
         var agent = await App.AsFrontline();
         var customer = await agent.CreateCustomerAsync(new { displayName = "Search Person", preferredLanguage = language });
-        var response = await agent.PostAsJsonAsync("/api/v1/cases", new { customerId = customer.Id, subject, body, channel = "Email" });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (agent, (await response.Content.ReadFromJsonAsync<CaseDetails>(Api.Json))!.Id);
+        return (agent, (await agent.OpenCaseAsync(new { customerId = customer.Id, subject, body, channel = "Email" })).Id);
     }
 
     private static async Task<SearchResults> SearchAsync(HttpClient client, string q, long? before = null, int limit = 25) =>

@@ -1,11 +1,11 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Ribalta.Cases.Contracts;
 using Ribalta.Cases.Contracts.Events;
 using Ribalta.Cases.Targets;
 using Ribalta.Platform.Identity;
 using Ribalta.Tests.Infrastructure;
+using Ribalta.Tests.Integration.Platform;
 using Xunit;
 
 namespace Ribalta.Tests.Integration.Cases;
@@ -39,20 +39,6 @@ public abstract class TargetTests(RibaltaApp app)
         return day;
     }
 
-    private static async Task<Guid> CreateDepartmentAsync(HttpClient admin)
-    {
-        var response = await admin.PostAsJsonAsync("/api/v1/departments", new { name = $"Billing {Guid.NewGuid():N}" });
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<DepartmentDto>(Api.Json))!.Id;
-    }
-
-    private static async Task<HttpResponseMessage> PatchAsync(HttpClient client, CaseDetails details, object body)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/cases/{details.Id}") { Content = JsonContent.Create(body, options: Api.Json) };
-        request.Headers.IfMatch.Add(new EntityTagHeaderValue($"\"{details.Version}\""));
-        return await client.SendAsync(request);
-    }
-
     private static async Task<CaseDetails> GetAsync(HttpClient client, long id) =>
         (await client.GetFromJsonAsync<CaseDetails>($"/api/v1/cases/{id}", Api.Json))!;
 
@@ -65,7 +51,7 @@ public abstract class TargetTests(RibaltaApp app)
         var admin = await App.AsAdmin();
         var manager = await App.AsStaff(StaffRoles.Manager);
         var agent = await App.AsFrontline();
-        var department = await CreateDepartmentAsync(admin);
+        var department = await admin.CreateDepartmentAsync("Billing");
 
         // Monday after this Friday is a holiday for this department.
         var calendar = await manager.PutAsJsonAsync($"/api/v1/calendars/{department}", new
@@ -81,12 +67,11 @@ public abstract class TargetTests(RibaltaApp app)
         Assert.Equal(HttpStatusCode.OK, targets.StatusCode);
 
         var customer = await agent.CreateCustomerAsync(new { displayName = "Giulia Conti", preferredLanguage = "it", segmentIds = new[] { segment } });
-        var opened = (await (await agent.PostAsJsonAsync("/api/v1/cases", new { customerId = customer.Id, subject = "Fattura doppia", body = "Mi avete addebitato due volte.", priority = "High" }, Api.Json))
-            .Content.ReadFromJsonAsync<CaseDetails>(Api.Json))!;
+        var opened = await agent.OpenCaseAsync(new { customerId = customer.Id, subject = "Fattura doppia", body = "Mi avete addebitato due volte.", priority = "High" });
         Assert.Equal(120, opened.Targets!.FirstResponseTargetMinutes);
 
         // In the department: one working hour left on Friday, Monday is a holiday, so the first answer is due Tuesday 10:00.
-        var moved = await PatchAsync(agent, opened, new { departmentId = department });
+        var moved = await agent.PatchCaseAsync(opened, new { departmentId = department });
         Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
         var details = (await moved.Content.ReadFromJsonAsync<CaseDetails>(Api.Json))!;
         Assert.Equal(RomeTime(monday.AddDays(1), 10), details.Targets!.FirstResponseDueAt);
@@ -103,7 +88,7 @@ public abstract class TargetTests(RibaltaApp app)
         // Back on the holiday Monday afternoon: the clock resumes from Tuesday 09:00, due Wednesday 16:30.
         App.Clock.Advance(RomeTime(monday, 16, 30) - App.Clock.GetUtcNow());
         agent = await App.AsFrontline();
-        var resumed = await PatchAsync(agent, details, new { status = "Open" });
+        var resumed = await agent.PatchCaseAsync(details, new { status = "Open" });
         Assert.Equal(HttpStatusCode.OK, resumed.StatusCode);
         details = (await resumed.Content.ReadFromJsonAsync<CaseDetails>(Api.Json))!;
         var due = RomeTime(monday.AddDays(2), 16, 30);
@@ -124,7 +109,7 @@ public abstract class TargetTests(RibaltaApp app)
         Assert.Equal(due, details.Targets!.ResolutionBreachedAt);
 
         // Solving it takes it off the overdue view.
-        Assert.Equal(HttpStatusCode.OK, (await PatchAsync(agent, details, new { status = "Solved" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await agent.PatchCaseAsync(details, new { status = "Solved" })).StatusCode);
         Assert.Empty((await agent.GetFromJsonAsync<CasePage>($"/api/v1/cases?view=Overdue&departmentId={department}", Api.Json))!.Items);
     }
 
@@ -133,7 +118,7 @@ public abstract class TargetTests(RibaltaApp app)
     {
         var admin = await App.AsAdmin();
         var manager = await App.AsStaff(StaffRoles.Manager);
-        var department = await CreateDepartmentAsync(admin);
+        var department = await admin.CreateDepartmentAsync("Billing");
         var before = await manager.GetStringAsync($"/api/v1/calendars/{department}");
         var targetsBefore = await manager.GetStringAsync("/api/v1/targets");
         var week = new Dictionary<string, string> { ["mon"] = "09:00-17:00" };
@@ -168,7 +153,7 @@ public abstract class TargetTests(RibaltaApp app)
     public async Task My_teams_view_lists_the_open_cases_of_my_department()
     {
         var admin = await App.AsAdmin();
-        var department = await CreateDepartmentAsync(admin);
+        var department = await admin.CreateDepartmentAsync("Billing");
         var email = $"team-{Guid.NewGuid():N}@staff.test";
         var member = await App.CreateStaffAsync(email, "Team Member", [StaffRoles.Frontline]);
         var agent = await App.SignInAsync(email, RibaltaApp.Password);
@@ -179,10 +164,10 @@ public abstract class TargetTests(RibaltaApp app)
         Assert.Equal(department, (await joined.Content.ReadFromJsonAsync<StaffSummary>(Api.Json))!.DepartmentId);
 
         var customer = await agent.CreateCustomerAsync(new { displayName = "Omar Haddad", preferredLanguage = "ar" });
-        async Task<CaseDetails> OpenAsync(string subject) => (await (await agent.PostAsJsonAsync("/api/v1/cases", new { customerId = customer.Id, subject, body = "مرحبا" }, Api.Json)).Content.ReadFromJsonAsync<CaseDetails>(Api.Json))!;
+        Task<CaseDetails> OpenAsync(string subject) => agent.OpenCaseAsync(new { customerId = customer.Id, subject, body = "مرحبا" });
         var ours = await OpenAsync("Ours");
         var elsewhere = await OpenAsync("Elsewhere");
-        Assert.Equal(HttpStatusCode.OK, (await PatchAsync(agent, ours, new { departmentId = department })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await agent.PatchCaseAsync(ours, new { departmentId = department })).StatusCode);
 
         var team = (await agent.GetFromJsonAsync<CasePage>("/api/v1/cases?view=Team", Api.Json))!;
         Assert.Contains(team.Items, c => c.Id == ours.Id);
