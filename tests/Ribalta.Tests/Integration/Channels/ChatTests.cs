@@ -46,39 +46,13 @@ public abstract class ChatTests(RibaltaApp app) : IAsyncDisposable
     private async Task<ChatWidgetDto> WidgetAsync(string[]? origins = null, Guid? mailboxId = null, bool enabled = true)
     {
         var admin = await App.AsAdmin();
-        var response = await admin.PostAsJsonAsync("/api/v1/chat/widgets", new ChatWidgetInput(Api.Unique("Shop site "), origins ?? [Shop], enabled, null, mailboxId), Api.Json);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<ChatWidgetDto>(Api.Json))!;
+        return await admin.CreateWidgetAsync(new ChatWidgetInput(Api.Unique("Shop site "), origins ?? [Shop], enabled, null, mailboxId));
     }
 
+    /// <summary>A visitor's connection (not started), disposed of with the test.</summary>
     private HubConnection Visitor(string key, string? origin = Shop, string lang = "en", HttpTransportType transport = HttpTransportType.WebSockets, bool skipNegotiation = false, WebApplicationFactory<Program>? host = null)
     {
-        var server = (host ?? App).Server;
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(server.BaseAddress, $"/chat/hub?widget={key}&lang={lang}"), options =>
-            {
-                options.Transports = transport;
-                options.SkipNegotiation = skipNegotiation;
-                options.HttpMessageHandlerFactory = _ => server.CreateHandler();
-                if (origin is not null)
-                {
-                    options.Headers["Origin"] = origin;
-                }
-
-                options.WebSocketFactory = async (context, ct) =>
-                {
-                    var client = server.CreateWebSocketClient();
-                    client.ConfigureRequest = request =>
-                    {
-                        if (origin is not null)
-                        {
-                            request.Headers.Origin = origin;
-                        }
-                    };
-                    return await client.ConnectAsync(context.Uri, ct);
-                };
-            })
-            .Build();
+        var connection = (host ?? App).ChatVisitor(key, origin, lang, transport, skipNegotiation);
         _connections.Add(connection);
         return connection;
     }
@@ -103,16 +77,8 @@ public abstract class ChatTests(RibaltaApp app) : IAsyncDisposable
         }
     }
 
-    /// <summary>A mailbox that can send (to a closed port: what is staged stays in the outbox), for chats that go on by email.</summary>
-    private async Task<MailboxDto> SendingMailboxAsync()
-    {
-        var admin = await App.AsAdmin();
-        var response = await admin.PostAsJsonAsync("/api/v1/mailboxes", new MailboxInput(
-            "Chat follow-up", $"{Api.Unique("chat")}@acme.test", "Acme", true, MailProtocol.Imap, "127.0.0.1", 1, MailSecurity.None, "nobody", "secret",
-            PollSeconds: 3600, SmtpHost: "127.0.0.1", SmtpPort: 1, SmtpSecurity: MailSecurity.None), Api.Json);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<MailboxDto>(Api.Json))!;
-    }
+    /// <summary>A mailbox for chats that go on by email; what it sends stays in the outbox.</summary>
+    private async Task<MailboxDto> SendingMailboxAsync() => await (await App.AsAdmin()).CreateOutboxOnlyMailboxAsync("Chat follow-up");
 
     private Task<T> Db<T>(Func<RibaltaDbContext, Task<T>> query) => App.WithServices(sp => query(sp.GetRequiredService<RibaltaDbContext>()));
 
@@ -678,23 +644,10 @@ public abstract class ChatByEmailTests(RibaltaApp app, MailServers mail)
     public async Task The_visitors_answer_by_email_lands_on_the_chat_and_proves_the_address_theirs()
     {
         var admin = await app.AsAdmin();
-        var mailboxResponse = await admin.PostAsJsonAsync("/api/v1/mailboxes", new MailboxInput(
-            "Chat mail", $"{Api.Unique("chat")}@acme.test", "Acme", true, MailProtocol.Imap, "127.0.0.1", mail.ImapPort, MailSecurity.None, "imap1", MailServers.Password,
-            PollSeconds: 3600, SmtpHost: "127.0.0.1", SmtpPort: mail.SmtpPort, SmtpSecurity: MailSecurity.None), Api.Json);
-        Assert.Equal(HttpStatusCode.Created, mailboxResponse.StatusCode);
-        var mailbox = (await mailboxResponse.Content.ReadFromJsonAsync<MailboxDto>(Api.Json))!;
-        var widgetResponse = await admin.PostAsJsonAsync("/api/v1/chat/widgets", new ChatWidgetInput("Chat by mail", ["https://shop.example"], MailboxId: mailbox.Id), Api.Json);
-        var widget = (await widgetResponse.Content.ReadFromJsonAsync<ChatWidgetDto>(Api.Json))!;
+        var mailbox = await admin.CreateMailboxAsync(mail.MailboxOf("imap1", sending: true) with { PollSeconds = 3600 });
+        var widget = await admin.CreateWidgetAsync(new ChatWidgetInput("Chat by mail", ["https://shop.example"], MailboxId: mailbox.Id));
 
-        var server = app.Server;
-        await using var visitor = new HubConnectionBuilder()
-            .WithUrl(new Uri(server.BaseAddress, $"/chat/hub?widget={widget.Key}&lang=it"), options =>
-            {
-                options.Transports = HttpTransportType.LongPolling;
-                options.HttpMessageHandlerFactory = _ => server.CreateHandler();
-                options.Headers["Origin"] = "https://shop.example";
-            })
-            .Build();
+        await using var visitor = app.ChatVisitor(widget.Key, "https://shop.example", "it", HttpTransportType.LongPolling);
         await visitor.StartAsync();
         var started = await visitor.InvokeAsync<ChatState>("Start", new ChatStartRequest("Paola", null, "Salve, vorrei sapere quando riaprite il negozio di via Roma.", null));
         var address = $"{Api.Unique("paola")}@example.it";
@@ -714,7 +667,7 @@ public abstract class ChatByEmailTests(RibaltaApp app, MailServers mail)
         answer.References.Add(sent.MessageId!);
         answer.Body = new MimeKit.TextPart("plain") { Text = "Perfetto, grazie mille! Passerò lunedì mattina." };
         await mail.DeliverAsync("imap1", answer);
-        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/v1/mailboxes/{mailbox.Id}/poll", null)).StatusCode);
+        await admin.PollAsync(mailbox.Id);
 
         var landed = await app.WithServices(sp => sp.GetRequiredService<RibaltaDbContext>().Set<Message>().AsNoTracking()
             .Where(m => m.CaseId == started.CaseId && m.Channel == Channel.Email && m.Kind == MessageKind.Customer).ToListAsync());

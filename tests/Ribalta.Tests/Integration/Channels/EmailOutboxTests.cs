@@ -28,10 +28,7 @@ public abstract class EmailOutboxTests(RibaltaApp app, MailServers mail)
     private async Task<MailboxDto> MailboxAsync(string user, bool enabled = true, int? smtpPort = null, string? smtpUser = null, string? smtpPassword = null)
     {
         var admin = await App.AsAdmin();
-        var input = Settings(user, $"{Api.Unique("outbox")}@acme.test", enabled, smtpPort, smtpUser, smtpPassword);
-        var response = await admin.PostAsJsonAsync("/api/v1/mailboxes", input, Api.Json);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<MailboxDto>(Api.Json))!;
+        return await admin.CreateMailboxAsync(Settings(user, $"{Api.Unique("outbox")}@acme.test", enabled, smtpPort, smtpUser, smtpPassword));
     }
 
     /// <summary>A mailbox reading <paramref name="user"/>'s inbox on Dovecot and sending through the sink, or the given SMTP port.</summary>
@@ -81,7 +78,7 @@ public abstract class EmailOutboxTests(RibaltaApp app, MailServers mail)
         message.Body = new TextPart("plain") { Text = "Hello, I returned the parcel last week and would like my refund." };
         await mail.DeliverAsync(user, message);
         var admin = await App.AsAdmin();
-        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/v1/mailboxes/{mailbox.Id}/poll", null)).StatusCode);
+        await admin.PollAsync(mailbox.Id);
         var caseId = await App.WithServices(sp => sp.GetRequiredService<RibaltaDbContext>().Set<EmailRecord>().AsNoTracking()
             .Where(e => e.Key == $"<{message.MessageId}>").Select(e => e.CaseId!.Value).SingleAsync());
         var agent = await App.AsFrontline();

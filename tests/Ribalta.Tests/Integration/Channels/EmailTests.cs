@@ -23,26 +23,16 @@ public abstract class EmailTests(RibaltaApp app, MailServers mail)
 {
     protected RibaltaApp App { get; } = app;
 
-    private async Task<(HttpClient Admin, MailboxDto Mailbox)> MailboxAsync(string user, MailProtocol protocol = MailProtocol.Imap, string? address = null, AfterImport after = AfterImport.MarkSeen)
+    /// <summary>A mailbox on the test servers that signs its mail in the customer's language.</summary>
+    private async Task<(HttpClient Admin, MailboxDto Mailbox)> MailboxAsync(string user, MailProtocol protocol = MailProtocol.Imap)
     {
         var admin = await App.AsAdmin();
-        var input = new MailboxInput(
-            "Support " + user, address ?? $"{Api.Unique("support")}@acme.test", "Acme Support", true, protocol, "127.0.0.1",
-            protocol == MailProtocol.Imap ? mail.ImapPort : mail.Pop3Port, MailSecurity.None, user, MailServers.Password, null, after, 60,
-            "127.0.0.1", mail.SmtpPort, MailSecurity.None, null, null,
-            new Dictionary<string, string> { ["en"] = "Acme Support team", ["it"] = "Il team di assistenza Acme", ["es"] = "El equipo de soporte de Acme", ["ar"] = "فريق دعم Acme" });
-        var response = await admin.PostAsJsonAsync("/api/v1/mailboxes", input, Api.Json);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (admin, (await response.Content.ReadFromJsonAsync<MailboxDto>(Api.Json))!);
-    }
-
-    private static async Task<PollResult> PollAsync(HttpClient admin, Guid mailboxId)
-    {
-        var response = await admin.PostAsync($"/api/v1/mailboxes/{mailboxId}/poll", null);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var result = (await response.Content.ReadFromJsonAsync<PollResult>(Api.Json))!;
-        Assert.Null(result.Error);
-        return result;
+        return (admin, await admin.CreateMailboxAsync(mail.MailboxOf(user, sending: true) with
+        {
+            InboundProtocol = protocol,
+            InboundPort = protocol == MailProtocol.Imap ? mail.ImapPort : mail.Pop3Port,
+            Signatures = new Dictionary<string, string> { ["en"] = "Acme Support team", ["it"] = "Il team di assistenza Acme", ["es"] = "El equipo de soporte de Acme", ["ar"] = "فريق دعم Acme" },
+        }));
     }
 
     private static MimeMessage Customer(string from, string subject, string text, string? messageId = null, string? inReplyTo = null, string name = "Giulia Ferri")
@@ -79,7 +69,7 @@ public abstract class EmailTests(RibaltaApp app, MailServers mail)
         var first = Customer(customer, "Ordine arrivato rotto", "Buongiorno, il mio ordine è arrivato con il vetro rotto. Potete mandarne uno nuovo?\n\nIl giorno lun 2 nov 2026 alle ore 10:00 Negozio <info@shop.it> ha scritto:\n> Grazie per il suo ordine");
         await mail.DeliverAsync("imap1", first);
 
-        var result = await PollAsync(admin, mailbox.Id);
+        var result = await admin.PollAsync(mailbox.Id);
         Assert.Equal(1, result.Landed);
         var record = await RecordAsync(first.MessageId);
         Assert.NotNull(record);
@@ -93,7 +83,7 @@ public abstract class EmailTests(RibaltaApp app, MailServers mail)
         Assert.DoesNotContain("Grazie per il suo ordine", only.Body, StringComparison.Ordinal);
 
         // Fetched again (another check, nothing new): stored once, and marked seen on the server after the commit.
-        var again = await PollAsync(admin, mailbox.Id);
+        var again = await admin.PollAsync(mailbox.Id);
         Assert.Equal(0, again.Landed);
         Assert.Single(await MessagesAsync(caseId));
         var inbox = await mail.InboxAsync("imap1");
@@ -127,7 +117,7 @@ public abstract class EmailTests(RibaltaApp app, MailServers mail)
         // The customer answers the reply: same case, reopened.
         var answer = Customer(customer, sent.Subject!.Replace("Re: ", "R: ", StringComparison.Ordinal), "Grazie mille, aspetto il pacco nuovo allora.\n\n-- \nGiulia", inReplyTo: sent.MessageId);
         await mail.DeliverAsync("imap1", answer);
-        Assert.Equal(1, (await PollAsync(admin, mailbox.Id)).Landed);
+        Assert.Equal(1, (await admin.PollAsync(mailbox.Id)).Landed);
         Assert.Equal(caseId, (await RecordAsync(answer.MessageId))!.CaseId);
         var thread = await MessagesAsync(caseId);
         Assert.Equal([MessageKind.Customer, MessageKind.Reply, MessageKind.Customer], thread.Select(m => m.Kind));
@@ -142,14 +132,14 @@ public abstract class EmailTests(RibaltaApp app, MailServers mail)
         var owner = $"{Api.Unique("owner")}@example.es";
         var first = Customer(owner, "Mi pedido no llega", "Hola, mi pedido lleva dos semanas de retraso y nadie me dice nada.", name: "Lucía Gómez");
         await mail.DeliverAsync("imap2", first);
-        await PollAsync(admin, mailbox.Id);
+        await admin.PollAsync(mailbox.Id);
         var caseId = (await RecordAsync(first.MessageId))!.CaseId!.Value;
 
         var follow = Customer(owner, $"Re: [#{caseId}] Mi pedido no llega", "Sigo esperando una respuesta sobre mi pedido, por favor.", name: "Lucía Gómez");
         var stranger = Customer($"{Api.Unique("other")}@example.es", $"Re: [#{caseId}] Mi pedido no llega", "Quiero ver este caso aunque no sea mío, gracias.", name: "Intruso");
         await mail.DeliverAsync("imap2", follow);
         await mail.DeliverAsync("imap2", stranger);
-        Assert.Equal(2, (await PollAsync(admin, mailbox.Id)).Landed);
+        Assert.Equal(2, (await admin.PollAsync(mailbox.Id)).Landed);
         Assert.Equal(caseId, (await RecordAsync(follow.MessageId))!.CaseId);
         Assert.NotEqual(caseId, (await RecordAsync(stranger.MessageId))!.CaseId);
         Assert.Equal(2, (await MessagesAsync(caseId)).Count);
@@ -162,7 +152,7 @@ public abstract class EmailTests(RibaltaApp app, MailServers mail)
         var customer = $"{Api.Unique("away")}@example.com";
         var first = Customer(customer, "Refund please", "Hello, I returned the parcel last week and would like my refund.", name: "Sam Lee");
         await mail.DeliverAsync("imap3", first);
-        await PollAsync(admin, mailbox.Id);
+        await admin.PollAsync(mailbox.Id);
         var caseId = (await RecordAsync(first.MessageId))!.CaseId!.Value;
         var agent = await App.AsFrontline();
         await agent.PostAsJsonAsync($"/api/v1/cases/{caseId}/replies", new { body = "Your refund is on its way." }, Api.Json);
@@ -182,7 +172,7 @@ public abstract class EmailTests(RibaltaApp app, MailServers mail)
         bounce.Body = new TextPart("plain") { Text = $"This is the mail system at host mx.example.com.\n\n<{customer}>: mailbox full\n\nMessage-ID: <{sent.MessageId}>\n" };
         await mail.DeliverAsync("imap3", bounce);
 
-        var result = await PollAsync(admin, mailbox.Id);
+        var result = await admin.PollAsync(mailbox.Id);
         Assert.Equal(0, result.Landed);
         Assert.Equal(2, result.Automatic);
         var thread = await MessagesAsync(caseId);
@@ -226,7 +216,7 @@ public abstract class EmailTests(RibaltaApp app, MailServers mail)
 
         // As if a worker had committed it and died before marking it seen: the next check recognises it and marks it.
         await mail.DeliverAsync("imap4", raw);
-        var result = await PollAsync(admin, mailbox.Id);
+        var result = await admin.PollAsync(mailbox.Id);
         Assert.Equal((1, 0, 1), (result.Fetched, result.Landed, result.Duplicates));
         Assert.Single(await MessagesAsync(record.CaseId!.Value));
         var inbox = await mail.InboxAsync("imap4");
@@ -245,7 +235,7 @@ public abstract class EmailTests(RibaltaApp app, MailServers mail)
         message.Body = body.ToMessageBody();
         await mail.DeliverAsync("pop1", message);
 
-        var result = await PollAsync(admin, mailbox.Id);
+        var result = await admin.PollAsync(mailbox.Id);
         Assert.Equal(1, result.Landed);
         Assert.Empty(await mail.InboxAsync("pop1"));
         var caseId = (await RecordAsync(message.MessageId))!.CaseId!.Value;
@@ -273,7 +263,7 @@ public abstract class EmailTests(RibaltaApp app, MailServers mail)
         var customer = $"{Api.Unique("wait")}@example.com";
         var first = Customer(customer, "Where is my parcel", "My parcel was due yesterday and the tracking has not moved since Monday.");
         await mail.DeliverAsync("imap5", first);
-        await PollAsync(admin, mailbox.Id);
+        await admin.PollAsync(mailbox.Id);
         var caseId = (await RecordAsync(first.MessageId))!.CaseId!.Value;
 
         await mail.StopSmtpAsync();
@@ -314,7 +304,7 @@ public abstract class EmailTests(RibaltaApp app, MailServers mail)
         message.Body = body.ToMessageBody();
         await mail.DeliverAsync("imap6", message);
 
-        var result = await PollAsync(admin, mailbox.Id);
+        var result = await admin.PollAsync(mailbox.Id);
         Assert.Equal(1, result.TooLarge);
         var record = await RecordAsync(message.MessageId);
         Assert.Equal(EmailDisposition.TooLarge, record!.Disposition);
@@ -322,7 +312,7 @@ public abstract class EmailTests(RibaltaApp app, MailServers mail)
         Assert.Equal([MessageKind.Customer, MessageKind.System], thread.Select(m => m.Kind));
         Assert.Contains("Email.TooLarge", thread[1].Body, StringComparison.Ordinal);
         Assert.Single(await mail.InboxAsync("imap6"));
-        Assert.Equal(0, (await PollAsync(admin, mailbox.Id)).Fetched);
+        Assert.Equal(0, (await admin.PollAsync(mailbox.Id)).Fetched);
     }
 
     [Fact]
@@ -335,7 +325,7 @@ public abstract class EmailTests(RibaltaApp app, MailServers mail)
             HtmlBody = "<div dir=\"ltr\"><p>The link in your newsletter is broken, please fix it soon.</p><img src=\"https://tracker.example/pixel.gif\"><script>alert(1)</script><a href=\"javascript:alert(2)\">x</a><img src=x onerror=alert(3)></div>",
         }.ToMessageBody();
         await mail.DeliverAsync("pop2", message);
-        await PollAsync(admin, mailbox.Id);
+        await admin.PollAsync(mailbox.Id);
         var record = await RecordAsync(message.MessageId);
         var agent = await App.AsFrontline();
         var url = $"/api/v1/cases/{record!.CaseId}/messages/{record.MessageId}/email/html";

@@ -42,15 +42,8 @@ public sealed partial class LegacyCharsetTests(MailServers mail) : IClassFixture
 
         await using var service = await ServiceProcess.StartAsync();
         var admin = await service.SetUpAdministratorAsync();
-        var input = new MailboxInput("Support", "support@acme.test", "Acme Support", true, MailProtocol.Imap, "127.0.0.1", mail.ImapPort, MailSecurity.None, "imap1", MailServers.Password,
-            null, AfterImport.MarkSeen, 60, null, null, MailSecurity.None);
-        var created = await admin.PostAsJsonAsync("/api/v1/mailboxes", input, Api.Json);
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var mailbox = (await created.Content.ReadFromJsonAsync<MailboxDto>(Api.Json))!;
-
-        var poll = await admin.PostAsync($"/api/v1/mailboxes/{mailbox.Id}/poll", null);
-        var result = (await poll.Content.ReadFromJsonAsync<PollResult>(Api.Json))!;
-        Assert.Equal(Expected.Length, result.Landed);
+        var mailbox = await admin.CreateMailboxAsync(mail.MailboxOf("imap1"));
+        Assert.Equal(Expected.Length, (await admin.PollAsync(mailbox.Id)).Landed);
 
         var cases = (await admin.GetFromJsonAsync<CasePage>("/api/v1/cases?view=All&limit=50", Api.Json))!.Items;
         Assert.Equal(Expected.Select(e => e.Subject).Order(StringComparer.Ordinal), cases.Select(c => c.Subject).Order(StringComparer.Ordinal));

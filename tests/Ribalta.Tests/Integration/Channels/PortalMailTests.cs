@@ -10,6 +10,7 @@ using Ribalta.Cases.Domain;
 using Ribalta.Channels.Email;
 using Ribalta.Platform.Data;
 using Ribalta.Tests.Infrastructure;
+using Ribalta.Tests.Integration.Cases;
 using Xunit;
 
 namespace Ribalta.Tests.Integration.Channels;
@@ -23,12 +24,7 @@ public abstract partial class PortalMailTests(RibaltaApp app, MailServers mail)
 {
     private async Task<MailboxDto> DefaultMailboxAsync()
     {
-        var admin = await app.AsAdmin();
-        var response = await admin.PostAsJsonAsync("/api/v1/mailboxes", new MailboxInput(
-            "Assistenza", $"{Api.Unique("help")}@acme.test", "Acme", true, MailProtocol.Imap, "127.0.0.1", mail.ImapPort, MailSecurity.None, "imap2", MailServers.Password,
-            PollSeconds: 3600, SmtpHost: "127.0.0.1", SmtpPort: mail.SmtpPort, SmtpSecurity: MailSecurity.None, IsDefault: true), Api.Json);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var mailbox = (await response.Content.ReadFromJsonAsync<MailboxDto>(Api.Json))!;
+        var mailbox = await (await app.AsAdmin()).CreateMailboxAsync(mail.MailboxOf("imap2", sending: true) with { PollSeconds = 3600, IsDefault = true });
         Assert.True(mailbox.IsDefault);
         return mailbox;
     }
@@ -107,9 +103,7 @@ public abstract partial class PortalMailTests(RibaltaApp app, MailServers mail)
         await (await agent.PostAsync($"/api/v1/customers/{noEmail.Id}/portal-links/email", null)).AssertRefusedAsync("email");
 
         // She called; the agent writes the answer on the case; it reaches her by mail with the portal's address.
-        var opened = await agent.PostAsJsonAsync("/api/v1/cases", new { customerId = customer.Id, subject = "Factura duplicada", body = "Llamó: le han cobrado dos veces la factura de octubre.", channel = "Phone" }, Api.Json);
-        Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
-        var caseId = (await opened.ReadJsonAsync()).GetProperty("id").GetInt64();
+        var caseId = (await agent.OpenCaseAsync(new { customerId = customer.Id, subject = "Factura duplicada", body = "Llamó: le han cobrado dos veces la factura de octubre.", channel = "Phone" })).Id;
         await agent.PostAsJsonAsync($"/api/v1/cases/{caseId}/replies", new { body = "Hemos devuelto el segundo cobro; lo verá en 3 días." }, Api.Json);
         var reply = Assert.Single(await mail.WaitForSentAsync(m => m.To.Mailboxes.Any(t => t.Address == address) && (m.Subject ?? "").Contains($"[#{caseId}]", StringComparison.Ordinal)));
         Assert.Contains("Hemos devuelto el segundo cobro", reply.TextBody, StringComparison.Ordinal);
@@ -125,7 +119,7 @@ public abstract partial class PortalMailTests(RibaltaApp app, MailServers mail)
         answer.Body = new TextPart("plain") { Text = "¡Gracias! Ya lo veo en mi cuenta." };
         await mail.DeliverAsync("imap2", answer);
         var admin = await app.AsAdmin();
-        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/v1/mailboxes/{mailbox.Id}/poll", null)).StatusCode);
+        await admin.PollAsync(mailbox.Id);
         var landed = await app.WithServices(sp => sp.GetRequiredService<RibaltaDbContext>().Set<Message>().AsNoTracking()
             .Where(m => m.CaseId == caseId && m.Kind == MessageKind.Customer && m.Channel == Channel.Email).Select(m => m.Body).ToListAsync());
         Assert.Contains(landed, b => b.Contains("Ya lo veo en mi cuenta", StringComparison.Ordinal));

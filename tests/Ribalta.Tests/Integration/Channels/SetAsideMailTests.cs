@@ -27,20 +27,7 @@ public abstract class SetAsideMailTests(RibaltaApp app, MailServers mail)
     private async Task<(HttpClient Admin, MailboxDto Mailbox)> MailboxAsync(string user, AfterImport after = AfterImport.MarkSeen)
     {
         var admin = await App.AsAdmin();
-        var input = new MailboxInput("Support " + user, $"{Api.Unique("aside")}@acme.test", "Acme Support", true, MailProtocol.Imap, "127.0.0.1", mail.ImapPort,
-            MailSecurity.None, user, MailServers.Password, null, after, 60, null, null, MailSecurity.None);
-        var response = await admin.PostAsJsonAsync("/api/v1/mailboxes", input, Api.Json);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (admin, (await response.Content.ReadFromJsonAsync<MailboxDto>(Api.Json))!);
-    }
-
-    private static async Task<PollResult> PollAsync(HttpClient admin, Guid mailboxId)
-    {
-        var response = await admin.PostAsync($"/api/v1/mailboxes/{mailboxId}/poll", null);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var result = (await response.Content.ReadFromJsonAsync<PollResult>(Api.Json))!;
-        Assert.Null(result.Error);
-        return result;
+        return (admin, await admin.CreateMailboxAsync(mail.MailboxOf(user) with { AfterImport = after }));
     }
 
     private static byte[] Raw(string headers, string body) => Encoding.UTF8.GetBytes(headers.ReplaceLineEndings("\r\n") + "\r\n\r\n" + body.ReplaceLineEndings("\r\n"));
@@ -86,7 +73,7 @@ public abstract class SetAsideMailTests(RibaltaApp app, MailServers mail)
         await mail.DeliverAsync("imap7", Mail(null, "<p>Here is the invoice for the <b>broken kettle</b>, as you asked.</p>"));
         await mail.DeliverAsync("imap7", Mail(null, "<p>Here is the invoice for the <i>broken kettle</i>, as you asked.</p>"));
 
-        var result = await PollAsync(admin, mailbox.Id);
+        var result = await admin.PollAsync(mailbox.Id);
         Assert.Equal((4, 4, 0), (result.Fetched, result.Landed, result.Duplicates));
         Assert.Empty(await mail.InboxAsync("imap7"));
 
@@ -110,11 +97,11 @@ public abstract class SetAsideMailTests(RibaltaApp app, MailServers mail)
         var first = Mail(null, null);
         first.MessageId = $"{Guid.NewGuid():N}@example.com";
         await mail.DeliverAsync("imap7", first);
-        Assert.Equal(1, (await PollAsync(admin, mailbox.Id)).Landed);
+        Assert.Equal(1, (await admin.PollAsync(mailbox.Id)).Landed);
         var reused = Mail("other-order.pdf", null);
         reused.MessageId = first.MessageId;
         await mail.DeliverAsync("imap7", reused);
-        var again = await PollAsync(admin, mailbox.Id);
+        var again = await admin.PollAsync(mailbox.Id);
         Assert.Equal((0, 0, 1), (again.Landed, again.Duplicates, again.SetAside));
         Assert.Empty(await mail.InboxAsync("imap7"));
         var aside = Assert.Single(await SetAsideAsync(admin, mailbox.Id));
@@ -133,7 +120,7 @@ public abstract class SetAsideMailTests(RibaltaApp app, MailServers mail)
             + "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable",
             "Buongiorno,=00 vorrei il rimborso dell'ordine 1042 arrivato rotto.=0D=0AGrazie=1B\n"));
 
-        var result = await PollAsync(admin, mailbox.Id);
+        var result = await admin.PollAsync(mailbox.Id);
         Assert.Equal((1, 0), (result.Landed, result.Failed));
         var record = Assert.Single(await RecordsFromAsync(customer));
         Assert.Equal("Rimborso ordine 1042", record.Subject);
@@ -161,7 +148,7 @@ public abstract class SetAsideMailTests(RibaltaApp app, MailServers mail)
             + $"Final-Recipient: rfc822;{customer}\nDisposition: manual-action/MDN-sent-manually; displayed\n\n--mdn--\n"));
         await mail.DeliverAsync("imap9", await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "Email", "Corpus", "49-arf-abuse-report.eml")));
 
-        var result = await PollAsync(admin, mailbox.Id);
+        var result = await admin.PollAsync(mailbox.Id);
         Assert.Equal((4, 0, 1, 3), (result.Fetched, result.Landed, result.Automatic, result.SetAside));
         Assert.Null(Assert.Single(await RecordsFromAsync(customer)).CaseId);
 
@@ -218,13 +205,13 @@ public abstract class SetAsideMailTests(RibaltaApp app, MailServers mail)
 
             for (var check = 1; check < 3; check++)
             {
-                var failing = await PollAsync(admin, mailbox.Id);
+                var failing = await admin.PollAsync(mailbox.Id);
                 Assert.Equal((1, 0, 0), (failing.Failed, failing.Landed, failing.SetAside));
                 Assert.False(Assert.Single(await mail.InboxAsync("imap10")).Seen);
                 Assert.Empty(await SetAsideAsync(admin, mailbox.Id));
             }
 
-            var third = await PollAsync(admin, mailbox.Id);
+            var third = await admin.PollAsync(mailbox.Id);
             Assert.Equal((0, 1), (third.Failed, third.SetAside));
             Assert.True(Assert.Single(await mail.InboxAsync("imap10")).Seen);
             var aside = Assert.Single(await SetAsideAsync(admin, mailbox.Id));
@@ -232,7 +219,7 @@ public abstract class SetAsideMailTests(RibaltaApp app, MailServers mail)
             Assert.Equal("Could not be stored after several tries", aside.ReasonText);
             Assert.Contains($"refused by the database: {marker}", aside.Detail, StringComparison.Ordinal);
             Assert.Equal(customer, aside.FromAddress);
-            Assert.Equal(0, (await PollAsync(admin, mailbox.Id)).Fetched);
+            Assert.Equal(0, (await admin.PollAsync(mailbox.Id)).Fetched);
 
             // Once the cause is gone, the administrator opens it: the customer's own address, nothing to type.
             await DropTriggerAsync(marker);

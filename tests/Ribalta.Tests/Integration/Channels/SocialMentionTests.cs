@@ -1,11 +1,10 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using Ribalta.Cases.Contracts;
 using Ribalta.Channels.Social;
-using Ribalta.Platform.Integrations;
 using Ribalta.Tests.Infrastructure;
+using Ribalta.Tests.Integration.Platform;
 using Xunit;
 
 namespace Ribalta.Tests.Integration.Channels;
@@ -25,10 +24,7 @@ public abstract class SocialMentionTests(RibaltaApp app)
     public async Task A_listening_tool_delivers_mentions_that_open_cases_once_from_their_authors()
     {
         var admin = await App.AsAdmin();
-        var created = await admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "Listening tool", scopes = new[] { "write" } }, Api.Json);
-        var key = (await created.Content.ReadFromJsonAsync<ApiKeyCreated>(Api.Json))!.Key;
-        var tool = App.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = false });
-        tool.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        var tool = App.WithApiKey((await admin.CreateApiKeyAsync("Listening tool", ["write"])).Key);
 
         var tag = Guid.NewGuid().ToString("N")[..8];
         var mentions = new
