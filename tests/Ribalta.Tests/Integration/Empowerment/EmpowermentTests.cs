@@ -14,6 +14,8 @@ using Ribalta.Platform.Data;
 using Ribalta.Platform.Events;
 using Ribalta.Platform.Identity;
 using Ribalta.Tests.Infrastructure;
+using Ribalta.Tests.Integration.Cases;
+using Ribalta.Tests.Integration.Platform;
 using Xunit;
 
 namespace Ribalta.Tests.Integration.Empowerment;
@@ -25,44 +27,11 @@ namespace Ribalta.Tests.Integration.Empowerment;
 /// </summary>
 public abstract class EmpowermentTests(RibaltaApp app)
 {
-    private async Task<(HttpClient Agent, Guid AgentId)> NewAgentAsync()
-    {
-        var email = $"{Api.Unique("agent")}@staff.test";
-        var user = await app.CreateStaffAsync(email, "Marta Neri", [StaffRoles.Frontline]);
-        return (await app.SignInAsync(email, RibaltaApp.Password), user.Id);
-    }
+    /// <summary>An agent of the test's own (so the monthly budget is theirs alone), who signs the customer's messages.</summary>
+    private Task<StaffMember> NewAgentAsync() => app.NewStaffAsync(StaffRoles.Frontline, name: "Marta Neri");
 
-    private async Task<ResolutionOptionDto> RefundOptionAsync(HttpClient manager)
-    {
-        var response = await manager.PostAsJsonAsync("/api/v1/resolution-options", new ResolutionOptionInput(ResolutionKind.Refund, OptionMeasure.Money,
-            new Dictionary<string, string> { ["en"] = "Refund " + Api.Unique(), ["it"] = "Rimborso", ["es"] = "Reembolso", ["ar"] = "استرداد" }), Api.Json);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<ResolutionOptionDto>(Api.Json))!;
-    }
-
-    private static async Task RuleAsync(HttpClient manager, Guid optionId, decimal perGrant, decimal perCustomer, decimal budget)
-    {
-        var response = await manager.PostAsJsonAsync("/api/v1/envelope-rules", new EnvelopeRuleInput(optionId, StaffRoles.Frontline,
-            PerGrant: [new MoneyDto(perGrant, "EUR")], PerCustomer: [new MoneyDto(perCustomer, "EUR")], MonthlyBudget: [new MoneyDto(budget, "EUR"), new MoneyDto(budget, "USD")]), Api.Json);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-    }
-
-    /// <summary>A manager adds a refund option with an envelope for the front line (EUR limits; the budget also in USD).</summary>
-    private async Task<(HttpClient Manager, ResolutionOptionDto Option)> RefundEnvelopeAsync(decimal perGrant, decimal perCustomer, decimal budget)
-    {
-        var manager = await app.AsStaff(StaffRoles.Manager);
-        var option = await RefundOptionAsync(manager);
-        await RuleAsync(manager, option.Id, perGrant, perCustomer, budget);
-        return (manager, option);
-    }
-
-    private async Task<long> CaseAsync(HttpClient agent, string language = "it")
-    {
-        var customer = await agent.CreateCustomerAsync(new { displayName = "Giulia Ferri", preferredLanguage = language });
-        var opened = await agent.PostAsJsonAsync("/api/v1/cases", new { customerId = customer.Id, subject = "Pacco arrivato rotto", body = "Il vaso è arrivato in pezzi.", channel = "Phone", language }, Api.Json);
-        Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
-        return (await opened.ReadJsonAsync()).GetProperty("id").GetInt64();
-    }
+    private static async Task<long> CaseAsync(HttpClient agent, string language = "it") =>
+        (await agent.OpenPhoneCaseAsync("Giulia Ferri", language, "Pacco arrivato rotto", "Il vaso è arrivato in pezzi.")).Id;
 
     private static Task<HttpResponseMessage> ResolveAsync(HttpClient agent, long caseId, Guid optionId, decimal amount, string currency = "EUR", string reason = "Broken in transit") =>
         agent.PostAsJsonAsync($"/api/v1/cases/{caseId}/resolutions", new ResolutionRequest([new ResolutionLineInput(optionId, new MoneyDto(amount, currency))], reason), Api.Json);
@@ -73,7 +42,7 @@ public abstract class EmpowermentTests(RibaltaApp app)
     [Fact]
     public async Task An_agent_grants_within_the_envelope_at_once_and_the_customer_is_told_in_their_language()
     {
-        var (_, option) = await RefundEnvelopeAsync(50, 80, 500);
+        var (_, option) = await app.RefundEnvelopeAsync(50, 80, 500);
         var (agent, agentId) = await NewAgentAsync();
         var caseId = await CaseAsync(agent);
 
@@ -109,7 +78,7 @@ public abstract class EmpowermentTests(RibaltaApp app)
     [Fact]
     public async Task Above_the_envelope_nothing_is_granted_and_the_answer_names_the_limit_and_offers_help()
     {
-        var (manager, option) = await RefundEnvelopeAsync(50, 80, 500);
+        var (manager, option) = await app.RefundEnvelopeAsync(50, 80, 500);
         var (agent, _) = await NewAgentAsync();
         var caseId = await CaseAsync(agent);
         var before = await app.WithServices(sp => sp.GetRequiredService<RibaltaDbContext>().Set<Message>().CountAsync(m => m.CaseId == caseId));
@@ -141,7 +110,7 @@ public abstract class EmpowermentTests(RibaltaApp app)
     [Fact]
     public async Task Bad_input_is_refused_with_reasons_and_grants_nothing()
     {
-        var (manager, option) = await RefundEnvelopeAsync(50, 80, 500);
+        var (manager, option) = await app.RefundEnvelopeAsync(50, 80, 500);
         var (agent, _) = await NewAgentAsync();
         var caseId = await CaseAsync(agent);
 
@@ -178,7 +147,7 @@ public abstract class EmpowermentTests(RibaltaApp app)
     [Fact]
     public async Task A_manager_reverses_a_grant_with_a_reason_and_it_stops_counting_and_the_export_shows_it_all()
     {
-        var (manager, option) = await RefundEnvelopeAsync(50, 80, 500);
+        var (manager, option) = await app.RefundEnvelopeAsync(50, 80, 500);
         var (agent, _) = await NewAgentAsync();
         var caseId = await CaseAsync(agent);
         var first = (await (await ResolveAsync(agent, caseId, option.Id, 50m, reason: "Parcel lost")).Content.ReadFromJsonAsync<ResolutionDto>(Api.Json))!.Grants[0];
@@ -192,10 +161,8 @@ public abstract class EmpowermentTests(RibaltaApp app)
         Assert.Equal(HttpStatusCode.NotFound, (await manager.PostAsJsonAsync("/api/v1/grants/999999999/reverse", new ReverseRequest("x"), Api.Json)).StatusCode);
 
         // Nobody takes back their own grant (it would give their own budget back).
-        await manager.PostAsJsonAsync("/api/v1/envelope-rules", new EnvelopeRuleInput(option.Id, StaffRoles.TeamLead, PerGrant: [new MoneyDto(100, "EUR")]), Api.Json);
-        var leadEmail = $"{Api.Unique("lead")}@staff.test";
-        await app.CreateStaffAsync(leadEmail, "Lia Conti", [StaffRoles.TeamLead]);
-        var lead = await app.SignInAsync(leadEmail, RibaltaApp.Password);
+        await manager.AddEnvelopeRuleAsync(new EnvelopeRuleInput(option.Id, StaffRoles.TeamLead, PerGrant: [new MoneyDto(100, "EUR")]));
+        var lead = (await app.NewStaffAsync(StaffRoles.TeamLead, name: "Lia Conti")).Client;
         var leadCase = await CaseAsync(lead);
         var own = (await (await ResolveAsync(lead, leadCase, option.Id, 20m)).Content.ReadFromJsonAsync<ResolutionDto>(Api.Json))!.Grants[0];
         Assert.Equal(HttpStatusCode.Forbidden, (await lead.PostAsJsonAsync($"/api/v1/grants/{own.Id}/reverse", new ReverseRequest("Mine"), Api.Json)).StatusCode);
@@ -220,7 +187,7 @@ public abstract class EmpowermentTests(RibaltaApp app)
     [Fact]
     public async Task The_export_writes_reasons_that_look_like_formulas_as_text_and_amounts_as_numbers()
     {
-        var (manager, option) = await RefundEnvelopeAsync(50, 5000, 5000);
+        var (manager, option) = await app.RefundEnvelopeAsync(50, 5000, 5000);
         var (agent, _) = await NewAgentAsync();
         var caseId = await CaseAsync(agent);
         string[] reasons =
@@ -261,7 +228,7 @@ public abstract class EmpowermentTests(RibaltaApp app)
     [Fact]
     public async Task A_persons_monthly_budget_spans_their_customers_and_a_reversal_gives_it_back()
     {
-        var (manager, option) = await RefundEnvelopeAsync(50, 80, 60);
+        var (manager, option) = await app.RefundEnvelopeAsync(50, 80, 60);
         var (agent, _) = await NewAgentAsync();
         var first = await CaseAsync(agent);
         var second = await CaseAsync(agent);
@@ -281,7 +248,7 @@ public abstract class EmpowermentTests(RibaltaApp app)
     [Fact]
     public async Task Two_agents_at_once_cannot_both_take_the_last_of_a_customers_allowance()
     {
-        var (_, option) = await RefundEnvelopeAsync(50, 80, 5000);
+        var (_, option) = await app.RefundEnvelopeAsync(50, 80, 5000);
         var (first, _) = await NewAgentAsync();
         var (second, _) = await NewAgentAsync();
         var caseId = await CaseAsync(first);
@@ -300,21 +267,12 @@ public abstract class EmpowermentTests(RibaltaApp app)
     public async Task A_grant_far_above_the_team_norm_is_flagged_to_the_team_lead_and_not_blocked()
     {
         var admin = await app.AsAdmin();
-        async Task<Guid> TeamAsync() => (await (await admin.PostAsJsonAsync("/api/v1/departments", new { name = $"Team {Api.Unique()}" })).ReadJsonAsync()).GetProperty("id").GetGuid();
-        async Task<(HttpClient Client, Guid Id)> MemberAsync(string role, Guid team)
-        {
-            var email = $"{Api.Unique("norm")}@staff.test";
-            var user = await app.CreateStaffAsync(email, "Norma " + Api.Unique(), [role]);
-            Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/v1/staff/{user.Id}/department", new StaffDepartmentInput(team), Api.Json)).StatusCode);
-            return (await app.SignInAsync(email, RibaltaApp.Password), user.Id);
-        }
-
-        var team = await TeamAsync();
-        var (manager, option) = await RefundEnvelopeAsync(200, 100_000, 100_000);
-        var (usual, _) = await MemberAsync(StaffRoles.Frontline, team);
-        var (generous, generousId) = await MemberAsync(StaffRoles.Frontline, team);
-        var (lead, _) = await MemberAsync(StaffRoles.TeamLead, team);
-        var (otherLead, _) = await MemberAsync(StaffRoles.TeamLead, await TeamAsync());
+        var team = await admin.CreateDepartmentAsync();
+        var (manager, option) = await app.RefundEnvelopeAsync(200, 100_000, 100_000);
+        var (usual, _) = await app.NewStaffAsync(StaffRoles.Frontline, team);
+        var (generous, generousId) = await app.NewStaffAsync(StaffRoles.Frontline, team);
+        var (lead, _) = await app.NewStaffAsync(StaffRoles.TeamLead, team);
+        var (otherLead, _) = await app.NewStaffAsync(StaffRoles.TeamLead, await admin.CreateDepartmentAsync());
         var caseId = await CaseAsync(usual);
         for (var i = 0; i < 10; i++)
         {

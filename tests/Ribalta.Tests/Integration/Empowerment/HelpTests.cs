@@ -15,6 +15,8 @@ using Ribalta.Platform.Data;
 using Ribalta.Platform.Events;
 using Ribalta.Platform.Identity;
 using Ribalta.Tests.Infrastructure;
+using Ribalta.Tests.Integration.Cases;
+using Ribalta.Tests.Integration.Platform;
 using Xunit;
 
 namespace Ribalta.Tests.Integration.Empowerment;
@@ -26,60 +28,18 @@ namespace Ribalta.Tests.Integration.Empowerment;
 /// </summary>
 public abstract class HelpTests(RibaltaApp app)
 {
-    private async Task<(HttpClient Client, Guid Id, string Name)> PersonAsync(string role, Guid? department = null)
-    {
-        var email = $"{Api.Unique(role.ToLowerInvariant())}@staff.test";
-        var name = $"{role} {Api.Unique()}";
-        var user = await app.CreateStaffAsync(email, name, [role]);
-        if (department is { } d)
-        {
-            var admin = await app.AsAdmin();
-            Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/v1/staff/{user.Id}/department", new StaffDepartmentInput(d), Api.Json)).StatusCode);
-        }
-
-        return (await app.SignInAsync(email, RibaltaApp.Password), user.Id, name);
-    }
-
-    private async Task<Guid> DepartmentAsync()
-    {
-        var admin = await app.AsAdmin();
-        var response = await admin.PostAsJsonAsync("/api/v1/departments", new { name = $"Billing {Api.Unique()}" });
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (await response.ReadJsonAsync()).GetProperty("id").GetGuid();
-    }
+    private async Task<Guid> DepartmentAsync() => await (await app.AsAdmin()).CreateDepartmentAsync("Billing");
 
     /// <summary>A refund option: the front line may grant 50 EUR at once, team leads 200, the given role (a department) 500.</summary>
-    private async Task<Guid> RefundAsync(string? alsoRole = null)
-    {
-        var manager = await app.AsStaff(StaffRoles.Manager);
-        var created = await manager.PostAsJsonAsync("/api/v1/resolution-options", new ResolutionOptionInput(ResolutionKind.Refund, OptionMeasure.Money,
-            new Dictionary<string, string> { ["en"] = "Refund " + Api.Unique(), ["it"] = "Rimborso", ["es"] = "Reembolso", ["ar"] = "استرداد" }), Api.Json);
-        var option = (await created.Content.ReadFromJsonAsync<ResolutionOptionDto>(Api.Json))!.Id;
-        foreach (var (role, limit) in new[] { (StaffRoles.Frontline, 50m), (StaffRoles.TeamLead, 200m) }.Concat(alsoRole is null ? [] : [(alsoRole, 500m)]))
-        {
-            Assert.Equal(HttpStatusCode.Created, (await manager.PostAsJsonAsync("/api/v1/envelope-rules", new EnvelopeRuleInput(option, role, PerGrant: [new MoneyDto(limit, "EUR")]), Api.Json)).StatusCode);
-        }
+    private Task<Guid> RefundAsync(string? alsoRole = null) => alsoRole is null
+        ? app.RefundPerRoleAsync((StaffRoles.Frontline, 50m), (StaffRoles.TeamLead, 200m))
+        : app.RefundPerRoleAsync((StaffRoles.Frontline, 50m), (StaffRoles.TeamLead, 200m), (alsoRole, 500m));
 
-        return option;
-    }
-
-    private static async Task<long> CaseAsync(HttpClient agent)
-    {
-        var customer = await agent.CreateCustomerAsync(new { displayName = "Lucía Gómez", preferredLanguage = "es" });
-        var opened = await agent.PostAsJsonAsync("/api/v1/cases", new { customerId = customer.Id, subject = "Pedido perdido", body = "Mi pedido no llegó nunca.", channel = "Phone", language = "es" }, Api.Json);
-        Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
-        return (await opened.ReadJsonAsync()).GetProperty("id").GetInt64();
-    }
+    private static async Task<long> CaseAsync(HttpClient agent) =>
+        (await agent.OpenPhoneCaseAsync("Lucía Gómez", "es", "Pedido perdido", "Mi pedido no llegó nunca.")).Id;
 
     private static Task<HttpResponseMessage> AskAsync(HttpClient agent, long caseId, HelpRequestInput input) =>
         agent.PostAsJsonAsync($"/api/v1/cases/{caseId}/help-requests", input, Api.Json);
-
-    private static async Task<HelpRequestDto> AskedAsync(HttpClient agent, long caseId, HelpRequestInput input)
-    {
-        var response = await AskAsync(agent, caseId, input);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<HelpRequestDto>(Api.Json))!;
-    }
 
     private static Task<HttpResponseMessage> AnswerAsync(HttpClient helper, long id, HelpDecision decision, string answer = "Fine by me", IReadOnlyList<ResolutionLineInput>? lines = null) =>
         helper.PostAsJsonAsync($"/api/v1/help-requests/{id}/answer", new HelpAnswerInput(decision, answer, lines), Api.Json);
@@ -96,9 +56,9 @@ public abstract class HelpTests(RibaltaApp app)
     public async Task An_agent_above_the_envelope_asks_a_lead_who_approves_and_it_is_granted_under_the_leads_envelope()
     {
         var option = await RefundAsync();
-        var (agent, agentId, agentName) = await PersonAsync(StaffRoles.Frontline);
-        var (lead, leadId, leadName) = await PersonAsync(StaffRoles.TeamLead);
-        var (other, _, _) = await PersonAsync(StaffRoles.TeamLead);
+        var (agent, agentId, agentName) = await app.NewStaffAsync(StaffRoles.Frontline);
+        var (lead, leadId, leadName) = await app.NewStaffAsync(StaffRoles.TeamLead);
+        var (other, _, _) = await app.NewStaffAsync(StaffRoles.TeamLead);
         var caseId = await CaseAsync(agent);
         await (await agent.PostAsJsonAsync($"/api/v1/cases/{caseId}/resolutions", new ResolutionRequest([Refund(option, 120)], "Lost"), Api.Json)).AssertProblemAsync(HttpStatusCode.BadRequest, "Error.OutsideEnvelope");
 
@@ -106,7 +66,7 @@ public abstract class HelpTests(RibaltaApp app)
         var helpers = (await agent.GetFromJsonAsync<HelpersDto>("/api/v1/help-requests/helpers", Api.Json))!;
         Assert.Contains(helpers.People, p => p.Id == leadId);
         Assert.DoesNotContain(helpers.People, p => p.Id == agentId);
-        var asked = await AskedAsync(agent, caseId, new HelpRequestInput(HelpReason.AboveEnvelope, "Whole order lost, she asks for 120 back", leadId, Proposal: [Refund(option, 120)]));
+        var asked = await agent.AskForHelpAsync(caseId, new HelpRequestInput(HelpReason.AboveEnvelope, "Whole order lost, she asks for 120 back", leadId, Proposal: [Refund(option, 120)]));
         Assert.Equal(HelpStatus.Open, asked.Status);
         Assert.Equal(2.4m, asked.Reach);
         Assert.Equal(asked.AskedAt.AddMinutes(60), asked.DueAt);
@@ -159,10 +119,10 @@ public abstract class HelpTests(RibaltaApp app)
     public async Task An_approval_beyond_the_helpers_own_envelope_is_refused_and_nothing_changes()
     {
         var option = await RefundAsync();
-        var (agent, _, _) = await PersonAsync(StaffRoles.Frontline);
-        var (lead, leadId, leadName) = await PersonAsync(StaffRoles.TeamLead);
+        var (agent, _, _) = await app.NewStaffAsync(StaffRoles.Frontline);
+        var (lead, leadId, leadName) = await app.NewStaffAsync(StaffRoles.TeamLead);
         var caseId = await CaseAsync(agent);
-        var asked = await AskedAsync(agent, caseId, new HelpRequestInput(HelpReason.AboveEnvelope, "A gift that never arrived", leadId, Proposal: [Refund(option, 300)]));
+        var asked = await agent.AskForHelpAsync(caseId, new HelpRequestInput(HelpReason.AboveEnvelope, "A gift that never arrived", leadId, Proposal: [Refund(option, 300)]));
 
         // Approving a decision grants something: an empty list of lines is refused.
         await (await AnswerAsync(lead, asked.Id, HelpDecision.Approve, lines: [])).AssertRefusedAsync("lines");
@@ -181,15 +141,15 @@ public abstract class HelpTests(RibaltaApp app)
     public async Task A_question_to_a_department_is_taken_by_one_of_them_and_overdue_requests_come_first()
     {
         var department = await DepartmentAsync();
-        var (agent, _, _) = await PersonAsync(StaffRoles.Frontline);
-        var (first, firstId, firstName) = await PersonAsync(StaffRoles.Department, department);
-        var (second, _, _) = await PersonAsync(StaffRoles.Department, department);
+        var (agent, _, _) = await app.NewStaffAsync(StaffRoles.Frontline);
+        var (first, firstId, firstName) = await app.NewStaffAsync(StaffRoles.Department, department);
+        var (second, _, _) = await app.NewStaffAsync(StaffRoles.Department, department);
         var caseId = await CaseAsync(agent);
 
-        var early = await AskedAsync(agent, caseId, new HelpRequestInput(HelpReason.Question, "Was she charged twice?", DepartmentId: department));
+        var early = await agent.AskForHelpAsync(caseId, new HelpRequestInput(HelpReason.Question, "Was she charged twice?", DepartmentId: department));
         Assert.Equal(early.AskedAt.AddMinutes(240), early.DueAt);
         app.Clock.Advance(TimeSpan.FromHours(5));
-        var later = await AskedAsync(agent, caseId, new HelpRequestInput(HelpReason.Question, "And can we waive the late fee?", DepartmentId: department));
+        var later = await agent.AskForHelpAsync(caseId, new HelpRequestInput(HelpReason.Question, "And can we waive the late fee?", DepartmentId: department));
 
         // Both wait for everyone in the department; the overdue one leads.
         var queue = (await QueueAsync(second)).Where(r => r.CaseId == caseId).ToList();
@@ -213,7 +173,7 @@ public abstract class HelpTests(RibaltaApp app)
 
         // A late "take" hears that someone was first; nobody answers their own request, even in their own department.
         Assert.Equal(HttpStatusCode.Conflict, (await second.PostAsync($"/api/v1/help-requests/{early.Id}/take", null)).StatusCode);
-        var own = await AskedAsync(second, caseId, new HelpRequestInput(HelpReason.Question, "Can I answer myself?", DepartmentId: department));
+        var own = await second.AskForHelpAsync(caseId, new HelpRequestInput(HelpReason.Question, "Can I answer myself?", DepartmentId: department));
         Assert.DoesNotContain(await QueueAsync(second), r => r.Id == own.Id);
         Assert.Equal(HttpStatusCode.Forbidden, (await AnswerAsync(second, own.Id, HelpDecision.Answer)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await second.PostAsync($"/api/v1/help-requests/{own.Id}/withdraw", null)).StatusCode);
@@ -234,13 +194,13 @@ public abstract class HelpTests(RibaltaApp app)
     {
         var department = await DepartmentAsync();
         var option = await RefundAsync(StaffRoles.Department);
-        var (agent, _, _) = await PersonAsync(StaffRoles.Frontline);
-        var (first, _, _) = await PersonAsync(StaffRoles.Department, department);
-        var (second, _, _) = await PersonAsync(StaffRoles.Department, department);
+        var (agent, _, _) = await app.NewStaffAsync(StaffRoles.Frontline);
+        var (first, _, _) = await app.NewStaffAsync(StaffRoles.Department, department);
+        var (second, _, _) = await app.NewStaffAsync(StaffRoles.Department, department);
         for (var round = 0; round < 3; round++)
         {
             var caseId = await CaseAsync(agent);
-            var asked = await AskedAsync(agent, caseId, new HelpRequestInput(HelpReason.AboveEnvelope, "Please", DepartmentId: department, Proposal: [Refund(option, 80)]));
+            var asked = await agent.AskForHelpAsync(caseId, new HelpRequestInput(HelpReason.AboveEnvelope, "Please", DepartmentId: department, Proposal: [Refund(option, 80)]));
             var answers = await Task.WhenAll(AnswerAsync(first, asked.Id, HelpDecision.Approve), AnswerAsync(second, asked.Id, HelpDecision.Approve));
             Assert.Single(answers, a => a.StatusCode == HttpStatusCode.OK);
             Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Conflict);
@@ -253,8 +213,8 @@ public abstract class HelpTests(RibaltaApp app)
     {
         var option = await RefundAsync();
         var department = await DepartmentAsync();
-        var (agent, agentId, _) = await PersonAsync(StaffRoles.Frontline);
-        var (lead, leadId, leadName) = await PersonAsync(StaffRoles.TeamLead);
+        var (agent, agentId, _) = await app.NewStaffAsync(StaffRoles.Frontline);
+        var (lead, leadId, leadName) = await app.NewStaffAsync(StaffRoles.TeamLead);
         var caseId = await CaseAsync(agent);
 
         await (await AskAsync(agent, caseId, new HelpRequestInput(HelpReason.Question, "?"))).AssertRefusedAsync("helperId");
@@ -274,7 +234,7 @@ public abstract class HelpTests(RibaltaApp app)
         await (await agent.GetAsync("/api/v1/help-requests?box=everyone")).AssertRefusedAsync("box");
 
         // The asker may withdraw (no one else); then nobody can answer it.
-        var asked = await AskedAsync(agent, caseId, new HelpRequestInput(HelpReason.NotInCatalogue, "A courier to collect it tomorrow?", leadId));
+        var asked = await agent.AskForHelpAsync(caseId, new HelpRequestInput(HelpReason.NotInCatalogue, "A courier to collect it tomorrow?", leadId));
         await (await AnswerAsync(lead, asked.Id, HelpDecision.Approve, " ")).AssertRefusedAsync("answer");
         Assert.Equal(HttpStatusCode.Forbidden, (await lead.PostAsync($"/api/v1/help-requests/{asked.Id}/withdraw", null)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await agent.PostAsync($"/api/v1/help-requests/{asked.Id}/withdraw", null)).StatusCode);
@@ -283,7 +243,7 @@ public abstract class HelpTests(RibaltaApp app)
         Assert.Equal(0, await GrantsOnAsync(caseId));
 
         // An approval of something not in the catalogue, with nothing to grant, is recorded as a decision.
-        var courier = await AskedAsync(agent, caseId, new HelpRequestInput(HelpReason.NotInCatalogue, "A courier to collect it tomorrow?", leadId));
+        var courier = await agent.AskForHelpAsync(caseId, new HelpRequestInput(HelpReason.NotInCatalogue, "A courier to collect it tomorrow?", leadId));
         var yes = (await (await AnswerAsync(lead, courier.Id, HelpDecision.Approve, "Yes, book it with Logistics")).Content.ReadFromJsonAsync<HelpRequestDto>(Api.Json))!;
         Assert.Equal((HelpStatus.Approved, (Guid?)null), (yes.Status, yes.ResolutionId));
     }

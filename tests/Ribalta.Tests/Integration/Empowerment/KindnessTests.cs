@@ -5,6 +5,8 @@ using Ribalta.Empowerment.Contracts.Events;
 using Ribalta.Empowerment.Kindness;
 using Ribalta.Platform.Identity;
 using Ribalta.Tests.Infrastructure;
+using Ribalta.Tests.Integration.Cases;
+using Ribalta.Tests.Integration.Platform;
 using Xunit;
 
 namespace Ribalta.Tests.Integration.Empowerment;
@@ -16,24 +18,10 @@ namespace Ribalta.Tests.Integration.Empowerment;
 /// </summary>
 public abstract class KindnessTests(RibaltaApp app)
 {
-    private async Task<(HttpClient Client, Guid Id, string Name)> MemberAsync(string role, Guid? team)
-    {
-        var email = $"{Api.Unique("kind")}@staff.test";
-        var name = $"Kind {Api.Unique()}";
-        var user = await app.CreateStaffAsync(email, name, [role]);
-        if (team is { } t)
-        {
-            var admin = await app.AsAdmin();
-            Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/v1/staff/{user.Id}/department", new StaffDepartmentInput(t), Api.Json)).StatusCode);
-        }
-
-        return (await app.SignInAsync(email, RibaltaApp.Password), user.Id, name);
-    }
-
+    /// <summary>A team with this monthly kindness budget.</summary>
     private async Task<Guid> TeamAsync(params MoneyDto[] monthly)
     {
-        var admin = await app.AsAdmin();
-        var team = (await (await admin.PostAsJsonAsync("/api/v1/departments", new { name = $"Care {Api.Unique()}" })).ReadJsonAsync()).GetProperty("id").GetGuid();
+        var team = await (await app.AsAdmin()).CreateDepartmentAsync("Care");
         var manager = await app.AsStaff(StaffRoles.Manager);
         Assert.Equal(HttpStatusCode.OK, (await manager.PutAsJsonAsync($"/api/v1/kindness-budgets/{team}", new BudgetInput(monthly), Api.Json)).StatusCode);
         return team;
@@ -62,9 +50,9 @@ public abstract class KindnessTests(RibaltaApp app)
     {
         KeepWithinOneMonth(2);
         var team = await TeamAsync(new MoneyDto(60, "EUR"));
-        var (agent, _, agentName) = await MemberAsync(StaffRoles.Frontline, team);
-        var (teammate, _, _) = await MemberAsync(StaffRoles.Frontline, team);
-        var (outsider, _, _) = await MemberAsync(StaffRoles.Frontline, await TeamAsync());
+        var (agent, _, agentName) = await app.NewStaffAsync(StaffRoles.Frontline, team);
+        var (teammate, _, _) = await app.NewStaffAsync(StaffRoles.Frontline, team);
+        var (outsider, _, _) = await app.NewStaffAsync(StaffRoles.Frontline, await TeamAsync());
         var customer = await agent.CreateCustomerAsync(new { displayName = "Giulia Ferri", preferredLanguage = "it" });
         var day = Today.AddDays(2);
 
@@ -105,8 +93,8 @@ public abstract class KindnessTests(RibaltaApp app)
     public async Task Two_planning_at_once_cannot_both_take_the_last_of_the_budget()
     {
         var team = await TeamAsync(new MoneyDto(30, "EUR"));
-        var (first, _, _) = await MemberAsync(StaffRoles.Frontline, team);
-        var (second, _, _) = await MemberAsync(StaffRoles.Frontline, team);
+        var (first, _, _) = await app.NewStaffAsync(StaffRoles.Frontline, team);
+        var (second, _, _) = await app.NewStaffAsync(StaffRoles.Frontline, team);
         var customer = await first.CreateCustomerAsync(new { displayName = "Omar Haddad", preferredLanguage = "ar" });
         var answers = await Task.WhenAll(
             PlanAsync(first, customer.Id, new GestureInput(GestureKind.Flowers, "Flowers", Today.AddDays(1), new MoneyDto(30, "EUR"))),
@@ -119,9 +107,9 @@ public abstract class KindnessTests(RibaltaApp app)
     public async Task Important_moments_are_remembered_to_the_team_a_few_days_before()
     {
         var team = await TeamAsync();
-        var (agent, _, _) = await MemberAsync(StaffRoles.Frontline, team);
-        var (teammate, _, _) = await MemberAsync(StaffRoles.Frontline, team);
-        var (outsider, _, _) = await MemberAsync(StaffRoles.Frontline, await TeamAsync());
+        var (agent, _, _) = await app.NewStaffAsync(StaffRoles.Frontline, team);
+        var (teammate, _, _) = await app.NewStaffAsync(StaffRoles.Frontline, team);
+        var (outsider, _, _) = await app.NewStaffAsync(StaffRoles.Frontline, await TeamAsync());
         var customer = await agent.CreateCustomerAsync(new { displayName = "Lucía Gómez", preferredLanguage = "es" });
 
         // Her shop's anniversary, every year, two days from now (a date in a past year); her wedding next month, once.
@@ -148,12 +136,11 @@ public abstract class KindnessTests(RibaltaApp app)
     public async Task Bad_input_is_refused_with_reasons_and_nothing_is_planned()
     {
         var team = await TeamAsync(new MoneyDto(50, "EUR"));
-        var (agent, _, _) = await MemberAsync(StaffRoles.Frontline, team);
-        var (loner, _, _) = await MemberAsync(StaffRoles.Frontline, null);
+        var (agent, _, _) = await app.NewStaffAsync(StaffRoles.Frontline, team);
+        var (loner, _, _) = await app.NewStaffAsync(StaffRoles.Frontline);
         var customer = await agent.CreateCustomerAsync(new { displayName = "James O'Brien", preferredLanguage = "en" });
         var other = await agent.CreateCustomerAsync(new { displayName = "Amelia Hughes", preferredLanguage = "en" });
-        var opened = await agent.PostAsJsonAsync("/api/v1/cases", new { customerId = other.Id, subject = "Late", body = "Still waiting.", channel = "Phone" }, Api.Json);
-        var otherCase = (await opened.ReadJsonAsync()).GetProperty("id").GetInt64();
+        var otherCase = (await agent.OpenCaseAsync(new { customerId = other.Id, subject = "Late", body = "Still waiting.", channel = "Phone" })).Id;
         var day = Today.AddDays(1);
 
         await (await PlanAsync(agent, customer.Id, new GestureInput(null, "Flowers", day))).AssertRefusedAsync("kind");

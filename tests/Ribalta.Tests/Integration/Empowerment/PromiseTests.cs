@@ -10,6 +10,8 @@ using Ribalta.Empowerment.Promises;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Identity;
 using Ribalta.Tests.Infrastructure;
+using Ribalta.Tests.Integration.Cases;
+using Ribalta.Tests.Integration.Platform;
 using Xunit;
 
 namespace Ribalta.Tests.Integration.Empowerment;
@@ -21,20 +23,13 @@ namespace Ribalta.Tests.Integration.Empowerment;
 /// </summary>
 public abstract class PromiseTests(RibaltaApp app)
 {
-    private async Task<(HttpClient Client, Guid Id, string Name)> AgentAsync()
-    {
-        var email = $"{Api.Unique("promise")}@staff.test";
-        var name = $"Agent {Api.Unique()}";
-        var user = await app.CreateStaffAsync(email, name, [StaffRoles.Frontline]);
-        return (await app.SignInAsync(email, RibaltaApp.Password), user.Id, name);
-    }
+    /// <summary>An agent of the test's own, so the keeping rate is theirs alone.</summary>
+    private Task<StaffMember> AgentAsync() => app.NewStaffAsync(StaffRoles.Frontline);
 
     /// <summary>A Spanish customer's case with the agent's reply in it; returns the case and the reply's id.</summary>
     private static async Task<(long CaseId, long ReplyId)> CaseWithReplyAsync(HttpClient agent, string reply)
     {
-        var customer = await agent.CreateCustomerAsync(new { displayName = "Lucía Gómez", preferredLanguage = "es" });
-        var opened = await agent.PostAsJsonAsync("/api/v1/cases", new { customerId = customer.Id, subject = "Factura duplicada", body = "Me cobraron dos veces.", channel = "Phone", language = "es" }, Api.Json);
-        var caseId = (await opened.ReadJsonAsync()).GetProperty("id").GetInt64();
+        var caseId = (await agent.OpenPhoneCaseAsync("Lucía Gómez", "es", "Factura duplicada", "Me cobraron dos veces.")).Id;
         var replied = await agent.PostAsJsonAsync($"/api/v1/cases/{caseId}/replies", new { body = reply }, Api.Json);
         Assert.True(replied.IsSuccessStatusCode, await replied.Content.ReadAsStringAsync());
         var sentences = (await agent.GetFromJsonAsync<List<PromiseSentence>>($"/api/v1/cases/{caseId}/promise-sentences", Api.Json))!;
@@ -43,13 +38,6 @@ public abstract class PromiseTests(RibaltaApp app)
 
     private static Task<HttpResponseMessage> PromiseAsync(HttpClient agent, long caseId, PromiseInput input) =>
         agent.PostAsJsonAsync($"/api/v1/cases/{caseId}/promises", input, Api.Json);
-
-    private static async Task<PromiseDto> PromisedAsync(HttpClient agent, long caseId, PromiseInput input)
-    {
-        var response = await PromiseAsync(agent, caseId, input);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<PromiseDto>(Api.Json))!;
-    }
 
     private static async Task<List<PromiseDto>> OnCaseAsync(HttpClient agent, long caseId) =>
         (await agent.GetFromJsonAsync<List<PromiseDto>>($"/api/v1/cases/{caseId}/promises", Api.Json))!;
@@ -63,7 +51,7 @@ public abstract class PromiseTests(RibaltaApp app)
         Assert.Contains(sentences, s => s.Text == "Te llamo el viernes por la mañana para confirmarlo.");
 
         var due = app.Clock.GetUtcNow().AddHours(3);
-        var promise = await PromisedAsync(agent, caseId, new PromiseInput(PromiseKind.CallBack, "Te llamo el viernes por la mañana para confirmarlo.", due, replyId));
+        var promise = await agent.MakePromiseAsync(caseId, new PromiseInput(PromiseKind.CallBack, "Te llamo el viernes por la mañana para confirmarlo.", due, replyId));
         Assert.Equal((PromiseStatus.Open, agentId, agentName), (promise.Status, promise.OwnerId, promise.OwnerName));
         Assert.Equal(due, promise.DueAt);
         Assert.NotNull(await app.Events.WaitForAsync(e => e.Type == PromiseMade.Type && e.SubjectId == caseId.ToString(System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromSeconds(10)));
@@ -97,7 +85,7 @@ public abstract class PromiseTests(RibaltaApp app)
     {
         var (agent, agentId, agentName) = await AgentAsync();
         var (caseId, replyId) = await CaseWithReplyAsync(agent, "Te devolvemos el cargo duplicado en 5 días.");
-        var promise = await PromisedAsync(agent, caseId, new PromiseInput(PromiseKind.Refund, "Te devolvemos el cargo duplicado en 5 días.", app.Clock.GetUtcNow().AddHours(1), replyId));
+        var promise = await agent.MakePromiseAsync(caseId, new PromiseInput(PromiseKind.Refund, "Te devolvemos el cargo duplicado en 5 días.", app.Clock.GetUtcNow().AddHours(1), replyId));
 
         // The clock passes the due time: the monitor breaks it, tells the customer, and the case waits on us.
         app.Clock.Advance(TimeSpan.FromHours(2));
@@ -135,13 +123,11 @@ public abstract class PromiseTests(RibaltaApp app)
     {
         var (agent, _, _) = await AgentAsync();
         var (caseId, _) = await CaseWithReplyAsync(agent, "Te llamamos mañana.");
-        var promise = await PromisedAsync(agent, caseId, new PromiseInput(PromiseKind.CallBack, "Te llamamos mañana.", app.Clock.GetUtcNow().AddHours(3)));
+        var promise = await agent.MakePromiseAsync(caseId, new PromiseInput(PromiseKind.CallBack, "Te llamamos mañana.", app.Clock.GetUtcNow().AddHours(3)));
         var admin = await app.AsAdmin();
         foreach (var scopes in new[] { new[] { "read", "write" }, ["read", "write", "admin"] })
         {
-            var created = await (await admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "Promises " + string.Join('+', scopes), scopes }, Api.Json)).ReadJsonAsync();
-            var key = app.CreateClient();
-            key.DefaultRequestHeaders.Add("X-Api-Key", created.GetProperty("key").GetString());
+            var key = app.WithApiKey((await admin.CreateApiKeyAsync("Promises " + string.Join('+', scopes), scopes)).Key, bearer: false);
 
             var keep = await key.PostAsync($"/api/v1/promises/{promise.Id}/keep", null);
             Assert.Equal(HttpStatusCode.Forbidden, keep.StatusCode);
@@ -158,21 +144,19 @@ public abstract class PromiseTests(RibaltaApp app)
     {
         var (agent, agentId, _) = await AgentAsync();
         var (caseId, _) = await CaseWithReplyAsync(agent, "Le pedimos a Logística una respuesta para mañana.");
-        var released = await PromisedAsync(agent, caseId, new PromiseInput(PromiseKind.Answer, "Una respuesta de Logística para mañana.", app.Clock.GetUtcNow().AddHours(1)));
+        var released = await agent.MakePromiseAsync(caseId, new PromiseInput(PromiseKind.Answer, "Una respuesta de Logística para mañana.", app.Clock.GetUtcNow().AddHours(1)));
         await (await agent.PostAsJsonAsync($"/api/v1/promises/{released.Id}/release", new ReleaseInput(" "), Api.Json)).AssertRefusedAsync("reason");
         var done = await agent.PostAsJsonAsync($"/api/v1/promises/{released.Id}/release", new ReleaseInput("La clienta canceló el pedido"), Api.Json);
         Assert.Equal(PromiseStatus.Released, (await done.Content.ReadFromJsonAsync<PromiseDto>(Api.Json))!.Status);
 
-        var twice = await PromisedAsync(agent, caseId, new PromiseInput(PromiseKind.Other, "Lo revisamos juntos el lunes.", app.Clock.GetUtcNow().AddHours(1)));
+        var twice = await agent.MakePromiseAsync(caseId, new PromiseInput(PromiseKind.Other, "Lo revisamos juntos el lunes.", app.Clock.GetUtcNow().AddHours(1)));
 
         // Someone else's promise is theirs to keep or release (or their team lead's, a manager's): a colleague cannot,
         // nor a lead of another team.
         var (colleague, _, _) = await AgentAsync();
         Assert.Equal(HttpStatusCode.Forbidden, (await colleague.PostAsync($"/api/v1/promises/{twice.Id}/keep", null)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await colleague.PostAsJsonAsync($"/api/v1/promises/{twice.Id}/release", new ReleaseInput("Not needed"), Api.Json)).StatusCode);
-        var otherLeadEmail = $"{Api.Unique("lead")}@staff.test";
-        await app.CreateStaffAsync(otherLeadEmail, "Other Lead", [StaffRoles.TeamLead]);
-        var otherLead = await app.SignInAsync(otherLeadEmail, RibaltaApp.Password);
+        var otherLead = (await app.NewStaffAsync(StaffRoles.TeamLead, name: "Other Lead")).Client;
         Assert.Equal(HttpStatusCode.Forbidden, (await otherLead.PostAsync($"/api/v1/promises/{twice.Id}/keep", null)).StatusCode);
         var answers = await Task.WhenAll(agent.PostAsync($"/api/v1/promises/{twice.Id}/keep", null), agent.PostAsync($"/api/v1/promises/{twice.Id}/keep", null));
         Assert.Single(answers, a => a.StatusCode == HttpStatusCode.OK);
