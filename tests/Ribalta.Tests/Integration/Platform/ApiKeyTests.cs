@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
@@ -20,28 +19,6 @@ public abstract partial class ApiKeyTests(RibaltaApp app)
 {
     protected RibaltaApp App { get; } = app;
 
-    private async Task<ApiKeyCreated> CreateAsync(HttpClient admin, string name, string[] scopes, int? days = null)
-    {
-        var response = await admin.PostAsJsonAsync("/api/v1/api-keys", new { name, scopes, expiresInDays = days }, Api.Json);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<ApiKeyCreated>(Api.Json))!;
-    }
-
-    private HttpClient With(string key, bool bearer = true)
-    {
-        var client = App.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = false, AllowAutoRedirect = false });
-        if (bearer)
-        {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        }
-        else
-        {
-            client.DefaultRequestHeaders.Add("X-Api-Key", key);
-        }
-
-        return client;
-    }
-
     private static object Message(string tag) => new { from = new { email = $"api.{tag}@example.org" }, body = "Hello, my parcel has not arrived yet, can you check?" };
 
     [Fact]
@@ -49,8 +26,8 @@ public abstract partial class ApiKeyTests(RibaltaApp app)
     {
         var admin = await App.AsAdmin();
         var tag = Guid.NewGuid().ToString("N")[..8];
-        var reader = await CreateAsync(admin, $"Reporting {tag}", ["read"]);
-        var writer = await CreateAsync(admin, $"Mail gateway {tag}", ["read", "write"]);
+        var reader = await admin.CreateApiKeyAsync($"Reporting {tag}", ["read"]);
+        var writer = await admin.CreateApiKeyAsync($"Mail gateway {tag}", ["read", "write"]);
         Assert.StartsWith("rbk_", writer.Key);
         Assert.StartsWith(writer.ApiKey.Prefix, writer.Key);
         Assert.Equal(["read", "write"], writer.ApiKey.Scopes);
@@ -64,24 +41,24 @@ public abstract partial class ApiKeyTests(RibaltaApp app)
         Assert.DoesNotContain(writer.Key[4..], stored.SecretHash);
 
         // Read: GETs only. Write: ingest too, recorded as the integration. Neither reaches admin settings.
-        Assert.Equal(HttpStatusCode.OK, (await With(reader.Key).GetAsync("/api/v1/cases?view=Open&limit=5")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await With(reader.Key).PostAsJsonAsync("/api/v1/messages", Message(tag), Api.Json)).StatusCode);
-        var created = await With(writer.Key, bearer: false).PostAsJsonAsync("/api/v1/messages", Message(tag), Api.Json);
+        Assert.Equal(HttpStatusCode.OK, (await App.WithApiKey(reader.Key).GetAsync("/api/v1/cases?view=Open&limit=5")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await App.WithApiKey(reader.Key).PostAsJsonAsync("/api/v1/messages", Message(tag), Api.Json)).StatusCode);
+        var created = await App.WithApiKey(writer.Key, bearer: false).PostAsJsonAsync("/api/v1/messages", Message(tag), Api.Json);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var result = (await created.Content.ReadFromJsonAsync<IngestResult>(Api.Json))!;
         var opened = await App.WithServices(s => s.GetRequiredService<RibaltaDbContext>().Set<EventRecord>().AsNoTracking()
             .SingleAsync(e => e.SubjectType == "case" && e.SubjectId == result.CaseId.ToString() && e.Type == "case.opened"));
         Assert.Equal(ActorKind.Integration, opened.ActorKind);
         Assert.Equal($"Mail gateway {tag}", opened.ActorName);
-        Assert.Equal(HttpStatusCode.Forbidden, (await With(writer.Key).GetAsync("/api/v1/api-keys")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await With(writer.Key).PutAsJsonAsync("/api/v1/targets", new { targets = Array.Empty<object>() }, Api.Json)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await App.WithApiKey(writer.Key).GetAsync("/api/v1/api-keys")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await App.WithApiKey(writer.Key).PutAsJsonAsync("/api/v1/targets", new { targets = Array.Empty<object>() }, Api.Json)).StatusCode);
 
         // Even an admin key manages no people, keys or webhooks: a leaked key cannot mint its successors.
-        var adminKey = await CreateAsync(admin, $"Settings sync {tag}", ["admin"]);
-        Assert.Equal(HttpStatusCode.OK, (await With(adminKey.Key).GetAsync("/api/v1/audit")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await With(adminKey.Key).GetAsync("/api/v1/staff")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await With(adminKey.Key).PostAsJsonAsync("/api/v1/api-keys", new { name = "More", scopes = new[] { "admin" } }, Api.Json)).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await With(adminKey.Key).GetAsync("/api/v1/webhooks")).StatusCode);
+        var adminKey = await admin.CreateApiKeyAsync($"Settings sync {tag}", ["admin"]);
+        Assert.Equal(HttpStatusCode.OK, (await App.WithApiKey(adminKey.Key).GetAsync("/api/v1/audit")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await App.WithApiKey(adminKey.Key).GetAsync("/api/v1/staff")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await App.WithApiKey(adminKey.Key).PostAsJsonAsync("/api/v1/api-keys", new { name = "More", scopes = new[] { "admin" } }, Api.Json)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await App.WithApiKey(adminKey.Key).GetAsync("/api/v1/webhooks")).StatusCode);
 
         // Last used is shown to the admin.
         var keys = (await admin.GetFromJsonAsync<List<ApiKeyDto>>("/api/v1/api-keys", Api.Json))!;
@@ -99,8 +76,8 @@ public abstract partial class ApiKeyTests(RibaltaApp app)
     {
         var admin = await App.AsAdmin();
         var tag = Guid.NewGuid().ToString("N")[..8];
-        var reader = await CreateAsync(admin, $"Reader {tag}", ["read"]);
-        var writer = await CreateAsync(admin, $"Writer {tag}", ["read", "write"]);
+        var reader = await admin.CreateApiKeyAsync($"Reader {tag}", ["read"]);
+        var writer = await admin.CreateApiKeyAsync($"Writer {tag}", ["read", "write"]);
         var writes = App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText?.StartsWith("/api/", StringComparison.Ordinal) == true)
             .Where(e => e.Metadata.GetOrderedMetadata<IAuthorizeData>() is { Count: > 0 } policies && policies.All(a => a.Policy == Policies.Staff))
@@ -110,10 +87,10 @@ public abstract partial class ApiKeyTests(RibaltaApp app)
         Assert.NotEmpty(writes);
         foreach (var (method, url) in writes)
         {
-            var refused = await With(reader.Key).SendAsync(new HttpRequestMessage(new HttpMethod(method), url) { Content = JsonContent.Create(new { }) });
+            var refused = await App.WithApiKey(reader.Key).SendAsync(new HttpRequestMessage(new HttpMethod(method), url) { Content = JsonContent.Create(new { }) });
             var body = await refused.Content.ReadAsStringAsync();
             Assert.True(refused.StatusCode == HttpStatusCode.Forbidden && !body.Contains("\"code\"", StringComparison.Ordinal), $"read key {method} {url}: {(int)refused.StatusCode} {body}");
-            var through = await With(writer.Key).SendAsync(new HttpRequestMessage(new HttpMethod(method), url) { Content = JsonContent.Create(new { }) });
+            var through = await App.WithApiKey(writer.Key).SendAsync(new HttpRequestMessage(new HttpMethod(method), url) { Content = JsonContent.Create(new { }) });
             Assert.True(through.StatusCode is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden), $"write key {method} {url}: {(int)through.StatusCode}");
         }
     }
@@ -123,23 +100,23 @@ public abstract partial class ApiKeyTests(RibaltaApp app)
     {
         var admin = await App.AsAdmin();
         var tag = Guid.NewGuid().ToString("N")[..8];
-        var key = await CreateAsync(admin, $"Shop {tag}", ["write"], days: 1);
-        Assert.Equal(HttpStatusCode.OK, (await With(key.Key).GetAsync("/api/v1/cases?limit=1")).StatusCode);
+        var key = await admin.CreateApiKeyAsync($"Shop {tag}", ["write"], expiresInDays: 1);
+        Assert.Equal(HttpStatusCode.OK, (await App.WithApiKey(key.Key).GetAsync("/api/v1/cases?limit=1")).StatusCode);
 
-        var madeUp = await With("rbk_" + new string('x', 43)).GetAsync("/api/v1/cases?limit=1");
+        var madeUp = await App.WithApiKey("rbk_" + new string('x', 43)).GetAsync("/api/v1/cases?limit=1");
         Assert.Equal(HttpStatusCode.Unauthorized, madeUp.StatusCode);
         Assert.Equal("Bearer", Assert.Single(madeUp.Headers.WwwAuthenticate).Scheme);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await With(key.Key[..^1] + (key.Key[^1] == 'A' ? 'B' : 'A')).GetAsync("/api/v1/cases?limit=1")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await App.WithApiKey(key.Key[..^1] + (key.Key[^1] == 'A' ? 'B' : 'A')).GetAsync("/api/v1/cases?limit=1")).StatusCode);
 
         var revoked = await admin.DeleteAsync($"/api/v1/api-keys/{key.ApiKey.Id}");
         Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await With(key.Key).PostAsJsonAsync("/api/v1/messages", Message(tag), Api.Json)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await App.WithApiKey(key.Key).PostAsJsonAsync("/api/v1/messages", Message(tag), Api.Json)).StatusCode);
         Assert.Null((await admin.SearchCustomersAsync($"api.{tag}@example.org")).Items.FirstOrDefault());
         Assert.Equal(HttpStatusCode.NotFound, (await admin.DeleteAsync($"/api/v1/api-keys/{Guid.NewGuid()}")).StatusCode);
 
-        var shortLived = await CreateAsync(admin, $"Short {tag}", ["read"], days: 1);
+        var shortLived = await admin.CreateApiKeyAsync($"Short {tag}", ["read"], expiresInDays: 1);
         App.Clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
-        Assert.Equal(HttpStatusCode.Unauthorized, (await With(shortLived.Key).GetAsync("/api/v1/cases?limit=1")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await App.WithApiKey(shortLived.Key).GetAsync("/api/v1/cases?limit=1")).StatusCode);
     }
 
     [Fact]
@@ -179,17 +156,17 @@ public abstract partial class ApiKeyTests(RibaltaApp app)
         var admin = await App.AsAdmin();
         var tag = Guid.NewGuid().ToString("N")[..8];
 
-        var longest = await CreateAsync(admin, $"  Longest {tag} ", ["read", "read"], days: ApiKeyService.MaxDays);
+        var longest = await admin.CreateApiKeyAsync($"  Longest {tag} ", ["read", "read"], expiresInDays: ApiKeyService.MaxDays);
         Assert.Equal($"Longest {tag}", longest.ApiKey.Name);
         Assert.Equal(["read"], longest.ApiKey.Scopes);
         Assert.Equal(TimeSpan.FromDays(730), longest.ApiKey.ExpiresAt - longest.ApiKey.CreatedAt);
         Assert.Equal(12, longest.ApiKey.Prefix.Length);
 
-        var shortest = await CreateAsync(admin, $"Shortest {tag}", ["Write", "ADMIN", "write"], days: 1);
+        var shortest = await admin.CreateApiKeyAsync($"Shortest {tag}", ["Write", "ADMIN", "write"], expiresInDays: 1);
         Assert.Equal(["write", "admin"], shortest.ApiKey.Scopes);
         Assert.Equal(TimeSpan.FromDays(1), shortest.ApiKey.ExpiresAt - shortest.ApiKey.CreatedAt);
 
-        var unsaid = await CreateAsync(admin, $"Default {tag}", ["read"]);
+        var unsaid = await admin.CreateApiKeyAsync($"Default {tag}", ["read"]);
         Assert.Equal(TimeSpan.FromDays(365), unsaid.ApiKey.ExpiresAt - unsaid.ApiKey.CreatedAt);
     }
 
@@ -199,7 +176,7 @@ public abstract partial class ApiKeyTests(RibaltaApp app)
         var admin = await App.AsAdmin();
         var me = await (await admin.GetAsync("/api/v1/me")).ReadJsonAsync();
         var tag = Guid.NewGuid().ToString("N")[..8];
-        var key = await CreateAsync(admin, $"Audited {tag}", ["write", "read"]);
+        var key = await admin.CreateApiKeyAsync($"Audited {tag}", ["write", "read"]);
 
         var revoked = (await (await admin.DeleteAsync($"/api/v1/api-keys/{key.ApiKey.Id}")).Content.ReadFromJsonAsync<ApiKeyDto>(Api.Json))!;
         Assert.NotNull(revoked.RevokedAt);
@@ -247,22 +224,22 @@ public abstract partial class ApiKeyTests(RibaltaApp app)
         }
 
         Assert.Equal(47, unprefixed.Length);
-        Assert.Equal(HttpStatusCode.OK, (await With(longest).GetAsync("/api/v1/cases?limit=1")).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await With(tooLong).GetAsync("/api/v1/cases?limit=1")).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await With(unprefixed, bearer: false).GetAsync("/api/v1/cases?limit=1")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await App.WithApiKey(longest).GetAsync("/api/v1/cases?limit=1")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await App.WithApiKey(tooLong).GetAsync("/api/v1/cases?limit=1")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await App.WithApiKey(unprefixed, bearer: false).GetAsync("/api/v1/cases?limit=1")).StatusCode);
     }
 
     [Fact]
     public async Task A_key_works_until_the_instant_it_expires()
     {
         var admin = await App.AsAdmin();
-        var key = await CreateAsync(admin, $"Edge {Guid.NewGuid():N}", ["read"], days: 1);
+        var key = await admin.CreateApiKeyAsync($"Edge {Guid.NewGuid():N}", ["read"], expiresInDays: 1);
         var expiresAt = (await ListedAsync(admin, key)).ExpiresAt; // as stored, to the provider's precision
 
         App.Clock.Advance(expiresAt - TimeSpan.FromMicroseconds(1) - App.Clock.GetUtcNow());
-        Assert.Equal(HttpStatusCode.OK, (await With(key.Key).GetAsync("/api/v1/cases?limit=1")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await App.WithApiKey(key.Key).GetAsync("/api/v1/cases?limit=1")).StatusCode);
         App.Clock.Advance(TimeSpan.FromMicroseconds(1));
-        Assert.Equal(HttpStatusCode.Unauthorized, (await With(key.Key).GetAsync("/api/v1/cases?limit=1")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await App.WithApiKey(key.Key).GetAsync("/api/v1/cases?limit=1")).StatusCode);
     }
 
     /// <summary>Last used is written on first use, then at most once a minute (not on every request).</summary>
@@ -270,9 +247,9 @@ public abstract partial class ApiKeyTests(RibaltaApp app)
     public async Task Last_used_is_noted_at_first_use_and_then_at_most_once_a_minute()
     {
         var admin = await App.AsAdmin();
-        var key = await CreateAsync(admin, $"Busy {Guid.NewGuid():N}", ["read"]);
+        var key = await admin.CreateApiKeyAsync($"Busy {Guid.NewGuid():N}", ["read"]);
         Assert.Null((await ListedAsync(admin, key)).LastUsedAt);
-        async Task UseAsync() => Assert.Equal(HttpStatusCode.OK, (await With(key.Key).GetAsync("/api/v1/cases?limit=1")).StatusCode);
+        async Task UseAsync() => Assert.Equal(HttpStatusCode.OK, (await App.WithApiKey(key.Key).GetAsync("/api/v1/cases?limit=1")).StatusCode);
 
         var firstUse = App.Clock.GetUtcNow();
         await UseAsync();

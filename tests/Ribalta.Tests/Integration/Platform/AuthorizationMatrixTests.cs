@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.Mvc.Testing;
 using System.Text;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Ribalta.Tests.Infrastructure;
+using Ribalta.Tests.Integration.Customers;
 using Xunit;
 
 namespace Ribalta.Tests.Integration.Platform;
@@ -352,21 +352,10 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
         var failures = new List<string>();
         foreach (var scopes in new[] { new[] { "read" }, ["read", "write"], ["read", "write", "admin"] })
         {
-            var created = await admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "Matrix " + string.Join('+', scopes), scopes }, Api.Json);
-            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-            var key = (await created.ReadJsonAsync()).GetProperty("key").GetString()!;
+            var key = (await admin.CreateApiKeyAsync("Matrix " + string.Join('+', scopes), scopes)).Key;
             foreach (var bearer in new[] { true, false })
             {
-                var client = App.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false, AllowAutoRedirect = false });
-                if (bearer)
-                {
-                    client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
-                }
-                else
-                {
-                    client.DefaultRequestHeaders.Add("X-Api-Key", key);
-                }
-
+                var client = App.WithApiKey(key, bearer);
                 foreach (var row in Matrix.Where(r => !r.Pattern.StartsWith("/api/", StringComparison.Ordinal) && !ReferenceEquals(r.Allowed, Everyone)))
                 {
                     using var request = new HttpRequestMessage(new HttpMethod(row.Method), Concrete(row.Pattern));
@@ -473,11 +462,7 @@ public sealed class AuthorizationMatrixTests(SqliteAppFixture fixture)
             case Customer:
                 var agent = await App.AsFrontline();
                 var customer = await agent.CreateCustomerAsync(new { displayName = "Matrix Customer" });
-                var url = (await (await agent.PostAsync($"/api/v1/customers/{customer.Id}/portal-links", null)).ReadJsonAsync()).GetProperty("url").GetString()!;
-                var client = App.Anonymous();
-                var signedIn = await client.SubmitAsync(new Uri(url).PathAndQuery, "portal-sign-in");
-                Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
-                return client;
+                return await App.SignInCustomerAsync(customer.Id);
             default:
                 return await App.AsStaff(caller);
         }

@@ -1,15 +1,12 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Ribalta.Channels.Chat;
 using Ribalta.Channels.Email;
-using Ribalta.Empowerment.Catalogue;
 using Ribalta.Empowerment.Contracts;
-using Ribalta.Empowerment.Envelopes;
 using Ribalta.Empowerment.Help;
 using Ribalta.Empowerment.Promises;
 using Ribalta.Empowerment.Resolve;
@@ -19,6 +16,9 @@ using Ribalta.Platform.Identity;
 using Ribalta.Platform.Jobs;
 using Ribalta.Platform.Notifications;
 using Ribalta.Tests.Infrastructure;
+using Ribalta.Tests.Integration.Cases;
+using Ribalta.Tests.Integration.Channels;
+using Ribalta.Tests.Integration.Empowerment;
 using Xunit;
 
 namespace Ribalta.Tests.Integration.Platform;
@@ -43,50 +43,20 @@ public abstract class NotificationTests(RibaltaApp app) : IAsyncDisposable
         GC.SuppressFinalize(this);
     }
 
-    private sealed record Person(HttpClient Client, Guid Id, string Name, string Email);
-
-    private async Task<Person> PersonAsync(string role, Guid? department = null, string? language = null)
+    /// <summary>A person of the test's own; their client reads in English unless a request asks for another language.</summary>
+    private async Task<StaffMember> PersonAsync(string role, Guid? department = null, string? language = null)
     {
-        var email = $"{Api.Unique(role.ToLowerInvariant())}@staff.test";
-        var name = $"{role} {Api.Unique()}";
-        var user = await app.CreateStaffAsync(email, name, [role]);
-        if (department is { } d)
-        {
-            var admin = await app.AsAdmin();
-            Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/v1/staff/{user.Id}/department", new StaffDepartmentInput(d), Api.Json)).StatusCode);
-        }
-
-        if (language is not null)
-        {
-            await app.WithServices(async sp =>
-            {
-                var users = sp.GetRequiredService<UserManager<StaffUser>>();
-                var stored = (await users.FindByIdAsync(user.Id.ToString()))!;
-                stored.PreferredLanguage = language;
-                return await users.UpdateAsync(stored);
-            });
-        }
-
-        var client = await app.SignInAsync(email, RibaltaApp.Password);
-        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
-        return new Person(client, user.Id, name, email);
+        var person = await app.NewStaffAsync(role, department, language: language);
+        person.Client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
+        return person;
     }
 
-    private async Task<Guid> DepartmentAsync()
-    {
-        var admin = await app.AsAdmin();
-        var response = await admin.PostAsJsonAsync("/api/v1/departments", new { name = $"Billing {Api.Unique()}" });
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (await response.ReadJsonAsync()).GetProperty("id").GetGuid();
-    }
+    private async Task<Guid> DepartmentAsync() => await (await app.AsAdmin()).CreateDepartmentAsync("Billing");
 
     private static async Task<(long Id, string Subject)> CaseAsync(HttpClient agent)
     {
         var subject = $"Double charge {Api.Unique()}";
-        var customer = await agent.CreateCustomerAsync(new { displayName = "Lucía Gómez", preferredLanguage = "es" });
-        var opened = await agent.PostAsJsonAsync("/api/v1/cases", new { customerId = customer.Id, subject, body = "Me cobraron dos veces.", channel = "Phone", language = "es" }, Api.Json);
-        Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
-        return ((await opened.ReadJsonAsync()).GetProperty("id").GetInt64(), subject);
+        return ((await agent.OpenPhoneCaseAsync("Lucía Gómez", "es", subject, "Me cobraron dos veces.")).Id, subject);
     }
 
     private static async Task NoteAsync(HttpClient author, long caseId, string body) =>
@@ -223,9 +193,7 @@ public abstract class NotificationTests(RibaltaApp app) : IAsyncDisposable
         var member = await PersonAsync(StaffRoles.Frontline, team);
         var other = await PersonAsync(StaffRoles.Frontline);
         var admin = await app.AsAdmin();
-        var created = await admin.PostAsJsonAsync("/api/v1/chat/widgets", new ChatWidgetInput(Api.Unique("Shop "), ["https://shop.example"], true, team), Api.Json);
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var widget = (await created.Content.ReadFromJsonAsync<ChatWidgetDto>(Api.Json))!;
+        var widget = await admin.CreateWidgetAsync(new ChatWidgetInput(Api.Unique("Shop "), ["https://shop.example"], true, team));
 
         var visitor = Visitor(widget.Key);
         await visitor.StartAsync();
@@ -245,10 +213,7 @@ public abstract class NotificationTests(RibaltaApp app) : IAsyncDisposable
         var agent = await PersonAsync(StaffRoles.Frontline);
         var (caseId, subject) = await CaseAsync(agent.Client);
         Assert.Equal(HttpStatusCode.Created, (await agent.Client.PostAsJsonAsync($"/api/v1/cases/{caseId}/replies", new { body = "Le devolvemos el cargo mañana." })).StatusCode);
-        var made = await agent.Client.PostAsJsonAsync($"/api/v1/cases/{caseId}/promises",
-            new PromiseInput(PromiseKind.Refund, "Le devolvemos el cargo mañana.", app.Clock.GetUtcNow().AddHours(4)), Api.Json);
-        Assert.Equal(HttpStatusCode.Created, made.StatusCode);
-        var promise = (await made.Content.ReadFromJsonAsync<PromiseDto>(Api.Json))!;
+        var promise = await agent.Client.MakePromiseAsync(caseId, new PromiseInput(PromiseKind.Refund, "Le devolvemos el cargo mañana.", app.Clock.GetUtcNow().AddHours(4)));
 
         // Due within the window, but just made: not yet (half the time to its due time has not passed).
         await RunJobAsync("promises.remind_due_soon");
@@ -343,7 +308,7 @@ public abstract class NotificationTests(RibaltaApp app) : IAsyncDisposable
     [Fact]
     public async Task A_digest_goes_out_once_per_period_in_the_readers_language_with_what_no_digest_carried()
     {
-        await SendingMailboxAsync();
+        await (await app.AsAdmin()).CreateOutboxOnlyMailboxAsync("Digests");
         var author = await PersonAsync(StaffRoles.Frontline);
         var mara = await PersonAsync(StaffRoles.Frontline, language: "it");
         Assert.Equal(HttpStatusCode.OK, (await mara.Client.PutAsJsonAsync("/api/v1/notifications/preferences", new NotificationPreferencesInput(DigestFrequency.Hourly, []), Api.Json)).StatusCode);
@@ -385,11 +350,8 @@ public abstract class NotificationTests(RibaltaApp app) : IAsyncDisposable
     public async Task An_integration_key_has_no_notifications_and_no_preferences_to_set()
     {
         var admin = await app.AsAdmin();
-        var created = await admin.PostAsJsonAsync("/api/v1/api-keys", new { name = Api.Unique("Key "), scopes = new[] { "read", "write" }, expiresInDays = 1 }, Api.Json);
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var key = (await created.ReadJsonAsync()).GetProperty("key").GetString()!;
-        using var integration = app.CreateClient();
-        integration.DefaultRequestHeaders.Add("X-Api-Key", key);
+        var key = await admin.CreateApiKeyAsync(Api.Unique("Key "), ["read", "write"], expiresInDays: 1);
+        using var integration = app.WithApiKey(key.Key, bearer: false);
         Assert.Empty((await integration.GetFromJsonAsync<NotificationPage>("/api/v1/notifications", Api.Json))!.Items);
         await (await integration.PutAsJsonAsync("/api/v1/notifications/preferences", new NotificationPreferencesInput(DigestFrequency.Daily, []), Api.Json)).AssertProblemAsync(HttpStatusCode.NotFound, "Error.NotFound");
         Assert.Equal(0, await app.WithServices(sp => sp.GetRequiredService<RibaltaDbContext>().Set<NotificationPreference>().CountAsync(p => p.StaffId == Guid.Empty)));
@@ -423,55 +385,16 @@ public abstract class NotificationTests(RibaltaApp app) : IAsyncDisposable
         Assert.True(job.FailuresInARow == 0, $"{name} failed: {job.LastError}");
     }
 
-    /// <summary>A mailbox that can send (to a closed port: what is staged stays in the outbox).</summary>
-    private async Task SendingMailboxAsync()
-    {
-        var admin = await app.AsAdmin();
-        var response = await admin.PostAsJsonAsync("/api/v1/mailboxes", new MailboxInput(
-            "Digests", $"{Api.Unique("desk")}@acme.test", "Acme", true, MailProtocol.Imap, "127.0.0.1", 1, MailSecurity.None, "nobody", "secret",
-            PollSeconds: 3600, SmtpHost: "127.0.0.1", SmtpPort: 1, SmtpSecurity: MailSecurity.None), Api.Json);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-    }
-
-    private async Task<Guid> RefundAsync()
-    {
-        var manager = await app.AsStaff(StaffRoles.Manager);
-        var created = await manager.PostAsJsonAsync("/api/v1/resolution-options", new ResolutionOptionInput(ResolutionKind.Refund, OptionMeasure.Money,
-            new Dictionary<string, string> { ["en"] = "Refund " + Api.Unique(), ["it"] = "Rimborso", ["es"] = "Reembolso", ["ar"] = "استرداد" }), Api.Json);
-        var option = (await created.Content.ReadFromJsonAsync<ResolutionOptionDto>(Api.Json))!.Id;
-        foreach (var (role, limit) in new[] { (StaffRoles.Frontline, 50m), (StaffRoles.TeamLead, 200m) })
-        {
-            Assert.Equal(HttpStatusCode.Created, (await manager.PostAsJsonAsync("/api/v1/envelope-rules", new EnvelopeRuleInput(option, role, PerGrant: [new MoneyDto(limit, "EUR")]), Api.Json)).StatusCode);
-        }
-
-        return option;
-    }
+    /// <summary>A refund the front line may grant up to 50 EUR at once, team leads up to 200.</summary>
+    private Task<Guid> RefundAsync() => app.RefundPerRoleAsync((StaffRoles.Frontline, 50m), (StaffRoles.TeamLead, 200m));
 
     private static ResolutionLineInput Refund(Guid option, decimal amount) => new(option, new MoneyDto(amount, "EUR"));
 
-    private static async Task<long> AskAsync(HttpClient agent, long caseId, HelpRequestInput input)
-    {
-        var response = await agent.PostAsJsonAsync($"/api/v1/cases/{caseId}/help-requests", input, Api.Json);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<HelpRequestDto>(Api.Json))!.Id;
-    }
+    private static async Task<long> AskAsync(HttpClient agent, long caseId, HelpRequestInput input) => (await agent.AskForHelpAsync(caseId, input)).Id;
 
     private HubConnection Visitor(string key)
     {
-        var server = app.Server;
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(server.BaseAddress, $"/chat/hub?widget={key}&lang=es"), options =>
-            {
-                options.HttpMessageHandlerFactory = _ => server.CreateHandler();
-                options.Headers["Origin"] = "https://shop.example";
-                options.WebSocketFactory = async (context, ct) =>
-                {
-                    var client = server.CreateWebSocketClient();
-                    client.ConfigureRequest = request => request.Headers.Origin = "https://shop.example";
-                    return await client.ConnectAsync(context.Uri, ct);
-                };
-            })
-            .Build();
+        var connection = app.ChatVisitor(key, "https://shop.example", "es");
         _connections.Add(connection);
         return connection;
     }

@@ -6,6 +6,7 @@ using Ribalta.Platform.Data;
 using Ribalta.Platform.Events;
 using Ribalta.Platform.Identity;
 using Ribalta.Tests.Infrastructure;
+using Ribalta.Tests.Integration.Cases;
 using Xunit;
 
 namespace Ribalta.Tests.Integration.Platform;
@@ -141,11 +142,8 @@ public abstract class PlatformTests(RibaltaApp app)
         var agentEmail = $"{Api.Unique("assignee")}@staff.test";
         var agent = await App.CreateStaffAsync(agentEmail, "Sí Señora Núñez", [StaffRoles.Frontline]);
         var customer = await lead.CreateCustomerAsync(new { displayName = "María José Pérez" });
-        var opened = await lead.PostAsJsonAsync("/api/v1/cases", new { customerId = customer.Id, subject = "Ayuda", body = "Hola", channel = "Phone" }, Api.Json);
-        var @case = (await opened.Content.ReadFromJsonAsync<Ribalta.Cases.Contracts.CaseDetails>(Api.Json))!;
-        var assign = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/cases/{@case.Id}") { Content = JsonContent.Create(new { assigneeId = agent.Id }, options: Api.Json) };
-        assign.Headers.IfMatch.ParseAdd($"\"{@case.Version}\"");
-        Assert.Equal(HttpStatusCode.OK, (await lead.SendAsync(assign)).StatusCode);
+        var @case = await lead.OpenCaseAsync(new { customerId = customer.Id, subject = "Ayuda", body = "Hola", channel = "Phone" });
+        Assert.Equal(HttpStatusCode.OK, (await lead.PatchCaseAsync(@case, new { assigneeId = agent.Id })).StatusCode);
 
         var created = (await admin.GetFromJsonAsync<Ribalta.Platform.Audit.AuditPage>($"/api/v1/audit?type=customer.created&subject={customer.Id}", Api.Json))!;
         var details = Assert.Single(created.Items).Details;

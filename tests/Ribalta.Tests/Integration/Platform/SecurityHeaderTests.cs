@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Ribalta.Cases.Contracts;
+using Ribalta.Channels.Chat;
 using Ribalta.Tests.Infrastructure;
+using Ribalta.Tests.Integration.Cases;
+using Ribalta.Tests.Integration.Channels;
 using Xunit;
 
 namespace Ribalta.Tests.Integration.Platform;
@@ -63,17 +65,16 @@ public abstract class SecurityHeaderTests(RibaltaApp app)
     {
         var agent = await App.AsFrontline();
         var customer = await agent.CreateCustomerAsync(new { displayName = "Header Person" });
-        var opened = (await (await agent.PostAsJsonAsync("/api/v1/cases", new { customerId = customer.Id, subject = "Headers", body = "A file." })).Content.ReadFromJsonAsync<CaseDetails>(Api.Json))!;
-        var upload = await agent.PostAsync($"/api/v1/cases/{opened.Id}/attachments?fileName=note.txt", new ByteArrayContent("plain words"u8.ToArray()) { Headers = { ContentType = new("application/octet-stream") } });
-        var file = (await upload.Content.ReadFromJsonAsync<AttachmentDto>(Api.Json))!;
+        var opened = await agent.OpenCaseAsync(new { customerId = customer.Id, subject = "Headers", body = "A file." });
+        var file = await agent.UploadAsync(opened.Id, "note.txt", "plain words"u8.ToArray());
         var download = await agent.GetAsync($"/api/v1/attachments/{file.Id}");
         Assert.Equal(HttpStatusCode.OK, download.StatusCode);
         Assert.Equal("default-src 'none'; img-src 'self'; sandbox", download.Headers.GetValues("Content-Security-Policy").Single());
         Assert.Equal("nosniff", download.Headers.GetValues("X-Content-Type-Options").Single());
 
         var admin = await App.AsAdmin();
-        var widget = await (await admin.PostAsJsonAsync("/api/v1/chat/widgets", new { name = Api.Unique("Headers "), allowedOrigins = new[] { "https://shop.example.com" }, enabled = true })).ReadJsonAsync();
-        var preview = await admin.GetAsync($"/chat/preview/{widget.GetProperty("key").GetString()}");
+        var widget = await admin.CreateWidgetAsync(new ChatWidgetInput(Api.Unique("Headers "), ["https://shop.example.com"], Enabled: true));
+        var preview = await admin.GetAsync($"/chat/preview/{widget.Key}");
         Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
         var policy = AssertProtected(preview);
         Assert.DoesNotContain("frame-ancestors", policy, StringComparison.Ordinal);

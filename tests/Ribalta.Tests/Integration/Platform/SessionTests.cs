@@ -1,12 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Identity;
 using Ribalta.Tests.Infrastructure;
+using Ribalta.Tests.Integration.Cases;
+using Ribalta.Tests.Integration.Customers;
 using Xunit;
 
 namespace Ribalta.Tests.Integration.Platform;
@@ -15,7 +16,7 @@ namespace Ribalta.Tests.Integration.Platform;
 /// Signing out ends the session on the server: a copy of the cookie taken before (a stolen cookie, a saved browser
 /// profile) stops working, for staff through the API and the workspace's sign-out, and for customers in the portal.
 /// </summary>
-public abstract partial class SessionTests(RibaltaApp app)
+public abstract class SessionTests(RibaltaApp app)
 {
     protected RibaltaApp App { get; } = app;
 
@@ -166,12 +167,10 @@ public abstract partial class SessionTests(RibaltaApp app)
     public async Task Deactivation_ends_every_session_at_once()
     {
         var admin = await App.AsAdmin();
-        var email = Api.Unique("gone") + "@staff.test";
-        var user = await App.CreateStaffAsync(email, "Gone Person", ["Frontline"]);
-        var session = await App.SignInAsync(email, RibaltaApp.Password);
+        var (session, userId) = await App.NewStaffAsync(StaffRoles.Frontline, name: "Gone Person");
         Assert.Equal(HttpStatusCode.OK, (await session.GetAsync("/api/v1/me")).StatusCode);
 
-        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/v1/staff/{user.Id}/deactivate", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/v1/staff/{userId}/deactivate", null)).StatusCode);
 
         // No time passes: the security stamp alone would leave the session a minute.
         Assert.Equal(HttpStatusCode.Unauthorized, (await session.GetAsync("/api/v1/me")).StatusCode);
@@ -181,7 +180,7 @@ public abstract partial class SessionTests(RibaltaApp app)
     public async Task Signing_out_of_the_portal_ends_a_saved_copy_of_the_cookie()
     {
         var (browser, copy, _) = await CustomerSignedInAsync("Saved Cookie");
-        var caseId = await OpenFromPortalAsync(browser);
+        var caseId = await browser.OpenFromPortalAsync("Saved", "A question.");
         Assert.Equal(HttpStatusCode.OK, (await copy.GetAsync($"/portal/cases/{caseId}")).StatusCode);
 
         var signedOut = await PostFormAsync(browser, "/portal", "/portal/sign-out");
@@ -195,7 +194,7 @@ public abstract partial class SessionTests(RibaltaApp app)
     public async Task A_customer_signs_out_everywhere_and_only_their_own_sessions_end()
     {
         var (first, _, customerId) = await CustomerSignedInAsync("Two Devices");
-        var second = await SignInCustomerAsync(customerId);
+        var second = await App.SignInCustomerAsync(customerId);
         var (someoneElse, _, _) = await CustomerSignedInAsync("Someone Else");
         Assert.Equal(HttpStatusCode.OK, (await second.GetAsync("/portal/cases")).StatusCode);
 
@@ -255,30 +254,9 @@ public abstract partial class SessionTests(RibaltaApp app)
         var agent = await App.AsFrontline();
         var customer = await agent.CreateCustomerAsync(new { displayName = name });
         var browser = App.Anonymous();
-        var signedIn = await browser.SubmitAsync(await PortalLinkAsync(customer.Id), "portal-sign-in");
+        var signedIn = await browser.SubmitAsync(await agent.PortalLinkAsync(customer.Id), "portal-sign-in");
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         return (browser, CopyOf(signedIn, "ribalta.customer"), customer.Id);
-    }
-
-    private async Task<HttpClient> SignInCustomerAsync(Guid customerId)
-    {
-        var browser = App.Anonymous();
-        Assert.Equal(HttpStatusCode.Redirect, (await browser.SubmitAsync(await PortalLinkAsync(customerId), "portal-sign-in")).StatusCode);
-        return browser;
-    }
-
-    private async Task<string> PortalLinkAsync(Guid customerId)
-    {
-        var agent = await App.AsFrontline();
-        var link = await (await agent.PostAsync($"/api/v1/customers/{customerId}/portal-links", null)).ReadJsonAsync();
-        return new Uri(link.GetProperty("url").GetString()!).PathAndQuery;
-    }
-
-    private static async Task<long> OpenFromPortalAsync(HttpClient browser)
-    {
-        var response = await browser.SubmitAsync("/portal/cases/new", "portal-new-case", new Dictionary<string, string> { ["Input.Subject"] = "Saved", ["Input.Body"] = "A question." });
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        return long.Parse(CaseIdPattern().Match(response.Headers.Location!.ToString()).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>A client that sends the cookie <paramref name="response"/> set, and keeps nothing it is sent later.</summary>
@@ -290,9 +268,6 @@ public abstract partial class SessionTests(RibaltaApp app)
         copy.DefaultRequestHeaders.Add("Cookie", value);
         return copy;
     }
-
-    [GeneratedRegex(@"/portal/cases/(\d+)")]
-    private static partial Regex CaseIdPattern();
 }
 
 [Collection(SqliteCollection.Name)]
