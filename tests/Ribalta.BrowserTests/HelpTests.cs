@@ -5,6 +5,7 @@ using Ribalta.Empowerment.Contracts;
 using Ribalta.Empowerment.Envelopes;
 using Ribalta.Platform.Identity;
 using Ribalta.Tests.Infrastructure;
+using Ribalta.Tests.Integration.Cases;
 using Xunit;
 using static Microsoft.Playwright.Assertions;
 
@@ -40,10 +41,8 @@ public sealed class HelpTests(BrowserFixture fixture) : IAsyncLifetime
         await fixture.Demo.CreateStaffAsync(leadEmail, leadName, [StaffRoles.TeamLead]);
 
         var frontline = await fixture.DemoApiAsync(StaffRoles.Frontline);
-        var customer = await frontline.CreateCustomerAsync(new { displayName = "Hannah Brooks", preferredLanguage = "en" });
         var subject = "Whole order lost " + suffix;
-        var opened = await frontline.PostAsJsonAsync("/api/v1/cases", new { customerId = customer.Id, subject, body = "Nothing arrived, again.", channel = "Phone", language = "en" }, Api.Json);
-        var caseId = (await opened.ReadJsonAsync()).GetProperty("id").GetInt64();
+        var caseId = (await frontline.OpenPhoneCaseAsync("Hannah Brooks", "en", subject, "Nothing arrived, again.")).Id;
 
         // The agent tries 120 EUR, is stopped at 50, and asks for help with it right there.
         var agent = await fixture.SignInStaffAsync("agent@demo.ribalta.test", "es");

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using Microsoft.Playwright;
 using Ribalta.Platform.Identity;
 using Ribalta.Tests.Infrastructure;
+using Ribalta.Tests.Integration.Cases;
 using Xunit;
 using static Microsoft.Playwright.Assertions;
 
@@ -34,10 +35,7 @@ public sealed class NotificationTests(BrowserFixture fixture) : IAsyncLifetime
 
         // A colleague mentions her in a note on a case: the bell counts it, on the page she already has open.
         var subject = $"Bell {Guid.NewGuid():N}"[..16];
-        var customer = await colleague.CreateCustomerAsync(new { displayName = "سلمى يوسف", preferredLanguage = "ar" });
-        var opened = await colleague.PostAsJsonAsync("/api/v1/cases", new { customerId = customer.Id, subject, body = "وصل الطلب ناقصًا.", channel = "Phone", language = "ar" }, Api.Json);
-        Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
-        var caseId = (await opened.ReadJsonAsync()).GetProperty("id").GetInt64();
+        var caseId = (await colleague.OpenPhoneCaseAsync("سلمى يوسف", "ar", subject, "وصل الطلب ناقصًا.")).Id;
         Assert.Equal(HttpStatusCode.Created, (await colleague.PostAsJsonAsync($"/api/v1/cases/{caseId}/notes", new { body = "@wakeel هل يمكنك التحقق من الشحنة؟" })).StatusCode);
 
         await Expect(bell).ToHaveAttributeAsync("data-unread", (before + 1).ToString(CultureInfo.InvariantCulture), new() { Timeout = 15_000 });

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using Microsoft.Playwright;
 using Ribalta.Platform.Identity;
 using Ribalta.Tests.Infrastructure;
+using Ribalta.Tests.Integration.Cases;
 using Xunit;
 using static Microsoft.Playwright.Assertions;
 
@@ -24,10 +25,8 @@ public sealed class PromiseTests(BrowserFixture fixture) : IAsyncLifetime
     public async Task A_promise_made_in_a_reply_shows_due_in_the_inbox_and_turns_broken_when_the_clock_passes()
     {
         using var api = await fixture.DemoApiAsync(StaffRoles.Frontline);
-        var customer = await api.CreateCustomerAsync(new { displayName = "Lucía Gómez", preferredLanguage = "es" });
         var subject = "Entrega pendiente " + Guid.NewGuid().ToString("N")[..6];
-        var opened = await api.PostAsJsonAsync("/api/v1/cases", new { customerId = customer.Id, subject, body = "¿Cuándo llega mi pedido?", channel = "Phone", language = "es" }, Api.Json);
-        var caseId = (await opened.ReadJsonAsync()).GetProperty("id").GetInt64();
+        var caseId = (await api.OpenPhoneCaseAsync("Lucía Gómez", "es", subject, "¿Cuándo llega mi pedido?")).Id;
 
         // The agent replies, then marks one sentence of the reply as a promise, due in two hours.
         var agent = await fixture.SignInStaffAsync("agent@demo.ribalta.test", "es");

@@ -5,6 +5,7 @@ using Ribalta.Empowerment.Contracts;
 using Ribalta.Empowerment.Envelopes;
 using Ribalta.Platform.Identity;
 using Ribalta.Tests.Infrastructure;
+using Ribalta.Tests.Integration.Cases;
 using Xunit;
 using static Microsoft.Playwright.Assertions;
 
@@ -40,9 +41,7 @@ public sealed class ResolveTests(BrowserFixture fixture) : IAsyncLifetime
 
         // An Italian customer's case.
         var frontline = await fixture.DemoApiAsync(StaffRoles.Frontline);
-        var customer = await frontline.CreateCustomerAsync(new { displayName = "Giulia Ferri", preferredLanguage = "it" });
-        var opened = await frontline.PostAsJsonAsync("/api/v1/cases", new { customerId = customer.Id, subject = "Consegna in ritardo " + suffix, body = "Il pacco non è ancora arrivato.", channel = "Phone", language = "it" }, Api.Json);
-        var caseId = (await opened.ReadJsonAsync()).GetProperty("id").GetInt64();
+        var caseId = (await frontline.OpenPhoneCaseAsync("Giulia Ferri", "it", "Consegna in ritardo " + suffix, "Il pacco non è ancora arrivato.")).Id;
 
         var agent = await fixture.SignInStaffAsync("agent@demo.ribalta.test", "it");
         await agent.GotoAsync($"{fixture.DemoUrl}/cases/{caseId}");
