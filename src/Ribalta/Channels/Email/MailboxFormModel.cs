@@ -4,9 +4,10 @@ namespace Ribalta.Channels.Email;
 
 /// <summary>
 /// What the mailbox form binds to: a new mailbox's defaults, or a mailbox as it is with its passwords left empty
-/// (kept unless typed again); converts to the API's <see cref="MailboxInput"/>.
+/// (kept unless typed again); converts to the API's <see cref="MailboxInput"/>. Public because the form component that
+/// binds to it is (Razor makes it so); a record, as a module's public data shapes are.
 /// </summary>
-public sealed class MailboxFormModel
+public sealed record MailboxFormModel
 {
     public string? Name { get; set; }
 

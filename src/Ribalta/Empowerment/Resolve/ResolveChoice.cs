@@ -3,16 +3,18 @@ using Ribalta.Empowerment.Contracts;
 
 namespace Ribalta.Empowerment.Resolve;
 
-/// <summary>One option as the agent fills it in the resolve panel: chosen or not, and how much (an amount, or a number of days or items).</summary>
-public sealed class ResolveChoice(ResolveOptionDto option)
+/// <summary>
+/// One option as the agent fills it in the resolve panel: chosen or not, and how much (an amount, or a number of days
+/// or items). Public because the components that bind to it are (Razor makes them so); a record, as a module's public
+/// data shapes are.
+/// </summary>
+public sealed record ResolveChoice(ResolveOptionDto Option)
 {
-    public ResolveOptionDto Option { get; } = option;
-
     public bool Chosen { get; set; }
 
     public decimal? Amount { get; set; }
 
-    public string Currency { get; set; } = option.Currencies.FirstOrDefault()?.Currency ?? "";
+    public string Currency { get; set; } = Option.Currencies.FirstOrDefault()?.Currency ?? "";
 
     public int Quantity { get; set; } = 1;
 
