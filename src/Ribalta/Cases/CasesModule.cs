@@ -1,11 +1,18 @@
+using Ribalta.Cases.Attachments;
+using Ribalta.Cases.CannedReplies;
 using Ribalta.Cases.Contracts;
 using Ribalta.Cases.Conversation;
 using Ribalta.Cases.Inbox;
+using Ribalta.Cases.Mentions;
+using Ribalta.Cases.MergeCases;
 using Ribalta.Cases.OpenCase;
+using Ribalta.Cases.Routing;
+using Ribalta.Cases.Search;
+using Ribalta.Cases.Targets;
 using Ribalta.Cases.UpdateCase;
 using Ribalta.Cases.ViewCase;
 using Ribalta.Platform;
-
+using Ribalta.Platform.Identity;
 using Ribalta.Platform.Notifications;
 
 namespace Ribalta.Cases;
@@ -63,10 +70,19 @@ public static class CasesModule
 
     public static WebApplication MapCases(this WebApplication app)
     {
-        app.MapCasesApi();
-        Attachments.AttachmentEndpoints.MapAttachmentEndpoints(app);
-        Targets.TargetsEndpoints.MapTargets(app);
-        Routing.RoutingEndpoints.MapRoutingEndpoints(app);
+        var cases = app.MapGroup("/api/v1/cases").RequireAuthorization(Policies.Staff).WithTags("Cases");
+        app.MapInbox(cases);
+        cases.MapOpenCase();
+        cases.MapViewCase();
+        cases.MapUpdateCase();
+        cases.MapConversation();
+        cases.MapMentions();
+        cases.MapMergeCases();
+        app.MapCannedReplies();
+        app.MapSearch();
+        app.MapAttachments();
+        app.MapTargets();
+        app.MapRouting();
         return app;
     }
 }

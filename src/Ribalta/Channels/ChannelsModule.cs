@@ -1,4 +1,8 @@
 using Microsoft.AspNetCore.SignalR;
+using Ribalta.Channels.Chat;
+using Ribalta.Channels.Email;
+using Ribalta.Channels.Ingest;
+using Ribalta.Channels.Social;
 using Ribalta.Platform;
 
 namespace Ribalta.Channels;
@@ -64,10 +68,10 @@ public static class ChannelsModule
 
     public static WebApplication MapChannels(this WebApplication app)
     {
-        Ingest.IngestEndpoints.MapIngest(app);
-        Social.SocialMentionsEndpoints.MapSocialMentions(app);
-        Email.EmailEndpoints.MapEmailEndpoints(app);
-        Chat.ChatEndpoints.MapChat(app);
+        app.MapIngest();
+        app.MapSocialMentions();
+        app.MapEmail();
+        app.MapChat();
         return app;
     }
 }

@@ -13,7 +13,7 @@ namespace Ribalta.Cases.Attachments;
 
 internal static class AttachmentEndpoints
 {
-    public static IEndpointRouteBuilder MapAttachmentEndpoints(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapAttachments(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/cases/{id:long}/attachments", Upload).RequireAuthorization(Policies.CasesWork).WithTags("Cases").Accepts<byte[]>("application/octet-stream");
         app.MapGet("/api/v1/attachments/{id:guid}", (Guid id, bool? preview, AttachmentService files, HttpContext http, CancellationToken ct) => Download(id, preview ?? false, CaseViewer.Staff, files, http, ct))

@@ -18,6 +18,9 @@ public sealed record NoteRequest(string? Body, IReadOnlyList<Guid>? AttachmentId
 
 public sealed record CallRequest(CallDirection? Direction, int? DurationSeconds, string? Summary);
 
+/// <summary>The answer to a reply, note or call: the message written, and the case it is on.</summary>
+public sealed record MessageCreated(long CaseId, long MessageId);
+
 /// <summary>The customer's words on an existing case; <c>Channel</c> is the door they came through (the portal unless said).</summary>
 public sealed record CustomerMessageRequest(string? Body, Channel? Channel = null, string? Language = null);
 

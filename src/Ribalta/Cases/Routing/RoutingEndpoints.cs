@@ -10,7 +10,7 @@ namespace Ribalta.Cases.Routing;
 /// <summary><c>/api/v1/routing</c>: the department new requests go to when their door names none; administrators only.</summary>
 internal static class RoutingEndpoints
 {
-    public static IEndpointRouteBuilder MapRoutingEndpoints(IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapRouting(this IEndpointRouteBuilder app)
     {
         var routing = app.MapGroup("/api/v1/routing").RequireAuthorization(Policies.StaffAdmin).WithTags("Routing");
         routing.MapGet("", Get).WithSummary("The department new requests go to when their door (mailbox, chat widget, staff) names none");

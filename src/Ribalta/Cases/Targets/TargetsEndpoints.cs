@@ -10,7 +10,7 @@ namespace Ribalta.Cases.Targets;
 /// <summary>Working calendars and response/resolution targets under <c>/api/v1/calendars</c> and <c>/api/v1/targets</c>.</summary>
 internal static class TargetsEndpoints
 {
-    public static IEndpointRouteBuilder MapTargets(IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapTargets(this IEndpointRouteBuilder app)
     {
         var calendars = app.MapGroup("/api/v1/calendars").RequireAuthorization(Policies.Staff).WithTags("Targets");
         calendars.MapGet("", async (TargetSettings settings, CancellationToken ct) => TypedResults.Ok(await settings.CalendarsAsync(ct)));

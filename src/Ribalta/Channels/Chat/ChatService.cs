@@ -9,43 +9,6 @@ using Ribalta.Platform.Security;
 
 namespace Ribalta.Channels.Chat;
 
-internal sealed class ChatOptions
-{
-    public const string Section = "Chat";
-
-    /// <summary>The longest message a visitor may send in one go.</summary>
-    public int MaxMessageLength { get; init; } = 4000;
-
-    /// <summary>Messages (and other calls) one connection may make at once before it must slow down.</summary>
-    public int Burst { get; init; } = 10;
-
-    /// <summary>Calls per second one connection earns back after a burst.</summary>
-    public int PerSecond { get; init; } = 1;
-
-    /// <summary>New chats one visitor (the id the widget keeps in their browser) may start on a widget in an hour.</summary>
-    public int StartsPerHourPerVisitor { get; init; } = 10;
-
-    /// <summary>New chats one widget takes in a minute, from everyone together: a flood does not bury the front line.</summary>
-    public int StartsPerMinutePerWidget { get; init; } = 60;
-
-    /// <summary>
-    /// New chats one network address may start in an hour: a coarse ceiling only, high enough for an office or a mobile
-    /// carrier that puts many visitors behind one address.
-    /// </summary>
-    public int StartsPerHourPerAddress { get; init; } = 300;
-
-    /// <summary>Every limit at least one: a limit of zero would turn the widget off without saying so.</summary>
-    public bool LimitsAreValid() =>
-        MaxMessageLength >= 1 && Burst >= 1 && PerSecond >= 1 && StartsPerHourPerVisitor >= 1 && StartsPerMinutePerWidget >= 1 && StartsPerHourPerAddress >= 1
-        && ResumeFor > TimeSpan.Zero;
-
-    /// <summary>
-    /// How long after its last line a browser can come back to a chat it left open. Short, because the browser may be
-    /// shared (a library, a shop's kiosk); a visitor who left an address gets the answers by email anyway.
-    /// </summary>
-    public TimeSpan ResumeFor { get; init; } = TimeSpan.FromHours(24);
-}
-
 /// <summary>What a visitor types before the chat starts; everything but the message is optional.</summary>
 /// <remarks><c>VisitorId</c> is the random id the widget keeps in the visitor's browser: new chats are limited per visitor.</remarks>
 public sealed record ChatStartRequest(string? Name, string? Email, string? Message, string? PageUrl, string? VisitorId = null);
@@ -55,22 +18,6 @@ public sealed record ChatLine(long Id, string From, string Name, string Body, Da
 
 /// <summary>The chat the visitor is in: the token to keep (only on start), the case number, and what was said.</summary>
 public sealed record ChatState(string? Token, long CaseId, IReadOnlyList<ChatLine> Messages, bool Ended, string? Email);
-
-/// <summary>A case's chat as staff see it beside the conversation.</summary>
-public sealed record ChatSessionDto(
-    string Widget,
-    string VisitorName,
-    string? VisitorEmail,
-    string? PageUrl,
-    string Origin,
-    string? Language,
-    DateTimeOffset StartedAt,
-    DateTimeOffset LastActivityAt,
-    DateTimeOffset? EndedAt,
-    ChatEndedBy? EndedBy,
-    bool ContinueByEmail,
-    bool Online,
-    bool Typing);
 
 /// <summary>Who a connection is chatting as, once it has started or resumed a chat.</summary>
 internal sealed record VisitorChat(long SessionId, long CaseId, Guid CustomerId, string Name)
@@ -82,8 +29,9 @@ internal sealed record VisitorChat(long SessionId, long CaseId, Guid CustomerId,
 /// <summary>
 /// A visitor's chat as a case conversation: started (the person found by the email they gave, or a new one), resumed
 /// with its token, written to (committed before anything is acknowledged), continued by email, or ended.
+/// Starting and resuming are here; the visitor's writes are in <c>ChatServiceWrite.cs</c>, what staff see in <c>ChatServiceStaff.cs</c>.
 /// </summary>
-internal sealed class ChatService(
+internal sealed partial class ChatService(
     RibaltaDbContext db,
     ICustomerDirectory customers,
     IInboundLanding landing,
@@ -184,114 +132,11 @@ internal sealed class ChatService(
             new ChatState(null, session.CaseId, await HistoryAsync(session.CaseId, ct), session.EndedAt is not null, session.VisitorEmail));
     }
 
-    /// <summary>The visitor's words, committed to the case before they are acknowledged.</summary>
-    public async Task<Result<ChatLine>> SendAsync(VisitorChat chat, string? body, CancellationToken ct)
-    {
-        var v = CaseLimits.Body(new ValidationBuilder(), "message", body).MaxLength("message", body, options.Value.MaxMessageLength);
-        if (v.ToError() is { } invalid)
-        {
-            return invalid;
-        }
-
-        if (await db.Set<ChatSession>().AsNoTracking().Where(s => s.Id == chat.SessionId).Select(s => s.EndedAt).FirstOrDefaultAsync(ct) is not null)
-        {
-            return Error.Conflict("Chat.Ended");
-        }
-
-        var written = await landing.LandAsync(new Actor(ActorKind.System, "chat", "Chat"), new InboundMessage(InboundSender.Known(chat.CustomerId, chat.Name), body!, Channel.Chat) { CaseId = chat.CaseId }, ct);
-        if (!written.IsSuccess)
-        {
-            return written.Error!;
-        }
-
-        // Activity only decides how long a token may resume the chat (days): a write a minute is plenty, and it keeps
-        // each line to one commit.
-        var now = clock.GetUtcNow();
-        if (now - chat.ActivityRecordedAt > TimeSpan.FromMinutes(1))
-        {
-            chat.ActivityRecordedAt = now;
-            await db.Set<ChatSession>().Where(s => s.Id == chat.SessionId).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastActivityAt, now), ct);
-        }
-
-        return Line((await conversation.CustomerLinesAsync(chat.CaseId, 1, ct, messageId: written.Value.MessageId)).Single());
-    }
-
-    /// <summary>
-    /// The visitor leaves an address and goes: the chat ends and replies from now on are mailed there. The address is
-    /// kept on the chat only (it is a claim, not verified); it joins the person when they answer our mail from it.
-    /// </summary>
-    public async Task<Result<bool>> ContinueByEmailAsync(VisitorChat chat, string? email, CancellationToken ct)
-    {
-        var address = email?.Trim() ?? "";
-        var v = new ValidationBuilder().Required("email", address, 254);
-        if (address.Length > 0)
-        {
-            v.Email("email", address);
-        }
-
-        if (v.ToError() is { } invalid)
-        {
-            return invalid;
-        }
-
-        var session = await db.Set<ChatSession>().FirstOrDefaultAsync(s => s.Id == chat.SessionId, ct);
-        if (session is null)
-        {
-            return Error.NotFound();
-        }
-
-        var now = clock.GetUtcNow();
-        session.VisitorEmail = address;
-        session.ContinueByEmail = true;
-        session.EndedAt ??= now;
-        session.EndedBy ??= ChatEndedBy.Visitor;
-        session.LastActivityAt = now;
-        await db.SaveChangesAsync(ct);
-
-        var widgetActor = new Actor(ActorKind.System, "chat:" + session.WidgetId, "Chat");
-        await conversation.SystemEntryAsync(widgetActor, chat.CaseId, new SystemEntry("Chat.ContinuesByEmail", [address]), ct);
-        if (await OwnerNoticeAsync(address, chat.CustomerId, ct) is { } notice)
-        {
-            await conversation.SystemEntryAsync(widgetActor, chat.CaseId, notice, ct);
-        }
-
-        return true;
-    }
-
     /// <summary>When the address a visitor typed belongs to someone else, a word for staff: the same person, or not?</summary>
     private async Task<SystemEntry?> OwnerNoticeAsync(string address, Guid visitor, CancellationToken ct) =>
         await customers.FindByContactAsync(ContactKind.Email, address, ct) is { } owner && owner.Id != visitor
             ? new SystemEntry("Chat.AddressOwned", [address, owner.DisplayName])
             : null;
-
-    public async Task<Result<bool>> EndAsync(VisitorChat chat, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        var ended = await db.Set<ChatSession>().Where(s => s.Id == chat.SessionId && s.EndedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.EndedAt, now).SetProperty(x => x.EndedBy, ChatEndedBy.Visitor).SetProperty(x => x.LastActivityAt, now), ct);
-        if (ended > 0)
-        {
-            await conversation.SystemEntryAsync(new Actor(ActorKind.System, "chat", "Chat"), chat.CaseId, new SystemEntry("Chat.VisitorEnded", []), ct);
-        }
-
-        return true;
-    }
-
-    /// <summary>The chat behind a case, for staff; null when the case did not come by chat.</summary>
-    public async Task<ChatSessionDto?> ForCaseAsync(long caseId, CancellationToken ct)
-    {
-        var row = await db.Set<ChatSession>().AsNoTracking().Where(s => s.CaseId == caseId)
-            .Join(db.Set<ChatWidget>(), s => s.WidgetId, w => w.Id, (s, w) => new { Session = s, Widget = w.Name })
-            .FirstOrDefaultAsync(ct);
-        if (row is null)
-        {
-            return null;
-        }
-
-        var s = row.Session;
-        return new ChatSessionDto(row.Widget, s.VisitorName, s.VisitorEmail, s.PageUrl, s.Origin, s.Language, s.StartedAt, s.LastActivityAt, s.EndedAt, s.EndedBy,
-            s.ContinueByEmail, presence.IsOnline(caseId), presence.IsTyping(caseId, clock.GetUtcNow()));
-    }
 
     /// <summary>What the visitor may see of the case: their words and staff replies, the latest <see cref="HistoryMax"/>.</summary>
     public async Task<IReadOnlyList<ChatLine>> HistoryAsync(long caseId, CancellationToken ct) =>

@@ -14,7 +14,7 @@ namespace Ribalta.Channels.Email;
 /// </summary>
 internal static class EmailEndpoints
 {
-    public static IEndpointRouteBuilder MapEmailEndpoints(IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapEmail(this IEndpointRouteBuilder app)
     {
         var mailboxes = app.MapGroup("/api/v1/mailboxes").RequireAuthorization(Policies.StaffAdmin).WithTags("Email");
         mailboxes.MapGet("", async (MailboxService service, CancellationToken ct) => TypedResults.Ok(await service.ListAsync(ct)))

@@ -17,7 +17,7 @@ internal static class IngestEndpoints
     /// <summary>The most messages one batch request may carry.</summary>
     public const int MaxBatch = 100;
 
-    public static IEndpointRouteBuilder MapIngest(IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapIngest(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/messages", IngestAsync).RequireAuthorization(Policies.CasesWork).WithTags("Messages")
             .WithSummary("Ingest a customer's message")

@@ -14,7 +14,7 @@ namespace Ribalta.Channels.Social;
 /// </summary>
 internal static class SocialMentionsEndpoints
 {
-    public static IEndpointRouteBuilder MapSocialMentions(IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapSocialMentions(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/social/mentions", ImportAsync).RequireAuthorization(Policies.CasesWork).WithTags("Social")
             .Accepts<SocialMentionBatch>("application/json", "text/csv")
