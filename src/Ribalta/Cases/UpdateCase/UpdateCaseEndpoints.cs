@@ -20,7 +20,7 @@ internal static class UpdateCaseEndpoints
     }
 
     /// <summary>Requires <c>If-Match</c> with the ETag that was read, so two people never silently overwrite each other.</summary>
-    private static async Task<Results<Ok<CaseDetails>, ValidationProblem, ProblemHttpResult>> Update(
+    private static Task<Results<Ok<CaseDetails>, ValidationProblem, ProblemHttpResult>> Update(
         long id,
         UpdateCaseRequest request,
         [FromHeader(Name = "If-Match")] string? ifMatch,
@@ -28,13 +28,6 @@ internal static class UpdateCaseEndpoints
         Actor actor,
         HttpContext http,
         IStringLocalizer<Strings> localizer,
-        CancellationToken ct)
-    {
-        if (!ETags.TryParse(ifMatch, out var version))
-        {
-            return ETags.IfMatchRequired(localizer);
-        }
-
-        return (await handler.HandleAsync(actor, id, version, request, ct)).WithETag(http.Response, c => c.Version).ToHttp(TypedResults.Ok, localizer);
-    }
+        CancellationToken ct) =>
+        ETags.WriteIfMatchAsync(ifMatch, http.Response, localizer, read => handler.HandleAsync(actor, id, read, request, ct), c => c.Version);
 }

@@ -21,7 +21,7 @@ internal static class EditCustomerEndpoints
     }
 
     /// <summary>Requires <c>If-Match</c> with the ETag that was read, so two editors never silently overwrite each other.</summary>
-    private static async Task<Results<Ok<CustomerDetails>, ValidationProblem, ProblemHttpResult>> Edit(
+    private static Task<Results<Ok<CustomerDetails>, ValidationProblem, ProblemHttpResult>> Edit(
         Guid id,
         CustomerInput input,
         [FromHeader(Name = "If-Match")] string? ifMatch,
@@ -29,13 +29,6 @@ internal static class EditCustomerEndpoints
         Actor actor,
         HttpContext http,
         IStringLocalizer<Strings> localizer,
-        CancellationToken ct)
-    {
-        if (!ETags.TryParse(ifMatch, out var version))
-        {
-            return ETags.IfMatchRequired(localizer);
-        }
-
-        return (await handler.HandleAsync(actor, id, version, input, ct)).WithETag(http.Response, c => c.Version).ToHttp(TypedResults.Ok, localizer);
-    }
+        CancellationToken ct) =>
+        ETags.WriteIfMatchAsync(ifMatch, http.Response, localizer, read => handler.HandleAsync(actor, id, read, input, ct), c => c.Version);
 }
