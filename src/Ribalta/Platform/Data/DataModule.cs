@@ -11,6 +11,7 @@ internal static class DataModule
     {
         services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<EventPublishingInterceptor>();
+        services.AddSingleton<SqliteWriteTurns>();
 
         var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         Directory.CreateDirectory(options.DataDirectory);
@@ -34,7 +35,10 @@ internal static class DataModule
         {
             services.AddDbContextPool<RibaltaDbContext, SqliteRibaltaDbContext>((sp, o) => o
                 .UseSqlite(options.ResolveConnectionString(), sqlite => sqlite.MigrationsHistoryTable("__ef_migrations"))
-                .AddInterceptors(sp.GetRequiredService<EventPublishingInterceptor>(), sp.GetRequiredService<Notifications.NotificationPushInterceptor>(), new SqliteConnectionSetup())
+                .AddInterceptors(
+                    sp.GetRequiredService<EventPublishingInterceptor>(), sp.GetRequiredService<Notifications.NotificationPushInterceptor>(), new SqliteConnectionSetup(),
+                    sp.GetRequiredService<SqliteWriteTurns>())
+                .LogTo(SqliteWriteTurns.IsDisposal, sp.GetRequiredService<SqliteWriteTurns>().Disposed)
                 .ConfigureWarnings(w => Strict(w, options)));
         }
 
