@@ -19,12 +19,13 @@ public sealed class OrganisationOptions
 
 public static class OrganisationSettings
 {
-    /// <summary>The organisation's settings, checked at start.</summary>
+    /// <summary>The organisation's settings, checked at start, and <see cref="Localization.Shown"/>, which shows times in its zone.</summary>
     public static IServiceCollection AddOrganisation(this IServiceCollection services)
     {
         services.AddOptions<OrganisationOptions>().BindConfiguration(OrganisationOptions.Section)
             .Validate(o => OrganisationOptions.IsTimeZone(o.TimeZone), "Organisation:TimeZone must be an IANA time zone such as Europe/Rome")
             .ValidateOnStart();
+        services.AddSingleton<Localization.Shown>();
         return services;
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Ribalta.Empowerment;
 using Ribalta.Platform;
+using Ribalta.Platform.Localization;
 using Ribalta.Platform.Notifications;
 using Xunit;
 
@@ -28,6 +29,7 @@ public sealed class OrganisationTimeZoneTests
         using (var services = Services(new() { ["Organisation:TimeZone"] = "Europe/Rome" }))
         {
             Assert.Equal(("Europe/Rome", "Europe/Rome", "Europe/Rome"), Zones(services));
+            Assert.Equal("Europe/Rome", services.GetRequiredService<Shown>().Zone.Id);
         }
 
         using (var services = Services(new()
