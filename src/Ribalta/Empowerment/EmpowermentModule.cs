@@ -18,8 +18,8 @@ public static class EmpowermentModule
 
     public static IServiceCollection AddEmpowerment(this IServiceCollection services)
     {
-        services.AddOptions<EmpowermentOptions>().BindConfiguration(EmpowermentOptions.Section)
-            .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _), "Empowerment:TimeZone must be an IANA time zone such as Europe/Rome")
+        services.AddOptions<EmpowermentOptions>().BindWithOrganisationTimeZone(EmpowermentOptions.Section, (o, zone) => o.TimeZone = zone)
+            .Validate(o => OrganisationOptions.IsTimeZone(o.TimeZone), "Empowerment:TimeZone must be an IANA time zone such as Europe/Rome (or left out: Organisation:TimeZone)")
             .Validate(o => o.HelpDecisionMinutes is > 0 and <= 43_200 && o.HelpQuestionMinutes is > 0 and <= 43_200,
                 "Empowerment:HelpDecisionMinutes and HelpQuestionMinutes must be between 1 and 43200 (30 days)")
             .Validate(o => o.ReasonableReach is >= 1 and <= 100, "Empowerment:ReasonableReach must be between 1 and 100")

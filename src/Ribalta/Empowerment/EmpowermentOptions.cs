@@ -4,8 +4,11 @@ internal sealed class EmpowermentOptions
 {
     public const string Section = "Empowerment";
 
-    /// <summary>The organisation's time zone (IANA), in which a monthly budget's month begins and ends.</summary>
-    public string TimeZone { get; init; } = "UTC";
+    /// <summary>
+    /// The time zone (IANA) in which a monthly budget's month, a promise's day and today's kindness begin and end.
+    /// Left out, the organisation's (<c>Organisation:TimeZone</c>); set, it overrides that for this module.
+    /// </summary>
+    public string TimeZone { get; set; } = "UTC";
 
     /// <summary>Minutes a helper has to answer a decision (above the envelope, outside the catalogue): a customer may be waiting.</summary>
     public int HelpDecisionMinutes { get; init; } = 60;

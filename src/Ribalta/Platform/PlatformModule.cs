@@ -22,6 +22,7 @@ public static class PlatformModule
     {
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
+        services.AddOrganisation();
         services.AddRibaltaData(builder.Configuration);
 
         services.AddSingleton<CommittedEventDispatcher>();
@@ -77,7 +78,7 @@ public static class PlatformModule
         services.AddScoped<Events.IEventSubscriber, Projections.ProjectionEventSubscriber>();
         services.AddSingleton<Projections.ProjectionBoard>();
         services.AddHostedService<Projections.ProjectionRunner>();
-        services.AddNotifications(builder.Configuration);
+        services.AddNotifications();
         return builder;
     }
 

@@ -12,8 +12,11 @@ public sealed class NotificationOptions
 {
     public const string Section = "Notifications";
 
-    /// <summary>The time zone (IANA) in which a day's digest goes out at <see cref="DailyDigestHour"/>.</summary>
-    public string TimeZone { get; init; } = "UTC";
+    /// <summary>
+    /// The time zone (IANA) in which a day's digest goes out at <see cref="DailyDigestHour"/>. Left out, the
+    /// organisation's (<c>Organisation:TimeZone</c>); set, it overrides that for digests.
+    /// </summary>
+    public string TimeZone { get; set; } = "UTC";
 
     /// <summary>The hour (0-23) from which each person's daily digest is sent.</summary>
     public int DailyDigestHour { get; init; } = 8;
@@ -21,8 +24,7 @@ public sealed class NotificationOptions
     /// <summary>How often (seconds) the digest job looks for digests that are due.</summary>
     public int DigestCheckSeconds { get; init; } = 300;
 
-    internal bool IsValid() =>
-        TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _) && DailyDigestHour is >= 0 and <= 23 && DigestCheckSeconds is >= 10 and <= 3600;
+    internal bool IsValid() => DailyDigestHour is >= 0 and <= 23 && DigestCheckSeconds is >= 10 and <= 3600;
 }
 
 /// <summary>

@@ -25,12 +25,12 @@ internal sealed class NotificationInbox(RibaltaDbContext db, NotificationKinds k
         return read.IsSuccess ? new NotificationPage(read.Value.Rows.Select(ToDto).ToList(), read.Value.Next) : read.Error!;
     }
 
-    /// <summary>The same page for the bell and the notifications page, with the words split around their arguments.</summary>
+    /// <summary>The same page for the bell and the notifications page, with the arguments in the words isolated.</summary>
     public async Task<(IReadOnlyList<NotificationItem> Items, long? Next)> ItemsAsync(Guid me, bool unreadOnly, long? before, int limit, CancellationToken ct)
     {
         var read = await ReadAsync(me, unreadOnly, before, limit, ct);
         return read.IsSuccess
-            ? (read.Value.Rows.Select(n => new NotificationItem(ToDto(n), NotificationText.Parts(localizer, n.TextKey, n.Arguments))).ToList(), read.Value.Next)
+            ? (read.Value.Rows.Select(n => new NotificationItem(ToDto(n), NotificationText.Isolated(localizer, n.TextKey, n.Arguments))).ToList(), read.Value.Next)
             : ([], null);
     }
 
@@ -146,51 +146,25 @@ internal sealed class NotificationInbox(RibaltaDbContext db, NotificationKinds k
         new(n.Id, n.Kind, NotificationText.Render(localizer, n.TextKey, n.Arguments), n.Link, n.SubjectType, n.SubjectId, n.CaseId, n.CreatedAt, n.ReadAt);
 }
 
-/// <summary>A notification on a page: its words in pieces, the arguments apart so the page can isolate their direction.</summary>
-public sealed record NotificationItem(NotificationDto Notification, IReadOnlyList<TextPart> Parts);
-
-/// <summary>A piece of a notification's words: the template's own, or an argument (a name, a subject, a number).</summary>
-public sealed record TextPart(string Text, bool IsArgument);
+/// <summary>A notification on a page, its words with each argument isolated (<see cref="NotificationText.Isolated"/>).</summary>
+public sealed record NotificationItem(NotificationDto Notification, string Words);
 
 /// <summary>A notification's words in the current language, from its key and arguments.</summary>
-internal static partial class NotificationText
+internal static class NotificationText
 {
     public static string Render(IStringLocalizer<Strings> localizer, string key, string arguments) =>
-        localizer[key, Arguments(arguments).Cast<object>().ToArray()].Value;
+        Format(localizer, key, Arguments(arguments));
 
     /// <summary>
-    /// The words split at the template's placeholders. A page shows each argument in its own <c>bdi</c>: a Latin subject
-    /// inside an Arabic sentence (or the reverse) then keeps its own direction and does not pull the punctuation and
-    /// numbers next to it out of place.
+    /// The words for a page: each argument isolated, which <see cref="Sentence"/> shows in its own <c>bdi</c>. A Latin
+    /// subject inside an Arabic sentence (or the reverse) then keeps its own direction and does not pull the punctuation
+    /// and numbers next to it out of place.
     /// </summary>
-    public static IReadOnlyList<TextPart> Parts(IStringLocalizer<Strings> localizer, string key, string arguments)
-    {
-        var values = Arguments(arguments);
-        var template = localizer[key].Value;
-        var parts = new List<TextPart>();
-        var at = 0;
-        foreach (System.Text.RegularExpressions.Match placeholder in Placeholder().Matches(template))
-        {
-            if (placeholder.Index > at)
-            {
-                parts.Add(new TextPart(template[at..placeholder.Index], false));
-            }
+    public static string Isolated(IStringLocalizer<Strings> localizer, string key, string arguments) =>
+        Format(localizer, key, Arguments(arguments).Select(Shown.Isolated));
 
-            var index = int.Parse(placeholder.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-            parts.Add(new TextPart(index < values.Length ? values[index] : "", true));
-            at = placeholder.Index + placeholder.Length;
-        }
-
-        if (at < template.Length)
-        {
-            parts.Add(new TextPart(template[at..], false));
-        }
-
-        return parts;
-    }
+    private static string Format(IStringLocalizer<Strings> localizer, string key, IEnumerable<string> values) =>
+        localizer[key, values.Cast<object>().ToArray()].Value;
 
     private static string[] Arguments(string arguments) => JsonSerializer.Deserialize<string[]>(arguments) ?? [];
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"\{(\d+)\}")]
-    private static partial System.Text.RegularExpressions.Regex Placeholder();
 }

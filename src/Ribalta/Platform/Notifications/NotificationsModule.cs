@@ -3,10 +3,11 @@ namespace Ribalta.Platform.Notifications;
 /// <summary>The notification service: the table, the notifier, the event reader, the digest job, the API.</summary>
 public static class NotificationsModule
 {
-    public static IServiceCollection AddNotifications(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddNotifications(this IServiceCollection services)
     {
-        services.AddOptions<NotificationOptions>().Bind(configuration.GetSection(NotificationOptions.Section))
-            .Validate(o => o.IsValid(), "Notifications:TimeZone must be an IANA time zone, DailyDigestHour 0-23 and DigestCheckSeconds 10-3600")
+        services.AddOptions<NotificationOptions>().BindWithOrganisationTimeZone(NotificationOptions.Section, (o, zone) => o.TimeZone = zone)
+            .Validate(o => OrganisationOptions.IsTimeZone(o.TimeZone), "Notifications:TimeZone must be an IANA time zone such as Europe/Rome (or left out: Organisation:TimeZone)")
+            .Validate(o => o.IsValid(), "Notifications:DailyDigestHour must be 0-23 and Notifications:DigestCheckSeconds 10-3600")
             .ValidateOnStart();
         services.AddSingleton<NotificationKinds>();
         services.AddSingleton<NotificationPush>();

@@ -33,7 +33,7 @@ public abstract class PortalTests(RibaltaApp app)
         Assert.Equal("/portal", signedIn.Headers.Location?.PathAndQuery);
 
         var home = await (await browser.GetAsync("/portal")).Content.ReadAsStringAsync();
-        Assert.Contains("Hola, Lucía García", System.Net.WebUtility.HtmlDecode(home), StringComparison.Ordinal);
+        Assert.Contains("Hola, <bdi>Lucía García</bdi>", System.Net.WebUtility.HtmlDecode(home), StringComparison.Ordinal);
 
         var reuse = await App.Anonymous().SubmitAsync($"/portal/sign-in/{token}", "portal-sign-in");
         Assert.Equal(HttpStatusCode.OK, reuse.StatusCode);
