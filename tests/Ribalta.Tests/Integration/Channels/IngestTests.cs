@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Ribalta.Cases.Contracts;
@@ -13,6 +14,8 @@ using Ribalta.Customers.Contracts;
 using Ribalta.Platform.Data;
 using Ribalta.Platform.Events;
 using Ribalta.Tests.Infrastructure;
+using Ribalta.Tests.Integration.Cases;
+using Ribalta.Tests.Integration.Platform;
 using Xunit;
 
 namespace Ribalta.Tests.Integration.Channels;
@@ -53,6 +56,16 @@ public abstract class IngestTests(RibaltaApp app)
         Assert.Equal(Channel.Email, details.Channel);
         Assert.Equal("Franco Moretti", details.CustomerName);
         Assert.Equal("it", details.Language);
+
+        // The language they wrote in is theirs from the start: announced with them, not learned in a second event.
+        var events = await App.WithServices(services =>
+        {
+            var subject = first.CustomerId.ToString();
+            return services.GetRequiredService<RibaltaDbContext>().Set<EventRecord>().AsNoTracking()
+                .Where(e => e.SubjectType == "customer" && e.SubjectId == subject).OrderBy(e => e.Id).Select(e => new { e.Type, e.Payload }).ToListAsync();
+        });
+        Assert.Equal(["customer.created"], events.Select(e => e.Type).ToArray());
+        Assert.Equal("it", JsonDocument.Parse(events[0].Payload).RootElement.GetProperty("preferredLanguage").GetString());
 
         // The same address, the same person; naming the case continues it and reopens it if it waited on them.
         Assert.Equal(HttpStatusCode.Created, (await api.PostAsJsonAsync($"/api/v1/cases/{first.CaseId}/replies", new { body = "Può mandarci il numero?", statusAfter = "WaitingOnCustomer" }, Api.Json)).StatusCode);
@@ -303,6 +316,8 @@ public abstract class IngestTests(RibaltaApp app)
         var opened = await ReadAsync(await PostAsync(api, new { from = new { email }, body = "Buenas tardes, el paquete que pedí la semana pasada todavía no ha llegado. ¿Me pueden ayudar?" }));
         await ReadAsync(await PostAsync(api, new { from = new { email }, body = "Quiero un reembolso", caseId = opened.CaseId }));
         var third = await ReadAsync(await PostAsync(api, new { from = new { email }, body = "¿y mi pedido?" }));
+        Assert.True(third.NewCase);
+        Assert.False(third.NewCustomer);
         Assert.Equal("es", (await api.GetFromJsonAsync<CaseDetails>($"/api/v1/cases/{third.CaseId}", Api.Json))!.Language);
         var messages = (await api.GetFromJsonAsync<MessagePage>($"/api/v1/cases/{opened.CaseId}/messages", Api.Json))!.Items;
         Assert.Equal<string?>(["es", "es"], messages.Select(m => m.Language));
@@ -325,12 +340,13 @@ public abstract class IngestTests(RibaltaApp app)
             new { from = new { handle = $"@nuovo{tag}" }, body = "I need help with my subscription renewal, it failed twice", channel = "Social" },
             new { from = new { email = stranger }, body = "Not mine", caseId = owner.CaseId },
             new { from = new { email = $"batch.{tag}@example.it" }, body = "Un altro messaggio con la stessa chiave", caseId = owner.CaseId, idempotencyKey = key },
+            new { from = new { email = $"batch.{tag}@example.it" }, body = "Una pratica che non esiste", caseId = long.MaxValue },
         ];
 
         var response = await api.PostAsJsonAsync("/api/v1/messages/batch", new { messages }, Api.Json);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var results = (await response.Content.ReadFromJsonAsync<IngestBatchResponse>(Api.Json))!.Results;
-        Assert.Equal([201, 201, 201, 404, 409], results.Select(r => r.Status).ToArray());
+        Assert.Equal([201, 201, 201, 404, 409, 404], results.Select(r => r.Status).ToArray());
         Assert.Equal(results[0].Result, results[1].Result);
         Assert.True(results[1].Replayed);
         Assert.Equal(owner.CaseId, results[0].Result!.CaseId);
@@ -338,6 +354,7 @@ public abstract class IngestTests(RibaltaApp app)
         Assert.Equal("en", (await api.GetFromJsonAsync<CaseDetails>($"/api/v1/cases/{results[2].Result!.CaseId}", Api.Json))!.Language);
         Assert.Equal("Error.NotFound", results[3].Code);
         Assert.Equal("Error.IdempotencyMismatch", results[4].Code);
+        Assert.Equal("Error.NotFound", results[5].Code);
         Assert.Equal(2, (await api.GetFromJsonAsync<MessagePage>($"/api/v1/cases/{owner.CaseId}/messages", Api.Json))!.Items.Count);
         Assert.Null((await api.SearchCustomersAsync(stranger)).Items.FirstOrDefault());
 
@@ -410,6 +427,135 @@ public abstract class IngestTests(RibaltaApp app)
         }
     }
 
+    [Fact]
+    public async Task A_given_subject_is_kept_and_a_missing_one_is_the_first_line_cut_at_a_word_near_80_characters()
+    {
+        var api = await App.AsFrontline();
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        const string Exactly80 = "Il pacco ordinato il 2 novembre è arrivato aperto, e mancano due dei tre libri!!";
+        const string Sixty = "Buongiorno, vi scrivo per il pacco che doveva arrivare ieri.";
+        const string Forty = "Non riesco ad aprire il link della mail:";
+        const string Link = "https://negozio.example/ordini/2026/verifica-consegna?codice=AB12CD34";
+        (string? Subject, string Body, string Expected)[] cases =
+        [
+            ("  Rimborso per l'ordine 2026/118  ", "Vorrei il rimborso dell'ordine.", "Rimborso per l'ordine 2026/118"),
+            ("   ", "Il reso è partito ieri.\nCordiali saluti", "Il reso è partito ieri."),
+            (null, $"{Exactly80}\nSeconda riga", Exactly80),
+            // The last space before the 80th character ends the subject...
+            (null, $"{Sixty} Precipitevolissimevolmente, come sempre del resto.", $"{Sixty}…"),
+            // ...unless it is at the 40th or before: then 80 characters, cut inside the word.
+            (null, $"{Forty} {Link}", $"{$"{Forty} {Link}"[..80]}…"),
+        ];
+
+        var response = await api.PostAsJsonAsync("/api/v1/messages/batch", new
+        {
+            messages = cases.Select((c, i) => new { from = new { email = $"oggetto.{tag}.{i}@example.it" }, body = c.Body, subject = c.Subject }).ToArray(),
+        }, Api.Json);
+        var results = (await response.Content.ReadFromJsonAsync<IngestBatchResponse>(Api.Json))!.Results;
+        Assert.Equal(Enumerable.Repeat(201, cases.Length), results.Select(r => r.Status));
+        for (var i = 0; i < cases.Length; i++)
+        {
+            Assert.Equal(cases[i].Expected, (await api.GetFromJsonAsync<CaseDetails>($"/api/v1/cases/{results[i].Result!.CaseId}", Api.Json))!.Subject);
+        }
+    }
+
+    [Fact]
+    public async Task A_continuation_refused_teaches_the_customer_no_language_and_one_written_does()
+    {
+        var api = await App.AsFrontline();
+        var email = $"chiusa.{Guid.NewGuid():N}@example.it";
+        var first = await ReadAsync(await PostAsync(api, new { from = new { email }, body = "ok" }));
+        Assert.Null((await api.GetFromJsonAsync<CustomerDetails>($"/api/v1/customers/{first.CustomerId}", Api.Json))!.PreferredLanguage);
+        var read = (await api.GetFromJsonAsync<CaseDetails>($"/api/v1/cases/{first.CaseId}", Api.Json))!;
+        foreach (var status in new[] { "Solved", "Closed" })
+        {
+            var changed = await api.PatchCaseAsync(read, new { status });
+            read = await changed.ReadExpectedAsync<CaseDetails>(HttpStatusCode.OK, $"Case to {status}");
+        }
+
+        const string Words = "Buongiorno, scrivo ancora per l'ordine: non è mai arrivato niente.";
+        var refused = await PostAsync(api, new { from = new { email }, body = Words, caseId = first.CaseId, language = "it" });
+        await refused.AssertProblemAsync(HttpStatusCode.Conflict, "Error.CaseClosed");
+        Assert.Null((await api.GetFromJsonAsync<CustomerDetails>($"/api/v1/customers/{first.CustomerId}", Api.Json))!.PreferredLanguage);
+
+        // The same words on a case of theirs that is open are written, and their language is learned.
+        var open = await ReadAsync(await PostAsync(api, new { from = new { email }, body = "ok ok" }));
+        await ReadAsync(await PostAsync(api, new { from = new { email }, body = Words, caseId = open.CaseId, language = "it" }));
+        Assert.Equal("it", (await api.GetFromJsonAsync<CustomerDetails>($"/api/v1/customers/{first.CustomerId}", Api.Json))!.PreferredLanguage);
+    }
+
+    [Fact]
+    public async Task Words_that_say_nothing_of_their_language_are_filed_in_their_case_s_language_not_the_customer_s()
+    {
+        var api = await App.AsFrontline();
+        var email = $"two.languages.{Guid.NewGuid():N}@example.com";
+        var english = await ReadAsync(await PostAsync(api, new { from = new { email }, body = "Hello, I need help with my order.", language = "en" }));
+        var spanish = await ReadAsync(await PostAsync(api, new { from = new { email }, body = "Hola, necesito ayuda con mi pedido.", language = "es" }));
+        Assert.Equal("es", (await api.GetFromJsonAsync<CaseDetails>($"/api/v1/cases/{spanish.CaseId}", Api.Json))!.Language);
+        Assert.Equal("en", (await api.GetFromJsonAsync<CustomerDetails>($"/api/v1/customers/{english.CustomerId}", Api.Json))!.PreferredLanguage);
+
+        // "ok" is read as the customer's English only as a guess; on their Spanish case it is Spanish.
+        await ReadAsync(await PostAsync(api, new { from = new { email }, body = "ok", caseId = spanish.CaseId }));
+        var messages = (await api.GetFromJsonAsync<MessagePage>($"/api/v1/cases/{spanish.CaseId}/messages", Api.Json))!.Items;
+        Assert.Equal("ok", messages[^1].Body);
+        Assert.Equal("es", messages[^1].Language);
+    }
+
+    [Fact]
+    public async Task An_idempotency_key_is_each_integration_s_own_even_when_its_message_fails()
+    {
+        var admin = await App.AsAdmin();
+        var crm = App.WithApiKey((await admin.CreateApiKeyAsync($"CRM {Api.Unique()}", ["write"])).Key);
+        var shop = App.WithApiKey((await admin.CreateApiKeyAsync($"Shop {Api.Unique()}", ["write"])).Key);
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var marker = "poison" + tag;
+        var key = Guid.NewGuid().ToString();
+        var message = new { from = new { email = $"chiave.{tag}@example.it" }, body = $"La stessa richiesta {marker}" };
+        var landed = await ReadAsync(await PostAsync(crm, message, key));
+
+        await RefuseMessagesAsync(marker);
+        try
+        {
+            // The shop's message under the same key is its own: the database refuses it, and the shop is told so, never
+            // answered with the CRM's result. The CRM's repeat is still answered from its own record.
+            await (await PostAsync(shop, message, key)).AssertProblemAsync(HttpStatusCode.InternalServerError, "Error.Unexpected");
+            var replay = await PostAsync(crm, message, key);
+            Assert.Equal(landed, await ReadAsync(replay));
+            Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
+        }
+        finally
+        {
+            await AllowMessagesAsync(marker);
+        }
+
+        var own = await PostAsync(shop, message, key);
+        var written = await ReadAsync(own);
+        Assert.False(own.Headers.Contains("Idempotent-Replayed"));
+        Assert.NotEqual(landed.MessageId, written.MessageId);
+        Assert.Equal(landed.CustomerId, written.CustomerId);
+    }
+
+    [Fact]
+    public async Task A_retry_is_the_same_request_even_when_its_words_are_read_otherwise_the_second_time()
+    {
+        var api = await App.AsFrontline();
+        var email = $"retry.{Guid.NewGuid():N}@example.com";
+        var key = Guid.NewGuid().ToString();
+        var request = new { from = new { email }, body = "I forgot my password" };
+        var first = await ReadAsync(await PostAsync(api, request, key));
+
+        // Read alone, the words pass for Italian; once the customer is known to write English, the same words are read as English.
+        await ReadAsync(await PostAsync(api, new { from = new { email }, body = "Hello, one more thing about my account please.", language = "en" }));
+        var again = await ReadAsync(await PostAsync(api, request));
+        Assert.Equal("it", (await api.GetFromJsonAsync<CaseDetails>($"/api/v1/cases/{first.CaseId}", Api.Json))!.Language);
+        Assert.Equal("en", (await api.GetFromJsonAsync<CaseDetails>($"/api/v1/cases/{again.CaseId}", Api.Json))!.Language);
+
+        // The retry is the request as sent the first time: answered with the first result, not refused as another one.
+        var retry = await PostAsync(api, request, key);
+        Assert.Equal(first, await ReadAsync(retry));
+        Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
+    }
+
     /// <summary>The database refuses any message whose body holds the marker, as it would a write it cannot take.</summary>
     private Task<int> RefuseMessagesAsync(string marker) =>
         App.WithServices(sp => sp.GetRequiredService<RibaltaDbContext>().Database.ExecuteSqlRawAsync(App.Provider == "Postgres"
@@ -439,6 +585,11 @@ public abstract class IngestTests(RibaltaApp app)
         await RefusedAsync(new { from = new { email }, body = "Hi", language = "xx" }, "language");
         await RefusedAsync(new { from = new { email }, body = "Hi", subject = new string('s', 201) }, "subject");
         Assert.Null((await (await App.AsFrontline()).SearchCustomersAsync(email)).Items.FirstOrDefault());
+
+        // A phone number the customer record cannot take (letters in it) is refused by it, with the reason, not a 500.
+        var phone = $"chiamami {Api.Unique("dopo")}";
+        await RefusedAsync(new { from = new { phone }, body = "Richiamatemi per favore" }, "phones");
+        Assert.Null((await api.SearchCustomersAsync(phone)).Items.FirstOrDefault());
 
         // Continuing someone else's case (or a case of nobody we know) is a 404 that creates no one.
         var owner = await ReadAsync(await PostAsync(api, new { from = new { email = $"owner.{Guid.NewGuid():N}@example.org" }, body = "Mine" }));
